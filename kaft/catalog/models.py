@@ -1,0 +1,157 @@
+"""Branches, bibliographic records and the items (copies) that are lent."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Branch(models.Model):
+    """A vestiging. ``isil`` is the ISO 15511 library identifier (e.g. NL-AsdOBA)."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    isil = models.CharField(_("ISIL code"), max_length=16, unique=True)
+    street = models.CharField(_("street and number"), max_length=120, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    # Weekdays the branch is always closed: 0 = Monday ... 6 = Sunday.
+    closed_weekdays = models.JSONField(_("closed weekdays"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("branch")
+        verbose_name_plural = _("branches")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClosedDay(models.Model):
+    """A single day a branch is closed (public holiday, renovation)."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="closed_days")
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "date"], name="closedday_one_per_branch_date")
+        ]
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.date}"
+
+
+class MaterialType(models.TextChoices):
+    BOOK = "book", _("Book")
+    EBOOK = "ebook", _("E-book")
+    AUDIOBOOK = "audiobook", _("Audiobook")
+    DVD = "dvd", _("DVD")
+    MUSIC = "music", _("Music")
+    MAGAZINE = "magazine", _("Magazine")
+    GAME = "game", _("Game")
+    MAP = "map", _("Map")
+    SCORE = "score", _("Sheet music")
+    OTHER = "other", _("Other")
+
+
+class Audience(models.TextChoices):
+    ADULT = "adult", _("Adults")
+    YOUTH = "youth", _("Youth")
+
+
+class Record(models.Model):
+    """A title (bibliographic record). The source MARC record is kept as received."""
+
+    control_number = models.CharField(_("control number"), max_length=64, null=True, blank=True)
+    isbn = models.CharField(_("ISBN/EAN"), max_length=20, blank=True, db_index=True)
+    title = models.CharField(_("title"), max_length=500)
+    subtitle = models.CharField(_("subtitle"), max_length=500, blank=True)
+    contributors = models.TextField(_("contributors"), blank=True)  # one per line
+    publisher = models.CharField(_("publisher"), max_length=255, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=3, blank=True)  # MARC/ISO 639-2 code
+    material_type = models.CharField(
+        _("material type"), max_length=16, choices=MaterialType.choices, default=MaterialType.BOOK
+    )
+    subjects = models.TextField(_("subjects and genres"), blank=True)  # one per line
+    audience = models.CharField(
+        _("audience"), max_length=8, choices=Audience.choices, default=Audience.ADULT
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    marc = models.BinaryField(_("source MARC record"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("record")
+        verbose_name_plural = _("records")
+        constraints = [
+            models.UniqueConstraint(fields=["control_number"], name="record_unique_control_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def contributor_list(self) -> list[str]:
+        return [c for c in self.contributors.splitlines() if c.strip()]
+
+    @property
+    def subject_list(self) -> list[str]:
+        return [s for s in self.subjects.splitlines() if s.strip()]
+
+
+class ItemType(models.TextChoices):
+    """What the lending rules distinguish between."""
+
+    BOOK = "book", _("Book")
+    YOUTH_BOOK = "youth_book", _("Youth book")
+    AUDIOVISUAL = "av", _("Audiovisual")
+    MAGAZINE = "magazine", _("Magazine")
+    GAME = "game", _("Game")
+    REFERENCE = "reference", _("Reference (not for loan)")
+
+
+class ItemStatus(models.TextChoices):
+    AVAILABLE = "available", _("Available")
+    ON_LOAN = "on_loan", _("On loan")
+    IN_TRANSIT = "in_transit", _("In transit")
+    ON_HOLDS_SHELF = "on_holds_shelf", _("On the holds shelf")
+    LOST = "lost", _("Lost")
+    DAMAGED = "damaged", _("Damaged")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Item(models.Model):
+    """A copy of a record. Its status is changed only by circulation services."""
+
+    barcode = models.CharField(_("barcode"), max_length=32, unique=True)
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="items")
+    home_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="home_items")
+    current_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="current_items"
+    )
+    call_number = models.CharField(_("call number"), max_length=64, blank=True)
+    item_type = models.CharField(
+        _("item type"), max_length=16, choices=ItemType.choices, default=ItemType.BOOK
+    )
+    replacement_price = models.DecimalField(
+        _("replacement price"), max_digits=8, decimal_places=2, default=0
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.AVAILABLE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        indexes = [models.Index(fields=["record", "status"], name="item_record_status")]
+
+    def __str__(self) -> str:
+        return self.barcode

@@ -1,0 +1,176 @@
+"""Members, their categories and addresses, and the login accounts of members and staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaft.catalog.models import Branch
+
+
+class User(AbstractUser):
+    """A login. Staff users have a :class:`StaffProfile`; members a :class:`Member`.
+
+    A member's account keeps no personal data of its own: the username is an opaque
+    ``member-<id>`` and names and e-mail live on the member record only.
+    """
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class StaffRole(models.TextChoices):
+    DESK = "desk", _("Desk staff")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class StaffProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="staff_profile")
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="staff", verbose_name=_("branch")
+    )
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return self.display_name or self.user.get_username()
+
+
+class MemberCategory(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    annual_fee = models.DecimalField(_("membership fee per year"), max_digits=7, decimal_places=2)
+    # Members younger than this age belong here (youth is free). Null: no age limit.
+    max_age = models.PositiveSmallIntegerField(_("up to age (exclusive)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member category")
+        verbose_name_plural = _("member categories")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    BLOCKED = "blocked", _("Blocked")
+    EXPIRED = "expired", _("Expired")
+
+
+class Language(models.TextChoices):
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+
+
+class Member(models.Model):
+    user = models.OneToOneField(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="member"
+    )
+    card_number = models.CharField(_("card number"), max_length=20, unique=True)
+    first_name = models.CharField(_("first name"), max_length=80)
+    name_prefix = models.CharField(_("prefix"), max_length=20, blank=True)  # tussenvoegsel
+    last_name = models.CharField(_("last name"), max_length=120)
+    date_of_birth = models.DateField(_("date of birth"))
+    email = models.EmailField(_("e-mail address"), blank=True, db_index=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    category = models.ForeignKey(
+        MemberCategory, on_delete=models.PROTECT, related_name="members", verbose_name=_("category")
+    )
+    home_branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="members", verbose_name=_("home branch")
+    )
+    membership_start = models.DateField(_("member since"), default=dt.date.today)
+    membership_end = models.DateField(_("member until"), null=True, blank=True)
+    preferred_language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.DUTCH
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
+    block_reason = models.CharField(_("reason for block"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        indexes = [models.Index(fields=["last_name", "first_name"], name="member_name")]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.card_number})"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.name_prefix, self.last_name) if p)
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def is_expired_on(self, day: dt.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.membership_end is not None and self.membership_end < day
+
+
+class AddressKind(models.TextChoices):
+    HOME = "home", _("Home address")
+    POSTAL = "postal", _("Postal address")
+
+
+class Address(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="addresses")
+    kind = models.CharField(_("kind"), max_length=10, choices=AddressKind.choices)
+    street = models.CharField(_("street"), max_length=120)
+    house_number = models.CharField(_("house number"), max_length=16)
+    postcode = models.CharField(_("postcode"), max_length=10, db_index=True)
+    city = models.CharField(_("city"), max_length=80)
+    country = models.CharField(_("country"), max_length=2, default="NL")
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind"], name="address_one_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.street} {self.house_number}, {self.postcode} {self.city}"
+
+
+class MessageType(models.TextChoices):
+    HOLD_READY = "hold_ready", _("Reservation ready for pickup")
+    DUE_SOON = "due_soon", _("Loan due soon")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    LETTER = "letter", _("Letter")
+
+
+class MessagePreference(models.Model):
+    """Which channel a member wants for each type of message. No row: e-mail."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="message_preferences")
+    message_type = models.CharField(_("message"), max_length=20, choices=MessageType.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("message preference")
+        verbose_name_plural = _("message preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "message_type"], name="messagepreference_one_per_type"
+            )
+        ]

@@ -1,0 +1,47 @@
+"""What the library promises the member it keeps track of. This issue: the desk's access log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kaft.catalog.models import Branch
+from kaft.members.models import Member
+
+
+class DataPart(models.TextChoices):
+    """Which part of a member's data a member of staff looked at."""
+
+    CONTACT = "contact", _("Contact details")
+    LOANS = "loans", _("Loans")
+    HOLDS = "holds", _("Reservations")
+    HISTORY = "history", _("Loan history")
+    PAYMENTS = "payments", _("Payments")
+    NOTES = "notes", _("Notes")
+
+
+class AccessPurpose(models.TextChoices):
+    DESK = "desk", _("Helping at the desk")
+    PHONE = "phone", _("Helping on the phone")
+    EMAIL = "email", _("Answering an e-mail")
+    REMINDER = "reminder", _("Handling a reminder")
+    REGISTRATION = "registration", _("Registering or updating membership")
+
+
+class AccessLogEntry(models.Model):
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="access_log_entries")
+    part = models.CharField(max_length=10, choices=DataPart.choices)
+    purpose = models.CharField(
+        max_length=15, choices=AccessPurpose.choices, default=AccessPurpose.DESK
+    )
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [models.Index(fields=["member", "at"], name="accesslog_member_at")]

@@ -1,0 +1,30 @@
+"""Privacy services other domains and doors call. Every look from the desk goes through here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from kaft.catalog.models import Branch
+from kaft.members.models import Member, User
+from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
+
+
+def access_log_record(
+    *,
+    staff: User,
+    member: Member,
+    parts: Iterable[DataPart],
+    branch: Branch | None,
+    purpose: AccessPurpose = AccessPurpose.DESK,
+) -> list[AccessLogEntry]:
+    """Write one access-log entry per part of ``member``'s data that ``staff`` is shown."""
+    now = timezone.now()
+    entries = [
+        AccessLogEntry(
+            staff=staff, member=member, branch=branch, part=part, purpose=purpose, at=now
+        )
+        for part in dict.fromkeys(parts)
+    ]
+    return AccessLogEntry.objects.bulk_create(entries)

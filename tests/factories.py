@@ -1,0 +1,114 @@
+"""factory_boy factories shared by every test in Kaft."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from kaft.catalog.models import Branch, Item, ItemType, Record
+from kaft.circulation.models import LoanRule
+from kaft.members.models import Member, MemberCategory, StaffProfile, StaffRole, User
+
+PASSWORD = "correct horse battery"
+
+
+class BranchFactory(DjangoModelFactory):
+    class Meta:
+        model = Branch
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"branch{n}")
+    name = factory.Sequence(lambda n: f"Vestiging {n}")
+    isil = factory.Sequence(lambda n: f"NL-Test{n:03d}")
+    city = "Utrecht"
+
+
+class RecordFactory(DjangoModelFactory):
+    class Meta:
+        model = Record
+
+    control_number = factory.Sequence(lambda n: f"kaft-test-{n}")
+    title = factory.Sequence(lambda n: f"Het boek nummer {n}")
+    contributors = "Jansen, Anna"
+    language = "dut"
+    year = 2020
+
+
+class ItemFactory(DjangoModelFactory):
+    class Meta:
+        model = Item
+
+    barcode = factory.Sequence(lambda n: f"3000{n:08d}")
+    record = factory.SubFactory(RecordFactory)
+    home_branch = factory.SubFactory(BranchFactory)
+    current_branch = factory.SelfAttribute("home_branch")
+    item_type = ItemType.BOOK
+    replacement_price = Decimal("19.95")
+
+
+class MemberCategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = MemberCategory
+        django_get_or_create = ("code",)
+
+    code = "adult"
+    name = "Volwassene"
+    annual_fee = Decimal("52.00")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class MemberFactory(DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    user = factory.SubFactory(UserFactory, username=factory.Sequence(lambda n: f"member-f{n}"))
+    card_number = factory.Sequence(lambda n: f"2100{n:010d}")
+    first_name = "Sanne"
+    last_name = factory.Sequence(lambda n: f"de Vries{n}")
+    date_of_birth = dt.date(1985, 4, 12)
+    email = factory.Sequence(lambda n: f"lid{n}@example.org")
+    category = factory.SubFactory(MemberCategoryFactory)
+    home_branch = factory.SubFactory(BranchFactory)
+
+
+class StaffFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"staff{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def profile(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            StaffProfile.objects.create(
+                user=obj,
+                role=kwargs.get("role", StaffRole.DESK),
+                branch=kwargs.get("branch") or BranchFactory(),
+                display_name=kwargs.get("display_name", "Medewerker"),
+            )
+
+
+class LoanRuleFactory(DjangoModelFactory):
+    class Meta:
+        model = LoanRule
+
+    loan_days = 21
+    renewals_allowed = 2
+    max_loans = 20
+    max_holds = 10
+    hold_shelf_days = 7
