@@ -1,0 +1,43 @@
+"""Reads of member data. The desk logs every look through kaft.privacy.services.access_log_record."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from kaft.members.errors import MemberError, MemberErrorCode
+from kaft.members.models import Member
+from kaft.members.services import normalise_postcode
+
+
+def member_by_card(card_number: str) -> Member:
+    try:
+        return Member.objects.select_related("category", "home_branch").get(
+            card_number=card_number.strip()
+        )
+    except Member.DoesNotExist:
+        raise MemberError(MemberErrorCode.UNKNOWN_CARD) from None
+
+
+def member_search(query: str, *, limit: int = 50) -> QuerySet[Member]:
+    """Find members by card number, name, e-mail or postcode."""
+    text = query.strip()
+    members = Member.objects.select_related("category", "home_branch").order_by(
+        "last_name", "first_name"
+    )
+    if not text:
+        return members.none()
+    if text.isdigit():
+        return members.filter(card_number__startswith=text)[:limit]
+    if "@" in text:
+        return members.filter(email__iexact=text)[:limit]
+    postcode = normalise_postcode(text)
+    if len(postcode) == 7 and postcode[:4].isdigit():
+        return members.filter(addresses__postcode=postcode).distinct()[:limit]
+    condition = Q()
+    for word in text.split():
+        condition &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(name_prefix__iexact=word)
+        )
+    return members.filter(condition)[:limit]

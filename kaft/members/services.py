@@ -1,0 +1,241 @@
+"""Writes to members. Every function runs in one transaction and locks the member it changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kaft.catalog.models import Branch
+from kaft.members.errors import MemberError, MemberErrorCode
+from kaft.members.locks import member_for_update
+from kaft.members.models import (
+    Address,
+    AddressKind,
+    Channel,
+    Member,
+    MemberCategory,
+    MemberStatus,
+    MessagePreference,
+    MessageType,
+    User,
+)
+
+CARD_PREFIX = "2100"
+
+
+@dataclass(frozen=True)
+class AddressInput:
+    street: str
+    house_number: str
+    postcode: str
+    city: str
+    country: str = "NL"
+
+
+def card_number_generate() -> str:
+    """A new 14-digit card number, unique among members."""
+    while True:
+        number = CARD_PREFIX + "".join(secrets.choice("0123456789") for _ in range(10))
+        if not Member.objects.filter(card_number=number).exists():
+            return number
+
+
+def normalise_postcode(postcode: str) -> str:
+    """Dutch postcodes as "1234 AB"; anything else stripped and upper-cased."""
+    compact = postcode.replace(" ", "").upper()
+    if len(compact) == 6 and compact[:4].isdigit() and compact[4:].isalpha():
+        return f"{compact[:4]} {compact[4:]}"
+    return postcode.strip().upper()
+
+
+def _check_category(category: MemberCategory, date_of_birth: dt.date, today: dt.date) -> None:
+    age = (
+        today.year
+        - date_of_birth.year
+        - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
+    )
+    if category.max_age is not None and age >= category.max_age:
+        raise MemberError(MemberErrorCode.TOO_OLD_FOR_CATEGORY)
+
+
+def _save_address(member: Member, kind: AddressKind, address: AddressInput | None) -> None:
+    if address is None:
+        Address.objects.filter(member=member, kind=kind).delete()
+        return
+    Address.objects.update_or_create(
+        member=member,
+        kind=kind,
+        defaults={
+            "street": address.street.strip(),
+            "house_number": address.house_number.strip(),
+            "postcode": normalise_postcode(address.postcode),
+            "city": address.city.strip(),
+            "country": address.country.upper() or "NL",
+        },
+    )
+
+
+@transaction.atomic
+def member_register(
+    *,
+    first_name: str,
+    name_prefix: str = "",
+    last_name: str,
+    date_of_birth: dt.date,
+    email: str,
+    phone: str = "",
+    category: MemberCategory,
+    home_branch: Branch,
+    home_address: AddressInput,
+    postal_address: AddressInput | None = None,
+    preferred_language: str = "nl",
+    card_number: str | None = None,
+    password: str | None = None,
+    membership_end: dt.date | None = None,
+) -> Member:
+    """Register a member at the desk. Creates the login account too (password optional)."""
+    today = timezone.localdate()
+    _check_category(category, date_of_birth, today)
+    card = (card_number or "").strip() or card_number_generate()
+    if Member.objects.filter(card_number=card).exists():
+        raise MemberError(MemberErrorCode.CARD_IN_USE)
+    if password:
+        validate_password(password)
+    try:
+        with transaction.atomic():
+            member = Member.objects.create(
+                card_number=card,
+                first_name=first_name.strip(),
+                name_prefix=name_prefix.strip(),
+                last_name=last_name.strip(),
+                date_of_birth=date_of_birth,
+                email=email.strip().lower(),
+                phone=phone.strip(),
+                category=category,
+                home_branch=home_branch,
+                membership_start=today,
+                membership_end=membership_end,
+                preferred_language=preferred_language,
+            )
+    except IntegrityError:
+        raise MemberError(MemberErrorCode.CARD_IN_USE) from None
+    user = User(username=f"member-{member.pk}")
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    member.user = user
+    member.save(update_fields=["user"])
+    _save_address(member, AddressKind.HOME, home_address)
+    _save_address(member, AddressKind.POSTAL, postal_address)
+    return member
+
+
+@transaction.atomic
+def member_update_contact(
+    *,
+    member: Member,
+    email: str,
+    phone: str,
+    home_address: AddressInput | None = None,
+    postal_address: AddressInput | None = None,
+    keep_postal: bool = False,
+    preferred_language: str | None = None,
+    message_channels: dict[str, str] | None = None,
+) -> Member:
+    """Contact details the member may change themselves (and the desk on their behalf).
+
+    Locks the member row. ``home_address`` None leaves the home address as it is; ``postal_address``
+    None removes the postal address unless ``keep_postal``.
+    """
+    locked = member_for_update(member.pk)
+    locked.email = email.strip().lower()
+    locked.phone = phone.strip()
+    fields = ["email", "phone", "updated_at"]
+    if preferred_language:
+        locked.preferred_language = preferred_language
+        fields.append("preferred_language")
+    locked.save(update_fields=fields)
+    if home_address is not None:
+        _save_address(locked, AddressKind.HOME, home_address)
+    if postal_address is not None or not keep_postal:
+        _save_address(locked, AddressKind.POSTAL, postal_address)
+    if message_channels is not None:
+        member_set_message_channels(member=locked, channels=message_channels)
+    return locked
+
+
+def member_set_message_channels(*, member: Member, channels: dict[str, str]) -> None:
+    """Store the channel per message type; unknown types or channels are ignored by the form."""
+    valid_types = set(MessageType.values)
+    valid_channels = set(Channel.values)
+    for message_type, channel in channels.items():
+        if message_type in valid_types and channel in valid_channels:
+            MessagePreference.objects.update_or_create(
+                member=member, message_type=message_type, defaults={"channel": channel}
+            )
+
+
+@transaction.atomic
+def member_update_identity(
+    *,
+    member: Member,
+    first_name: str,
+    name_prefix: str,
+    last_name: str,
+    date_of_birth: dt.date,
+    category: MemberCategory,
+    home_branch: Branch,
+    membership_end: dt.date | None,
+) -> Member:
+    """Desk only: names, date of birth, category and membership (after an ID check)."""
+    _check_category(category, date_of_birth, timezone.localdate())
+    locked = member_for_update(member.pk)
+    locked.first_name = first_name.strip()
+    locked.name_prefix = name_prefix.strip()
+    locked.last_name = last_name.strip()
+    locked.date_of_birth = date_of_birth
+    locked.category = category
+    locked.home_branch = home_branch
+    locked.membership_end = membership_end
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def member_change_password(*, member: Member, current_password: str, new_password: str) -> None:
+    """The member changes their own password; the current one must be right."""
+    user = member.user
+    if user is None or not user.check_password(current_password):
+        raise MemberError(MemberErrorCode.WRONG_PASSWORD)
+    validate_password(new_password, user=user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+
+
+@transaction.atomic
+def member_block(*, member: Member, reason: str) -> Member:
+    locked = member_for_update(member.pk)
+    if locked.status == MemberStatus.BLOCKED:
+        raise MemberError(MemberErrorCode.ALREADY_BLOCKED)
+    locked.status = MemberStatus.BLOCKED
+    locked.block_reason = reason.strip()
+    locked.save(update_fields=["status", "block_reason", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def member_unblock(*, member: Member) -> Member:
+    locked = member_for_update(member.pk)
+    if locked.status != MemberStatus.BLOCKED:
+        raise MemberError(MemberErrorCode.NOT_BLOCKED)
+    locked.status = MemberStatus.ACTIVE
+    locked.block_reason = ""
+    locked.save(update_fields=["status", "block_reason", "updated_at"])
+    return locked

@@ -1,0 +1,69 @@
+"""Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium) against a live Kaft.
+
+On CI (CI=true) or with KAFT_BROWSER_REQUIRED=1 a missing Chromium fails the run; elsewhere the
+browser tests are skipped with a clear reason.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = os.environ.get("KAFT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+# Playwright's sync API runs an event loop in this thread; the test itself still talks to the
+# database synchronously, which is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _required() -> bool:
+    return os.environ.get("CI") == "true" or os.environ.get("KAFT_BROWSER_REQUIRED") == "1"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if _required():
+            pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh page in its own context. Every request must go to Kaft's own origin."""
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    own = urlparse(live_server.url).netloc
+    foreign: list[str] = []
+
+    def check(request: Any) -> None:
+        url = urlparse(request.url)
+        if url.scheme in {"http", "https", "ws", "wss"} and url.netloc != own:
+            foreign.append(request.url)
+
+    page.on("request", check)
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+    assert foreign == [], f"requests to other sites: {foreign}"
