@@ -1,0 +1,63 @@
+"""The `kaft` console command and the production profile, run as an operator would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+KAFT = Path(sys.executable).with_name("kaft")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAFT_") and k != "DATABASE_URL"}
+    env.update(extra)
+    return env
+
+
+def test_production_profile_passes_the_deploy_check(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=_env(
+            KAFT_ENV="production",
+            KAFT_SECRET_KEY="p9Vx2!kq7Lm4Zr8Tw1Yb6Nc3Hd5Jf0Gs-x7Qe2Ua9Io4Pl6Kj-vR3tB8nM",
+            KAFT_ALLOWED_HOSTS="bibliotheek.example.org",
+            KAFT_VAR_DIR=str(tmp_path),
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_its_own_secret_key(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_env(KAFT_ENV="production", KAFT_VAR_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "KAFT_SECRET_KEY" in result.stderr
+
+
+def test_kaft_command_maps_dashes_to_management_commands(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(KAFT), "compile-translations"],
+        cwd=ROOT,
+        env=_env(KAFT_VAR_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "translation file(s)" in result.stdout
