@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, cast
 
 import factory
 from factory.django import DjangoModelFactory
@@ -69,7 +70,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
         if create:
             obj.save()
 
@@ -93,12 +94,13 @@ class StaffFactory(UserFactory):
     is_staff = True
 
     @factory.post_generation
-    def profile(obj, create, extracted, **kwargs):  # noqa: N805
+    def profile(obj: User, create: bool, extracted: object, **kwargs: Any) -> None:  # noqa: N805
         if create:
+            branch = cast(Branch, kwargs.get("branch") or BranchFactory())
             StaffProfile.objects.create(
                 user=obj,
                 role=kwargs.get("role", StaffRole.DESK),
-                branch=kwargs.get("branch") or BranchFactory(),
+                branch=branch,
                 display_name=kwargs.get("display_name", "Medewerker"),
             )
 

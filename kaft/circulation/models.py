@@ -152,6 +152,7 @@ class Hold(models.Model):
     member_category = models.ForeignKey(
         MemberCategory, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    age_band = models.CharField(max_length=5, choices=AgeBand.choices, blank=True)
 
     class Meta:
         verbose_name = _("reservation")

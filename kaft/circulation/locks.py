@@ -1,0 +1,99 @@
+"""The locking querysets of circulation, in one place.
+
+Lock discipline (every service follows it, so two transactions never wait for each other in a
+circle):
+
+1. the **member** row first, when the service counts the member's loans or holds
+   (checkout, hold placement): concurrent requests for one member run one after the other;
+2. then **item** rows: every service that changes an item, a loan of it, a hold trapped on it or
+   a transfer of it locks the item first; the item row guards all of those;
+3. then **hold** rows (the queue of a record is locked oldest-first, one row at a time);
+4. then **loan** and **transfer** rows.
+
+On PostgreSQL these are ``SELECT ... FOR UPDATE``. SQLite ignores row locks; there every
+transaction starts with ``BEGIN IMMEDIATE`` (see settings), so writers run one at a time.
+The database constraints on the models (one open loan per item, one trapped hold per item, one
+active hold per member and record) are the last line of defence; services turn a violation into
+the matching :class:`~kaft.circulation.errors.CirculationError`.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from kaft.catalog.models import Item
+from kaft.circulation.models import (
+    TRAPPED_HOLD_STATUSES,
+    Hold,
+    HoldStatus,
+    Loan,
+    LoanStatus,
+    Transfer,
+    TransferStatus,
+)
+from kaft.members.locks import member_for_update as _member_for_update
+from kaft.members.models import Member
+
+
+def member_for_update(member_id: int) -> Member:
+    """Lock the member row (step 1)."""
+    return _member_for_update(member_id)
+
+
+def item_for_update(item_id: int) -> Item:
+    """Lock the item row (step 2)."""
+    return Item.objects.select_for_update().get(pk=item_id)
+
+
+def hold_for_update(hold_id: int) -> Hold:
+    return Hold.objects.select_for_update().get(pk=hold_id)
+
+
+def first_waiting_hold_for_update(record_id: int) -> Hold | None:
+    """Lock and return the first hold in the queue of a record (oldest first), if any."""
+    return (
+        Hold.objects.select_for_update()
+        .filter(record_id=record_id, status=HoldStatus.WAITING)
+        .order_by("placed_at", "pk")
+        .first()
+    )
+
+
+def trapped_hold_for_update(item_id: int) -> Hold | None:
+    """The hold this item is set aside for (in transit or on the holds shelf), if any."""
+    return (
+        Hold.objects.select_for_update()
+        .filter(item_id=item_id, status__in=TRAPPED_HOLD_STATUSES)
+        .first()
+    )
+
+
+def open_loan_for_update(item_id: int) -> Loan | None:
+    return Loan.objects.select_for_update().filter(item_id=item_id, status=LoanStatus.OPEN).first()
+
+
+def loan_for_update(loan_id: int) -> Loan:
+    return Loan.objects.select_for_update().get(pk=loan_id)
+
+
+def open_transfer_for_update(item_id: int) -> Transfer | None:
+    return (
+        Transfer.objects.select_for_update()
+        .filter(item_id=item_id, status=TransferStatus.IN_TRANSIT)
+        .first()
+    )
+
+
+def hold_and_item_for_update(holds: QuerySet[Hold]) -> tuple[Hold | None, Item | None]:
+    """Lock the first hold of ``holds`` and the copy it is linked to, the copy first (step 2
+    before step 3). The hold is re-read under the lock: callers check its status again."""
+    for _attempt in range(3):
+        row = holds.order_by("placed_at", "pk").values_list("pk", "item_id").first()
+        if row is None:
+            return None, None
+        hold_id, item_id = row
+        item = item_for_update(item_id) if item_id is not None else None
+        hold = hold_for_update(hold_id)
+        if hold.item_id == item_id:
+            return hold, item
+    raise RuntimeError(f"hold {hold_id} kept changing copies while being locked")

@@ -1,0 +1,58 @@
+"""Helpers the circulation services share. Not part of the public interface."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from django.db import transaction
+from django.utils import timezone
+
+from kaft.circulation.errors import CirculationError, CirculationErrorCode
+from kaft.circulation.models import AgeBand
+from kaft.members.models import Member, MemberStatus
+
+
+class Via(StrEnum):
+    DESK = "desk"
+    PORTAL = "portal"
+    SIP2 = "sip2"
+    SYSTEM = "system"
+
+
+def clock(now: dt.datetime | None) -> tuple[dt.datetime, dt.date]:
+    """The moment of the action and the local date it falls on."""
+    moment = now or timezone.now()
+    return moment, timezone.localdate(moment)
+
+
+def check_member_may_borrow(member: Member, today: dt.date) -> None:
+    """Blocked or expired members may not borrow, renew or reserve."""
+    if member.status == MemberStatus.BLOCKED:
+        raise CirculationError(CirculationErrorCode.MEMBER_BLOCKED)
+    if member.status == MemberStatus.EXPIRED or member.is_expired_on(today):
+        raise CirculationError(CirculationErrorCode.MEMBER_EXPIRED)
+
+
+def age_band(member: Member, today: dt.date) -> str:
+    age = member.age_on(today)
+    if age < 12:
+        return AgeBand.UNDER_12
+    if age < 18:
+        return AgeBand.TEEN
+    if age < 30:
+        return AgeBand.YOUNG_ADULT
+    if age < 65:
+        return AgeBand.ADULT
+    return AgeBand.SENIOR
+
+
+def announce_hold_ready(hold_id: int) -> None:
+    """After commit, ask the notices app to tell the member their reservation is ready."""
+
+    def send() -> None:
+        from kaft.notices.tasks import notice_hold_ready
+
+        notice_hold_ready.delay(hold_id)
+
+    transaction.on_commit(send)

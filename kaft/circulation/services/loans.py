@@ -1,0 +1,210 @@
+"""Lending: checkout, checkin (and receiving transfers), renewal.
+
+Locks (see ``kaft.circulation.locks`` for the order): checkout locks the member row, then the
+item row, then the member's hold on the title; checkin and transfer receipt lock the item row,
+then its open loan, transfer and trapped hold; renewal locks the item row, then the loan.
+
+Policy decisions:
+
+- An AVAILABLE copy may be lent even when other members wait in the title's queue: holds are on
+  titles, and the desk may lend a shelf copy. Only a copy already set aside for another member
+  (on the holds shelf or in transit for their hold) is refused (ITEM_RESERVED_FOR_OTHER).
+- Borrowing any copy of a title fulfils the borrower's own hold on it; a different copy that was
+  set aside for them is passed on to the next in line.
+- The loan limit compares all open loans of the member with ``max_loans`` of the rule for this
+  branch, the member's category and the item's type.
+- Receiving a transfer is the same as a checkin at the destination: one code path routes copies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from kaft.catalog.models import Branch, Item, ItemStatus
+from kaft.circulation.calendar import next_open_day
+from kaft.circulation.errors import CirculationError, CirculationErrorCode
+from kaft.circulation.lifecycle import (
+    hold_apply,
+    item_set_status,
+    loan_apply,
+    loan_start,
+    transfer_close,
+)
+from kaft.circulation.locks import (
+    hold_and_item_for_update,
+    item_for_update,
+    loan_for_update,
+    member_for_update,
+    open_loan_for_update,
+    open_transfer_for_update,
+    trapped_hold_for_update,
+)
+from kaft.circulation.models import (
+    ACTIVE_HOLD_STATUSES,
+    Hold,
+    HoldAction,
+    HoldStatus,
+    Loan,
+    LoanAction,
+    LoanStatus,
+)
+from kaft.circulation.selectors import (
+    UNLOANABLE_STATUSES,
+    UNLOANABLE_TYPES,
+    member_open_loan_count,
+    rule_for,
+)
+from kaft.circulation.services._common import age_band, check_member_may_borrow, clock
+from kaft.circulation.services.routing import CheckinResult, arrive, release
+from kaft.members.models import Member, User
+
+
+@transaction.atomic
+def loan_checkout(
+    *,
+    item: Item,
+    member: Member,
+    staff: User | None,
+    branch: Branch,
+    via: str = "desk",
+    now: dt.datetime | None = None,
+) -> Loan:
+    """Lend ``item`` to ``member`` at ``branch``. Locks the member row, then the item row.
+
+    The query count does not depend on how many loans the member has (the limit is a COUNT).
+    """
+    now, today = clock(now)
+    locked_member = member_for_update(member.pk)
+    check_member_may_borrow(locked_member, today)
+    locked_item = item_for_update(item.pk)
+    if locked_item.status == ItemStatus.ON_LOAN:
+        raise CirculationError(CirculationErrorCode.ITEM_ON_LOAN)
+    if locked_item.item_type in UNLOANABLE_TYPES or locked_item.status in UNLOANABLE_STATUSES:
+        raise CirculationError(CirculationErrorCode.ITEM_NOT_LOANABLE)
+    trapped = None
+    if locked_item.status in (ItemStatus.ON_HOLDS_SHELF, ItemStatus.IN_TRANSIT):
+        trapped = trapped_hold_for_update(locked_item.pk)
+        if trapped is not None and trapped.member_id != locked_member.pk:
+            raise CirculationError(CirculationErrorCode.ITEM_RESERVED_FOR_OTHER)
+    rule = rule_for(branch=branch, category=locked_member.category, item_type=locked_item.item_type)
+    if member_open_loan_count(locked_member.pk) >= rule.max_loans:
+        raise CirculationError(CirculationErrorCode.LOAN_LIMIT_REACHED)
+
+    if locked_item.status == ItemStatus.IN_TRANSIT:
+        transfer = open_transfer_for_update(locked_item.pk)
+        if transfer is not None:
+            transfer_close(transfer=transfer, at=now)
+    _fulfil_own_hold(item=locked_item, member=locked_member, trapped=trapped, staff=staff, now=now)
+    loan = Loan(
+        item=locked_item,
+        member=locked_member,
+        due_date=next_open_day(branch, today + dt.timedelta(days=rule.loan_days)),
+        record_id=locked_item.record_id,
+        branch=branch,
+        member_category_id=locked_member.category_id,
+        age_band=age_band(locked_member, today),
+    )
+    try:
+        with transaction.atomic():
+            loan_start(loan=loan, at=now, branch=branch, staff=staff, via=via)
+    except IntegrityError:
+        raise CirculationError(CirculationErrorCode.ITEM_ON_LOAN) from None
+    item_set_status(locked_item, ItemStatus.ON_LOAN, branch=branch)
+    return loan
+
+
+def _fulfil_own_hold(
+    *, item: Item, member: Member, trapped: Hold | None, staff: User | None, now: dt.datetime
+) -> None:
+    """The borrower's active hold on this title (if any) is fulfilled by this loan.
+
+    When another copy was set aside for it, that copy is locked (before the hold) and passed on.
+    """
+    if trapped is not None:
+        hold_apply(hold=trapped, action=HoldAction.FULFIL, at=now, staff=staff, item=item)
+        return
+    own, other_copy = hold_and_item_for_update(
+        Hold.objects.filter(
+            member=member, record_id=item.record_id, status__in=ACTIVE_HOLD_STATUSES
+        )
+    )
+    if own is None or own.status not in ACTIVE_HOLD_STATUSES:
+        return
+    was_trapped = own.status != HoldStatus.WAITING
+    hold_apply(hold=own, action=HoldAction.FULFIL, at=now, staff=staff, item=item)
+    if was_trapped and other_copy is not None:
+        release(item=other_copy, staff=staff, now=now)
+
+
+@transaction.atomic
+def loan_checkin(
+    *,
+    item: Item,
+    branch: Branch,
+    staff: User | None,
+    via: str = "desk",
+    now: dt.datetime | None = None,
+) -> CheckinResult:
+    """Take ``item`` in at ``branch`` and say where it goes next. Locks the item row first.
+
+    Closes the open loan if there is one (``loan`` is None in the result otherwise: a copy found
+    on a cart is routed all the same). See ``routing`` for where the copy goes.
+    """
+    now, _today = clock(now)
+    locked_item = item_for_update(item.pk)
+    loan = open_loan_for_update(locked_item.pk)
+    if loan is not None:
+        loan_apply(loan=loan, action=LoanAction.RETURN, at=now, branch=branch, staff=staff, via=via)
+    result = arrive(item=locked_item, branch=branch, staff=staff, now=now)
+    return dataclasses.replace(result, loan=loan)
+
+
+def transfer_receive(
+    *, item: Item, branch: Branch, staff: User | None, now: dt.datetime | None = None
+) -> CheckinResult:
+    """A copy arrives at ``branch`` from another branch: same locks and routing as checkin.
+
+    The transfer is closed when ``branch`` is its destination; a copy set aside for a hold at
+    this branch goes on the holds shelf (and the member is told), others are shelved or passed
+    to the first in line.
+    """
+    return loan_checkin(item=item, branch=branch, staff=staff, now=now)
+
+
+@transaction.atomic
+def loan_renew(
+    *, loan: Loan, staff: User | None, via: str = "desk", now: dt.datetime | None = None
+) -> Loan:
+    """Extend a loan by the rule's loan period. Locks the item row, then the loan row.
+
+    New due date: the later of today and the current due date, plus the loan period, moved to
+    the next day the lending branch is open. Any waiting (not yet served) hold of another member
+    on the title blocks renewal.
+    """
+    now, today = clock(now)
+    item = item_for_update(loan.item_id)
+    locked = loan_for_update(loan.pk)
+    if locked.status != LoanStatus.OPEN or locked.member_id is None:
+        raise CirculationError(CirculationErrorCode.NOT_ON_LOAN)
+    member = Member.objects.select_related("category").get(pk=locked.member_id)
+    check_member_may_borrow(member, today)
+    waiting = Hold.objects.filter(record_id=locked.record_id, status=HoldStatus.WAITING)
+    if waiting.exclude(member_id=member.pk).exists():
+        raise CirculationError(CirculationErrorCode.RENEWAL_RESERVED)
+    rule = rule_for(branch=locked.branch, category=member.category, item_type=item.item_type)
+    if locked.renewals >= rule.renewals_allowed:
+        raise CirculationError(CirculationErrorCode.NO_RENEWALS_LEFT)
+    base = max(today, locked.due_date)
+    due = next_open_day(locked.branch, base + dt.timedelta(days=rule.loan_days))
+    return loan_apply(
+        loan=locked,
+        action=LoanAction.RENEW,
+        at=now,
+        branch=None,
+        staff=staff,
+        via=via,
+        due_date=due,
+    )

@@ -1,0 +1,151 @@
+"""Where a copy goes once it is in someone's hands at a branch and nobody has it on loan.
+
+Used by checkin, transfer receipt, and whenever a copy set aside for a hold is released
+(cancelled or expired hold). Every function here runs inside the caller's transaction, with the
+item row already locked by the caller (see ``kaft.circulation.locks``).
+
+Routing order:
+
+1. a copy still travelling to another branch stays in transit;
+2. a copy set aside for a hold goes (or stays) on the holds shelf of the pickup branch;
+3. otherwise the first hold in the title's queue (oldest first) gets it: on this branch's holds
+   shelf when it is the pickup branch, else in transit to the pickup branch;
+4. otherwise a copy away from home is sent home;
+5. otherwise it goes back on the shelf.
+
+Damaged and withdrawn copies (and reference copies for step 3) are never set aside for holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaft.catalog.models import Branch, Item, ItemStatus
+from kaft.circulation.calendar import next_open_day
+from kaft.circulation.lifecycle import (
+    hold_apply,
+    item_set_status,
+    transfer_close,
+    transfer_open,
+)
+from kaft.circulation.locks import (
+    first_waiting_hold_for_update,
+    open_transfer_for_update,
+    trapped_hold_for_update,
+)
+from kaft.circulation.models import Hold, HoldAction, HoldStatus, Loan, TransferReason
+from kaft.circulation.selectors import UNLOANABLE_TYPES, rule_for
+from kaft.circulation.services._common import announce_hold_ready
+from kaft.members.models import User
+
+# Copies that stay where staff put them: no hold, no transfer.
+SET_APART_STATUSES = (ItemStatus.DAMAGED, ItemStatus.WITHDRAWN)
+
+
+class Destination(models.TextChoices):
+    SHELF = "shelf", _("Back on the shelf")
+    HOLDS_SHELF = "holds_shelf", _("On the holds shelf")
+    TRANSIT = "transit", _("Send to another branch")
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    loan: Loan | None
+    item: Item
+    destination: Destination
+    to_branch: Branch
+    hold: Hold | None
+
+
+def arrive(*, item: Item, branch: Branch, staff: User | None, now: dt.datetime) -> CheckinResult:
+    """``item`` (locked, not on loan) is in hand at ``branch``: close transfers and route it."""
+    transfer = open_transfer_for_update(item.pk)
+    hold = trapped_hold_for_update(item.pk)
+    if transfer is not None:
+        if transfer.to_branch_id != branch.pk:
+            return CheckinResult(None, item, Destination.TRANSIT, transfer.to_branch, hold)
+        transfer_close(transfer=transfer, at=now)
+    if hold is None:
+        return route(item=item, branch=branch, staff=staff, now=now)
+    if hold.pickup_branch_id == branch.pk:
+        return _to_holds_shelf(hold=hold, item=item, branch=branch, staff=staff, now=now)
+    # Set aside for a pickup elsewhere but it turned up here: send it on.
+    transfer_open(
+        item=item,
+        from_branch=branch,
+        to_branch=hold.pickup_branch,
+        reason=TransferReason.HOLD,
+        hold=hold,
+        at=now,
+    )
+    item_set_status(item, ItemStatus.IN_TRANSIT, branch=branch)
+    return CheckinResult(None, item, Destination.TRANSIT, hold.pickup_branch, hold)
+
+
+def route(*, item: Item, branch: Branch, staff: User | None, now: dt.datetime) -> CheckinResult:
+    """Steps 3-5 for a locked copy that is free: no loan, no trapped hold, no open transfer."""
+    if item.status in SET_APART_STATUSES:
+        item_set_status(item, ItemStatus(item.status), branch=branch)
+        return CheckinResult(None, item, Destination.SHELF, branch, None)
+    hold = None
+    if item.item_type not in UNLOANABLE_TYPES:
+        hold = first_waiting_hold_for_update(item.record_id)
+    if hold is not None:
+        if hold.pickup_branch_id == branch.pk:
+            return _to_holds_shelf(hold=hold, item=item, branch=branch, staff=staff, now=now)
+        hold_apply(hold=hold, action=HoldAction.SEND, at=now, staff=staff, item=item)
+        transfer_open(
+            item=item,
+            from_branch=branch,
+            to_branch=hold.pickup_branch,
+            reason=TransferReason.HOLD,
+            hold=hold,
+            at=now,
+        )
+        item_set_status(item, ItemStatus.IN_TRANSIT, branch=branch)
+        return CheckinResult(None, item, Destination.TRANSIT, hold.pickup_branch, hold)
+    if item.home_branch_id != branch.pk:
+        home = item.home_branch
+        transfer_open(
+            item=item,
+            from_branch=branch,
+            to_branch=home,
+            reason=TransferReason.HOME,
+            hold=None,
+            at=now,
+        )
+        item_set_status(item, ItemStatus.IN_TRANSIT, branch=branch)
+        return CheckinResult(None, item, Destination.TRANSIT, home, None)
+    item_set_status(item, ItemStatus.AVAILABLE, branch=branch)
+    return CheckinResult(None, item, Destination.SHELF, branch, None)
+
+
+def release(*, item: Item, staff: User | None, now: dt.datetime) -> None:
+    """The hold ``item`` was set aside for is gone: pass the copy on.
+
+    A copy on a holds shelf is routed again where it lies. A copy in a van keeps travelling;
+    it is routed when it is received.
+    """
+    if item.status == ItemStatus.ON_HOLDS_SHELF:
+        route(item=item, branch=item.current_branch, staff=staff, now=now)
+
+
+def _to_holds_shelf(
+    *, hold: Hold, item: Item, branch: Branch, staff: User | None, now: dt.datetime
+) -> CheckinResult:
+    if hold.status != HoldStatus.READY:
+        today = timezone.localdate(now)
+        rule = rule_for(branch=branch, category=hold.member_category, item_type=item.item_type)
+        deadline = next_open_day(branch, today + dt.timedelta(days=rule.hold_shelf_days))
+        action = HoldAction.ARRIVE if hold.status == HoldStatus.IN_TRANSIT else HoldAction.TRAP
+        hold_apply(
+            hold=hold, action=action, at=now, staff=staff, item=item, pickup_deadline=deadline
+        )
+        announce_hold_ready(hold.pk)
+    item_set_status(item, ItemStatus.ON_HOLDS_SHELF, branch=branch)
+    return CheckinResult(None, item, Destination.HOLDS_SHELF, branch, hold)

@@ -1,0 +1,159 @@
+"""Circulation under real concurrency: threads hitting the services at the same moment.
+
+Each thread has its own database connection. On PostgreSQL the services' row locks serialise
+them; on SQLite (a file in WAL mode) every transaction begins IMMEDIATE, so writers take turns.
+The tests run on both.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import types
+from collections.abc import Callable, Iterator
+from functools import partial
+
+import pytest
+from django.db import connection
+
+from kaft.catalog.models import Item, ItemStatus
+from kaft.circulation.errors import CirculationError, CirculationErrorCode
+from kaft.circulation.models import Hold, HoldStatus, Loan, LoanStatus
+from kaft.circulation.services import hold_place, loan_checkin, loan_checkout
+from tests.factories_circulation import (
+    make_branch,
+    make_item,
+    make_member,
+    make_record,
+    make_rule,
+)
+
+pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+
+OK = "ok"
+
+
+def run_together(actions: list[Callable[[], object]]) -> list[str]:
+    """Start every action at the same moment, each in its own thread and connection.
+
+    Returns per action "ok", the refusal code, or the repr of an unexpected exception.
+    """
+    barrier = threading.Barrier(len(actions))
+    outcomes = [""] * len(actions)
+
+    def work(index: int, action: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            action()
+            outcomes[index] = OK
+        except CirculationError as error:
+            outcomes[index] = str(error.code)
+        except Exception as error:  # reported in the assertion
+            outcomes[index] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=pair) for pair in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes
+
+
+@pytest.fixture
+def ready_notices(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    announced: list[int] = []
+    fake = types.ModuleType("kaft.notices.tasks")
+    fake.notice_hold_ready = types.SimpleNamespace(delay=announced.append)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "kaft.notices.tasks", fake)
+    yield announced
+
+
+def test_twenty_desks_lend_one_item_exactly_once() -> None:
+    branch = make_branch()
+    item = make_item(home_branch=branch)
+    members = [make_member(home_branch=branch) for _ in range(20)]
+
+    outcomes = run_together(
+        [partial(loan_checkout, item=item, member=m, staff=None, branch=branch) for m in members]
+    )
+
+    assert sorted(outcomes) == [str(CirculationErrorCode.ITEM_ON_LOAN)] * 19 + [OK]
+    assert Loan.objects.filter(item=item, status=LoanStatus.OPEN).count() == 1
+    item.refresh_from_db()
+    assert item.status == ItemStatus.ON_LOAN
+
+
+def test_twenty_checkouts_for_one_member_stop_at_the_loan_limit() -> None:
+    branch = make_branch()
+    make_rule(max_loans=15)
+    member = make_member(home_branch=branch)
+    items = [make_item(home_branch=branch) for _ in range(20)]
+
+    outcomes = run_together(
+        [partial(loan_checkout, item=i, member=member, staff=None, branch=branch) for i in items]
+    )
+
+    assert outcomes.count(OK) == 15
+    assert outcomes.count(str(CirculationErrorCode.LOAN_LIMIT_REACHED)) == 5
+    assert Loan.objects.filter(member=member, status=LoanStatus.OPEN).count() == 15
+    assert Item.objects.filter(status=ItemStatus.ON_LOAN).count() == 15
+
+
+def test_two_members_racing_for_the_last_copy_on_the_shelf() -> None:
+    # Both members stand at a desk (or kiosk) with the same, last available copy of a title.
+    branch = make_branch()
+    item = make_item(home_branch=branch)
+    first, second = make_member(home_branch=branch), make_member(home_branch=branch)
+
+    outcomes = run_together(
+        [
+            partial(loan_checkout, item=item, member=m, staff=None, branch=branch)
+            for m in (first, second)
+        ]
+    )
+
+    assert sorted(outcomes) == sorted([OK, str(CirculationErrorCode.ITEM_ON_LOAN)])
+    assert Loan.objects.get(item=item).member in (first, second)
+
+
+def test_two_copies_returned_at_once_serve_one_waiting_member_once(
+    ready_notices: list[int],
+) -> None:
+    # One member waits for a title; two copies come back at two desks at the same moment.
+    branch = make_branch()
+    record = make_record()
+    copies = [make_item(record=record, home_branch=branch) for _ in range(2)]
+    hold = hold_place(
+        record=record, member=make_member(home_branch=branch), pickup_branch=branch, staff=None
+    )
+
+    outcomes = run_together(
+        [partial(loan_checkin, item=c, branch=branch, staff=None) for c in copies]
+    )
+
+    assert outcomes == [OK, OK]
+    hold.refresh_from_db()
+    assert hold.status == HoldStatus.READY
+    statuses = sorted(Item.objects.filter(record=record).values_list("status", flat=True))
+    assert statuses == [ItemStatus.AVAILABLE, ItemStatus.ON_HOLDS_SHELF]
+    assert ready_notices == [hold.pk]
+
+
+def test_holds_placed_at_once_stop_at_the_hold_limit() -> None:
+    branch = make_branch()
+    make_rule(max_holds=3)
+    member = make_member(home_branch=branch)
+    records = [make_item(home_branch=branch).record for _ in range(6)]
+
+    outcomes = run_together(
+        [
+            partial(hold_place, record=r, member=member, pickup_branch=branch, staff=None)
+            for r in records
+        ]
+    )
+
+    assert outcomes.count(OK) == 3
+    assert outcomes.count(str(CirculationErrorCode.HOLD_LIMIT_REACHED)) == 3
+    assert Hold.objects.filter(member=member).count() == 3
