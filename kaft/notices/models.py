@@ -1,4 +1,9 @@
-"""The outbox: every message to a member is a row here first, then sent by a task after commit."""
+"""The outbox: every message to a member is a row here first, then sent by a task after commit.
+
+A notice is born ``pending`` (or ``failed`` when it cannot be delivered at all, with a
+``problem`` saying why). Every later change of status goes through
+:func:`kaft.notices.lifecycle.notice_apply`.
+"""
 
 from __future__ import annotations
 
@@ -15,33 +20,60 @@ class NoticeStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class NoticeProblem(models.TextChoices):
+    """Why a notice was not (or not yet) delivered."""
+
+    NO_EMAIL = "no_email", _("The member has no e-mail address")
+    CHANNEL_UNAVAILABLE = "channel_unavailable", _("SMS and letters cannot be sent yet")
+    TOO_MANY_ATTEMPTS = "too_many_attempts", _("Sending failed too many times")
+
+
 class Notice(models.Model):
     member = models.ForeignKey(
         Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="notices"
     )
-    message_type = models.CharField(max_length=20, choices=MessageType.choices)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
-    # What makes this message unique (e.g. "hold_ready:42"): the same message is never queued twice.
-    dedup_key = models.CharField(max_length=100, unique=True)
-    language = models.CharField(max_length=2, default="nl")
-    recipient = models.CharField(max_length=254)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    status = models.CharField(
-        max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
+    message_type = models.CharField(_("message"), max_length=20, choices=MessageType.choices)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    # What makes this message unique (e.g. "hold_ready:42:1764000000"): never queued twice.
+    dedup_key = models.CharField(max_length=100, unique=True)
+    language = models.CharField(_("language"), max_length=2, default="nl")
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
+    )
+    problem = models.CharField(
+        _("problem"), max_length=20, choices=NoticeProblem.choices, blank=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The safety net (send_pending_notices) picks up pending notices from this moment on.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set when a worker claims the notice; also the token that worker's later update must match.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        indexes = [models.Index(fields=["status", "created_at"], name="notice_status_created")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notice_status_next_attempt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_message_type_display()} #{self.pk}"
 
 
 class DeliveryAttempt(models.Model):
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="delivery_attempts")
-    at = models.DateTimeField()
-    ok = models.BooleanField()
-    error = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(_("at"))
+    ok = models.BooleanField(_("delivered"))
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["at", "pk"]

@@ -1,0 +1,123 @@
+"""The life of a notice as a table, and the one function that applies a move.
+
+::
+
+    pending --claim--> sending --deliver--> sent
+       |                  |--defer-----> pending   (attempt failed; tried again later)
+       |                  |--give_up---> failed    (attempt failed MAX_ATTEMPTS times)
+       |                  '--release---> pending   (the worker that claimed it vanished)
+       '--refuse--> failed                          (cannot be delivered at all)
+    failed --retry--> pending                       (staff asks to try again)
+
+A notice is born ``pending``, or ``failed`` with a ``problem`` when it can never be delivered
+(see ``services``). Moves are compare-and-swap updates: the row changes only if it still has the
+status (and claim) this process saw, so two workers can never both claim or both finish a notice,
+on SQLite and PostgreSQL alike, without holding a row lock while the mail server is talking.
+The delivery moves (deliver, defer, give_up) write a :class:`DeliveryAttempt` as their event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from kaft.core.lifecycle import next_state
+from kaft.notices.models import DeliveryAttempt, Notice, NoticeProblem, NoticeStatus
+
+MAX_ATTEMPTS = 5
+# After a failed attempt the safety net waits 5, 10, 20, 40 ... minutes before the next one.
+FIRST_RETRY_DELAY = dt.timedelta(minutes=5)
+
+
+class NoticeAction(models.TextChoices):
+    CLAIM = "claim", _("Claimed by a worker")
+    DELIVER = "deliver", _("Delivered")
+    DEFER = "defer", _("Attempt failed, will try again")
+    GIVE_UP = "give_up", _("Attempt failed, given up")
+    RELEASE = "release", _("Released after the worker vanished")
+    REFUSE = "refuse", _("Cannot be delivered")
+    RETRY = "retry", _("Sent again on request")
+
+
+TRANSITIONS: dict[tuple[NoticeStatus, NoticeAction], NoticeStatus] = {
+    (NoticeStatus.PENDING, NoticeAction.CLAIM): NoticeStatus.SENDING,
+    (NoticeStatus.PENDING, NoticeAction.REFUSE): NoticeStatus.FAILED,
+    (NoticeStatus.SENDING, NoticeAction.DELIVER): NoticeStatus.SENT,
+    (NoticeStatus.SENDING, NoticeAction.DEFER): NoticeStatus.PENDING,
+    (NoticeStatus.SENDING, NoticeAction.GIVE_UP): NoticeStatus.FAILED,
+    (NoticeStatus.SENDING, NoticeAction.RELEASE): NoticeStatus.PENDING,
+    (NoticeStatus.FAILED, NoticeAction.RETRY): NoticeStatus.PENDING,
+}
+
+ATTEMPT_ACTIONS = (NoticeAction.DELIVER, NoticeAction.DEFER, NoticeAction.GIVE_UP)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after the ``attempts``-th failed attempt."""
+    return FIRST_RETRY_DELAY * (2 ** max(attempts - 1, 0))
+
+
+def _changes(
+    notice: Notice, action: NoticeAction, now: dt.datetime, problem: str
+) -> dict[str, Any]:
+    if action == NoticeAction.CLAIM:
+        return {"claimed_at": now}
+    if action == NoticeAction.DELIVER:
+        return {"claimed_at": None, "sent_at": now, "attempts": notice.attempts + 1, "problem": ""}
+    if action == NoticeAction.DEFER:
+        attempts = notice.attempts + 1
+        return {
+            "claimed_at": None,
+            "attempts": attempts,
+            "next_attempt_at": now + retry_delay(attempts),
+        }
+    if action == NoticeAction.GIVE_UP:
+        return {
+            "claimed_at": None,
+            "attempts": notice.attempts + 1,
+            "problem": NoticeProblem.TOO_MANY_ATTEMPTS,
+        }
+    if action == NoticeAction.RELEASE:
+        return {"claimed_at": None, "next_attempt_at": now}
+    if action == NoticeAction.REFUSE:
+        return {"problem": problem}
+    # RETRY: a fresh series of attempts; the earlier DeliveryAttempt rows stay as history.
+    return {"attempts": 0, "problem": "", "next_attempt_at": now}
+
+
+def notice_apply(
+    notice: Notice,
+    action: NoticeAction,
+    *,
+    now: dt.datetime,
+    error: str = "",
+    problem: str = "",
+) -> bool:
+    """Move ``notice`` by ``action`` if the row is still as ``notice`` saw it.
+
+    Returns False (and changes nothing) when another process moved the row first. Raises
+    ``TransitionNotAllowed`` when the move is not in the table. Locks nothing: the conditional
+    UPDATE is the lock. Updates ``notice`` in place when it succeeds.
+    """
+    new_status = next_state(TRANSITIONS, NoticeStatus(notice.status), action)
+    changes = _changes(notice, action, now, problem)
+    with transaction.atomic():
+        updated = Notice.objects.filter(
+            pk=notice.pk,
+            status=notice.status,
+            claimed_at=notice.claimed_at,
+            attempts=notice.attempts,
+        ).update(status=new_status, **changes)
+        if not updated:
+            return False
+        if action in ATTEMPT_ACTIONS:
+            DeliveryAttempt.objects.create(
+                notice=notice, at=now, ok=action == NoticeAction.DELIVER, error=error[:500]
+            )
+    notice.status = new_status
+    for field, value in changes.items():
+        setattr(notice, field, value)
+    return True

@@ -1,0 +1,307 @@
+"""Writes to the outbox: queue a message once, send it once.
+
+Queueing renders the message in the member's language and inserts it with a ``dedup_key``; the
+key is unique, so the same message is never queued twice, however often or concurrently a task
+runs (INSERT ... ON CONFLICT DO NOTHING, then read back). Sending is scheduled after commit.
+
+Channels: only e-mail is delivered for now. A member who chose SMS or a letter, or who has no
+e-mail address, still gets a notice row (so the desk can see it), born ``failed`` with a
+``problem`` saying why; nothing is sent.
+
+Privacy: a message holds what the member needs to act on it (the title, the branch and its
+address, the dates) and nothing else: no card number, no name, no other personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from email.utils import formataddr
+from functools import partial
+from itertools import groupby
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from kaft.circulation.models import Hold, HoldStatus, Loan
+from kaft.members.models import Channel, Member, MessageType
+from kaft.notices import selectors
+from kaft.notices.errors import NoticeError, NoticeErrorCode
+from kaft.notices.lifecycle import MAX_ATTEMPTS, NoticeAction, notice_apply
+from kaft.notices.models import Notice, NoticeProblem, NoticeStatus
+from kaft.notices.render import message_language, render_message
+
+logger = logging.getLogger(__name__)
+
+# The safety net leaves a new notice to the task scheduled after commit for this long.
+SAFETY_NET_GRACE = dt.timedelta(minutes=2)
+# A notice 'sending' for longer than this was left behind by a worker that died.
+SENDING_TIMEOUT = dt.timedelta(minutes=15)
+DUE_SOON_CHUNK = 500
+
+
+# --- queueing ---------------------------------------------------------------------------------
+
+
+def notice_queue_hold_ready(*, hold: Hold, now: dt.datetime | None = None) -> Notice | None:
+    """Queue "your reservation is ready for pickup" for a READY hold, once per time it became ready.
+
+    The key holds ``ready_at``, so a hold that is trapped again later is announced again. Returns
+    the notice (new or already queued), or None when the hold is not ready or has no member.
+    Locks nothing: the unique ``dedup_key`` makes a second insert a no-op.
+    """
+    member = hold.member
+    if hold.status != HoldStatus.READY or member is None or hold.ready_at is None:
+        return None
+    now = now or timezone.now()
+    branch = hold.pickup_branch
+    address = ", ".join(
+        part for part in (branch.street, f"{branch.postcode} {branch.city}".strip()) if part
+    )
+    context = {
+        "title": hold.record.title,
+        "branch_name": branch.name,
+        "branch_address": address,
+        "deadline": hold.pickup_deadline,
+    }
+    draft = _draft(
+        member=member,
+        message_type=MessageType.HOLD_READY,
+        channel=selectors.member_channel(member, MessageType.HOLD_READY),
+        dedup_key=f"hold_ready:{hold.pk}:{int(hold.ready_at.timestamp())}",
+        context=context,
+        now=now,
+    )
+    with transaction.atomic():
+        _outbox_insert([draft])
+        return Notice.objects.get(dedup_key=draft.dedup_key)
+
+
+def notice_queue_due_soon(
+    *, loan: Loan, days: int, now: dt.datetime | None = None
+) -> Notice | None:
+    """Queue the "due in ``days`` days" message that covers ``loan``.
+
+    One message per member per due date: it lists every open loan of the member due that day.
+    A loan that joins that due date after the message was queued is not announced separately.
+    Returns the notice (new or already queued), or None when the loan has no member.
+    Locks nothing: the unique ``dedup_key`` makes a second insert a no-op.
+    """
+    if loan.member_id is None:
+        return None
+    now = now or timezone.now()
+    loans = list(
+        selectors.loans_due_on(loan.due_date)
+        .filter(member_id=loan.member_id)
+        .select_related("member", "record")
+    )
+    if not loans:
+        return None
+    member = loans[0].member
+    assert member is not None
+    channel = selectors.member_channel(member, MessageType.DUE_SOON)
+    draft = _due_soon_draft(member, loans, loan.due_date, days, channel, now)
+    with transaction.atomic():
+        _outbox_insert([draft])
+        return Notice.objects.get(dedup_key=draft.dedup_key)
+
+
+def notices_queue_due_soon(
+    *,
+    today: dt.date | None = None,
+    days: int | None = None,
+    chunk_size: int = DUE_SOON_CHUNK,
+    now: dt.datetime | None = None,
+) -> int:
+    """Queue a due-soon message for every member with open loans due in ``days`` days.
+
+    ``days`` defaults to ``settings.KAFT_DUE_SOON_DAYS``. Works through the members in chunks;
+    per chunk a constant number of queries (find, check keys, insert, read back). Returns how
+    many new notices were queued. Locks nothing; safe to run twice or concurrently.
+    """
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    days = settings.KAFT_DUE_SOON_DAYS if days is None else days
+    due_date = today + dt.timedelta(days=days)
+    queued = 0
+    after = 0
+    while True:
+        loans = selectors.due_soon_chunk(due_date=due_date, after_member_id=after, size=chunk_size)
+        if not loans:
+            return queued
+        drafts = []
+        for _member_id, group in groupby(loans, key=lambda loan: loan.member_id):
+            member_loans = list(group)
+            member = member_loans[0].member
+            assert member is not None
+            channel = Channel(getattr(member_loans[0], "due_soon_channel", None) or Channel.EMAIL)
+            drafts.append(_due_soon_draft(member, member_loans, due_date, days, channel, now))
+        with transaction.atomic():
+            queued += len(_outbox_insert(drafts))
+        after = loans[-1].member_id or after
+
+
+def _due_soon_draft(
+    member: Member,
+    loans: Sequence[Loan],
+    due_date: dt.date,
+    days: int,
+    channel: Channel,
+    now: dt.datetime,
+) -> Notice:
+    return _draft(
+        member=member,
+        message_type=MessageType.DUE_SOON,
+        channel=channel,
+        dedup_key=f"due_soon:{member.pk}:{due_date.isoformat()}",
+        context={
+            "titles": sorted(loan.record.title for loan in loans),
+            "due_date": due_date,
+            "days": days,
+        },
+        now=now,
+    )
+
+
+def _draft(
+    *,
+    member: Member,
+    message_type: MessageType,
+    channel: Channel,
+    dedup_key: str,
+    context: dict[str, Any],
+    now: dt.datetime,
+) -> Notice:
+    """An unsaved notice, rendered; born failed (with the problem) when it cannot be delivered."""
+    message = render_message(
+        message_type.value, language=message_language(member.preferred_language), context=context
+    )
+    problem = ""
+    if channel != Channel.EMAIL:
+        problem = NoticeProblem.CHANNEL_UNAVAILABLE
+    elif not member.email:
+        problem = NoticeProblem.NO_EMAIL
+    return Notice(
+        member=member,
+        message_type=message_type,
+        channel=channel,
+        dedup_key=dedup_key,
+        language=message.language,
+        recipient="" if problem else member.email,
+        subject=message.subject,
+        body=message.body,
+        status=NoticeStatus.FAILED if problem else NoticeStatus.PENDING,
+        problem=problem,
+        next_attempt_at=now + SAFETY_NET_GRACE,
+    )
+
+
+def _outbox_insert(drafts: list[Notice]) -> list[Notice]:
+    """Insert the drafts whose key is new; schedule sending the pending ones after commit.
+
+    ON CONFLICT DO NOTHING (``ignore_conflicts``) makes a concurrent insert of the same key a
+    no-op instead of an error. Returns the notices this call inserted.
+    """
+    keys = [draft.dedup_key for draft in drafts]
+    existing = set(Notice.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
+    new = [draft for draft in drafts if draft.dedup_key not in existing]
+    if not new:
+        return []
+    Notice.objects.bulk_create(new, ignore_conflicts=True)
+    inserted = list(Notice.objects.filter(dedup_key__in=[draft.dedup_key for draft in new]))
+    _schedule_send([n.pk for n in inserted if n.status == NoticeStatus.PENDING])
+    return inserted
+
+
+def _schedule_send(notice_ids: list[int]) -> None:
+    from kaft.notices.tasks import send_notice
+
+    for notice_id in notice_ids:
+        transaction.on_commit(partial(send_notice.delay, notice_id))
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+def notice_send(*, notice_id: int, now: dt.datetime | None = None) -> Notice | None:
+    """Send one pending notice by e-mail, never twice.
+
+    Claims the notice first with a conditional UPDATE (pending -> sending): of two workers only
+    one wins, the other returns without sending. The mail server is called outside any
+    transaction; then the attempt is recorded and the notice becomes sent, or pending again for
+    a later attempt, or failed after ``MAX_ATTEMPTS``. Call it outside ``transaction.atomic``.
+    Returns the notice as it is afterwards, or None when there is no such notice.
+    """
+    notice = Notice.objects.filter(pk=notice_id).first()
+    if notice is None or notice.status != NoticeStatus.PENDING:
+        return notice
+    if notice.channel != Channel.EMAIL or not notice.recipient:
+        problem = NoticeProblem.CHANNEL_UNAVAILABLE
+        if notice.channel == Channel.EMAIL:
+            problem = NoticeProblem.NO_EMAIL
+        notice_apply(notice, NoticeAction.REFUSE, now=now or timezone.now(), problem=problem)
+        return notice
+    if not notice_apply(notice, NoticeAction.CLAIM, now=now or timezone.now()):
+        return notice
+    error = _deliver_email(notice)
+    if error is None:
+        action = NoticeAction.DELIVER
+    elif notice.attempts + 1 >= MAX_ATTEMPTS:
+        action = NoticeAction.GIVE_UP
+    else:
+        action = NoticeAction.DEFER
+    if not notice_apply(notice, action, now=now or timezone.now(), error=error or ""):
+        logger.warning("notice %s was released while it was being sent", notice.pk)
+    return notice
+
+
+def _deliver_email(notice: Notice) -> str | None:
+    """Hand the message to the configured mail backend; the error text when that fails."""
+    message = EmailMessage(
+        subject=notice.subject,
+        body=notice.body,
+        from_email=formataddr((settings.KAFT_LIBRARY_NAME, settings.DEFAULT_FROM_EMAIL)),
+        to=[notice.recipient],
+        headers={"Auto-Submitted": "auto-generated", "Content-Language": notice.language},
+    )
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:  # the mail server's error is recorded and retried, never raised
+        logger.warning("sending notice %s failed: %s", notice.pk, exc)
+        return f"{type(exc).__name__}: {exc}"[:500]
+    return None
+
+
+def notices_send_pending(*, now: dt.datetime | None = None, limit: int = 500) -> int:
+    """The safety net: release notices stuck in 'sending', schedule the pending ones that are due.
+
+    Locks nothing: releasing is a conditional UPDATE, and ``notice_send`` claims before sending.
+    Returns how many sends were scheduled (after commit).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        for notice in selectors.notices_stuck_sending(claimed_before=now - SENDING_TIMEOUT):
+            notice_apply(notice, NoticeAction.RELEASE, now=now)
+        notice_ids = selectors.notices_to_send(now=now, limit=limit)
+        _schedule_send(notice_ids)
+    return len(notice_ids)
+
+
+def notice_retry(*, notice: Notice, now: dt.datetime | None = None) -> Notice:
+    """Staff ask to send a notice again that failed after ``MAX_ATTEMPTS`` attempts.
+
+    Raises NoticeError(NOT_RETRYABLE) for any other notice. Conditional UPDATE, no lock.
+    """
+    now = now or timezone.now()
+    retryable = (
+        notice.status == NoticeStatus.FAILED and notice.problem == NoticeProblem.TOO_MANY_ATTEMPTS
+    )
+    with transaction.atomic():
+        if not retryable or not notice_apply(notice, NoticeAction.RETRY, now=now):
+            raise NoticeError(NoticeErrorCode.NOT_RETRYABLE)
+        _schedule_send([notice.pk])
+    return notice

@@ -1,0 +1,47 @@
+"""The outbox admin: read-only, with one action that sends given-up messages again."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.test import RequestFactory
+
+from kaft.notices.admin import NoticeAdmin
+from kaft.notices.lifecycle import MAX_ATTEMPTS
+from kaft.notices.models import Notice, NoticeProblem, NoticeStatus
+from kaft.notices.services import notice_queue_hold_ready
+from tests.factories_notices import make_member, make_ready_hold
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 12, 1, 9, 31, tzinfo=dt.UTC)
+
+
+def test_send_again_only_takes_messages_that_were_given_up():
+    given_up = notice_queue_hold_ready(hold=make_ready_hold(), now=NOW)
+    no_address = notice_queue_hold_ready(
+        hold=make_ready_hold(member=make_member(email="")), now=NOW
+    )
+    assert given_up is not None and no_address is not None
+    Notice.objects.filter(pk=given_up.pk).update(
+        status=NoticeStatus.FAILED, problem=NoticeProblem.TOO_MANY_ATTEMPTS, attempts=MAX_ATTEMPTS
+    )
+    request = RequestFactory().post("/")
+    request._messages = CookieStorage(request)  # type: ignore[attr-defined]
+    model_admin = NoticeAdmin(Notice, admin.site)
+
+    model_admin.send_again(request, Notice.objects.order_by("pk"))
+
+    assert [str(m) for m in get_messages(request)] == [
+        f"#{no_address.pk}: Alleen een bericht dat na meerdere pogingen niet verstuurd kon "
+        "worden, kan opnieuw worden verstuurd.",
+        "1 bericht wordt opnieuw verstuurd.",
+    ]
+    statuses = dict(Notice.objects.values_list("pk", "status"))
+    assert statuses == {given_up.pk: NoticeStatus.PENDING, no_address.pk: NoticeStatus.FAILED}
+    assert model_admin.has_add_permission(request) is False
+    assert model_admin.has_delete_permission(request) is False
