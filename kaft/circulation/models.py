@@ -147,7 +147,7 @@ class Hold(models.Model):
         Item, on_delete=models.PROTECT, null=True, blank=True, related_name="holds"
     )
     ready_at = models.DateTimeField(null=True, blank=True)
-    pickup_deadline = models.DateField(_("pick up before"), null=True, blank=True)
+    pickup_deadline = models.DateField(_("pick up by (last day)"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     member_category = models.ForeignKey(
         MemberCategory, on_delete=models.PROTECT, null=True, related_name="+"
