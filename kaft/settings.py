@@ -161,6 +161,7 @@ USE_TZ = True
 # --- Static files: everything is served by Kaft itself, nothing from another site -------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "kaft" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
