@@ -155,3 +155,32 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.barcode
+
+
+class RecordSearchRow(models.Model):
+    """A record's row in the PostgreSQL search index (``catalog_record_search``).
+
+    The table itself is created by migration 0002 on PostgreSQL only and is read and written by
+    ``kaft.catalog.search_sql`` alone. It is declared here so that Django knows it exists: a flush
+    (as between tests) then empties it together with the records it points at.
+    """
+
+    record = models.OneToOneField(
+        Record, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    class Meta:
+        db_table = "catalog_record_search"
+
+
+class RecordFullTextRow(models.Model):
+    """A record's row in the SQLite FTS5 index (``catalog_record_fts``, rowid = record id).
+
+    Created by migration 0002 on SQLite only; declared for the same reason as
+    :class:`RecordSearchRow`.
+    """
+
+    rowid = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        db_table = "catalog_record_fts"

@@ -1,0 +1,283 @@
+"""Write mapped MARC records to the database in batches: records, their items and the index.
+
+Each batch of :data:`BATCH_SIZE` records is one transaction with bulk statements. Problems found
+before writing (a barcode of another title, an unknown branch) drop only that record. Should the
+database still refuse a batch, it is rolled back and written again one record per transaction,
+so that only the failing record is left out. Nothing is ever half-written.
+
+Matching (re-import updates, never duplicates): a record is the existing record with the same
+control number, else the first existing record with the same ISBN. Items are matched on barcode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from kaft.catalog.errors import CatalogErrorCode
+from kaft.catalog.marc.mapping import RecordData, generated_barcode
+from kaft.catalog.models import Audience, Branch, Item, ItemType, MaterialType, Record
+from kaft.catalog.search import search_index_records
+
+BATCH_SIZE = 500
+
+RECORD_FIELDS = [
+    "control_number",
+    "isbn",
+    "title",
+    "subtitle",
+    "contributors",
+    "publisher",
+    "year",
+    "language",
+    "material_type",
+    "subjects",
+    "audience",
+    "summary",
+    "marc",
+]
+
+_ITEM_TYPES = {
+    MaterialType.AUDIOBOOK: ItemType.AUDIOVISUAL,
+    MaterialType.DVD: ItemType.AUDIOVISUAL,
+    MaterialType.MUSIC: ItemType.AUDIOVISUAL,
+    MaterialType.MAGAZINE: ItemType.MAGAZINE,
+    MaterialType.GAME: ItemType.GAME,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A record that was not imported: where it is, who it is (if known) and why."""
+
+    file: str
+    position: int
+    control_number: str | None
+    code: CatalogErrorCode
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ItemPlan:
+    barcode: str
+    branch: Branch
+    call_number: str
+
+
+@dataclass
+class Pending:
+    data: RecordData
+    marc: bytes | None
+    file: str
+    position: int
+    items: list[ItemPlan]
+    target_id: int | None = None
+    absorbed: int = 0  # later records in the batch that turned out to be this same record
+
+    def absorb(self, later: Pending) -> None:
+        self.data, self.marc = later.data, later.marc
+        self.absorbed += 1 + later.absorbed
+        known = {plan.barcode for plan in self.items}
+        self.items += [plan for plan in later.items if plan.barcode not in known]
+
+    def problem(self, code: CatalogErrorCode, **params: Any) -> Problem:
+        return Problem(self.file, self.position, self.data.control_number, code, params)
+
+
+@dataclass
+class BatchOutcome:
+    created: int = 0
+    updated: int = 0
+    items_created: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def item_type_for(data: RecordData) -> str:
+    if data.material_type in (MaterialType.BOOK, MaterialType.EBOOK):
+        return ItemType.YOUTH_BOOK if data.audience == Audience.YOUTH else ItemType.BOOK
+    return _ITEM_TYPES.get(MaterialType(data.material_type), ItemType.BOOK)
+
+
+class BranchResolver:
+    """Finds a branch by code or ISIL (case-insensitive), falling back to the default branch."""
+
+    def __init__(self, default: Branch | None) -> None:
+        self.default = default
+        self.by_key: dict[str, Branch] = {}
+        for branch in Branch.objects.all():
+            self.by_key[branch.code.casefold()] = branch
+            self.by_key[branch.isil.casefold()] = branch
+
+    def plan_items(
+        self, data: RecordData, items_per_record: int
+    ) -> tuple[list[ItemPlan], tuple[CatalogErrorCode, dict[str, Any]] | None]:
+        plans = []
+        for number, holding in enumerate(data.holdings, start=1):
+            branch = self.by_key.get(holding.branch_code.casefold()) or self.default
+            if branch is None:
+                code = CatalogErrorCode.UNKNOWN_BRANCH
+                if not holding.branch_code:
+                    code = CatalogErrorCode.NO_BRANCH
+                return [], (code, {"tag": holding.tag, "branch": holding.branch_code})
+            barcode = holding.barcode or generated_barcode(data.control_number, number)
+            if len(barcode) > 32:
+                return [], (CatalogErrorCode.BARCODE_INVALID, {"barcode": barcode})
+            plans.append(ItemPlan(barcode, branch, holding.call_number[:64]))
+        if not plans and items_per_record and self.default is not None:
+            plans = [
+                ItemPlan(generated_barcode(data.control_number, number), self.default, "")
+                for number in range(1, items_per_record + 1)
+            ]
+        return plans, None
+
+
+def _resolve_targets(batch: list[Pending]) -> list[Pending]:
+    """Give each record the id it updates (None: new), merging records that are the same."""
+    by_number: dict[str, Pending] = {}
+    for pending in batch:
+        earlier = by_number.get(pending.data.control_number)
+        if earlier is not None:
+            earlier.absorb(pending)
+        else:
+            by_number[pending.data.control_number] = pending
+    ordered = list(by_number.values())
+    existing = dict(
+        Record.objects.filter(control_number__in=list(by_number)).values_list(
+            "control_number", "id"
+        )
+    )
+    unmatched_isbns = {
+        p.data.isbn for p in ordered if p.data.isbn and p.data.control_number not in existing
+    }
+    by_isbn: dict[str, int] = {}
+    for isbn, record_id in (
+        Record.objects.filter(isbn__in=unmatched_isbns).order_by("-id").values_list("isbn", "id")
+    ):
+        by_isbn[isbn] = record_id  # ordered newest first: the oldest one wins
+    result: list[Pending] = []
+    by_target: dict[int, Pending] = {}
+    seen_isbn: dict[str, Pending] = {}
+    for pending in ordered:
+        target = existing.get(pending.data.control_number)
+        isbn = pending.data.isbn
+        if target is None and isbn and isbn in seen_isbn:
+            seen_isbn[isbn].absorb(pending)
+            continue
+        if target is None and isbn:
+            target = by_isbn.get(isbn)
+        if target is not None and target in by_target:
+            by_target[target].absorb(pending)
+            continue
+        pending.target_id = target
+        if target is not None:
+            by_target[target] = pending
+        if isbn:
+            seen_isbn.setdefault(isbn, pending)
+        result.append(pending)
+    return result
+
+
+def _check_barcodes(batch: list[Pending], outcome: BatchOutcome) -> list[Pending]:
+    barcodes = [plan.barcode for pending in batch for plan in pending.items]
+    owners = dict(Item.objects.filter(barcode__in=barcodes).values_list("barcode", "record_id"))
+    claimed: dict[str, Pending] = {}
+    accepted = []
+    for pending in batch:
+        fresh = []
+        taken = None
+        for plan in pending.items:
+            owner = owners.get(plan.barcode)
+            other = claimed.get(plan.barcode)
+            if (owner is not None and owner != pending.target_id) or other not in (None, pending):
+                taken = plan.barcode
+                break
+            if owner is None:
+                fresh.append(plan)
+        if taken is not None:
+            outcome.problems.append(pending.problem(CatalogErrorCode.BARCODE_TAKEN, barcode=taken))
+            continue
+        for plan in fresh:
+            claimed[plan.barcode] = pending
+        pending.items = fresh
+        accepted.append(pending)
+    return accepted
+
+
+def _update_records(records: list[Record]) -> None:
+    """One prepared UPDATE run for every record: much faster than bulk_update's CASE WHEN."""
+    columns = [*RECORD_FIELDS, "updated_at"]
+    by_name = {field.name: field for field in Record._meta.concrete_fields}
+    fields = [by_name[name] for name in columns]
+    assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in columns)
+    table = connection.ops.quote_name(Record._meta.db_table)
+    rows = [
+        [field.get_db_prep_save(getattr(record, field.attname), connection) for field in fields]
+        + [record.pk]
+        for record in records
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)
+
+
+def _write(originals: list[Pending]) -> BatchOutcome:
+    outcome = BatchOutcome()
+    # Work on copies: when the batch fails, the originals are written again one by one.
+    copies = [replace(pending, items=list(pending.items)) for pending in originals]
+    batch = _check_barcodes(_resolve_targets(copies), outcome)
+    now = timezone.now()
+    creates, updates = [], []
+    for pending in batch:
+        values = {name: getattr(pending.data, name) for name in RECORD_FIELDS if name != "marc"}
+        record = Record(id=pending.target_id, marc=pending.marc, **values)
+        if pending.target_id is None:
+            record.created_at = record.updated_at = now
+            creates.append((pending, record))
+        else:
+            record.updated_at = now
+            updates.append(record)
+        outcome.updated += pending.absorbed + (pending.target_id is not None)
+        outcome.created += pending.target_id is None
+    Record.objects.bulk_create([record for _, record in creates])
+    for pending, record in creates:
+        pending.target_id = record.pk
+    if updates:
+        _update_records(updates)
+    items = [
+        Item(  # type: ignore[misc]  # target_id is set for every pending record by now
+            barcode=plan.barcode,
+            record_id=pending.target_id,
+            home_branch=plan.branch,
+            current_branch=plan.branch,
+            call_number=plan.call_number,
+            item_type=item_type_for(pending.data),
+        )
+        for pending in batch
+        for plan in pending.items
+    ]
+    Item.objects.bulk_create(items)
+    outcome.items_created = len(items)
+    search_index_records(pending.target_id for pending in batch if pending.target_id)
+    return outcome
+
+
+def write_batch(batch: list[Pending]) -> BatchOutcome:
+    """Write a batch in one transaction; on a database error, each record in its own."""
+    try:
+        with transaction.atomic():
+            return _write(batch)
+    except DatabaseError as exc:
+        if len(batch) == 1:
+            outcome = BatchOutcome()
+            outcome.problems.append(batch[0].problem(CatalogErrorCode.NOT_SAVED, detail=str(exc)))
+            return outcome
+    total = BatchOutcome()
+    for pending in batch:
+        single = write_batch([pending])
+        total.created += single.created
+        total.updated += single.updated
+        total.items_created += single.items_created
+        total.problems += single.problems
+    return total

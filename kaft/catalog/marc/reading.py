@@ -1,0 +1,262 @@
+"""Split a MARC file into records, one :class:`ReadRecord` per record, bad ones included.
+
+ISO 2709 is read record by record with our own framing, so that each record can be decoded in
+the character set it really uses and a damaged record never stops the rest of the file:
+
+* leader/09 ``a`` means UTF-8; a record without that flag whose bytes are valid UTF-8, contain
+  non-ASCII bytes and no MARC-8 escape sequence (ESC) is read as UTF-8 too (a common export
+  fault); anything else is MARC-8. Invalid UTF-8 bytes become U+FFFD instead of losing the record.
+* Whitespace between records and at the end of the file (a trailing newline) is skipped.
+* After a record whose length or terminator is wrong, reading resumes after the next record
+  terminator (0x1D).
+
+MARCXML is parsed as a whole first: a file that is not well-formed XML is refused as a whole, so
+nothing of it is imported (see :class:`FileProblem`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from xml.sax import SAXParseException
+
+import pymarc
+from pymarc import Subfield
+from pymarc import exceptions as marc_errors
+from pymarc.marcxml import XmlHandler, parse_xml
+
+from kaft.catalog.errors import CatalogErrorCode
+
+END_OF_RECORD = 0x1D
+ESCAPE = 0x1B
+_WHITESPACE = b" \t\r\n\x00\x1a"
+_CONTROL_NUMBER = re.compile(rb"\x1e([^\x1e\x1d]{1,64})\x1e")
+
+
+@dataclass
+class ReadRecord:
+    """One record of a file, or the reason it could not be read."""
+
+    position: int  # 1-based number of the record in its file
+    record: pymarc.Record | None = None
+    marc: bytes | None = None  # the record as ISO 2709, as received (MARCXML: as UTF-8)
+    code: CatalogErrorCode | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    control_number: str | None = None
+    size: int = 0  # bytes of the file this record took, for the progress bar
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; ``position`` is the record where reading failed."""
+
+    def __init__(self, code: CatalogErrorCode, position: int = 0, **params: Any) -> None:
+        self.code = code
+        self.position = position
+        self.params = params
+        super().__init__(code.value)
+
+
+def file_format(path: Path) -> str:
+    """``"iso2709"``, ``"marcxml"`` or ``"empty"``; raises FileProblem when it is neither."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError as exc:
+        raise FileProblem(
+            CatalogErrorCode.FILE_UNREADABLE, detail=exc.strerror or str(exc)
+        ) from exc
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip(_WHITESPACE)
+    if not head:
+        return "empty"
+    if head.startswith(b"<"):
+        return "marcxml"
+    if head[:5].isdigit():
+        return "iso2709"
+    raise FileProblem(CatalogErrorCode.NOT_MARC, position=1)
+
+
+def read_file(path: Path) -> Iterator[ReadRecord]:
+    kind = file_format(path)
+    if kind == "marcxml":
+        yield from read_marcxml(path)
+    elif kind == "iso2709":
+        with path.open("rb") as handle:
+            yield from read_iso2709(handle)
+
+
+# --- ISO 2709 -------------------------------------------------------------------------------
+
+
+def _is_utf8(chunk: bytes) -> bool:
+    if chunk[9:10] == b"a":
+        return True
+    if ESCAPE in chunk or chunk.isascii():
+        return False
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _skip_past_terminator(handle: IO[bytes], start: int) -> None:
+    handle.seek(start)
+    while block := handle.read(8192):
+        index = block.find(bytes([END_OF_RECORD]))
+        if index >= 0:
+            handle.seek(start + index + 1)
+            return
+        start += len(block)
+
+
+def _control_number(chunk: bytes) -> str | None:
+    """The 001 of a damaged record, when its directory still says where 001 is."""
+    try:
+        base = int(chunk[12:17])
+        directory = chunk[24 : base - 1]
+        for offset in range(0, len(directory) - 11, 12):
+            if directory[offset : offset + 3] == b"001":
+                length = int(directory[offset + 3 : offset + 7])
+                start = base + int(directory[offset + 7 : offset + 12])
+                value = chunk[start : start + length].rstrip(b"\x1e").decode("utf-8").strip()
+                return value or None
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return None
+
+
+_PYMARC_ERRORS: list[tuple[type[Exception], CatalogErrorCode]] = [
+    (marc_errors.BaseAddressInvalid, CatalogErrorCode.BASE_ADDRESS_INVALID),
+    (marc_errors.BaseAddressNotFound, CatalogErrorCode.BASE_ADDRESS_MISSING),
+    (marc_errors.RecordDirectoryInvalid, CatalogErrorCode.DIRECTORY_INVALID),
+    # Data is decoded leniently, so a decoding error can only come from the directory.
+    (UnicodeDecodeError, CatalogErrorCode.DIRECTORY_INVALID),
+    (marc_errors.NoFieldsFound, CatalogErrorCode.NO_FIELDS),
+]
+
+
+def _to_nfc(record: pymarc.Record) -> None:
+    """UTF-8 records may carry decomposed accents (e + U+0301); the catalogue keeps NFC."""
+    for item in record.fields:
+        if item.is_control_field():
+            item.data = unicodedata.normalize("NFC", item.data or "")
+            continue
+        item.subfields = [
+            sub
+            if sub.value.isascii()
+            else Subfield(sub.code, unicodedata.normalize("NFC", sub.value))
+            for sub in item.subfields
+        ]
+
+
+def _parse(position: int, chunk: bytes) -> ReadRecord:
+    if not chunk[12:17].isdigit():
+        return ReadRecord(position, code=CatalogErrorCode.BASE_ADDRESS_INVALID, size=len(chunk))
+    utf8 = _is_utf8(chunk)
+    try:
+        record = pymarc.Record(
+            data=chunk,
+            to_unicode=True,
+            force_utf8=utf8,
+            hide_utf8_warnings=True,
+            utf8_handling="replace",
+        )
+    except Exception as exc:  # pymarc raises many kinds; each becomes a reported problem
+        for kind, code in _PYMARC_ERRORS:
+            if isinstance(exc, kind):
+                return ReadRecord(
+                    position, code=code, control_number=_control_number(chunk), size=len(chunk)
+                )
+        return ReadRecord(
+            position,
+            code=CatalogErrorCode.RECORD_UNREADABLE,
+            params={"detail": str(exc) or type(exc).__name__},
+            control_number=_control_number(chunk),
+            size=len(chunk),
+        )
+    if utf8 and not chunk.isascii():
+        _to_nfc(record)
+    return ReadRecord(position, record=record, marc=chunk, size=len(chunk))
+
+
+def read_iso2709(handle: IO[bytes]) -> Iterator[ReadRecord]:
+    position = 0
+    while True:
+        start = handle.tell()
+        first = handle.read(5)
+        skipped = len(first) - len(first.lstrip(_WHITESPACE))
+        while first and skipped:  # whitespace between records
+            start += skipped
+            handle.seek(start)
+            first = handle.read(5)
+            skipped = len(first) - len(first.lstrip(_WHITESPACE))
+        if not first:
+            return
+        position += 1
+        if len(first) < 5:
+            yield ReadRecord(position, code=CatalogErrorCode.RECORD_TRUNCATED, size=len(first))
+            return
+        if not first.isdigit() or int(first) < 25:
+            _skip_past_terminator(handle, start)
+            size = handle.tell() - start
+            yield ReadRecord(position, code=CatalogErrorCode.RECORD_LENGTH_INVALID, size=size)
+            continue
+        chunk = first + handle.read(int(first) - 5)
+        if len(chunk) < int(first):
+            yield ReadRecord(
+                position,
+                code=CatalogErrorCode.RECORD_TRUNCATED,
+                control_number=_control_number(chunk),
+                size=len(chunk),
+            )
+            return
+        if chunk[-1] != END_OF_RECORD:
+            _skip_past_terminator(handle, start)
+            yield ReadRecord(
+                position,
+                code=CatalogErrorCode.END_OF_RECORD_MISSING,
+                control_number=_control_number(chunk),
+                size=handle.tell() - start,
+            )
+            continue
+        yield _parse(position, chunk)
+
+
+# --- MARCXML --------------------------------------------------------------------------------
+
+
+class _Collector(XmlHandler):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__(strict=False, normalize_form="NFC")
+        self.records: list[pymarc.Record] = []
+
+    def process_record(self, record: pymarc.Record) -> None:
+        self.records.append(record)
+
+
+def _as_marc(record: pymarc.Record) -> bytes | None:
+    try:
+        return bytes(record.as_marc())
+    except Exception:  # a record pymarc cannot serialise is still imported, without its copy
+        return None
+
+
+def read_marcxml(path: Path) -> Iterator[ReadRecord]:
+    collector = _Collector()
+    try:
+        with path.open("rb") as handle:
+            parse_xml(handle, collector)
+    except SAXParseException as exc:
+        detail = f"{exc.getLineNumber()}:{exc.getColumnNumber()} {exc.getMessage()}"
+        raise FileProblem(
+            CatalogErrorCode.XML_MALFORMED, position=len(collector.records) + 1, detail=detail
+        ) from exc
+    except OSError as exc:
+        raise FileProblem(CatalogErrorCode.FILE_UNREADABLE, detail=str(exc)) from exc
+    size = path.stat().st_size // max(1, len(collector.records))
+    for index, record in enumerate(collector.records, start=1):
+        yield ReadRecord(index, record=record, marc=_as_marc(record), size=size)

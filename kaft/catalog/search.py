@@ -1,0 +1,153 @@
+"""Catalogue search behind one interface, on SQLite (FTS5) and PostgreSQL (tsvector + GIN).
+
+``search_records`` ranks records on title (weighted highest), contributors, subjects and ISBN and
+counts facets over the matches. ``search_index_records(ids)`` (re)indexes records: every piece of
+code that creates, changes or deletes records calls it with their ids in the same transaction
+(the MARC import and the admin do). No signals keep the index in sync.
+
+Cost is bounded for very common words: at most :data:`CANDIDATE_LIMIT` matches (on SQLite the
+newest ones) are ranked and counted for the facets. When there are more, the result says so with
+``total_exact = False`` and ``total`` is that limit ("more than 5,000 results").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kaft.catalog import search_sql
+from kaft.catalog.isbn import normalise_isbn
+from kaft.catalog.languages import language_name
+from kaft.catalog.models import Branch, MaterialType, Record
+
+CANDIDATE_LIMIT = 5_000
+MAX_WORDS = 8
+MAX_FACET_VALUES = 20
+_WORD = re.compile(r"\w+")
+_ISBN_QUERY = re.compile(r"^[\d\s\-xX]{10,17}$")
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    material_type: str | None = None
+    language: str | None = None
+    year: int | None = None
+    available_at: Branch | None = None
+
+    def any(self) -> bool:
+        return any(
+            value is not None and value != ""
+            for value in (self.material_type, self.language, self.year, self.available_at)
+        )
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str | int
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    records: list[Record]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    total_exact: bool = True  # False: there are more than ``total`` matches
+
+
+def query_words(query: str) -> list[str]:
+    """The words to look for: letters and digits only, so no search syntax reaches the database.
+
+    A query that is an ISBN (with or without hyphens, ISBN-10 or -13) becomes its ISBN-13.
+    """
+    if _ISBN_QUERY.match(query.strip()):
+        isbn = normalise_isbn(query)
+        if isbn:
+            return [isbn]
+    words = [word.lower()[:64] for word in _WORD.findall(query.replace("_", " "))]
+    return list(dict.fromkeys(words))[:MAX_WORDS]
+
+
+def search_index_records(record_ids: Iterable[int]) -> None:
+    """(Re)index these records; ids of records that no longer exist are removed from the index."""
+    ids = sorted({int(record_id) for record_id in record_ids})
+    for start in range(0, len(ids), 500):
+        search_sql.index(ids[start : start + 500])
+
+
+def _empty(page: int, per_page: int) -> SearchResult:
+    return SearchResult(records=[], total=0, page=page, per_page=per_page, facets={})
+
+
+def search_records(
+    *,
+    query: str,
+    filters: SearchFilters | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> SearchResult:
+    """Ranked records matching all words of ``query`` and the filters, one page, with facets.
+
+    An empty query with filters lists the filtered records, newest first. Never raises on odd
+    input: quotes, ``*``, ``-``, AND/OR are just characters.
+    """
+    filters = filters or SearchFilters()
+    page, per_page = max(1, page), max(1, min(per_page, 100))
+    words = query_words(query or "")
+    if not words and not filters.any():
+        return _empty(page, per_page)
+    rows = search_sql.candidates(words, filters, CANDIDATE_LIMIT + 1)
+    exact = len(rows) <= CANDIDATE_LIMIT
+    rows = rows[:CANDIDATE_LIMIT]
+    ranked = sorted(rows, key=lambda row: (-row[1], -row[0]))
+    page_ids = [row[0] for row in ranked[(page - 1) * per_page : page * per_page]]
+    by_id = Record.objects.in_bulk(page_ids)
+    return SearchResult(
+        records=[by_id[record_id] for record_id in page_ids if record_id in by_id],
+        total=len(rows),
+        page=page,
+        per_page=per_page,
+        facets=_facets(rows),
+        total_exact=exact,
+    )
+
+
+def _top(counter: Counter[str] | Counter[int]) -> list[tuple[str | int, int]]:
+    items = [(value, count) for value, count in counter.items() if value not in (None, "")]
+    items.sort(key=lambda pair: (-pair[1], str(pair[0])))
+    return items[:MAX_FACET_VALUES]
+
+
+def _facets(rows: list[tuple[int, float, str, str, int | None]]) -> dict[str, list[FacetValue]]:
+    if not rows:
+        return {"material_type": [], "language": [], "year": [], "available_at": []}
+    materials: Counter[str] = Counter(row[2] for row in rows)
+    languages: Counter[str] = Counter(row[3] for row in rows)
+    years: Counter[int] = Counter(row[4] for row in rows if row[4] is not None)
+    labels = dict(MaterialType.choices)
+    year_values = sorted(_top(years), key=lambda pair: -int(pair[0]))
+    available = search_sql.available_counts([row[0] for row in rows])
+    branches = Branch.objects.in_bulk(list(available))
+    return {
+        "material_type": [
+            FacetValue(value, str(labels.get(str(value), value)), count)
+            for value, count in _top(materials)
+        ],
+        "language": [
+            FacetValue(value, language_name(str(value)), count) for value, count in _top(languages)
+        ],
+        "year": [FacetValue(value, str(value), count) for value, count in year_values],
+        "available_at": sorted(
+            (
+                FacetValue(branches[branch_id].code, branches[branch_id].name, count)
+                for branch_id, count in available.items()
+                if branch_id in branches
+            ),
+            key=lambda facet: (-facet.count, facet.label),
+        ),
+    }
