@@ -1,8 +1,26 @@
 from django.urls import path
 
-from kaft.desk import views
+from kaft.desk.views import auth, checkin, checkout, lists, members
 
 app_name = "desk"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("login/", auth.DeskLoginView.as_view(), name="login"),
+    path("logout/", auth.DeskLogoutView.as_view(), name="logout"),
+    path("branch/", auth.branch_pick, name="branch"),
+    path("", checkout.checkout_page, name="checkout"),
+    path("scan/", checkout.scan, name="scan"),
+    path("next/", checkout.next_member, name="next_member"),
+    path("loans/<int:loan_id>/renew/", checkout.renew, name="renew"),
+    path("renew-all/", checkout.renew_all, name="renew_all"),
+    path("checkin/", checkin.checkin_page, name="checkin"),
+    path("checkin/scan/", checkin.checkin_scan, name="checkin_scan"),
+    path("members/", members.member_list, name="members"),
+    path("members/new/", members.member_new, name="member_new"),
+    path("members/<int:member_id>/", members.member_detail, name="member_detail"),
+    path("members/<int:member_id>/edit/", members.member_edit, name="member_edit"),
+    path("members/<int:member_id>/block/", members.member_block_view, name="member_block"),
+    path("members/<int:member_id>/unblock/", members.member_unblock_view, name="member_unblock"),
+    path("items/", lists.item_lookup, name="items"),
+    path("holds-shelf/", lists.holds_shelf_list, name="holds_shelf"),
+    path("transit/", lists.transit, name="transit"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
@@ -21,8 +22,9 @@ def member_by_card(card_number: str) -> Member:
 def member_search(query: str, *, limit: int = 50) -> QuerySet[Member]:
     """Find members by card number, name, e-mail or postcode."""
     text = query.strip()
+    # Case-insensitive, so SQLite and PostgreSQL list members in the same order.
     members = Member.objects.select_related("category", "home_branch").order_by(
-        "last_name", "first_name"
+        Lower("last_name"), Lower("first_name"), "pk"
     )
     if not text:
         return members.none()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
@@ -43,6 +44,12 @@ def card_number_generate() -> str:
         number = CARD_PREFIX + "".join(secrets.choice("0123456789") for _ in range(10))
         if not Member.objects.filter(card_number=number).exists():
             return number
+
+
+def _validate_password(password: str, member: Member) -> None:
+    """Django's password rules, with the similarity check comparing the member's own name and
+    e-mail (the login account holds no name: the validators read these attributes by name)."""
+    validate_password(password, user=cast(User, member))
 
 
 def normalise_postcode(postcode: str) -> str:
@@ -105,7 +112,9 @@ def member_register(
     if Member.objects.filter(card_number=card).exists():
         raise MemberError(MemberErrorCode.CARD_IN_USE)
     if password:
-        validate_password(password)
+        _validate_password(
+            password, Member(first_name=first_name, last_name=last_name, email=email)
+        )
     try:
         with transaction.atomic():
             member = Member.objects.create(
@@ -214,7 +223,7 @@ def member_change_password(*, member: Member, current_password: str, new_passwor
     user = member.user
     if user is None or not user.check_password(current_password):
         raise MemberError(MemberErrorCode.WRONG_PASSWORD)
-    validate_password(new_password, user=user)
+    _validate_password(new_password, member)
     user.set_password(new_password)
     user.save(update_fields=["password"])
 

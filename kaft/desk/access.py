@@ -1,0 +1,129 @@
+"""The one place in the desk that decides whose data a request may touch.
+
+Any member of staff (a user with a :class:`StaffProfile`, whatever the role) may use the desk
+screens and look at any member, and every look is written to the access log through
+:func:`member_look`. ``desk_view`` lets only staff through and sets, on the request:
+
+- ``staff_profile``: the staff member's profile;
+- ``staff_branch``: the branch chosen at login or in the branch picker (kept in the session),
+  by default the profile's branch.
+
+The member being served at the circulation screen is kept in the session too; only the helpers
+below read or write it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast, overload
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from kaft.catalog.models import Branch
+from kaft.members.models import Member, StaffProfile, StaffRole, User
+from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
+from kaft.privacy.services import access_log_record
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+SESSION_BRANCH = "desk_branch_id"
+SESSION_MEMBER = "desk_member_id"
+ALL_ROLES: tuple[str, ...] = tuple(StaffRole.values)
+
+
+class DeskRequest(HttpRequest):
+    """A request that passed :func:`desk_view`."""
+
+    user: User
+    staff_profile: StaffProfile
+    staff_branch: Branch
+
+
+def staff_profile_of(user: Any) -> StaffProfile | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return StaffProfile.objects.select_related("branch").filter(user_id=user.pk).first()
+
+
+def _branch_from_session(request: HttpRequest, profile: StaffProfile) -> Branch:
+    branch_id = request.session.get(SESSION_BRANCH)
+    if branch_id is not None and branch_id != profile.branch_id:
+        branch = Branch.objects.filter(pk=branch_id).first()
+        if branch is not None:
+            return branch
+    return profile.branch
+
+
+@overload
+def desk_view(view: ViewFunc) -> ViewFunc: ...
+@overload
+def desk_view(*, roles: Iterable[str] = ...) -> Callable[[ViewFunc], ViewFunc]: ...
+
+
+def desk_view(
+    view: ViewFunc | None = None, *, roles: Iterable[str] = ALL_ROLES
+) -> ViewFunc | Callable[[ViewFunc], ViewFunc]:
+    """Let only logged-in staff with one of ``roles`` through; set the desk attributes.
+
+    Logged out: to the desk login, coming back here afterwards. Logged in without a staff
+    profile (a member's account) or with another role: 403.
+    """
+    allowed = frozenset(roles)
+
+    def decorate(func: ViewFunc) -> ViewFunc:
+        @functools.wraps(func)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("desk:login"))
+            profile = staff_profile_of(request.user)
+            if profile is None or profile.role not in allowed:
+                raise PermissionDenied
+            desk = cast(DeskRequest, request)
+            desk.staff_profile = profile
+            desk.staff_branch = _branch_from_session(request, profile)
+            return func(request, *args, **kwargs)
+
+        return cast(ViewFunc, wrapper)
+
+    return decorate(view) if view is not None else decorate
+
+
+def staff_branch_choose(request: HttpRequest, branch: Branch) -> None:
+    """Remember ``branch`` as the branch this session works at."""
+    request.session[SESSION_BRANCH] = branch.pk
+
+
+def member_look(
+    request: DeskRequest,
+    member: Member,
+    parts: Iterable[DataPart],
+    *,
+    purpose: AccessPurpose = AccessPurpose.DESK,
+) -> list[AccessLogEntry]:
+    """Write that this staff member is shown ``parts`` of ``member``'s data, at this branch."""
+    return access_log_record(
+        staff=request.user,
+        member=member,
+        parts=parts,
+        branch=request.staff_branch,
+        purpose=purpose,
+    )
+
+
+def active_member(request: DeskRequest) -> Member | None:
+    """The member being served at the circulation screen, if any."""
+    member_id = request.session.get(SESSION_MEMBER)
+    if member_id is None:
+        return None
+    return Member.objects.select_related("category", "home_branch").filter(pk=member_id).first()
+
+
+def active_member_set(request: DeskRequest, member: Member | None) -> None:
+    if member is None:
+        request.session.pop(SESSION_MEMBER, None)
+    else:
+        request.session[SESSION_MEMBER] = member.pk

@@ -1,0 +1,205 @@
+"""Desk forms: they parse and check the shape of input; the rules live in the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaft.catalog.models import Branch
+from kaft.desk.access import staff_profile_of
+from kaft.members.models import Address, AddressKind, Language, Member, MemberCategory
+from kaft.members.services import AddressInput
+
+
+class StaffLoginForm(AuthenticationForm):
+    """Django's login form, for staff accounts only, plus the branch to work at."""
+
+    branch = forms.ModelChoiceField(
+        label=_("Branch"),
+        queryset=Branch.objects.order_by("name"),
+        required=False,
+        empty_label=_("My own branch"),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "not_staff": _(
+            "This account cannot log in to the desk. Members log in at MijnBibliotheek."
+        ),
+    }
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if staff_profile_of(user) is None:
+            raise forms.ValidationError(self.error_messages["not_staff"], code="not_staff")
+
+
+class BranchForm(forms.Form):
+    branch = forms.ModelChoiceField(
+        label=_("Branch"), queryset=Branch.objects.order_by("name"), empty_label=None
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Card number, name, e-mail address or postcode"), max_length=120)
+
+
+class ItemLookupForm(forms.Form):
+    barcode = forms.CharField(label=_("Barcode"), max_length=32)
+
+
+class BlockForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for block"), max_length=200)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _past_date(value: dt.date | None) -> dt.date | None:
+    if value is not None and value > timezone.localdate():
+        raise forms.ValidationError(_("The date of birth cannot be in the future."))
+    return value
+
+
+class IdentityForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=80)
+    name_prefix = forms.CharField(label=_("Prefix (tussenvoegsel)"), max_length=20, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=120)
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=MemberCategory.objects.order_by("name")
+    )
+    home_branch = forms.ModelChoiceField(
+        label=_("Home branch"), queryset=Branch.objects.order_by("name")
+    )
+    membership_end = forms.DateField(
+        label=_("Member until"), required=False, widget=DateInput(), help_text=_("Empty: no end.")
+    )
+
+    def clean_date_of_birth(self) -> dt.date | None:
+        return _past_date(self.cleaned_data.get("date_of_birth"))
+
+    @classmethod
+    def initial_from(cls, member: Member) -> dict[str, Any]:
+        return {
+            "first_name": member.first_name,
+            "name_prefix": member.name_prefix,
+            "last_name": member.last_name,
+            "date_of_birth": member.date_of_birth,
+            "category": member.category_id,
+            "home_branch": member.home_branch_id,
+            "membership_end": member.membership_end,
+        }
+
+
+class ContactForm(forms.Form):
+    """E-mail, phone, language and the home and (optional) postal address."""
+
+    email = forms.EmailField(label=_("E-mail address"), required=False)
+    phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
+    preferred_language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    street = forms.CharField(label=_("Street"), max_length=120)
+    house_number = forms.CharField(label=_("House number"), max_length=16)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10)
+    city = forms.CharField(label=_("City"), max_length=80)
+    postal_street = forms.CharField(label=_("Street"), max_length=120, required=False)
+    postal_house_number = forms.CharField(label=_("House number"), max_length=16, required=False)
+    postal_postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
+    postal_city = forms.CharField(label=_("City"), max_length=80, required=False)
+
+    POSTAL_FIELDS = ("postal_street", "postal_house_number", "postal_postcode", "postal_city")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        filled = [name for name in self.POSTAL_FIELDS if data.get(name)]
+        if filled and len(filled) < len(self.POSTAL_FIELDS):
+            for name in self.POSTAL_FIELDS:
+                if not data.get(name):
+                    self.add_error(name, _("Fill in the whole postal address, or leave it empty."))
+        return data
+
+    def home_address(self) -> AddressInput:
+        data = self.cleaned_data
+        return AddressInput(
+            street=data["street"],
+            house_number=data["house_number"],
+            postcode=data["postcode"],
+            city=data["city"],
+        )
+
+    def postal_address(self) -> AddressInput | None:
+        data = self.cleaned_data
+        if not data.get("postal_street"):
+            return None
+        return AddressInput(
+            street=data["postal_street"],
+            house_number=data["postal_house_number"],
+            postcode=data["postal_postcode"],
+            city=data["postal_city"],
+        )
+
+    @classmethod
+    def initial_from_contact(cls, member: Member, addresses: list[Address]) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "email": member.email,
+            "phone": member.phone,
+            "preferred_language": member.preferred_language,
+        }
+        for address in addresses:
+            prefix = "" if address.kind == AddressKind.HOME else "postal_"
+            initial.update(
+                {
+                    f"{prefix}street": address.street,
+                    f"{prefix}house_number": address.house_number,
+                    f"{prefix}postcode": address.postcode,
+                    f"{prefix}city": address.city,
+                }
+            )
+        return initial
+
+
+class RegistrationForm(IdentityForm, ContactForm):
+    """A new member: identity, contact, and optionally a card already handed out and a password."""
+
+    card_number = forms.CharField(
+        label=_("Card number"),
+        max_length=20,
+        required=False,
+        help_text=_("Scan the new card. Empty: Kaft makes up a number."),
+    )
+    password = forms.CharField(
+        label=_("Password for MijnBibliotheek"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Optional. At least 10 characters."),
+    )
+
+    field_order = [
+        "card_number",
+        "first_name",
+        "name_prefix",
+        "last_name",
+        "date_of_birth",
+        "category",
+        "home_branch",
+        "membership_end",
+        "email",
+        "phone",
+        "preferred_language",
+        "street",
+        "house_number",
+        "postcode",
+        "city",
+        *ContactForm.POSTAL_FIELDS,
+        "password",
+    ]

@@ -1,0 +1,157 @@
+/* Kaft desk: every scan (and every button marked data-queue) goes into one queue, and the queue
+ * sends one request at a time, strictly in order, rendering each answer before the next request.
+ * A barcode scanner types a dozen characters and Enter within a few milliseconds: the field is
+ * emptied at once and keeps the focus, so the next scan is never lost or mixed with this one.
+ *
+ * The server answers JSON: {append: "<tr>", replace: {id: "html"}, clear: bool, announce: ""}.
+ * Without this script the same forms post normally and the server redirects back to the page.
+ */
+(function () {
+  "use strict";
+
+  var queue = [];
+  var busy = false;
+
+  function scanForm() { return document.querySelector("form[data-scan]"); }
+  function scanField() { return document.querySelector("[data-scan-field]"); }
+  function scanLog() {
+    var form = scanForm();
+    return form ? document.getElementById(form.getAttribute("data-scan-log")) : null;
+  }
+  function text(name) {
+    var form = scanForm();
+    return (form && form.getAttribute(name)) || "";
+  }
+
+  function csrfToken(form) {
+    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function rowFrom(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content;
+  }
+
+  function pendingRow(value) {
+    var row = document.createElement("tr");
+    row.className = "scan-row pending";
+    var cell = document.createElement("td");
+    cell.textContent = value;
+    var wait = document.createElement("td");
+    wait.colSpan = 2;
+    wait.textContent = text("data-pending-text") || "…";
+    row.appendChild(cell);
+    row.appendChild(wait);
+    var log = scanLog();
+    if (log) { log.appendChild(row); }
+    return row;
+  }
+
+  function enqueue(job) {
+    queue.push(job);
+    pump();
+  }
+
+  function pump() {
+    if (busy || queue.length === 0) { return; }
+    busy = true;
+    var job = queue.shift();
+    fetch(job.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": job.csrf },
+      body: job.body
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (!response.ok || type.indexOf("application/json") === -1) {
+        throw new Error("not processed: " + response.status);
+      }
+      return response.json();
+    }).then(function (answer) {
+      apply(answer, job);
+    }, function () {
+      failed(job);
+    }).then(function () {
+      busy = false;
+      keepFocus();
+      pump();
+    });
+  }
+
+  function apply(answer, job) {
+    var log = scanLog();
+    if (answer.clear && log) {
+      Array.prototype.slice.call(log.querySelectorAll("tr:not(.pending)")).forEach(function (row) {
+        row.remove();
+      });
+    }
+    Object.keys(answer.replace || {}).forEach(function (id) {
+      var target = document.getElementById(id);
+      if (target) { target.innerHTML = answer.replace[id]; }
+    });
+    if (answer.append) {
+      var content = rowFrom(answer.append);
+      var row = content.firstElementChild;
+      if (job.placeholder && job.placeholder.isConnected) {
+        job.placeholder.replaceWith(content);
+      } else if (log) {
+        log.appendChild(content);
+      }
+      if (row && row.scrollIntoView) { row.scrollIntoView({ block: "nearest" }); }
+    } else if (job.placeholder) {
+      job.placeholder.remove();
+    }
+    announce(answer.announce || "");
+  }
+
+  function failed(job) {
+    var message = text("data-failed-text");
+    if (job.placeholder) {
+      job.placeholder.className = "scan-row refused";
+      job.placeholder.lastChild.textContent = message;
+    }
+    announce(message);
+  }
+
+  function announce(message) {
+    var status = document.getElementById("scan-status");
+    if (status) { status.textContent = message; }
+  }
+
+  function keepFocus() {
+    var active = document.activeElement;
+    var field = scanField();
+    if (field && (!active || active === document.body || !active.isConnected)) { field.focus(); }
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.hasAttribute("data-scan")) {
+      event.preventDefault();
+      var field = scanField();
+      var value = field.value.trim();
+      field.value = "";
+      field.focus();
+      if (!value) { return; }
+      var body = new URLSearchParams();
+      body.set("value", value);
+      body.set("csrfmiddlewaretoken", csrfToken(form));
+      enqueue({ url: form.action, body: body, csrf: csrfToken(form), placeholder: pendingRow(value) });
+    } else if (form.hasAttribute("data-queue")) {
+      event.preventDefault();
+      enqueue({ url: form.action, body: new URLSearchParams(new FormData(form)), csrf: csrfToken(form) });
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var end = document.querySelector("form[data-escape]");
+    if (!end) { return; }
+    event.preventDefault();
+    var field = scanField();
+    if (field) { field.value = ""; field.focus(); }
+    enqueue({ url: end.action, body: new URLSearchParams(new FormData(end)), csrf: csrfToken(end) });
+  });
+})();

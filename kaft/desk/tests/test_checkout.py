@@ -1,0 +1,300 @@
+"""The lending screen: scan a card, scan items, renew; every look at the member is logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.test import Client
+from django.utils import timezone
+
+from kaft.catalog.models import Branch, ItemStatus
+from kaft.circulation.models import Hold, Loan, LoanEvent, LoanRule
+from kaft.circulation.services import hold_place, loan_checkin, loan_checkout
+from kaft.members.models import Member, MemberStatus, User
+from kaft.privacy.models import AccessLogEntry
+from tests.factories_desk import JSON, log_parts, make_item
+
+
+def scan(client: Client, value: str) -> dict[str, Any]:
+    response = client.post("/desk/scan/", {"value": value}, headers=JSON)
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_scanning_a_card_shows_the_member_and_logs_exactly_what_is_shown(
+    desk: Client, staff: User, central: Branch, west: Branch, member: Member
+) -> None:
+    late = make_item(central, "30000000000001", "De avonden")
+    fresh = make_item(central, "30000000000002", "Max Havelaar")
+    loan_checkout(
+        item=late,
+        member=member,
+        staff=staff,
+        branch=central,
+        now=timezone.now() - dt.timedelta(days=30),
+    )
+    loan_checkout(item=fresh, member=member, staff=staff, branch=central)
+    ready_item = make_item(central, "30000000000003", "Het achterhuis")
+    hold_place(record=ready_item.record, member=member, pickup_branch=central, staff=None)
+    loan_checkin(item=ready_item, branch=central, staff=staff)
+    waiting_item = make_item(west, "30000000000004", "Turks fruit", status=ItemStatus.ON_LOAN)
+    hold_place(record=waiting_item.record, member=member, pickup_branch=west, staff=None)
+    AccessLogEntry.objects.all().delete()
+
+    answer = scan(desk, "21000000000042")
+
+    panel = answer["replace"]["member-panel"]
+    assert answer["clear"] is True
+    assert "Sanne de Vries" in panel
+    assert "21000000000042" in panel
+    assert "Volwassene" in panel
+    assert "De avonden" in panel and "Max Havelaar" in panel
+    assert panel.count('class="overdue"') == 1
+    assert "te laat" in panel
+    ready = Hold.objects.get(record=ready_item.record)
+    assert f'<tr id="hold-{ready.pk}" class="ready">' in panel
+    assert "Ligt klaar om op te halen" in panel
+    assert "Turks fruit" in panel and "Vestiging West" in panel
+    assert log_parts(member) == [
+        ("contact", staff.pk, central.pk),
+        ("loans", staff.pk, central.pk),
+        ("holds", staff.pk, central.pk),
+    ]
+    assert desk.session["desk_member_id"] == member.pk
+
+
+def test_a_blocked_member_shows_the_reason(desk: Client, member: Member) -> None:
+    Member.objects.filter(pk=member.pk).update(
+        status=MemberStatus.BLOCKED, block_reason="Pas kwijt"
+    )
+
+    panel = scan(desk, member.card_number)["replace"]["member-panel"]
+
+    assert "Geblokkeerd" in panel
+    assert "Pas kwijt" in panel
+
+
+def test_a_value_that_is_no_card_without_member_is_refused(desk: Client, central: Branch) -> None:
+    make_item(central, "30000000000001", "De avonden")
+
+    unknown = scan(desk, "12345")
+    item_first = scan(desk, "30000000000001")
+
+    assert "Er is geen lid met dit pasnummer." in unknown["append"]
+    assert (
+        "Dit is de barcode van een exemplaar. Scan eerst de pas van het lid."
+        in item_first["append"]
+    )
+    assert Loan.objects.count() == 0
+    assert AccessLogEntry.objects.count() == 0
+
+
+def test_scanned_items_are_lent_to_the_member_by_this_staff_at_this_branch(
+    desk: Client, staff: User, west: Branch, member: Member
+) -> None:
+    LoanRule.objects.create(loan_days=21)
+    desk.post("/desk/branch/", {"branch": west.pk})
+    first = make_item(west, "30000000000001", "De avonden")
+    second = make_item(west, "30000000000002", "Max Havelaar")
+    scan(desk, member.card_number)
+
+    one = scan(desk, "30000000000001")
+    two = scan(desk, "30000000000002")
+
+    loans = list(Loan.objects.order_by("pk"))
+    assert [(loan.item_id, loan.member_id, loan.branch_id) for loan in loans] == [
+        (first.pk, member.pk, west.pk),
+        (second.pk, member.pk, west.pk),
+    ]
+    assert list(LoanEvent.objects.values_list("staff_id", "via")) == [
+        (staff.pk, "desk"),
+        (staff.pk, "desk"),
+    ]
+    assert "De avonden" in one["append"]
+    assert "Uitgeleend, terug op" in one["append"]
+    assert "Max Havelaar" in two["append"]
+    assert one["announce"].startswith("Uitgeleend: De avonden, terug op ")
+    assert "2 uitleningen" in two["replace"]["member-loans"]
+    assert [part for part, _s, _b in log_parts(member)] == ["contact", "loans", "holds"]
+    page = desk.get("/desk/").content.decode()
+    assert page.index("De avonden") < page.index("Max Havelaar")
+
+
+def test_a_refused_checkout_shows_the_message_and_changes_nothing(
+    desk: Client, staff: User, central: Branch, member: Member, other_member: Member
+) -> None:
+    item = make_item(central, "30000000000001", "De avonden")
+    loan_checkout(item=item, member=other_member, staff=staff, branch=central)
+    scan(desk, member.card_number)
+    before = (
+        list(Loan.objects.values_list("pk", "member_id", "status")),
+        LoanEvent.objects.count(),
+    )
+
+    answer = scan(desk, "30000000000001")
+
+    assert "Dit exemplaar is al uitgeleend." in answer["append"]
+    assert 'class="scan-row refused"' in answer["append"]
+    assert (
+        list(Loan.objects.values_list("pk", "member_id", "status")),
+        LoanEvent.objects.count(),
+    ) == before
+
+
+def test_an_unknown_barcode_is_refused(desk: Client, member: Member) -> None:
+    scan(desk, member.card_number)
+
+    answer = scan(desk, "39999999999999")
+
+    assert "Er is geen exemplaar met deze barcode." in answer["append"]
+    assert Loan.objects.count() == 0
+
+
+def test_a_blocked_member_cannot_borrow(desk: Client, central: Branch, member: Member) -> None:
+    make_item(central, "30000000000001", "De avonden")
+    Member.objects.filter(pk=member.pk).update(status=MemberStatus.BLOCKED)
+    scan(desk, member.card_number)
+
+    answer = scan(desk, "30000000000001")
+
+    assert "Dit lidmaatschap is geblokkeerd." in answer["append"]
+    assert Loan.objects.count() == 0
+
+
+def test_scanning_another_card_switches_member_and_starts_a_new_list(
+    desk: Client, central: Branch, member: Member, other_member: Member
+) -> None:
+    make_item(central, "30000000000001", "De avonden")
+    scan(desk, member.card_number)
+    scan(desk, "30000000000001")
+
+    answer = scan(desk, other_member.card_number)
+
+    assert "Daan Bakker" in answer["replace"]["member-panel"]
+    assert answer["clear"] is True
+    assert desk.session["desk_member_id"] == other_member.pk
+    assert desk.session["desk_checkout_rows"] == []
+
+
+def test_escape_ends_the_session_with_the_member(desk: Client, member: Member) -> None:
+    scan(desk, member.card_number)
+
+    answer = desk.post("/desk/next/", headers=JSON).json()
+
+    assert "Scan de pas van een lid om te beginnen." in answer["replace"]["member-panel"]
+    assert "desk_member_id" not in desk.session
+    assert "Sanne" not in desk.get("/desk/").content.decode()
+
+
+def test_without_script_the_scan_form_posts_and_the_page_shows_the_result(
+    desk: Client, central: Branch, member: Member
+) -> None:
+    make_item(central, "30000000000001", "De avonden")
+
+    assert desk.post("/desk/scan/", {"value": member.card_number})["Location"] == "/desk/"
+    desk.post("/desk/scan/", {"value": "30000000000001"})
+    page = desk.get("/desk/").content.decode()
+
+    assert "Sanne de Vries" in page
+    assert "Uitgeleend, terug op" in page
+    assert Loan.objects.get().member_id == member.pk
+
+
+def test_the_page_reloaded_with_a_member_is_a_new_look(
+    desk: Client, staff: User, member: Member
+) -> None:
+    scan(desk, member.card_number)
+
+    desk.get("/desk/")
+
+    assert [part for part, _s, _b in log_parts(member)] == [
+        "contact",
+        "loans",
+        "holds",
+        "contact",
+        "loans",
+        "holds",
+    ]
+
+
+def test_renew_one_loan_of_the_member_being_served(
+    desk: Client, staff: User, central: Branch, member: Member
+) -> None:
+    item = make_item(central, "30000000000001", "De avonden")
+    loan = loan_checkout(item=item, member=member, staff=staff, branch=central)
+    Loan.objects.filter(pk=loan.pk).update(due_date=timezone.localdate())
+    scan(desk, member.card_number)
+    AccessLogEntry.objects.all().delete()
+
+    answer = desk.post(f"/desk/loans/{loan.pk}/renew/", headers=JSON).json()
+
+    loan.refresh_from_db()
+    assert loan.renewals == 1
+    assert loan.due_date > timezone.localdate()
+    assert "De avonden verlengd tot" in answer["replace"]["member-loans"]
+    assert log_parts(member) == []  # the list shown at the card scan, plus what staff did
+
+
+def test_renew_refused_shows_the_message(
+    desk: Client, staff: User, central: Branch, member: Member, other_member: Member
+) -> None:
+    item = make_item(central, "30000000000001", "De avonden")
+    loan = loan_checkout(item=item, member=member, staff=staff, branch=central)
+    hold_place(record=item.record, member=other_member, pickup_branch=central, staff=None)
+    scan(desk, member.card_number)
+    due = loan.due_date
+
+    answer = desk.post(f"/desk/loans/{loan.pk}/renew/", headers=JSON).json()
+
+    assert "een ander lid heeft het gereserveerd" in answer["replace"]["member-loans"]
+    loan.refresh_from_db()
+    assert (loan.due_date, loan.renewals) == (due, 0)
+
+
+def test_renew_is_only_for_the_member_being_served(
+    desk: Client, staff: User, central: Branch, member: Member, other_member: Member
+) -> None:
+    item = make_item(central, "30000000000001", "De avonden")
+    loan = loan_checkout(item=item, member=other_member, staff=staff, branch=central)
+    scan(desk, member.card_number)
+
+    assert desk.post(f"/desk/loans/{loan.pk}/renew/", headers=JSON).status_code == 404
+    loan.refresh_from_db()
+    assert loan.renewals == 0
+
+
+def test_renew_all(desk: Client, staff: User, central: Branch, member: Member) -> None:
+    for n, title in enumerate(["De avonden", "Max Havelaar"]):
+        item = make_item(central, f"3000000000000{n}", title)
+        loan_checkout(item=item, member=member, staff=staff, branch=central)
+    Loan.objects.update(due_date=timezone.localdate())
+    scan(desk, member.card_number)
+
+    answer = desk.post("/desk/renew-all/", headers=JSON).json()
+
+    assert list(Loan.objects.values_list("renewals", flat=True)) == [1, 1]
+    assert answer["replace"]["member-loans"].count("verlengd tot") == 2
+
+
+def test_renew_without_script_redirects_with_a_message(
+    desk: Client, staff: User, central: Branch, member: Member
+) -> None:
+    item = make_item(central, "30000000000001", "De avonden")
+    loan = loan_checkout(item=item, member=member, staff=staff, branch=central)
+    scan(desk, member.card_number)
+
+    response = desk.post(f"/desk/loans/{loan.pk}/renew/", follow=True)
+
+    assert response.redirect_chain == [("/desk/", 302)]
+    assert "De avonden verlengd tot" in response.content.decode()
+
+
+def test_the_lending_screen_is_keyboard_ready(desk: Client) -> None:
+    html = desk.get("/desk/").content.decode()
+
+    assert '<label for="scan-field">Scan een pas of exemplaar</label>' in html
+    assert 'id="scan-field" name="value" type="text" autofocus' in html
+    assert 'accesskey="i"' in html
+    assert "desk/scan.js" in html
+    assert "http://" not in html and "https://" not in html

@@ -1,0 +1,1 @@
+"""The desk door: staff screens. Access is decided in ``kaft.desk.access`` only."""

@@ -1,0 +1,56 @@
+"""Staff log in (and pick the branch they work at) and out."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kaft.desk.access import DeskRequest, desk_view, staff_branch_choose
+from kaft.desk.forms import BranchForm, StaffLoginForm
+from kaft.desk.views.common import desk_render
+
+
+class DeskLoginView(auth_views.LoginView):
+    """Django's login view (new session key, ``next`` only on this site), for staff."""
+
+    template_name = "desk/login.html"
+    authentication_form = StaffLoginForm
+    next_page = "desk:checkout"
+
+    def form_valid(self, form: StaffLoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        branch = form.cleaned_data.get("branch")
+        if branch is not None:
+            staff_branch_choose(self.request, branch)
+        return response
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["library_name"] = settings.KAFT_LIBRARY_NAME
+        return context
+
+
+class DeskLogoutView(auth_views.LogoutView):
+    """POST only: a link cannot log staff out. The session (branch, member) goes with it."""
+
+    next_page = "desk:login"
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def branch_pick(request: HttpRequest) -> HttpResponse:
+    desk = cast(DeskRequest, request)
+    form = BranchForm(request.POST or None, initial={"branch": desk.staff_branch.pk})
+    if request.method == "POST" and form.is_valid():
+        branch = form.cleaned_data["branch"]
+        staff_branch_choose(request, branch)
+        messages.success(request, _("You now work at %(branch)s.") % {"branch": branch.name})
+        return redirect("desk:checkout")
+    return desk_render(request, "desk/branch.html", {"form": form})

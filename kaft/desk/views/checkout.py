@@ -1,0 +1,212 @@
+"""The circulation screen: scan a card to serve a member, scan items to lend them, renew.
+
+One scan field takes both card numbers and item barcodes: a known card number always switches
+to that member; anything else is an item barcode for the member being served.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kaft.catalog.models import Item
+from kaft.circulation.errors import CirculationError
+from kaft.circulation.models import Loan
+from kaft.circulation.selectors import item_by_barcode, member_open_loans
+from kaft.circulation.services import loan_checkout, loan_renew
+from kaft.desk.access import DeskRequest, active_member, active_member_set, desk_view
+from kaft.desk.views.common import (
+    desk_render,
+    fragment,
+    from_iso,
+    iso,
+    member_panel_context,
+    scan_answer,
+    session_rows,
+    session_rows_add,
+    wants_json,
+)
+from kaft.members.errors import MemberError, MemberErrorCode
+from kaft.members.models import Member
+from kaft.members.selectors import member_by_card
+
+ROWS = "desk_checkout_rows"
+
+
+def _display(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "due": from_iso(row.get("due"))}
+
+
+def _card_holder(value: str) -> Member | None:
+    try:
+        return member_by_card(value)
+    except MemberError:
+        return None
+
+
+@desk_view
+@require_GET
+def checkout_page(request: HttpRequest) -> HttpResponse:
+    desk = cast(DeskRequest, request)
+    member = active_member(desk)
+    context: dict[str, Any] = {"member": None, "rows": []}
+    if member is not None:
+        context.update(member_panel_context(desk, member))
+        context["rows"] = [_display(row) for row in session_rows(request, ROWS)]
+    return desk_render(request, "desk/checkout.html", context)
+
+
+@desk_view
+@require_POST
+def scan(request: HttpRequest) -> HttpResponse:
+    desk = cast(DeskRequest, request)
+    value = request.POST.get("value", "").strip()
+    back = reverse("desk:checkout")
+    if not value:
+        return scan_answer(request, fallback=back)
+    card_holder = _card_holder(value)
+    if card_holder is not None:
+        return _serve(desk, card_holder)
+    member = active_member(desk)
+    replace: dict[str, str] = {}
+    if member is None:
+        row = {"value": value, "title": "", "due": None, "error": _not_a_card(value)}
+    else:
+        row = _lend(desk, member, value)
+        if not row["error"] and wants_json(request):
+            replace["member-loans"] = _loans_fragment(desk, member, {})
+    session_rows_add(request, ROWS, row)
+    html = fragment(request, "desk/_checkout_row.html", {"row": _display(row)})
+    return scan_answer(
+        request, fallback=back, append=html, replace=replace, announce=_announce(row)
+    )
+
+
+def _loans_fragment(desk: DeskRequest, member: Member, results: dict[int, tuple[bool, str]]) -> str:
+    """The served member's loans again, after this staff member lent or renewed.
+
+    Not a new look (no access-log entry): the list was logged when the card was scanned, and
+    what changed since is what this staff member did themselves.
+    """
+    loans = list(member_open_loans(member))
+    for loan in loans:
+        loan.renew_result = results.get(loan.pk)  # type: ignore[attr-defined]
+    context = {"loans": loans, "renew": True, "member": member, "today": timezone.localdate()}
+    return fragment(desk, "desk/_loans.html", context)
+
+
+def _serve(desk: DeskRequest, member: Member) -> HttpResponse:
+    active_member_set(desk, member)
+    desk.session[ROWS] = []
+    panel = fragment(desk, "desk/_member_panel.html", member_panel_context(desk, member))
+    return scan_answer(
+        desk,
+        fallback=reverse("desk:checkout"),
+        replace={"member-panel": panel},
+        clear=True,
+        announce=_("Serving %(name)s.") % {"name": member.full_name},
+    )
+
+
+def _not_a_card(value: str) -> str:
+    if Item.objects.filter(barcode=value).exists():
+        return _("This is an item barcode. Scan the member's card first.")
+    return MemberErrorCode.UNKNOWN_CARD.message
+
+
+def _lend(desk: DeskRequest, member: Member, value: str) -> dict[str, Any]:
+    title = ""
+    try:
+        item = item_by_barcode(value)
+        title = item.record.title
+        loan = loan_checkout(item=item, member=member, staff=desk.user, branch=desk.staff_branch)
+    except CirculationError as error:
+        return {"value": value, "title": title, "due": None, "error": error.message}
+    return {"value": value, "title": title, "due": iso(loan.due_date), "error": ""}
+
+
+def _announce(row: dict[str, Any]) -> str:
+    if row["error"]:
+        return str(row["error"])
+    due = formats.date_format(from_iso(row["due"]) or "", "DATE_FORMAT")
+    return _("Lent: %(title)s, due %(due)s.") % {"title": row["title"], "due": due}
+
+
+@desk_view
+@require_POST
+def next_member(request: HttpRequest) -> HttpResponse:
+    """Escape: the member has been served; the screen is ready for the next one."""
+    desk = cast(DeskRequest, request)
+    active_member_set(desk, None)
+    request.session[ROWS] = []
+    empty = fragment(request, "desk/_member_panel.html", {"member": None})
+    return scan_answer(
+        request,
+        fallback=reverse("desk:checkout"),
+        replace={"member-panel": empty},
+        clear=True,
+        announce=_("Ready for the next member."),
+    )
+
+
+def _renew_answer(
+    desk: DeskRequest, member: Member, results: dict[int, tuple[bool, str]]
+) -> HttpResponse:
+    if not wants_json(desk):  # no script: the messages are shown on the reloaded page
+        for ok, text in results.values():
+            (messages.success if ok else messages.error)(desk, text)
+        if not results:
+            messages.info(desk, _("There is nothing to renew."))
+        return redirect("desk:checkout")
+    html = _loans_fragment(desk, member, results)
+    return scan_answer(
+        desk,
+        fallback=reverse("desk:checkout"),
+        replace={"member-loans": html},
+        announce=" ".join(text for _ok, text in results.values()),
+    )
+
+
+def _renew_one(desk: DeskRequest, loan: Loan) -> tuple[bool, str]:
+    title = loan.item.record.title
+    try:
+        renewed = loan_renew(loan=loan, staff=desk.user, via="desk")
+    except CirculationError as error:
+        return False, f"{title}: {error.message}"
+    due = formats.date_format(renewed.due_date, "DATE_FORMAT")
+    return True, _("%(title)s renewed until %(due)s.") % {"title": title, "due": due}
+
+
+def _served_member(desk: DeskRequest) -> Member:
+    member = active_member(desk)
+    if member is None:
+        raise Http404
+    return member
+
+
+@desk_view
+@require_POST
+def renew(request: HttpRequest, loan_id: int) -> HttpResponse:
+    """Renew one loan of the member being served (another member's loan: 404)."""
+    desk = cast(DeskRequest, request)
+    member = _served_member(desk)
+    loan = member_open_loans(member).filter(pk=loan_id).first()
+    if loan is None:
+        raise Http404
+    return _renew_answer(desk, member, {loan.pk: _renew_one(desk, loan)})
+
+
+@desk_view
+@require_POST
+def renew_all(request: HttpRequest) -> HttpResponse:
+    desk = cast(DeskRequest, request)
+    member = _served_member(desk)
+    results = {loan.pk: _renew_one(desk, loan) for loan in member_open_loans(member)}
+    return _renew_answer(desk, member, results)

@@ -1,0 +1,89 @@
+"""What the desk views share: answering the scan script, and the "this session" lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from kaft.circulation.selectors import member_active_holds, member_open_loans
+from kaft.desk.access import DeskRequest, member_look
+from kaft.members.models import Member
+from kaft.privacy.models import DataPart
+
+# How many results of scans the session lists keep (oldest dropped first).
+SESSION_ROWS_KEPT = 100
+PANEL_PARTS = (DataPart.CONTACT, DataPart.LOANS, DataPart.HOLDS)
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """The scan script asks for JSON; a plain form post (no script) gets a redirect."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def desk_render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    context.setdefault("library_name", settings.KAFT_LIBRARY_NAME)
+    return render(request, template, context, status=status)
+
+
+def fragment(request: HttpRequest, template: str, context: dict[str, Any]) -> str:
+    return render_to_string(template, context, request=request)
+
+
+def scan_answer(
+    request: HttpRequest,
+    *,
+    fallback: str,
+    append: str = "",
+    replace: dict[str, str] | None = None,
+    clear: bool = False,
+    announce: str = "",
+) -> HttpResponse:
+    """The answer to one queued action of ``scan.js``; without the script, back to the page.
+
+    ``append``: a row for the session list; ``replace``: element id -> new inner HTML;
+    ``clear``: empty the session list first; ``announce``: read out by screen readers.
+    """
+    if not wants_json(request):
+        return redirect(fallback)
+    return JsonResponse(
+        {"append": append, "replace": replace or {}, "clear": clear, "announce": announce}
+    )
+
+
+def session_rows(request: HttpRequest, key: str) -> list[dict[str, Any]]:
+    rows = request.session.get(key, [])
+    return [dict(row) for row in rows] if isinstance(rows, list) else []
+
+
+def session_rows_add(request: HttpRequest, key: str, row: dict[str, Any]) -> None:
+    rows = session_rows(request, key)
+    rows.append(row)
+    request.session[key] = rows[-SESSION_ROWS_KEPT:]
+
+
+def iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def from_iso(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def member_panel_context(request: DeskRequest, member: Member) -> dict[str, Any]:
+    """Everything the member panel shows, and the access-log entries for showing it."""
+    member_look(request, member, PANEL_PARTS)
+    return {
+        "member": member,
+        "loans": list(member_open_loans(member)),
+        "holds": member_active_holds(member),
+        "today": timezone.localdate(),
+        "expired": member.is_expired_on(timezone.localdate()),
+    }

@@ -1,0 +1,77 @@
+"""Item lookup, the holds shelf and the transit lists of the branch the staff member works at.
+
+None of these pages shows whose loan or reservation it is (only the last digits of the card that
+are on the shelf label), so none of them writes to the access log.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from kaft.circulation.errors import CirculationError
+from kaft.circulation.models import Hold, HoldStatus, Loan, LoanStatus
+from kaft.circulation.selectors import (
+    holds_shelf,
+    item_by_barcode,
+    record_availability,
+    transit_list,
+)
+from kaft.desk.access import DeskRequest, desk_view
+from kaft.desk.forms import ItemLookupForm
+from kaft.desk.views.common import desk_render
+
+
+@desk_view
+@require_GET
+def item_lookup(request: HttpRequest) -> HttpResponse:
+    form = ItemLookupForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "item": None, "error": ""}
+    if form.is_valid():
+        try:
+            item = item_by_barcode(form.cleaned_data["barcode"])
+        except CirculationError as error:
+            context["error"] = error.message
+        else:
+            context.update(
+                item=item,
+                due_date=Loan.objects.filter(item=item, status=LoanStatus.OPEN)
+                .values_list("due_date", flat=True)
+                .first(),
+                queue_length=Hold.objects.filter(
+                    record_id=item.record_id, status=HoldStatus.WAITING
+                ).count(),
+                availability=record_availability(item.record),
+            )
+    return desk_render(request, "desk/item.html", context)
+
+
+@desk_view
+@require_GET
+def holds_shelf_list(request: HttpRequest) -> HttpResponse:
+    desk = cast(DeskRequest, request)
+    holds = list(holds_shelf(desk.staff_branch))
+    expired = [h for h in holds if h.past_deadline]  # type: ignore[attr-defined]
+    return desk_render(
+        request,
+        "desk/holds_shelf.html",
+        {"holds": holds, "expired_count": len(expired)},
+    )
+
+
+@desk_view
+@require_GET
+def transit(request: HttpRequest) -> HttpResponse:
+    desk = cast(DeskRequest, request)
+    transfers = list(transit_list(desk.staff_branch))
+    branch_id = desk.staff_branch.pk
+    return desk_render(
+        request,
+        "desk/transit.html",
+        {
+            "outgoing": [t for t in transfers if t.from_branch_id == branch_id],
+            "incoming": [t for t in transfers if t.to_branch_id == branch_id],
+        },
+    )

@@ -1,0 +1,191 @@
+"""Finding, showing, registering and changing members at the desk.
+
+A result list shows name and card number only and is not logged; opening a member (detail page,
+edit form) is a look and is logged with the parts shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaft.circulation.selectors import member_active_holds, member_open_loans
+from kaft.desk.access import DeskRequest, desk_view, member_look
+from kaft.desk.forms import BlockForm, ContactForm, IdentityForm, RegistrationForm, SearchForm
+from kaft.desk.views.common import desk_render
+from kaft.members.errors import MemberError, MemberErrorCode
+from kaft.members.models import Member
+from kaft.members.selectors import member_search
+from kaft.members.services import (
+    member_block,
+    member_register,
+    member_unblock,
+    member_update_contact,
+    member_update_identity,
+)
+from kaft.privacy.models import AccessPurpose, DataPart
+
+# Which form field a refusal belongs to (the rest are shown above the form).
+ERROR_FIELDS = {
+    MemberErrorCode.CARD_IN_USE: "card_number",
+    MemberErrorCode.TOO_OLD_FOR_CATEGORY: "category",
+}
+
+
+def _member(member_id: int) -> Member:
+    return get_object_or_404(Member.objects.select_related("category", "home_branch"), pk=member_id)
+
+
+def _refused(form: Form, error: MemberError | ValidationError, field: str | None) -> None:
+    if isinstance(error, MemberError):
+        field = ERROR_FIELDS.get(cast(MemberErrorCode, error.code))
+        form.add_error(field if field in form.fields else None, error.message)
+    else:
+        form.add_error(field, error)
+
+
+@desk_view
+@require_GET
+def member_list(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    results = list(member_search(form.cleaned_data["q"])) if form.is_valid() else None
+    return desk_render(request, "desk/member_list.html", {"form": form, "results": results})
+
+
+@desk_view
+@require_GET
+def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
+    desk = cast(DeskRequest, request)
+    member = _member(member_id)
+    member_look(desk, member, [DataPart.CONTACT, DataPart.LOANS, DataPart.HOLDS])
+    context: dict[str, Any] = {
+        "member": member,
+        "addresses": list(member.addresses.order_by("kind")),
+        "loans": list(member_open_loans(member)),
+        "holds": member_active_holds(member),
+        "today": timezone.localdate(),
+        "expired": member.is_expired_on(timezone.localdate()),
+        "block_form": BlockForm(),
+    }
+    return desk_render(request, "desk/member_detail.html", context)
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def member_new(request: HttpRequest) -> HttpResponse:
+    desk = cast(DeskRequest, request)
+    form = RegistrationForm(
+        request.POST or None,
+        initial={"home_branch": desk.staff_branch.pk, "preferred_language": "nl"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = member_register(
+                first_name=data["first_name"],
+                name_prefix=data["name_prefix"],
+                last_name=data["last_name"],
+                date_of_birth=data["date_of_birth"],
+                email=data["email"],
+                phone=data["phone"],
+                category=data["category"],
+                home_branch=data["home_branch"],
+                home_address=form.home_address(),
+                postal_address=form.postal_address(),
+                preferred_language=data["preferred_language"],
+                card_number=data["card_number"] or None,
+                password=data["password"] or None,
+                membership_end=data["membership_end"],
+            )
+        except (MemberError, ValidationError) as error:
+            _refused(form, error, "password")
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered with card number %(card)s.")
+                % {"name": member.full_name, "card": member.card_number},
+            )
+            return redirect("desk:member_detail", member_id=member.pk)
+    return desk_render(request, "desk/member_new.html", {"form": form})
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
+    """Two forms on one page: contact details, and identity (after an ID check)."""
+    desk = cast(DeskRequest, request)
+    member = _member(member_id)
+    addresses = list(member.addresses.all())
+    which = request.POST.get("form") if request.method == "POST" else None
+    contact = ContactForm(
+        request.POST if which == "contact" else None,
+        initial=ContactForm.initial_from_contact(member, addresses),
+        prefix="contact",
+    )
+    identity = IdentityForm(
+        request.POST if which == "identity" else None,
+        initial=IdentityForm.initial_from(member),
+        prefix="identity",
+    )
+    if which == "contact" and contact.is_valid():
+        data = contact.cleaned_data
+        member_update_contact(
+            member=member,
+            email=data["email"],
+            phone=data["phone"],
+            home_address=contact.home_address(),
+            postal_address=contact.postal_address(),
+            preferred_language=data["preferred_language"],
+        )
+        messages.success(request, _("The contact details are saved."))
+        return redirect("desk:member_detail", member_id=member.pk)
+    if which == "identity" and identity.is_valid():
+        data = identity.cleaned_data
+        try:
+            member_update_identity(member=member, **data)
+        except MemberError as error:
+            _refused(identity, error, None)
+        else:
+            messages.success(request, _("The personal details are saved."))
+            return redirect("desk:member_detail", member_id=member.pk)
+    member_look(desk, member, [DataPart.CONTACT], purpose=AccessPurpose.REGISTRATION)
+    context = {"member": member, "contact": contact, "identity": identity}
+    return desk_render(request, "desk/member_edit.html", context)
+
+
+@desk_view
+@require_POST
+def member_block_view(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(member_id)
+    form = BlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for the block."))
+    else:
+        try:
+            member_block(member=member, reason=form.cleaned_data["reason"])
+        except MemberError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The membership is blocked."))
+    return redirect("desk:member_detail", member_id=member.pk)
+
+
+@desk_view
+@require_POST
+def member_unblock_view(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = _member(member_id)
+    try:
+        member_unblock(member=member)
+    except MemberError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The block is lifted."))
+    return redirect("desk:member_detail", member_id=member.pk)
