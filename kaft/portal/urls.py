@@ -1,9 +1,21 @@
 from django.urls import path
 
-from kaft.portal import views
+from kaft.portal.views import auth, holds, loans, opac, profile
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("inloggen/", views.home, name="login"),
+    path("", opac.home, name="home"),
+    path("zoeken/", opac.search, name="search"),
+    path("titel/<int:record_id>/", opac.record_detail, name="record"),
+    path("titel/<int:record_id>/reserveren/", opac.record_hold, name="record_hold"),
+    path("inloggen/", auth.LoginView.as_view(), name="login"),
+    path("uitloggen/", auth.LogoutView.as_view(), name="logout"),
+    path("mijn/", loans.loans, name="loans"),
+    path("mijn/leningen/verlengen/", loans.loan_renew_all, name="loan_renew_all"),
+    path("mijn/leningen/<int:loan_id>/verlengen/", loans.loan_renew_one, name="loan_renew"),
+    path("mijn/reserveringen/", holds.holds, name="holds"),
+    path("mijn/reserveringen/<int:hold_id>/annuleren/", holds.hold_cancel_view, name="hold_cancel"),
+    path("mijn/gegevens/", profile.profile, name="profile"),
+    path("mijn/gegevens/wijzigen/", profile.profile_edit, name="profile_edit"),
+    path("mijn/wachtwoord/", profile.password_change, name="password"),
 ]

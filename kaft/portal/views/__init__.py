@@ -1,0 +1,1 @@
+"""The portal's views: the public catalogue (OPAC) and MijnBibliotheek."""

@@ -1,0 +1,133 @@
+"""MijnBibliotheek: the member's current loans, and renewing one or all of them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from kaft.circulation.errors import CirculationError
+from kaft.circulation.models import Loan
+from kaft.circulation.selectors import member_open_loans, rule_for
+from kaft.circulation.services import loan_renew
+from kaft.members.models import Member
+from kaft.portal.access import PortalRequest, member_required, own_loan
+from kaft.portal.views.common import render_portal
+
+# Per-loan outcome of the last renewal, kept in the session until the loans page shows it.
+RESULTS_KEY = "portal_renewal_results"
+
+
+@dataclass(frozen=True)
+class RenewalResult:
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class LoanRow:
+    loan: Loan
+    overdue: bool
+    renewals_left: int
+    result: RenewalResult | None
+
+
+class _RenewalsLeft:
+    """Renewals left per loan, looking up each distinct lending rule once (constant queries)."""
+
+    def __init__(self, member: Member) -> None:
+        self.member = member
+        self.allowed: dict[tuple[int, str], int] = {}
+
+    def __call__(self, loan: Loan) -> int:
+        known = getattr(loan, "renewals_left", None)  # if the selector provides it
+        if known is not None:
+            return int(known)
+        key = (loan.branch_id, loan.item.item_type)
+        if key not in self.allowed:
+            rule = rule_for(
+                branch=loan.branch, category=self.member.category, item_type=loan.item.item_type
+            )
+            self.allowed[key] = rule.renewals_allowed
+        return max(0, self.allowed[key] - loan.renewals)
+
+
+def _rows(member: Member, loans: list[Loan], results: dict[str, Any]) -> list[LoanRow]:
+    today = timezone.localdate()
+    renewals_left = _RenewalsLeft(member)
+    rows = []
+    for loan in loans:
+        result = results.get(str(loan.pk))
+        rows.append(
+            LoanRow(
+                loan=loan,
+                overdue=loan.due_date < today,
+                renewals_left=renewals_left(loan),
+                result=RenewalResult(**result) if result else None,
+            )
+        )
+    return rows
+
+
+def _renew(loan: Loan) -> tuple[Loan, RenewalResult]:
+    try:
+        renewed = loan_renew(loan=loan, staff=None, via="portal")
+    except CirculationError as error:
+        return loan, RenewalResult(ok=False, message=error.message)
+    due = formats.date_format(renewed.due_date, "DATE_FORMAT")
+    return renewed, RenewalResult(ok=True, message=_("Renewed until %(date)s.") % {"date": due})
+
+
+def _remember(request: PortalRequest, results: dict[int, RenewalResult]) -> None:
+    request.session[RESULTS_KEY] = {
+        str(loan_id): {"ok": result.ok, "message": result.message}
+        for loan_id, result in results.items()
+    }
+
+
+@member_required
+def loans(request: PortalRequest) -> HttpResponse:
+    results = request.session.pop(RESULTS_KEY, {})
+    rows = _rows(request.member, list(member_open_loans(request.member)), results)
+    return render_portal(request, "portal/loans.html", {"rows": rows, "section": "loans"})
+
+
+@member_required
+def loan_renew_one(request: PortalRequest, loan_id: int) -> HttpResponse:
+    # Ownership first: someone else's loan is not found, whatever the method.
+    loan = own_loan(request, loan_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    loan, result = _renew(loan)
+    if getattr(request, "htmx", False):
+        row = _rows(request.member, [loan], {str(loan.pk): asdict(result)})[0]
+        return render_portal(request, "portal/_loan_row.html", {"row": row})
+    _remember(request, {loan.pk: result})
+    return redirect("portal:loans")
+
+
+@member_required
+@require_POST
+def loan_renew_all(request: PortalRequest) -> HttpResponse:
+    results = {}
+    for loan in member_open_loans(request.member):
+        results[loan.pk] = _renew(loan)[1]
+    _remember(request, results)
+    renewed = sum(1 for result in results.values() if result.ok)
+    messages.info(
+        request,
+        ngettext(
+            "%(renewed)d of %(total)d loan renewed.",
+            "%(renewed)d of %(total)d loans renewed.",
+            len(results),
+        )
+        % {"renewed": renewed, "total": len(results)},
+    )
+    return redirect("portal:loans")
