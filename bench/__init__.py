@@ -1,0 +1,1 @@
+"""Kaft benchmarks (``python -m bench.run``, ``make bench``); see bench/README.md."""

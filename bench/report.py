@@ -1,0 +1,134 @@
+"""Targets, the PASS/FAIL verdicts, and results.json / results.txt."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+# (key, description, limit, "max" = value must be at most the limit, "min" = at least)
+TARGETS: tuple[tuple[str, str, float, str], ...] = (
+    ("checkout_p95_ms", "checkout p95 <= 25 ms", 25.0, "max"),
+    ("checkout_vs_bare_p95", "checkout p95 <= 3x bare SQL", 3.0, "max"),
+    ("loans_1000_vs_0_p95", "1,000 loans <= 1.2x of 0 loans", 1.2, "max"),
+    ("search_p95_ms", "search p95 <= 50 ms (at 1m)", 50.0, "max"),
+    ("search_worst_ms", "search worst <= 300 ms (at 1m)", 300.0, "max"),
+    ("import_records_per_s", "import >= 2,000 records/s", 2000.0, "min"),
+)
+
+
+def checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    circulation, heavy = figures.get("circulation"), figures.get("loan_count")
+    search, marc = figures.get("search"), figures.get("import")
+    values: dict[str, float | None] = {
+        "checkout_p95_ms": circulation["checkout"]["p95"] if circulation else None,
+        "checkout_vs_bare_p95": circulation["checkout_ratio_p95"] if circulation else None,
+        "loans_1000_vs_0_p95": heavy["checkout_ratio_p95"] if heavy else None,
+        "search_p95_ms": search["p95"] if search else None,
+        "search_worst_ms": search["worst"] if search else None,
+        "import_records_per_s": marc["records_per_s"] if marc else None,
+    }
+    result = []
+    for key, text, limit, kind in TARGETS:
+        value = values[key]
+        ok = None if value is None else (value <= limit if kind == "max" else value >= limit)
+        result.append({"key": key, "target": text, "value": value, "pass": ok})
+    return result
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+    }
+
+
+def _verdict(check: dict[str, Any]) -> str:
+    return {True: "PASS", False: "FAIL", None: "n/a"}[check["pass"]]
+
+
+def _ms(stats: dict[str, float]) -> str:
+    return f"{stats['p50']:>8.2f} {stats['p95']:>8.2f} {stats['worst']:>8.2f}"
+
+
+def table(results: dict[str, Any]) -> str:
+    figures = results["figures"]
+    by_key = {c["key"]: c for c in results["checks"]}
+    data = results["dataset"]
+    lines = [
+        f"Kaft benchmarks, scale {results['scale']}: {data['items']:,} items, {data['records']:,} "
+        f"records, {data['members']:,} members, {data['loans']:,} loans",
+        f"{results['vendor']} {results['vendor_version']} | {results['machine']['cores']} cores | "
+        f"{results['date']} | dataset {'built now' if results['built_now'] else 'reused'}, "
+        f"build took {results['build_seconds']} s",
+        "",
+        f"{'figure':<44} {'p50':>8} {'p95':>8} {'worst':>8}   {'target':<32} verdict",
+    ]
+
+    def row(label: str, stats: str, key: str | None = None) -> None:
+        check = by_key.get(key) if key else None
+        target = check["target"] if check else ""
+        verdict = _verdict(check) if check else ""
+        lines.append(f"{label:<44} {stats:<26}   {target:<32} {verdict}".rstrip())
+
+    circ = figures.get("circulation")
+    if circ:
+        n = circ["checkout"]["n"]
+        row(f"checkout via services, ms (n={n})", _ms(circ["checkout"]), "checkout_p95_ms")
+        row("checkin via services, ms", _ms(circ["checkin"]))
+        row("checkout as bare SQL, ms", _ms(circ["bare_checkout"]))
+        row("checkin as bare SQL, ms", _ms(circ["bare_checkin"]))
+        row(
+            "checkout services / bare (p95)",
+            f"{circ['checkout_ratio_p95']:>17.2f}x",
+            "checkout_vs_bare_p95",
+        )
+        row("checkin services / bare (p95)", f"{circ['checkin_ratio_p95']:>17.2f}x")
+        row("checkout+checkin services / bare (p95)", f"{circ['pair_ratio_p95']:>17.2f}x")
+    heavy = figures.get("loan_count")
+    if heavy:
+        row(
+            f"checkout, member with 0 loans, ms (n={heavy['idle_checkout']['n']})",
+            _ms(heavy["idle_checkout"]),
+        )
+        row(
+            f"checkout, member with {heavy['heavy_open_loans']:,} loans, ms",
+            _ms(heavy["heavy_checkout"]),
+        )
+        row(
+            "many loans / 0 loans, checkout (p95)",
+            f"{heavy['checkout_ratio_p95']:>17.2f}x",
+            "loans_1000_vs_0_p95",
+        )
+        row("many loans / 0 loans, checkout+checkin (p95)", f"{heavy['pair_ratio_p95']:>17.2f}x")
+    search = figures.get("search")
+    if search:
+        label = f"search top-20, ms ({search['queries']} queries x {search['rounds']})"
+        row(label, _ms(search), "search_p95_ms")
+        row("", "", "search_worst_ms")
+        slow = search["slowest_query"]
+        lines.append(f"  slowest query: {slow!r} (median {search['per_query_p50'][slow]:.1f} ms, "
+                     f"{search['hits'][slow]:,} hits)")  # fmt: skip
+    marc = figures.get("import")
+    if marc:
+        row(
+            f"MARC import, records/s ({marc['records']:,} records)",
+            f"{marc['records_per_s']:>8,.0f}",
+            "import_records_per_s",
+        )
+        row("bare pymarc parsing, records/s", f"{marc['parse_records_per_s']:>8,.0f}")
+        row("import / bare parsing", f"{marc['ratio_to_parse']:>17.3f}x")
+    return "\n".join(lines) + "\n"
+
+
+def write(results: dict[str, Any], folder: Path = HERE) -> str:
+    text = table(results)
+    (folder / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    (folder / "results.txt").write_text(text)
+    return text

@@ -1,0 +1,74 @@
+"""The demo library that `make run` loads: ``demo_load()`` is idempotent.
+
+The whole demo is written in one transaction. When the demo member (card
+:data:`~kaft.core.demo.people.DEMO_CARD`) exists, the demo is complete and nothing is written:
+a second run neither duplicates nor wipes anything, also not what was changed since.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from kaft.core.demo.library import DESK_STAFF, PRIVACY_OFFICER
+from kaft.core.demo.people import DEMO_CARD, DEMO_PASSWORD
+from kaft.members.models import Member
+
+__all__ = ["DEMO_CARD", "DEMO_PASSWORD", "DESK_STAFF", "PRIVACY_OFFICER", "banner", "demo_load"]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    loaded: bool  # False: the demo was there already and nothing was written
+
+
+def demo_is_loaded() -> bool:
+    return Member.objects.filter(card_number=DEMO_CARD).exists()
+
+
+def demo_load() -> DemoResult:
+    """Load the demo library into the configured database unless it is there already."""
+    from kaft.core.demo import activity, catalogue, library, people
+    from kaft.members.services import member_block
+
+    with transaction.atomic():
+        if demo_is_loaded():
+            return DemoResult(loaded=False)
+        now = timezone.now()
+        branches = library.branches_ensure()
+        adult, youth = library.categories_ensure()
+        library.loan_rules_ensure(youth=youth)
+        desk = library.staff_ensure(DESK_STAFF, branches[0])
+        library.staff_ensure(PRIVACY_OFFICER, branches[0])
+        catalogue.catalogue_ensure(branches)
+        members = people.members_ensure(
+            branches=branches, adult=adult, youth=youth, today=timezone.localdate(now)
+        )
+        activity.loans_ensure(members=members, branches=branches, staff=desk, now=now)
+        activity.holds_ensure(members=members, branches=branches, staff=desk, now=now)
+        member_block(member=members.blocked, reason=people.BLOCK_REASON)
+    return DemoResult(loaded=True)
+
+
+def banner(base_url: str) -> str:
+    """The URLs and demo logins, as `make run` prints them."""
+    base = base_url.rstrip("/")
+    rows = (
+        ("desk staff", f"{DESK_STAFF.username} / {DESK_STAFF.password}"),
+        ("privacy officer", f"{PRIVACY_OFFICER.username} / {PRIVACY_OFFICER.password}"),
+        ("member", f"card {DEMO_CARD} / {DEMO_PASSWORD}"),
+    )
+    lines = [
+        "",
+        "Kaft is ready with the demo library.",
+        "",
+        f"  catalogue and MijnBibliotheek  {base}/",
+        f"  member login                   {base}/inloggen/",
+        f"  desk (staff)                   {base}/desk/",
+        "",
+        *(f"  {who:<16} {login}" for who, login in rows),
+        "",
+    ]
+    return "\n".join(lines)

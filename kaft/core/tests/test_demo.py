@@ -1,0 +1,130 @@
+"""The demo library `make run` loads: complete, and loaded only once."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import Model
+from django.test import RequestFactory
+from django.utils import timezone
+
+from kaft.catalog.models import Branch, ClosedDay, Item, Record
+from kaft.circulation.models import (
+    Hold,
+    HoldEvent,
+    HoldStatus,
+    Loan,
+    LoanEvent,
+    LoanRule,
+    LoanStatus,
+    Transfer,
+)
+from kaft.core.demo import DEMO_CARD, DEMO_PASSWORD, DESK_STAFF, banner, demo_load
+from kaft.core.demo.people import BLOCK_REASON, BLOCKED_CARD, YOUTH_CARD
+from kaft.members.models import (
+    Address,
+    Member,
+    MemberCategory,
+    MemberStatus,
+    StaffProfile,
+    StaffRole,
+    User,
+)
+
+pytestmark = pytest.mark.django_db
+
+COUNTED: tuple[type[Model], ...] = (
+    Branch, ClosedDay, MemberCategory, LoanRule, Record, Item, Member, Address, User,
+    StaffProfile, Loan, LoanEvent, Hold, HoldEvent, Transfer,
+)  # fmt: skip
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model._default_manager.count() for model in COUNTED}
+
+
+def test_a_second_run_neither_duplicates_nor_wipes_anything() -> None:
+    # given the demo was loaded once, and a member of staff then changed a member
+    assert demo_load().loaded is True
+    Member.objects.filter(card_number=DEMO_CARD).update(phone="0612345678")
+    counts = _counts()
+
+    # when it is loaded again
+    result = demo_load()
+
+    # then nothing was written: same rows, and the change is still there
+    assert result.loaded is False
+    assert _counts() == counts
+    assert Member.objects.get(card_number=DEMO_CARD).phone == "0612345678"
+
+
+def test_the_demo_library_has_branches_members_and_copies() -> None:
+    demo_load()
+
+    assert list(Branch.objects.order_by("isil").values_list("isil", "closed_weekdays")) == [
+        ("NL-KaftC", [6]),
+        ("NL-KaftN", [6]),
+        ("NL-KaftZ", [6]),
+    ]
+    assert ClosedDay.objects.filter(reason="Koningsdag").count() == 3
+    assert Item.objects.count() == 2000
+    assert Record.objects.filter(control_number__startswith="kaft-demo-").count() > 700
+    assert Member.objects.count() == 50
+    youth = Member.objects.select_related("category").get(card_number=YOUTH_CARD)
+    assert youth.age_on(timezone.localdate()) < 18
+    assert (youth.category.code, youth.category.annual_fee, youth.category.max_age) == (
+        "jeugd",
+        0,
+        18,
+    )
+    blocked = Member.objects.get(card_number=BLOCKED_CARD)
+    assert (blocked.status, blocked.block_reason) == (MemberStatus.BLOCKED, BLOCK_REASON)
+    assert StaffProfile.objects.get(user__username=DESK_STAFF.username).role == StaffRole.DESK
+    assert StaffProfile.objects.filter(role=StaffRole.PRIVACY_OFFICER).count() == 1
+
+
+def test_the_demo_has_overdue_loans_a_ready_hold_and_a_queue() -> None:
+    demo_load()
+    today = timezone.localdate()
+    demo = Member.objects.get(card_number=DEMO_CARD)
+
+    open_loans = Loan.objects.filter(status=LoanStatus.OPEN)
+    assert open_loans.filter(due_date__lt=today).count() >= 5
+    assert open_loans.filter(member__card_number=DEMO_CARD, due_date__lt=today).count() == 1
+    assert Loan.objects.filter(status=LoanStatus.RETURNED).count() >= 20
+    ready = Hold.objects.filter(status=HoldStatus.READY)
+    assert ready.count() == 2
+    assert ready.filter(member__card_number=DEMO_CARD, pickup_deadline__gte=today).count() == 1
+    assert Hold.objects.filter(status=HoldStatus.WAITING).count() == 3
+    assert Hold.objects.filter(status=HoldStatus.IN_TRANSIT).count() == 1
+    waiting = Hold.objects.filter(status=HoldStatus.WAITING).order_by("placed_at")
+    assert [h.member_id == demo.pk for h in waiting] == [False, True, False]
+
+
+def test_the_demo_member_and_the_desk_can_log_in() -> None:
+    demo_load()
+    request = RequestFactory().post("/inloggen/")
+
+    member_user = authenticate(request, username=DEMO_CARD, password=DEMO_PASSWORD)
+    desk_user = authenticate(request, username=DESK_STAFF.username, password=DESK_STAFF.password)
+
+    assert member_user is not None
+    assert member_user == Member.objects.get(card_number=DEMO_CARD).user
+    assert desk_user is not None
+    assert desk_user.username == "balie"
+
+
+def test_the_banner_prints_the_urls_and_the_logins() -> None:
+    out = StringIO()
+
+    call_command("demo", "--banner", "--url", "http://127.0.0.1:8000/", stdout=out)
+
+    text = out.getvalue()
+    assert "http://127.0.0.1:8000/desk/" in text
+    assert "http://127.0.0.1:8000/inloggen/" in text
+    assert "balie / balie-demo-2026" in text
+    assert f"card {DEMO_CARD} / {DEMO_PASSWORD}" in text
+    assert banner("http://x/").count("http://x/") == 3

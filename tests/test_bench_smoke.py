@@ -1,0 +1,88 @@
+"""The benchmark's dataset builder and measuring functions work (on a tiny dataset; no timing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench import dataset, measure, report
+from bench.marcfile import marc_file
+from kaft.catalog.models import Branch, Item, ItemStatus, Record
+from kaft.circulation.models import Loan, LoanEvent, LoanStatus
+from kaft.members.models import Member, User
+
+pytestmark = pytest.mark.django_db
+TINY = dataset.SCALES["tiny"]
+
+
+@pytest.fixture
+def tiny() -> dict[str, str]:
+    marker, built = dataset.ensure(TINY)
+    assert built is True
+    return marker
+
+
+def test_the_tiny_dataset_has_the_planned_rows(tiny: dict[str, str]) -> None:
+    assert tiny["scale"] == "tiny"
+    assert Record.objects.count() == 200
+    assert Item.objects.count() == 800
+    assert Member.objects.count() == 100
+    assert Loan.objects.filter(status=LoanStatus.RETURNED).count() == 800
+    heavy = Loan.objects.filter(member_id=dataset.HEAVY_MEMBER_ID, status=LoanStatus.OPEN)
+    assert heavy.count() == 30
+    assert Item.objects.filter(status=ItemStatus.ON_LOAN).count() == 30
+    assert LoanEvent.objects.count() == 2 * 800 + 30
+    # the same scale and generator version is reused, not built again
+    assert dataset.ensure(TINY) == (tiny, False)
+
+
+def test_the_measurements_run_and_leave_the_items_on_the_shelf(tiny: dict[str, str]) -> None:
+    staff = User.objects.get(username=dataset.STAFF_USERNAME)
+    members = list(Member.objects.filter(pk__gte=3).select_related("category").order_by("pk")[:3])
+    on_loan_before = Item.objects.filter(status=ItemStatus.ON_LOAN).count()
+
+    circulation = measure.measure_circulation(members=members, staff=staff, iterations=3)
+    loan_count = measure.measure_loan_count_effect(
+        idle=Member.objects.get(pk=dataset.IDLE_MEMBER_ID),
+        heavy=Member.objects.get(pk=dataset.HEAVY_MEMBER_ID),
+        staff=staff,
+        iterations=2,
+        skip=6,
+    )
+    search = measure.measure_search(rounds=1, queries=("de", "geheim", "xylofoonzolder"))
+
+    assert circulation["checkout"]["n"] == 3
+    assert circulation["bare_checkin"]["n"] == 3
+    assert circulation["checkout_ratio_p95"] > 0
+    assert loan_count["heavy_open_loans"] == 30
+    assert loan_count["idle_checkout"]["n"] == 2
+    assert search["n"] == 3
+    assert search["hits"]["xylofoonzolder"] == 0
+    assert search["hits"]["geheim"] > 0
+    assert Item.objects.filter(status=ItemStatus.ON_LOAN).count() == on_loan_before
+    assert Loan.objects.filter(status=LoanStatus.OPEN).count() == 30
+    returned = Loan.objects.filter(status=LoanStatus.RETURNED).count()
+    assert returned == 800 + 2 * 3 + 2 * 2
+
+
+def test_the_import_figure_and_the_report(tmp_path: Path) -> None:
+    path = marc_file(tmp_path, 40, "smoke")
+    branch = Branch.objects.create(code="smoke", name="Smoke", isil="NL-Smoke")
+
+    figure = measure.measure_import(path=path, branch=branch, items_per_record=1)
+
+    assert (figure["records"], figure["errors"], figure["items_created"]) == (40, 0, 40)
+    assert Record.objects.filter(control_number__startswith="bench-smoke-").count() == 40
+    results: dict[str, Any] = {
+        "scale": "tiny", "vendor": "sqlite", "vendor_version": "3", "date": "2026-01-05",
+        "machine": report.machine(), "built_now": True, "build_seconds": 1,
+        "dataset": {"items": 800, "records": 200, "members": 100, "loans": 830},
+        "figures": {"import": figure},
+    }  # fmt: skip
+    results["checks"] = report.checks(results["figures"])
+    text = report.write(results, folder=tmp_path)
+    assert "MARC import" in text
+    assert (tmp_path / "results.json").exists()
+    assert [c["pass"] for c in results["checks"]][:5] == [None] * 5
