@@ -31,7 +31,7 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	@touch $@
 
 setup: $(VENV)/.synced
-	@mkdir -p var/broker/queue var/broker/processed var/mail
+	@mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail
 	@$(PY) manage.py compile_translations >/dev/null
 
 messages: setup

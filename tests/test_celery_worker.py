@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import kombu.pools
 import pytest
 import redis
 from celery import Celery
@@ -34,6 +35,9 @@ def _reset_broker_connections(celery_app: Celery) -> None:
     amqp = celery_app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
+    # kombu keeps producer pools in a process-wide registry keyed by connection: drop them too,
+    # or the next eager task (which still borrows a producer) finds the pool closed above.
+    kombu.pools.reset()
 
 
 @contextmanager

@@ -14,7 +14,8 @@ KAFT = Path(sys.executable).with_name("kaft")
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KAFT_") and k != "DATABASE_URL"}
+    left_out = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAFT_") and k not in left_out}
     env.update(extra)
     return env
 
