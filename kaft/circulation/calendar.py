@@ -13,6 +13,11 @@ logger = logging.getLogger(__name__)
 MAX_LOOKAHEAD_DAYS = 366
 
 
+def closed_on_weekday(branch: Branch, day: dt.date) -> bool:
+    """Whether ``day`` falls on one of the branch's weekly closed weekdays. No query."""
+    return day.weekday() in {int(weekday) for weekday in branch.closed_weekdays or []}
+
+
 def next_open_day(branch: Branch, day: dt.date) -> dt.date:
     """``day`` itself when the branch is open then, otherwise the first open day after it.
 

@@ -69,7 +69,7 @@ def loan_start(
     """Save a new (unsaved) open loan and write its checkout event."""
     loan.status = LoanStatus.OPEN
     loan.checked_out_at = at
-    loan.save()
+    loan.save(force_insert=True)
     LoanEvent.objects.create(
         loan=loan, action=LoanAction.CHECKOUT, at=at, branch=branch, staff=staff, via=via
     )

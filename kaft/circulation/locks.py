@@ -12,6 +12,11 @@ circle):
 
 On PostgreSQL these are ``SELECT ... FOR UPDATE``. SQLite ignores row locks; there every
 transaction starts with ``BEGIN IMMEDIATE`` (see settings), so writers run one at a time.
+The member, item and open-loan locks of the desk's hot paths use ``kaft.circulation.sql.lock_one``
+(the same ``SELECT ... FOR UPDATE``, built once per process instead of once per call).
+A count or check that decides under a lock (loan limit, hold limit) runs as its own statement
+after the lock is taken, never inside the locking SELECT: on PostgreSQL a locking SELECT that
+had to wait reads the rest of its query from the snapshot taken before the wait.
 The database constraints on the models (one open loan per item, one trapped hold per item, one
 active hold per member and record) are the last line of defence; services turn a violation into
 the matching :class:`~kaft.circulation.errors.CirculationError`.
@@ -19,9 +24,12 @@ the matching :class:`~kaft.circulation.errors.CirculationError`.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 
 from kaft.catalog.models import Item
+from kaft.circulation import sql
 from kaft.circulation.models import (
     TRAPPED_HOLD_STATUSES,
     Hold,
@@ -31,18 +39,35 @@ from kaft.circulation.models import (
     Transfer,
     TransferStatus,
 )
-from kaft.members.locks import member_for_update as _member_for_update
 from kaft.members.models import Member
+
+T = TypeVar("T", bound=Model)
+
+
+def _one_or_none(rows: QuerySet[T]) -> T | None:
+    """The row of a query that matches at most one (a unique constraint says so), or None.
+
+    Cheaper than ``.first()``, which adds an ORDER BY the database does not need here.
+    """
+    for row in rows[:1]:
+        return row
+    return None
 
 
 def member_for_update(member_id: int) -> Member:
     """Lock the member row (step 1)."""
-    return _member_for_update(member_id)
+    member = sql.lock_one(Member, pk=member_id)
+    if member is None:
+        raise Member.DoesNotExist(f"member {member_id} does not exist")
+    return member
 
 
 def item_for_update(item_id: int) -> Item:
     """Lock the item row (step 2)."""
-    return Item.objects.select_for_update().get(pk=item_id)
+    item = sql.lock_one(Item, pk=item_id)
+    if item is None:
+        raise Item.DoesNotExist(f"item {item_id} does not exist")
+    return item
 
 
 def hold_for_update(hold_id: int) -> Hold:
@@ -61,15 +86,13 @@ def first_waiting_hold_for_update(record_id: int) -> Hold | None:
 
 def trapped_hold_for_update(item_id: int) -> Hold | None:
     """The hold this item is set aside for (in transit or on the holds shelf), if any."""
-    return (
-        Hold.objects.select_for_update()
-        .filter(item_id=item_id, status__in=TRAPPED_HOLD_STATUSES)
-        .first()
+    return _one_or_none(
+        Hold.objects.select_for_update().filter(item_id=item_id, status__in=TRAPPED_HOLD_STATUSES)
     )
 
 
 def open_loan_for_update(item_id: int) -> Loan | None:
-    return Loan.objects.select_for_update().filter(item_id=item_id, status=LoanStatus.OPEN).first()
+    return sql.lock_one(Loan, item=item_id, status=LoanStatus.OPEN)
 
 
 def loan_for_update(loan_id: int) -> Loan:
@@ -77,10 +100,10 @@ def loan_for_update(loan_id: int) -> Loan:
 
 
 def open_transfer_for_update(item_id: int) -> Transfer | None:
-    return (
-        Transfer.objects.select_for_update()
-        .filter(item_id=item_id, status=TransferStatus.IN_TRANSIT)
-        .first()
+    return _one_or_none(
+        Transfer.objects.select_for_update().filter(
+            item_id=item_id, status=TransferStatus.IN_TRANSIT
+        )
     )
 
 

@@ -10,7 +10,6 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
-    F,
     IntegerField,
     OuterRef,
     Q,
@@ -23,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kaft.catalog.models import Branch, Item, ItemStatus, ItemType, Record
+from kaft.circulation import sql
 from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import (
     ACTIVE_HOLD_STATUSES,
@@ -65,21 +65,18 @@ def rule_for(*, branch: Branch, category: MemberCategory | None, item_type: str)
     category > type > the all-empty rule. ``category`` None (a member link already removed)
     matches only rules for any category. Without any matching rule: an unsaved ``LoanRule``
     with the model's defaults (21 days, 2 renewals, 20 loans, 10 reservations, 7 days).
+    The SQL is in ``kaft.circulation.sql`` (a hot path of every checkout).
     """
-    # Within the candidates each field is either the asked value or empty, so "filled first"
-    # is "NULLs last" for the foreign keys and descending order for the item type ("" sorts low).
-    rule = (
-        LoanRule.objects.filter(Q(branch=branch) | Q(branch__isnull=True))
-        .filter(Q(category=category) | Q(category__isnull=True))
-        .filter(Q(item_type=item_type) | Q(item_type=""))
-        .order_by(
-            F("branch_id").asc(nulls_last=True),
-            F("category_id").asc(nulls_last=True),
-            F("item_type").desc(),
-        )
-        .first()
+    rule = sql.rule_row(
+        branch_id=branch.pk,
+        category_id=category.pk if category is not None else None,
+        item_type=item_type,
     )
-    return rule or LoanRule(branch=None, category=None, item_type="")
+    return rule or _default_rule()
+
+
+def _default_rule() -> LoanRule:
+    return LoanRule(branch=None, category=None, item_type="")
 
 
 def member_open_loans(member: Member) -> QuerySet[Loan]:
@@ -92,6 +89,66 @@ def member_open_loans(member: Member) -> QuerySet[Loan]:
 
 def member_open_loan_count(member_id: int) -> int:
     return Loan.objects.filter(member_id=member_id, status=LoanStatus.OPEN).count()
+
+
+@dataclass(frozen=True)
+class CheckoutFacts:
+    rule: LoanRule
+    open_loans: int
+    has_active_hold: bool
+    due_day_closed: bool
+
+
+def checkout_facts(
+    *,
+    member: Member,
+    item: Item,
+    branch: Branch,
+    today: dt.date,
+) -> CheckoutFacts:
+    """What a checkout must know after its locks, in one query whatever the number of loans:
+    the rule (as :func:`rule_for`), the member's open loans (a COUNT), whether the member has
+    an active hold on the title, and whether today + the rule's loan period is a closed day of
+    ``branch`` (when it is, the caller asks the calendar for the next open day).
+
+    Run it as its own statement AFTER locking the member row, never inside the locking SELECT:
+    on PostgreSQL a SELECT ... FOR UPDATE that waited for the lock evaluates its subqueries on
+    the snapshot from before the wait, so a count there could miss a loan committed meanwhile.
+    """
+    rule, count, has_hold, closed = sql.checkout_facts_row(
+        member_id=member.pk,
+        category_id=member.category_id,
+        record_id=item.record_id,
+        item_type=item.item_type,
+        branch_id=branch.pk,
+        today=today,
+        default_loan_days=_default_rule().loan_days,
+    )
+    return CheckoutFacts(
+        rule=rule or _default_rule(),
+        open_loans=count,
+        has_active_hold=has_hold,
+        due_day_closed=closed,
+    )
+
+
+@dataclass(frozen=True)
+class RoutingFacts:
+    in_transit: bool
+    set_aside: bool
+    queue: bool
+
+
+def item_routing_facts(*, item_id: int, record_id: int) -> RoutingFacts:
+    """In one query: does the copy have an open transfer, is it set aside for a hold (in
+    transit or on the holds shelf), and does anyone wait in the title's queue?
+
+    Checkin asks this (under the item lock) before locking any of those rows, so that a copy
+    nobody waits for costs one query instead of three. A True answer is only a hint: the caller
+    locks the row and reads it again.
+    """
+    in_transit, set_aside, queue = sql.routing_facts_row(item_id=item_id, record_id=record_id)
+    return RoutingFacts(in_transit=in_transit, set_aside=set_aside, queue=queue)
 
 
 def _queue_position() -> CombinedExpression:

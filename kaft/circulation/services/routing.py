@@ -39,7 +39,7 @@ from kaft.circulation.locks import (
     trapped_hold_for_update,
 )
 from kaft.circulation.models import Hold, HoldAction, HoldStatus, Loan, TransferReason
-from kaft.circulation.selectors import UNLOANABLE_TYPES, rule_for
+from kaft.circulation.selectors import UNLOANABLE_TYPES, item_routing_facts, rule_for
 from kaft.circulation.services._common import announce_hold_ready
 from kaft.members.models import User
 
@@ -63,15 +63,22 @@ class CheckinResult:
 
 
 def arrive(*, item: Item, branch: Branch, staff: User | None, now: dt.datetime) -> CheckinResult:
-    """``item`` (locked, not on loan) is in hand at ``branch``: close transfers and route it."""
-    transfer = open_transfer_for_update(item.pk)
-    hold = trapped_hold_for_update(item.pk)
+    """``item`` (locked, not on loan) is in hand at ``branch``: close transfers and route it.
+
+    One query says which of the open transfer, the trapped hold and the title's queue exist;
+    only those are locked and read. Safe under the item lock: transfers of the item and holds
+    trapped on it only change under that lock, and hold placement (which does not take it) is
+    no more visible to a locking read than to this one until it commits.
+    """
+    facts = item_routing_facts(item_id=item.pk, record_id=item.record_id)
+    transfer = open_transfer_for_update(item.pk) if facts.in_transit else None
+    hold = trapped_hold_for_update(item.pk) if facts.set_aside else None
     if transfer is not None:
         if transfer.to_branch_id != branch.pk:
             return CheckinResult(None, item, Destination.TRANSIT, transfer.to_branch, hold)
         transfer_close(transfer=transfer, at=now)
     if hold is None:
-        return route(item=item, branch=branch, staff=staff, now=now)
+        return route(item=item, branch=branch, staff=staff, now=now, queue=facts.queue)
     if hold.pickup_branch_id == branch.pk:
         return _to_holds_shelf(hold=hold, item=item, branch=branch, staff=staff, now=now)
     # Set aside for a pickup elsewhere but it turned up here: send it on.
@@ -87,13 +94,18 @@ def arrive(*, item: Item, branch: Branch, staff: User | None, now: dt.datetime) 
     return CheckinResult(None, item, Destination.TRANSIT, hold.pickup_branch, hold)
 
 
-def route(*, item: Item, branch: Branch, staff: User | None, now: dt.datetime) -> CheckinResult:
-    """Steps 3-5 for a locked copy that is free: no loan, no trapped hold, no open transfer."""
+def route(
+    *, item: Item, branch: Branch, staff: User | None, now: dt.datetime, queue: bool = True
+) -> CheckinResult:
+    """Steps 3-5 for a locked copy that is free: no loan, no trapped hold, no open transfer.
+
+    ``queue=False`` when the caller just found nobody waiting for the title (no lock needed).
+    """
     if item.status in SET_APART_STATUSES:
         item_set_status(item, ItemStatus(item.status), branch=branch)
         return CheckinResult(None, item, Destination.SHELF, branch, None)
     hold = None
-    if item.item_type not in UNLOANABLE_TYPES:
+    if queue and item.item_type not in UNLOANABLE_TYPES:
         hold = first_waiting_hold_for_update(item.record_id)
     if hold is not None:
         if hold.pickup_branch_id == branch.pk:

@@ -27,6 +27,7 @@ from tests.factories_circulation import (
     NOW,
     TODAY,
     assert_refused,
+    close_day,
     make_item,
     make_member,
     make_record,
@@ -297,3 +298,32 @@ def test_checkout_query_count_does_not_grow_with_open_loans(central: Branch) -> 
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert Loan.objects.filter(member=many, status=LoanStatus.OPEN).count() == 201
+
+
+def test_a_due_date_on_a_closed_day_moves_to_the_next_open_day(
+    central: Branch, member: Member
+) -> None:
+    close_day(central, dt.date(2026, 3, 23))  # the 21st day
+
+    loan = _checkout(make_item(home_branch=central), member, central)
+
+    assert loan.due_date == dt.date(2026, 3, 24)
+
+
+def test_a_plain_checkout_and_checkin_take_a_fixed_number_of_queries(
+    central: Branch, member: Member
+) -> None:
+    # given a copy on the shelf and a member without holds
+    item = make_item(home_branch=central)
+
+    # when it is lent and taken back in
+    with CaptureQueriesContext(connection) as out:
+        _checkout(item, member, central)
+    with CaptureQueriesContext(connection) as back:
+        loan_checkin(item=item, branch=central, staff=None, now=NOW)
+
+    # then (inside the test's transaction every atomic is a SAVEPOINT ... RELEASE pair):
+    # lock member, lock item, the facts, insert loan, insert event, update item
+    assert len(out) == 2 + 6, [q["sql"] for q in out.captured_queries]
+    # lock item, lock loan, update loan, insert event, the routing facts, update item
+    assert len(back) == 2 + 6, [q["sql"] for q in back.captured_queries]

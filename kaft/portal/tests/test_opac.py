@@ -189,7 +189,9 @@ def test_portal_speaks_english_after_the_language_switch(client: Client) -> None
     assert '<label for="id_q">Search the catalogue</label>' in html
 
 
-def test_a_capped_result_count_says_more_than(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_capped_result_count_says_more_than(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from kaft.catalog import search
 
     monkeypatch.setattr(search, "CANDIDATE_LIMIT", 3)
