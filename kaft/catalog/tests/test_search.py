@@ -31,6 +31,17 @@ def test_a_title_match_beats_a_subject_only_match() -> None:
     assert _titles("fietsen") == ["Fietsen door Drenthe", "Koken voor iedereen"]
 
 
+def test_title_beats_contributor_beats_subject() -> None:
+    _indexed(
+        RecordFactory.create(title="Over koken", subjects="Zee"),
+        RecordFactory.create(title="Over reizen", contributors="Zee, Anna"),
+        RecordFactory.create(title="Over vissen", subjects="Zeilen"),
+        RecordFactory.create(title="Over zee"),
+    )
+
+    assert _titles("zee") == ["Over zee", "Over reizen", "Over koken"]
+
+
 def test_accents_do_not_matter_either_way() -> None:
     _indexed(
         RecordFactory.create(title="Éénvoudig koken"),
@@ -128,6 +139,42 @@ def test_more_matches_than_the_limit_are_reported_as_more_than(
     result = search_records(query="zee")
 
     assert (result.total, result.total_exact, len(result.records)) == (3, False, 3)
+
+
+def test_facets_count_only_the_matches_within_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 3)
+    centrum = BranchFactory.create(code="centrum", name="Centrum")
+    for n in range(5):
+        ItemFactory.create(
+            record=RecordFactory.create(title=f"Zee deel {n}", language="dut", year=2020),
+            home_branch=centrum,
+        )
+    search_index_records(Record.objects.values_list("pk", flat=True))
+
+    result = search_records(query="zee")
+
+    assert (result.total, result.total_exact) == (3, False)
+    assert result.facets["language"] == [FacetValue("dut", "Nederlands", 3)]
+    assert result.facets["year"] == [FacetValue(2020, "2020", 3)]
+    assert result.facets["available_at"] == [FacetValue("centrum", "Centrum", 3)]
+
+
+def test_filters_with_facets_page_and_records_take_three_queries(
+    django_assert_num_queries: pytest.FixtureRequest,
+) -> None:
+    centrum = BranchFactory.create(code="centrum", name="Centrum")
+    for n in range(30):
+        ItemFactory.create(record=RecordFactory.create(title=f"Zee deel {n}"), home_branch=centrum)
+    search_index_records(Record.objects.values_list("pk", flat=True))
+
+    # The search itself, the page's records, the branches of the "available at" facet.
+    with django_assert_num_queries(3):  # type: ignore[operator]
+        result = search_records(query="zee", filters=SearchFilters(available_at=centrum), page=2)
+
+    assert (result.total, len(result.records), result.records[0].title) == (30, 10, "Zee deel 9")
+    assert result.facets["available_at"] == [FacetValue("centrum", "Centrum", 30)]
 
 
 def test_empty_query_without_filters_finds_nothing() -> None:
