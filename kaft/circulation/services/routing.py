@@ -82,16 +82,7 @@ def arrive(*, item: Item, branch: Branch, staff: User | None, now: dt.datetime) 
     if hold.pickup_branch_id == branch.pk:
         return _to_holds_shelf(hold=hold, item=item, branch=branch, staff=staff, now=now)
     # Set aside for a pickup elsewhere but it turned up here: send it on.
-    transfer_open(
-        item=item,
-        from_branch=branch,
-        to_branch=hold.pickup_branch,
-        reason=TransferReason.HOLD,
-        hold=hold,
-        at=now,
-    )
-    item_set_status(item, ItemStatus.IN_TRANSIT, branch=branch)
-    return CheckinResult(None, item, Destination.TRANSIT, hold.pickup_branch, hold)
+    return _send(item=item, branch=branch, to_branch=hold.pickup_branch, hold=hold, now=now)
 
 
 def route(
@@ -111,30 +102,23 @@ def route(
         if hold.pickup_branch_id == branch.pk:
             return _to_holds_shelf(hold=hold, item=item, branch=branch, staff=staff, now=now)
         hold_apply(hold=hold, action=HoldAction.SEND, at=now, staff=staff, item=item)
-        transfer_open(
-            item=item,
-            from_branch=branch,
-            to_branch=hold.pickup_branch,
-            reason=TransferReason.HOLD,
-            hold=hold,
-            at=now,
-        )
-        item_set_status(item, ItemStatus.IN_TRANSIT, branch=branch)
-        return CheckinResult(None, item, Destination.TRANSIT, hold.pickup_branch, hold)
+        return _send(item=item, branch=branch, to_branch=hold.pickup_branch, hold=hold, now=now)
     if item.home_branch_id != branch.pk:
-        home = item.home_branch
-        transfer_open(
-            item=item,
-            from_branch=branch,
-            to_branch=home,
-            reason=TransferReason.HOME,
-            hold=None,
-            at=now,
-        )
-        item_set_status(item, ItemStatus.IN_TRANSIT, branch=branch)
-        return CheckinResult(None, item, Destination.TRANSIT, home, None)
+        return _send(item=item, branch=branch, to_branch=item.home_branch, hold=None, now=now)
     item_set_status(item, ItemStatus.AVAILABLE, branch=branch)
     return CheckinResult(None, item, Destination.SHELF, branch, None)
+
+
+def _send(
+    *, item: Item, branch: Branch, to_branch: Branch, hold: Hold | None, now: dt.datetime
+) -> CheckinResult:
+    """Put ``item`` in transit from ``branch``: to a pickup branch for ``hold``, or home."""
+    reason = TransferReason.HOLD if hold is not None else TransferReason.HOME
+    transfer_open(
+        item=item, from_branch=branch, to_branch=to_branch, reason=reason, hold=hold, at=now
+    )
+    item_set_status(item, ItemStatus.IN_TRANSIT, branch=branch)
+    return CheckinResult(None, item, Destination.TRANSIT, to_branch, hold)
 
 
 def release(*, item: Item, staff: User | None, now: dt.datetime) -> None:
