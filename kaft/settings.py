@@ -67,7 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "kaft.core.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -196,7 +196,7 @@ if (
 # With KAFT_BROKER_URL (redis://...) any number of workers and one beat. Without it, a broker kept
 # in files under var/ so `make run` needs no extra server.
 KAFT_BROKER_URL = os.environ.get("KAFT_BROKER_URL", "")
-CELERY_BROKER_URL = KAFT_BROKER_URL or "filesystem://"
+CELERY_BROKER_URL = KAFT_BROKER_URL or "filesystem://localhost//"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if not KAFT_BROKER_URL:
     _broker_dir = VAR_DIR / "broker"
