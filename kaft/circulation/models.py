@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from kaft.catalog.models import Branch, Item, ItemType, Record
@@ -37,10 +38,13 @@ class LoanRule(models.Model):
         verbose_name = _("loan rule")
         verbose_name_plural = _("loan rules")
         constraints = [
+            # One rule per combination, "any" (NULL) included: an index on expressions, which
+            # SQLite and PostgreSQL both enforce (NULLS NOT DISTINCT is PostgreSQL only).
             models.UniqueConstraint(
-                fields=["branch", "category", "item_type"],
+                Coalesce("branch", Value(0)),
+                Coalesce("category", Value(0)),
+                "item_type",
                 name="loanrule_unique_combination",
-                nulls_distinct=False,
             )
         ]
 
