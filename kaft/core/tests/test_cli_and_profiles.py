@@ -62,3 +62,17 @@ def test_kaft_command_maps_dashes_to_management_commands(tmp_path: Path) -> None
     )
     assert result.returncode == 0, result.stderr
     assert "translation file(s)" in result.stdout
+
+
+def test_make_test_fails_rather_than_skips_when_postgres_is_unreachable() -> None:
+    # Port 9 (discard) has no PostgreSQL: the PostgreSQL pass must fail before running pytest.
+    result = subprocess.run(
+        ["make", "--no-print-directory", "test-postgres"],
+        cwd=ROOT,
+        env=_env(KAFT_TEST_POSTGRES="postgresql://postgres@127.0.0.1:9/test"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "unreachable: failing, not skipping" in result.stdout + result.stderr
