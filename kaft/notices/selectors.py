@@ -32,14 +32,22 @@ def loans_due_on(due_date: dt.date) -> QuerySet[Loan]:
     return Loan.objects.filter(status=LoanStatus.OPEN, due_date=due_date, member__isnull=False)
 
 
-def due_soon_chunk(*, due_date: dt.date, after_member_id: int, size: int) -> list[Loan]:
-    """All loans due on ``due_date`` of the next ``size`` members (by id) after ``after_member_id``.
+def loans_due_between(first: dt.date, last: dt.date) -> QuerySet[Loan]:
+    """Open loans due from ``first`` to ``last`` (inclusive) that still belong to a member."""
+    return Loan.objects.filter(
+        status=LoanStatus.OPEN, due_date__range=(first, last), member__isnull=False
+    )
+
+
+def due_soon_chunk(*, first: dt.date, last: dt.date, after_member_id: int, size: int) -> list[Loan]:
+    """All loans due from ``first`` to ``last`` of the next ``size`` members (by id) after
+    ``after_member_id``, ordered by member, due date and id.
 
     ONE query: the members are chosen in a subquery, each loan comes with its member, its record
     and the member's chosen channel for due-soon messages (``due_soon_channel``, None = e-mail).
     """
     members = (
-        loans_due_on(due_date)
+        loans_due_between(first, last)
         .filter(member_id__gt=after_member_id)
         .order_by("member_id")
         .values("member_id")
@@ -49,11 +57,11 @@ def due_soon_chunk(*, due_date: dt.date, after_member_id: int, size: int) -> lis
         member=OuterRef("member_id"), message_type=MessageType.DUE_SOON
     ).values("channel")[:1]
     return list(
-        loans_due_on(due_date)
+        loans_due_between(first, last)
         .filter(member_id__in=Subquery(members))
         .select_related("member", "record")
         .annotate(due_soon_channel=Subquery(channel))
-        .order_by("member_id", "id")
+        .order_by("member_id", "due_date", "id")
     )
 
 

@@ -117,29 +117,37 @@ def notices_queue_due_soon(
     chunk_size: int = DUE_SOON_CHUNK,
     now: dt.datetime | None = None,
 ) -> int:
-    """Queue a due-soon message for every member with open loans due in ``days`` days.
+    """Queue a due-soon message for every member with open loans due within ``days`` days.
 
-    ``days`` defaults to ``settings.KAFT_DUE_SOON_DAYS``. Works through the members in chunks;
-    per chunk a constant number of queries (find, check keys, insert, read back). Returns how
-    many new notices were queued. Locks nothing; safe to run twice or concurrently.
+    The window runs from tomorrow to ``today + days`` (``days`` defaults to
+    ``settings.KAFT_DUE_SOON_DAYS``), so a day on which the job did not run is caught up the
+    next time it does; one message per member per due date, never twice (the dedup key). Works
+    through the members in chunks; per chunk a constant number of queries (find, check keys,
+    insert, read back). Returns how many new notices were queued. Locks nothing; safe to run
+    twice or concurrently.
     """
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     days = settings.KAFT_DUE_SOON_DAYS if days is None else days
-    due_date = today + dt.timedelta(days=days)
+    first, last = today + dt.timedelta(days=1), today + dt.timedelta(days=days)
     queued = 0
     after = 0
     while True:
-        loans = selectors.due_soon_chunk(due_date=due_date, after_member_id=after, size=chunk_size)
+        loans = selectors.due_soon_chunk(
+            first=first, last=last, after_member_id=after, size=chunk_size
+        )
         if not loans:
             return queued
         drafts = []
-        for _member_id, group in groupby(loans, key=lambda loan: loan.member_id):
+        for (_member_id, due_date), group in groupby(
+            loans, key=lambda loan: (loan.member_id, loan.due_date)
+        ):
             member_loans = list(group)
             member = member_loans[0].member
             assert member is not None
             channel = Channel(getattr(member_loans[0], "due_soon_channel", None) or Channel.EMAIL)
-            drafts.append(_due_soon_draft(member, member_loans, due_date, days, channel, now))
+            in_days = (due_date - today).days
+            drafts.append(_due_soon_draft(member, member_loans, due_date, in_days, channel, now))
         with transaction.atomic():
             queued += len(_outbox_insert(drafts))
         after = loans[-1].member_id or after

@@ -168,7 +168,36 @@ def test_the_task_uses_the_configured_number_of_days(settings):
     member = make_member()
     today = timezone.localdate()
     _loan(member, "Vijf dagen", due_date=today + dt.timedelta(days=5))
-    _loan(make_member(), "Drie dagen", due_date=today + dt.timedelta(days=3))
+    _loan(make_member(), "Zes dagen", due_date=today + dt.timedelta(days=6))
 
     assert queue_due_soon_notices() == 1
     assert Notice.objects.get().member_id == member.pk
+
+
+def test_a_day_the_job_did_not_run_is_caught_up_with_the_right_number_of_days():
+    # given a loan due in 2 days: its "3 days" message should have gone yesterday, but the job
+    # did not run; and a loan due today, which is past the window
+    member = make_member()
+    _loan(member, "Max Havelaar", due_date=TODAY + dt.timedelta(days=2))
+    _loan(make_member(), "Vandaag", due_date=TODAY)
+
+    # when the job runs today
+    assert notices_queue_due_soon(today=TODAY, days=3, now=NOW) == 1
+
+    # then the member still hears of it, with the days that are really left
+    notice = Notice.objects.get()
+    assert notice.member_id == member.pk
+    assert notice.dedup_key == f"due_soon:{member.pk}:2026-12-03"
+    assert "Graag binnen 2 dagen, uiterlijk donderdag 3 december 2026, inleveren:" in notice.body
+
+
+def test_loans_due_on_different_days_get_one_message_per_due_date():
+    member = make_member()
+    _loan(member, "Eerste", due_date=TODAY + dt.timedelta(days=1))
+    _loan(member, "Tweede", due_date=TODAY + dt.timedelta(days=3))
+
+    assert notices_queue_due_soon(today=TODAY, days=3, now=NOW) == 2
+    assert sorted(Notice.objects.values_list("dedup_key", flat=True)) == [
+        f"due_soon:{member.pk}:2026-12-02",
+        f"due_soon:{member.pk}:2026-12-04",
+    ]
