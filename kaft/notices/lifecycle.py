@@ -37,7 +37,7 @@ class NoticeAction(models.TextChoices):
     DELIVER = "deliver", _("Delivered")
     DEFER = "defer", _("Attempt failed, will try again")
     GIVE_UP = "give_up", _("Attempt failed, given up")
-    RELEASE = "release", _("Released after the worker vanished")
+    RELEASE = "release", _("Set aside: the worker stopped while sending")
     REFUSE = "refuse", _("Cannot be delivered")
     RETRY = "retry", _("Sent again on request")
 
@@ -48,7 +48,9 @@ TRANSITIONS: dict[tuple[NoticeStatus, NoticeAction], NoticeStatus] = {
     (NoticeStatus.SENDING, NoticeAction.DELIVER): NoticeStatus.SENT,
     (NoticeStatus.SENDING, NoticeAction.DEFER): NoticeStatus.PENDING,
     (NoticeStatus.SENDING, NoticeAction.GIVE_UP): NoticeStatus.FAILED,
-    (NoticeStatus.SENDING, NoticeAction.RELEASE): NoticeStatus.PENDING,
+    # A worker that vanished may or may not have handed the mail over: never send it again by
+    # itself (a member must not get a message twice); staff look and retry by hand.
+    (NoticeStatus.SENDING, NoticeAction.RELEASE): NoticeStatus.FAILED,
     (NoticeStatus.FAILED, NoticeAction.RETRY): NoticeStatus.PENDING,
 }
 
@@ -81,7 +83,7 @@ def _changes(
             "problem": NoticeProblem.TOO_MANY_ATTEMPTS,
         }
     if action == NoticeAction.RELEASE:
-        return {"claimed_at": None, "next_attempt_at": now}
+        return {"claimed_at": None, "problem": NoticeProblem.DELIVERY_UNCERTAIN}
     if action == NoticeAction.REFUSE:
         return {"problem": problem}
     # RETRY: a fresh series of attempts; the earlier DeliveryAttempt rows stay as history.

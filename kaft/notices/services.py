@@ -279,13 +279,17 @@ def _deliver_email(notice: Notice) -> str | None:
     try:
         message.send(fail_silently=False)
     except Exception as exc:  # the mail server's error is recorded and retried, never raised
-        logger.warning("sending notice %s failed: %s", notice.pk, exc)
+        # The log gets the kind of error only: the server's text may name the recipient.
+        logger.warning("sending notice %s failed: %s", notice.pk, type(exc).__name__)
         return f"{type(exc).__name__}: {exc}"[:500]
     return None
 
 
 def notices_send_pending(*, now: dt.datetime | None = None, limit: int = 500) -> int:
-    """The safety net: release notices stuck in 'sending', schedule the pending ones that are due.
+    """The safety net: set aside notices stuck in 'sending', schedule the pending ones that are due.
+
+    A notice a worker claimed and never finished may have reached the member: it becomes FAILED
+    with ``DELIVERY_UNCERTAIN`` for staff to check and retry, never sent again by itself.
 
     Locks nothing: releasing is a conditional UPDATE, and ``notice_send`` claims before sending.
     Returns how many sends were scheduled (after commit).

@@ -146,7 +146,7 @@ def test_a_sent_notice_cannot_be_claimed_again():
         notice_apply(notice, NoticeAction.CLAIM, now=NOW)
 
 
-def test_the_safety_net_releases_notices_a_crashed_worker_left_sending(smtp_server: SmtpSink):
+def test_the_safety_net_sets_aside_notices_a_crashed_worker_left_sending(smtp_server: SmtpSink):
     # given two notices claimed by a worker, one long ago (it crashed) and one just now
     crashed, busy = _pending_notice(), _pending_notice()
     notice_apply(crashed, NoticeAction.CLAIM, now=NOW - SENDING_TIMEOUT - dt.timedelta(seconds=1))
@@ -154,13 +154,19 @@ def test_the_safety_net_releases_notices_a_crashed_worker_left_sending(smtp_serv
 
     # when the beat job runs (tasks are eager here, so it also sends)
     Notice.objects.filter(pk__in=[crashed.pk, busy.pk]).update(next_attempt_at=NOW)
-    assert notices_send_pending(now=NOW) == 1
+    assert notices_send_pending(now=NOW) == 0
 
-    # then only the abandoned one went back to pending, ready to be sent
+    # then the abandoned one is set aside for staff (it may have arrived: never sent twice by
+    # itself), the busy one is left to its worker, and no mail went out
     crashed.refresh_from_db()
     busy.refresh_from_db()
-    assert (crashed.status, crashed.claimed_at) == (NoticeStatus.PENDING, None)
+    assert (crashed.status, crashed.claimed_at, crashed.problem) == (
+        NoticeStatus.FAILED,
+        None,
+        NoticeProblem.DELIVERY_UNCERTAIN,
+    )
     assert busy.status == NoticeStatus.SENDING
+    assert smtp_server.mails == []
 
 
 def test_the_safety_net_task_sends_what_was_left_pending(
