@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from kaft.members.models import Address, Member, MemberCategory, StaffProfile, User
+from kaft.members.models import MemberCategory, StaffProfile, User
 
 
 class StaffProfileInline(admin.StackedInline):
@@ -20,17 +20,5 @@ class MemberCategoryAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "annual_fee", "max_age")
 
 
-class AddressInline(admin.TabularInline):
-    model = Address
-    extra = 0
-
-
-@admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
-    """Kept minimal: member work happens at the desk, where every look is logged."""
-
-    list_display = ("card_number", "status", "category", "home_branch")
-    list_filter = ("status", "category", "home_branch")
-    search_fields = ("card_number",)
-    inlines = [AddressInline]
-    raw_id_fields = ("user",)
+# Members are deliberately not in the admin: member work happens at the desk, through the
+# services and with every look written to the access log. The admin would bypass both.

@@ -40,14 +40,12 @@ class NoticeAdmin(admin.ModelAdmin):
     list_filter = ("status", "message_type", "channel", "problem")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
+    # No member, address or text: what a member reads is theirs, and the admin does not write
+    # the access log. Staff see what went wrong and can send it again.
     fields = (
-        "member",
         "message_type",
         "channel",
         "language",
-        "recipient",
-        "subject",
-        "body",
         "status",
         "problem",
         "attempts",

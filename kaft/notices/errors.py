@@ -14,7 +14,8 @@ class NoticeErrorCode(ErrorCode):
     def messages(cls) -> dict[Any, Any]:
         return {
             cls.NOT_RETRYABLE: _(
-                "Only a message that failed after several attempts can be sent again."
+                "Only a message that failed after several attempts, or whose delivery is "
+                "uncertain, can be sent again."
             ),
         }
 

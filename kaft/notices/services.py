@@ -304,13 +304,16 @@ def notices_send_pending(*, now: dt.datetime | None = None, limit: int = 500) ->
 
 
 def notice_retry(*, notice: Notice, now: dt.datetime | None = None) -> Notice:
-    """Staff ask to send a notice again that failed after ``MAX_ATTEMPTS`` attempts.
+    """Staff ask to send a notice again that failed after ``MAX_ATTEMPTS`` attempts, or whose
+    delivery was uncertain (a worker stopped while sending) and that staff found not to have
+    arrived.
 
     Raises NoticeError(NOT_RETRYABLE) for any other notice. Conditional UPDATE, no lock.
     """
     now = now or timezone.now()
-    retryable = (
-        notice.status == NoticeStatus.FAILED and notice.problem == NoticeProblem.TOO_MANY_ATTEMPTS
+    retryable = notice.status == NoticeStatus.FAILED and notice.problem in (
+        NoticeProblem.TOO_MANY_ATTEMPTS,
+        NoticeProblem.DELIVERY_UNCERTAIN,
     )
     with transaction.atomic():
         if not retryable or not notice_apply(notice, NoticeAction.RETRY, now=now):

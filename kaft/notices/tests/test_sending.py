@@ -130,8 +130,8 @@ def test_a_notice_without_address_cannot_be_retried():
         notice_retry(notice=notice, now=NOW)
 
     assert raised.value.message == (
-        "Alleen een bericht dat na meerdere pogingen niet verstuurd kon worden, kan opnieuw "
-        "worden verstuurd."
+        "Alleen een bericht dat na meerdere pogingen niet verstuurd kon worden, of waarvan niet "
+        "zeker is of het is aangekomen, kan opnieuw worden verstuurd."
     )
     notice.refresh_from_db()
     assert (notice.status, notice.problem) == (NoticeStatus.FAILED, NoticeProblem.NO_EMAIL)
