@@ -81,6 +81,7 @@ def test_too_many_wrong_passwords_lock_the_login(client: Client, member: Member)
 
     assert response.status_code == 429
     assert "Te veel pogingen" in response.content.decode()
+    assert "15 minuten niet inloggen" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
