@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3
+# Python 3.11 is what Kaft is built and tested on; python3 is used when it is 3.11.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
 UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv

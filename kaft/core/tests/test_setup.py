@@ -8,6 +8,8 @@ def test_sqlite_runs_in_wal_mode_with_full_sync() -> None:
     if connection.vendor != "sqlite":
         pytest.skip("SQLite-only pragmas")
     with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA synchronous")
         assert cursor.fetchone()[0] == 2  # FULL
         cursor.execute("PRAGMA busy_timeout")
