@@ -80,7 +80,7 @@ class MemberFactory(DjangoModelFactory):
         model = Member
 
     user = factory.SubFactory(UserFactory, username=factory.Sequence(lambda n: f"member-f{n}"))
-    card_number = factory.Sequence(lambda n: f"2100{n:010d}")
+    card_number = factory.Sequence(lambda n: f"2199{n:010d}")  # apart from demo/fixture cards
     first_name = "Sanne"
     last_name = factory.Sequence(lambda n: f"de Vries{n}")
     date_of_birth = dt.date(1985, 4, 12)

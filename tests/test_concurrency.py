@@ -7,6 +7,7 @@ The tests run on both.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import threading
 import types
@@ -15,11 +16,18 @@ from functools import partial
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
-from kaft.catalog.models import Item, ItemStatus
+from kaft.catalog.models import Branch, Item, ItemStatus
 from kaft.circulation.errors import CirculationError, CirculationErrorCode
-from kaft.circulation.models import Hold, HoldStatus, Loan, LoanStatus
-from kaft.circulation.services import hold_place, loan_checkin, loan_checkout
+from kaft.circulation.models import TRAPPED_HOLD_STATUSES, Hold, HoldStatus, Loan, LoanStatus
+from kaft.circulation.services import (
+    hold_place,
+    holds_expire_uncollected,
+    loan_checkin,
+    loan_checkout,
+)
+from kaft.members.models import Member
 from tests.factories_circulation import (
     make_branch,
     make_item,
@@ -157,3 +165,93 @@ def test_holds_placed_at_once_stop_at_the_hold_limit() -> None:
     assert outcomes.count(OK) == 3
     assert outcomes.count(str(CirculationErrorCode.HOLD_LIMIT_REACHED)) == 3
     assert Hold.objects.filter(member=member).count() == 3
+
+
+def _set_aside(branch: Branch) -> tuple[Item, Hold, Member]:
+    """A copy on the holds shelf of ``branch``, READY for a member's hold."""
+    item = make_item(home_branch=branch)
+    member = make_member(home_branch=branch)
+    hold = hold_place(record=item.record, member=member, pickup_branch=branch, staff=None)
+    loan_checkin(item=item, branch=branch, staff=None)
+    hold.refresh_from_db()
+    assert hold.status == HoldStatus.READY
+    return item, hold, member
+
+
+def test_the_hold_member_and_another_member_race_for_a_set_aside_copy(
+    ready_notices: list[int],
+) -> None:
+    branch = make_branch()
+    item, hold, holder = _set_aside(branch)
+    other = make_member(home_branch=branch)
+
+    outcomes = run_together(
+        [
+            partial(loan_checkout, item=item, member=m, staff=None, branch=branch)
+            for m in (holder, other)
+        ]
+    )
+
+    # The holder always gets it. The other member is told the copy is set aside for someone
+    # else, or (when the holder's checkout committed first) that it is already on loan.
+    assert outcomes[0] == OK
+    assert outcomes[1] in (
+        str(CirculationErrorCode.ITEM_RESERVED_FOR_OTHER),
+        str(CirculationErrorCode.ITEM_ON_LOAN),
+    )
+    loan = Loan.objects.get(item=item)
+    assert (loan.member_id, loan.status) == (holder.pk, LoanStatus.OPEN)
+    hold.refresh_from_db()
+    assert hold.status == HoldStatus.FULFILLED
+    item.refresh_from_db()
+    assert item.status == ItemStatus.ON_LOAN
+
+
+def test_the_other_member_cannot_take_a_set_aside_copy_while_it_waits(
+    ready_notices: list[int],
+) -> None:
+    # Several members try at once while the holder is not there: all are refused.
+    branch = make_branch()
+    item, hold, _holder = _set_aside(branch)
+    others = [make_member(home_branch=branch) for _ in range(4)]
+
+    outcomes = run_together(
+        [partial(loan_checkout, item=item, member=m, staff=None, branch=branch) for m in others]
+    )
+
+    assert outcomes == [str(CirculationErrorCode.ITEM_RESERVED_FOR_OTHER)] * 4
+    assert Loan.objects.filter(item=item).count() == 0
+    hold.refresh_from_db()
+    assert hold.status == HoldStatus.READY
+
+
+def test_expiry_racing_the_hold_members_checkout_ends_consistently(
+    ready_notices: list[int],
+) -> None:
+    branch = make_branch()
+    item, hold, holder = _set_aside(branch)
+    Hold.objects.filter(pk=hold.pk).update(
+        pickup_deadline=timezone.localdate() - dt.timedelta(days=1)
+    )
+    expired: list[int] = []
+
+    outcomes = run_together(
+        [
+            partial(loan_checkout, item=item, member=holder, staff=None, branch=branch),
+            lambda: expired.append(holds_expire_uncollected()),
+        ]
+    )
+
+    # Either the checkout came first (the hold is fulfilled, nothing to expire) or the expiry
+    # did (the copy stayed on the holds shelf for nobody, so the member may still borrow it).
+    assert outcomes == [OK, OK]
+    hold.refresh_from_db()
+    assert (hold.status, expired) in (
+        (HoldStatus.FULFILLED, [0]),
+        (HoldStatus.EXPIRED, [1]),
+    )
+    loan = Loan.objects.get(item=item)
+    assert (loan.member_id, loan.status) == (holder.pk, LoanStatus.OPEN)
+    item.refresh_from_db()
+    assert item.status == ItemStatus.ON_LOAN
+    assert not Hold.objects.filter(item=item, status__in=TRAPPED_HOLD_STATUSES).exists()

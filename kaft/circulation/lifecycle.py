@@ -14,6 +14,7 @@ Hold::
                 waiting --fulfil--> fulfilled         (the member borrows another copy)
                 waiting | in_transit | ready --cancel--> cancelled
                 ready --expire--> expired
+                ready --send--> in_transit             (scanned at another branch: it goes back)
 
 Nothing else in Kaft assigns ``Loan.status``, ``Hold.status``, ``Transfer.status`` or
 ``Item.status``: the functions below do, after :func:`kaft.core.lifecycle.next_state` said yes.
@@ -58,6 +59,7 @@ HOLD_TRANSITIONS: dict[tuple[HoldStatus, HoldAction], HoldStatus] = {
     (HoldStatus.IN_TRANSIT, HoldAction.CANCEL): HoldStatus.CANCELLED,
     (HoldStatus.READY, HoldAction.CANCEL): HoldStatus.CANCELLED,
     (HoldStatus.READY, HoldAction.EXPIRE): HoldStatus.EXPIRED,
+    (HoldStatus.READY, HoldAction.SEND): HoldStatus.IN_TRANSIT,
 }
 
 CLOSED_HOLD_STATUSES = (HoldStatus.FULFILLED, HoldStatus.CANCELLED, HoldStatus.EXPIRED)
@@ -131,8 +133,10 @@ def hold_apply(
 ) -> Hold:
     """Move a hold along :data:`HOLD_TRANSITIONS` and write the event.
 
-    ``trap``/``send`` attach ``item``; becoming ``ready`` stamps ``ready_at`` and needs a
-    ``pickup_deadline``; a closing move stamps ``closed_at``. The item link stays for history.
+    ``trap``/``send`` attach ``item``; becoming ``ready`` needs a ``pickup_deadline`` and stamps
+    ``ready_at`` the first time only (a copy that left the holds shelf by mistake and came back
+    keeps the moment the member was told, so the notice is not sent twice); a closing move
+    stamps ``closed_at``. The item link stays for history.
     """
     new = next_state(HOLD_TRANSITIONS, HoldStatus(hold.status), action)
     hold.status = new
@@ -142,7 +146,8 @@ def hold_apply(
         fields.append("item")
     if new == HoldStatus.READY:
         assert pickup_deadline is not None
-        hold.ready_at = at
+        if hold.ready_at is None:
+            hold.ready_at = at
         hold.pickup_deadline = pickup_deadline
         fields += ["ready_at", "pickup_deadline"]
     if new in CLOSED_HOLD_STATUSES:

@@ -24,9 +24,10 @@ the matching :class:`~kaft.circulation.errors.CirculationError`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 
 from kaft.catalog.models import Item
 from kaft.circulation import sql
@@ -39,6 +40,7 @@ from kaft.circulation.models import (
     Transfer,
     TransferStatus,
 )
+from kaft.circulation.selectors import members_who_may_borrow
 from kaft.members.models import Member
 
 T = TypeVar("T", bound=Model)
@@ -74,11 +76,14 @@ def hold_for_update(hold_id: int) -> Hold:
     return Hold.objects.select_for_update().get(pk=hold_id)
 
 
-def first_waiting_hold_for_update(record_id: int) -> Hold | None:
-    """Lock and return the first hold in the queue of a record (oldest first), if any."""
+def first_waiting_hold_for_update(record_id: int, *, today: dt.date) -> Hold | None:
+    """Lock and return the first hold in the queue of a record (oldest first) whose member may
+    borrow on ``today``, if any. Holds of blocked or expired members are passed over in the same
+    query (they keep their place: once the member may borrow again, they are first again)."""
     return (
         Hold.objects.select_for_update()
         .filter(record_id=record_id, status=HoldStatus.WAITING)
+        .filter(Exists(members_who_may_borrow(today).filter(pk=OuterRef("member_id"))))
         .order_by("placed_at", "pk")
         .first()
     )

@@ -10,6 +10,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -18,7 +19,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from kaft.catalog.models import Branch, Item, ItemStatus, ItemType, Record
@@ -26,6 +27,7 @@ from kaft.circulation import sql
 from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import (
     ACTIVE_HOLD_STATUSES,
+    TRAPPED_HOLD_STATUSES,
     Hold,
     HoldStatus,
     Loan,
@@ -34,7 +36,7 @@ from kaft.circulation.models import (
     Transfer,
     TransferStatus,
 )
-from kaft.members.models import Member, MemberCategory
+from kaft.members.models import Member, MemberCategory, MemberStatus
 
 # Items that can never go out: their type, or what happened to them.
 UNLOANABLE_STATUSES = (ItemStatus.LOST, ItemStatus.WITHDRAWN, ItemStatus.DAMAGED)
@@ -79,12 +81,70 @@ def _default_rule() -> LoanRule:
     return LoanRule(branch=None, category=None, item_type="")
 
 
-def member_open_loans(member: Member) -> QuerySet[Loan]:
-    return (
+def members_who_may_borrow(today: dt.date) -> QuerySet[Member]:
+    """Members who may borrow, renew and reserve on ``today``: the SQL form of
+    ``services._common.check_member_may_borrow`` (not blocked, not expired)."""
+    return Member.objects.exclude(status__in=(MemberStatus.BLOCKED, MemberStatus.EXPIRED)).filter(
+        Q(membership_end__isnull=True) | Q(membership_end__gte=today)
+    )
+
+
+def member_open_loans(member: Member, *, with_renewals_left: bool = False) -> QuerySet[Loan]:
+    """The member's open loans, soonest due first.
+
+    ``with_renewals_left``: each loan gets ``.renewals_left`` (never below 0), from the rule
+    :func:`rule_for` would pick for its lending branch, the member's category and its item
+    type, in the same single query whatever the number of loans, branches and item types.
+    """
+    loans = (
         Loan.objects.filter(member=member, status=LoanStatus.OPEN)
         .select_related("item", "item__record", "branch")
         .order_by("due_date", "pk")
     )
+    if with_renewals_left:
+        allowed = Coalesce(
+            Subquery(_best_rule(member.category_id).values("renewals_allowed")[:1]),
+            Value(_default_rule().renewals_allowed),
+        )
+        loans = loans.annotate(
+            renewals_left=Greatest(
+                ExpressionWrapper(allowed - F("renewals"), output_field=IntegerField()),
+                Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    return loans
+
+
+def _best_rule(category_id: int | None) -> QuerySet[LoanRule]:
+    """The rules matching the outer loan (its branch and item type) and ``category_id``, most
+    specific first: the same order as ``sql.rule_row`` (branch, then category, then type)."""
+    category = Q(category__isnull=True)
+    if category_id is not None:
+        category |= Q(category_id=category_id)
+    return (
+        LoanRule.objects.filter(category)
+        .filter(Q(branch__isnull=True) | Q(branch_id=OuterRef("branch_id")))
+        .filter(Q(item_type="") | Q(item_type=OuterRef("item__item_type")))
+        .order_by(
+            F("branch").asc(nulls_last=True), F("category").asc(nulls_last=True), "-item_type"
+        )
+    )
+
+
+def item_open_loan(item: Item) -> Loan | None:
+    """The open loan of ``item``, if any (one query)."""
+    return Loan.objects.filter(item=item, status=LoanStatus.OPEN).first()
+
+
+def hold_with_member(hold_id: int) -> Hold | None:
+    """One hold with its member (for a shelf label), or None. One query."""
+    return Hold.objects.select_related("member").filter(pk=hold_id).first()
+
+
+def record_queue_length(record_id: int) -> int:
+    """How many holds wait in the title's queue (not yet served), one COUNT."""
+    return Hold.objects.filter(record_id=record_id, status=HoldStatus.WAITING).count()
 
 
 def member_open_loan_count(member_id: int) -> int:
@@ -198,20 +258,97 @@ def holds_shelf(branch: Branch, *, today: dt.date | None = None) -> QuerySet[Hol
     )
 
 
-def holds_to_pull(branch: Branch) -> QuerySet[Hold]:
-    """Waiting holds whose title has a copy on the shelf at ``branch``: staff fetch the copy
-    and check it in, which sets it aside for the first in line."""
-    on_shelf = Item.objects.filter(
-        record=OuterRef("record"), status=ItemStatus.AVAILABLE, current_branch=branch
-    ).exclude(item_type__in=UNLOANABLE_TYPES)
+def holds_shelf_leftovers(branch: Branch) -> QuerySet[Item]:
+    """Copies on this branch's holds shelf that no hold is waiting for any more (the hold
+    expired or was cancelled): take them off the shelf and scan them at the return screen.
+
+    Each has ``.label_card`` (the card number on the old shelf label, None once the member link
+    is gone) and ``.closed_hold_status``. One query.
+    """
+    last_hold = Hold.objects.filter(item=OuterRef("pk")).order_by("-placed_at", "-pk")
+    return (
+        Item.objects.filter(current_branch=branch, status=ItemStatus.ON_HOLDS_SHELF)
+        .exclude(Exists(Hold.objects.filter(item=OuterRef("pk"), status__in=TRAPPED_HOLD_STATUSES)))
+        .annotate(
+            label_card=Subquery(last_hold.values("member__card_number")[:1]),
+            closed_hold_status=Subquery(last_hold.values("status")[:1]),
+        )
+        .select_related("record")
+        .order_by("call_number", "barcode")
+    )
+
+
+def _available_here(branch: Branch) -> QuerySet[Item]:
+    return Item.objects.filter(status=ItemStatus.AVAILABLE, current_branch=branch).exclude(
+        item_type__in=UNLOANABLE_TYPES
+    )
+
+
+def holds_to_pull(branch: Branch, *, today: dt.date | None = None) -> QuerySet[Hold]:
+    """Waiting holds that a copy on the shelf at ``branch`` will serve, oldest first, in one
+    query: per title, the first N holds of members who may borrow (N = copies on the shelf
+    here). Staff fetch the copies and scan them at the return screen, which sets each aside.
+
+    Holds of blocked or expired members are left out, as routing passes them over.
+    """
+    today = today or timezone.localdate()
+    eligible = Exists(members_who_may_borrow(today).filter(pk=OuterRef("member_id")))
+    ahead = (
+        Hold.objects.filter(record=OuterRef("record"), status=HoldStatus.WAITING)
+        .filter(Exists(members_who_may_borrow(today).filter(pk=OuterRef("member_id"))))
+        .filter(
+            Q(placed_at__lt=OuterRef("placed_at"))
+            | Q(placed_at=OuterRef("placed_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("record")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    copies = (
+        _available_here(branch)
+        .filter(record=OuterRef("record"))
+        .order_by()
+        .values("record")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Hold.objects.filter(status=HoldStatus.WAITING)
-        .filter(Exists(on_shelf))
-        .annotate(queue_position=_queue_position())
-        .filter(queue_position=1)
+        .filter(eligible)
+        .annotate(
+            pull_position=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1,
+            copies_here=Coalesce(Subquery(copies, output_field=IntegerField()), Value(0)),
+        )
+        .filter(pull_position__lte=F("copies_here"))
         .select_related("record", "pickup_branch")
         .order_by("placed_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class PullRow:
+    hold: Hold
+    item: Item  # the copy on the shelf here to fetch for it
+
+
+def holds_pull_list(branch: Branch, *, today: dt.date | None = None) -> list[PullRow]:
+    """:func:`holds_to_pull` with a copy to fetch for each hold (by call number, then barcode;
+    one copy per hold). Two queries."""
+    holds = list(holds_to_pull(branch, today=today))
+    copies: dict[int, list[Item]] = {}
+    for item in (
+        _available_here(branch)
+        .filter(record_id__in={h.record_id for h in holds})
+        .order_by("call_number", "barcode")
+    ):
+        copies.setdefault(item.record_id, []).append(item)
+    rows = []
+    for hold in holds:
+        waiting_copies = copies.get(hold.record_id)
+        if waiting_copies:  # always true unless a copy left the shelf between the two queries
+            rows.append(PullRow(hold=hold, item=waiting_copies.pop(0)))
+    return rows
 
 
 def transit_list(branch: Branch) -> QuerySet[Transfer]:
@@ -224,21 +361,22 @@ def transit_list(branch: Branch) -> QuerySet[Transfer]:
 
 
 def record_availability(record: Record) -> list[BranchAvailability]:
-    """Per home branch: how many copies the title has there and how many are on the shelf.
-
-    Lost and withdrawn copies are not counted. Two queries.
+    """Per branch where copies are now (``current_branch``, as the search facet "available
+    at"): ``total`` loanable copies there (not lost, withdrawn, damaged or reference) and
+    ``available`` of them on the shelf (status AVAILABLE). Branches by name. Two queries.
     """
     rows = (
         Item.objects.filter(record=record)
-        .exclude(status__in=(ItemStatus.LOST, ItemStatus.WITHDRAWN))
-        .values("home_branch")
+        .exclude(status__in=UNLOANABLE_STATUSES)
+        .exclude(item_type__in=UNLOANABLE_TYPES)
+        .values("current_branch")
         .annotate(
             total=Count("pk"),
             available=Count("pk", filter=Q(status=ItemStatus.AVAILABLE)),
         )
         .order_by()
     )
-    counts = {row["home_branch"]: (row["total"], row["available"]) for row in rows}
+    counts = {row["current_branch"]: (row["total"], row["available"]) for row in rows}
     branches = Branch.objects.filter(pk__in=counts).order_by("name")
     return [
         BranchAvailability(branch=b, total=counts[b.pk][0], available=counts[b.pk][1])

@@ -23,4 +23,5 @@ urlpatterns = [
     path("items/", lists.item_lookup, name="items"),
     path("holds-shelf/", lists.holds_shelf_list, name="holds_shelf"),
     path("transit/", lists.transit, name="transit"),
+    path("pull-list/", lists.pull_list, name="pull_list"),
 ]

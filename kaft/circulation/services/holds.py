@@ -2,14 +2,21 @@
 
 Locks (see ``kaft.circulation.locks``): placing locks the member row (the hold limit is a COUNT
 under that lock); cancelling and expiring lock the copy set aside for the hold before the hold
-itself, then pass the copy to the next in line (``routing.release``).
+itself.
 
 Policy decisions:
 
-- A hold is placed WAITING even when a copy stands on the shelf at the pickup branch; staff see
-  such holds in ``selectors.holds_to_pull`` and check the copy in, which sets it aside.
+- A hold is placed WAITING even when a copy stands on a shelf; staff see such holds on the
+  desk's pull list (``selectors.holds_pull_list``: per branch, one copy per hold) and scan the
+  copy at the return screen, which sets it aside (or sends it to the pickup branch).
 - The hold limit is ``max_holds`` of the rule for the pickup branch, the member's category and
   the item type of the title's copies, compared with all the member's active holds.
+- When a READY hold is cancelled or expires, its copy stays ON_HOLDS_SHELF with no hold: it
+  still lies on the shelf under the old label, so it is not given to the next member in the
+  database. ``selectors.holds_shelf_leftovers`` lists it ("take off the holds shelf"); scanning
+  it at the return screen routes it (next in line, else shelf or home). Anyone may borrow it
+  meanwhile: it is reserved for nobody. A copy in transit for such a hold travels on and is
+  routed when it is received.
 - ``via`` is accepted for symmetry with the loan services; hold events do not store it.
 """
 
@@ -25,7 +32,6 @@ from kaft.circulation.lifecycle import hold_apply, hold_can, hold_start
 from kaft.circulation.locks import hold_and_item_for_update, member_for_update
 from kaft.circulation.models import (
     ACTIVE_HOLD_STATUSES,
-    TRAPPED_HOLD_STATUSES,
     Hold,
     HoldAction,
     HoldStatus,
@@ -34,7 +40,6 @@ from kaft.circulation.models import (
 )
 from kaft.circulation.selectors import record_holdable_item_type, rule_for
 from kaft.circulation.services._common import age_band, check_member_may_borrow, clock
-from kaft.circulation.services.routing import release
 from kaft.members.models import Member, User
 
 
@@ -87,22 +92,20 @@ def hold_cancel(
 ) -> Hold:
     """Cancel a hold (the door checks it is the member's own, or staff's).
 
-    Locks the copy set aside for it (if any), then the hold. A copy on the holds shelf goes to
-    the next in line at once; a copy in transit is routed when it arrives.
+    Locks the copy set aside for it (if any), then the hold. The copy is not routed here: on
+    the holds shelf it waits to be taken off and scanned; in transit it is routed on arrival.
     """
     now, _today = clock(now)
     locked, item = hold_and_item_for_update(Hold.objects.filter(pk=hold.pk))
     if locked is None or not hold_can(locked, HoldAction.CANCEL):
         raise CirculationError(CirculationErrorCode.HOLD_NOT_CANCELLABLE)
-    was_trapped = locked.status in TRAPPED_HOLD_STATUSES
     hold_apply(hold=locked, action=HoldAction.CANCEL, at=now, staff=staff)
-    if was_trapped and item is not None:
-        release(item=item, staff=staff, now=now)
     return locked
 
 
 def holds_expire_uncollected(*, now: dt.datetime | None = None) -> int:
-    """Expire READY holds whose pickup deadline has passed; pass their copies on.
+    """Expire READY holds whose pickup deadline has passed. Their copies stay on the holds
+    shelf, listed to be taken off (see the module docstring).
 
     One short transaction per hold (so a long run never holds many locks, and one problem does
     not undo the rest). Each hold is checked again under its lock, so running this twice, or on
@@ -119,12 +122,10 @@ def holds_expire_uncollected(*, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def _expire_one(*, hold_id: int, today: dt.date, now: dt.datetime) -> bool:
-    hold, item = hold_and_item_for_update(Hold.objects.filter(pk=hold_id))
+    hold, _item = hold_and_item_for_update(Hold.objects.filter(pk=hold_id))
     if hold is None or hold.status != HoldStatus.READY:
         return False
     if hold.pickup_deadline is None or hold.pickup_deadline >= today:
         return False
     hold_apply(hold=hold, action=HoldAction.EXPIRE, at=now, staff=None)
-    if item is not None:
-        release(item=item, staff=None, now=now)
     return True

@@ -10,7 +10,10 @@ Policy decisions:
   titles, and the desk may lend a shelf copy. Only a copy already set aside for another member
   (on the holds shelf or in transit for their hold) is refused (ITEM_RESERVED_FOR_OTHER).
 - Borrowing any copy of a title fulfils the borrower's own hold on it; a different copy that was
-  set aside for them is passed on to the next in line.
+  set aside for them stays where it is (on the holds shelf: to be taken off and scanned, see
+  ``holds``; in transit: routed when received).
+- A copy on the holds shelf whose hold was cancelled or expired is reserved for nobody: any
+  member may borrow it.
 - The loan limit compares all open loans of the member with ``max_loans`` of the rule for this
   branch, the member's category and the item's type.
 - Receiving a transfer is the same as a checkin at the destination: one code path routes copies.
@@ -58,7 +61,7 @@ from kaft.circulation.selectors import (
     rule_for,
 )
 from kaft.circulation.services._common import age_band, check_member_may_borrow, clock
-from kaft.circulation.services.routing import CheckinResult, arrive, release
+from kaft.circulation.services.routing import CheckinResult, arrive
 from kaft.members.models import Member, User
 
 
@@ -133,22 +136,20 @@ def _fulfil_own_hold(
 ) -> None:
     """The borrower's active hold on this title (if any) is fulfilled by this loan.
 
-    When another copy was set aside for it, that copy is locked (before the hold) and passed on.
+    When another copy was set aside for it, that copy is locked (before the hold); it stays
+    where it is, with no hold (see the module docstring).
     """
     if trapped is not None:
         hold_apply(hold=trapped, action=HoldAction.FULFIL, at=now, staff=staff, item=item)
         return
-    own, other_copy = hold_and_item_for_update(
+    own, _other_copy = hold_and_item_for_update(
         Hold.objects.filter(
             member=member, record_id=item.record_id, status__in=ACTIVE_HOLD_STATUSES
         )
     )
     if own is None or own.status not in ACTIVE_HOLD_STATUSES:
         return
-    was_trapped = own.status != HoldStatus.WAITING
     hold_apply(hold=own, action=HoldAction.FULFIL, at=now, staff=staff, item=item)
-    if was_trapped and other_copy is not None:
-        release(item=other_copy, staff=staff, now=now)
 
 
 @transaction.atomic
@@ -163,23 +164,26 @@ def loan_checkin(
     """Take ``item`` in at ``branch`` and say where it goes next. Locks the item row first.
 
     Closes the open loan if there is one (``loan`` is None in the result otherwise: a copy found
-    on a cart is routed all the same). See ``routing`` for where the copy goes. A copy nobody
+    on a cart is routed all the same) and says whether it came back late (due before today);
+    receives the copy when it travelled to ``branch`` (``received_transfer``). One call for
+    every scan at the return screen. See ``routing`` for where the copy goes. A copy nobody
     waits for is 6 queries between BEGIN and COMMIT: lock item, lock loan, update loan, insert
     event, the routing facts, update item.
     """
-    now, _today = clock(now)
+    now, today = clock(now)
     locked_item = item_for_update(item.pk)
     loan = open_loan_for_update(locked_item.pk)
     if loan is not None:
         loan_apply(loan=loan, action=LoanAction.RETURN, at=now, branch=branch, staff=staff, via=via)
     result = arrive(item=locked_item, branch=branch, staff=staff, now=now)
-    return dataclasses.replace(result, loan=loan)
+    late = loan is not None and loan.due_date < today
+    return dataclasses.replace(result, loan=loan, returned_late=late)
 
 
 def transfer_receive(
     *, item: Item, branch: Branch, staff: User | None, now: dt.datetime | None = None
 ) -> CheckinResult:
-    """A copy arrives at ``branch`` from another branch: same locks and routing as checkin.
+    """Alias of :func:`loan_checkin` (which receives transfers too), kept for its callers.
 
     The transfer is closed when ``branch`` is its destination; a copy set aside for a hold at
     this branch goes on the holds shelf (and the member is told), others are shelved or passed

@@ -1,17 +1,24 @@
 """Where a copy goes once it is in someone's hands at a branch and nobody has it on loan.
 
-Used by checkin, transfer receipt, and whenever a copy set aside for a hold is released
-(cancelled or expired hold). Every function here runs inside the caller's transaction, with the
-item row already locked by the caller (see ``kaft.circulation.locks``).
+Used by checkin and transfer receipt. Every function here runs inside the caller's transaction,
+with the item row already locked by the caller (see ``kaft.circulation.locks``).
 
 Routing order:
 
 1. a copy still travelling to another branch stays in transit;
-2. a copy set aside for a hold goes (or stays) on the holds shelf of the pickup branch;
-3. otherwise the first hold in the title's queue (oldest first) gets it: on this branch's holds
-   shelf when it is the pickup branch, else in transit to the pickup branch;
+2. a copy set aside for a hold goes (or stays) on the holds shelf of the pickup branch; found
+   at another branch, it travels back and its hold is in transit again (see ``arrive``);
+3. otherwise the first hold in the title's queue (oldest first) whose member may borrow today
+   gets it: on this branch's holds shelf when it is the pickup branch, else in transit to the
+   pickup branch. Holds of blocked or expired members are passed over but keep their place;
 4. otherwise a copy away from home is sent home;
 5. otherwise it goes back on the shelf.
+
+A copy is only routed when someone holds it. When the hold of a copy on the holds shelf is
+cancelled or expires, the copy stays ON_HOLDS_SHELF with no hold (it still lies there under the
+old label): the holds shelf list shows it under "take off the holds shelf", and scanning it at
+the return screen routes it. A copy in transit for a cancelled hold travels on and is routed
+when it is received.
 
 Damaged and withdrawn copies (and reference copies for step 3) are never set aside for holds.
 """
@@ -19,7 +26,7 @@ Damaged and withdrawn copies (and reference copies for step 3) are never set asi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import models
 from django.utils import timezone
@@ -55,11 +62,16 @@ class Destination(models.TextChoices):
 
 @dataclass(frozen=True)
 class CheckinResult:
+    """Where a copy taken in goes. ``received_transfer``: it arrived at the destination of an
+    open transfer; ``returned_late``: the loan it closed was due before the day of return."""
+
     loan: Loan | None
     item: Item
     destination: Destination
     to_branch: Branch
     hold: Hold | None
+    received_transfer: bool = False
+    returned_late: bool = False
 
 
 def arrive(*, item: Item, branch: Branch, staff: User | None, now: dt.datetime) -> CheckinResult:
@@ -69,20 +81,31 @@ def arrive(*, item: Item, branch: Branch, staff: User | None, now: dt.datetime) 
     only those are locked and read. Safe under the item lock: transfers of the item and holds
     trapped on it only change under that lock, and hold placement (which does not take it) is
     no more visible to a locking read than to this one until it commits.
+
+    A copy on the holds shelf of branch A (hold READY) that turns up at branch B travels back
+    to A and its hold goes back to IN_TRANSIT (the member cannot pick it up meanwhile); when it
+    arrives at A the hold is READY again, keeping its ``ready_at`` (no second notice) and the
+    later of its old and a fresh pickup deadline.
     """
     facts = item_routing_facts(item_id=item.pk, record_id=item.record_id)
     transfer = open_transfer_for_update(item.pk) if facts.in_transit else None
     hold = trapped_hold_for_update(item.pk) if facts.set_aside else None
+    received = False
     if transfer is not None:
         if transfer.to_branch_id != branch.pk:
             return CheckinResult(None, item, Destination.TRANSIT, transfer.to_branch, hold)
         transfer_close(transfer=transfer, at=now)
+        received = True
     if hold is None:
-        return route(item=item, branch=branch, staff=staff, now=now, queue=facts.queue)
-    if hold.pickup_branch_id == branch.pk:
-        return _to_holds_shelf(hold=hold, item=item, branch=branch, staff=staff, now=now)
-    # Set aside for a pickup elsewhere but it turned up here: send it on.
-    return _send(item=item, branch=branch, to_branch=hold.pickup_branch, hold=hold, now=now)
+        result = route(item=item, branch=branch, staff=staff, now=now, queue=facts.queue)
+    elif hold.pickup_branch_id == branch.pk:
+        result = _to_holds_shelf(hold=hold, item=item, branch=branch, staff=staff, now=now)
+    else:
+        # Set aside for a pickup elsewhere but it turned up here: send it on.
+        if hold.status == HoldStatus.READY:
+            hold_apply(hold=hold, action=HoldAction.SEND, at=now, staff=staff, item=item)
+        result = _send(item=item, branch=branch, to_branch=hold.pickup_branch, hold=hold, now=now)
+    return replace(result, received_transfer=received)
 
 
 def route(
@@ -97,7 +120,7 @@ def route(
         return CheckinResult(None, item, Destination.SHELF, branch, None)
     hold = None
     if queue and item.item_type not in UNLOANABLE_TYPES:
-        hold = first_waiting_hold_for_update(item.record_id)
+        hold = first_waiting_hold_for_update(item.record_id, today=timezone.localdate(now))
     if hold is not None:
         if hold.pickup_branch_id == branch.pk:
             return _to_holds_shelf(hold=hold, item=item, branch=branch, staff=staff, now=now)
@@ -121,27 +144,26 @@ def _send(
     return CheckinResult(None, item, Destination.TRANSIT, to_branch, hold)
 
 
-def release(*, item: Item, staff: User | None, now: dt.datetime) -> None:
-    """The hold ``item`` was set aside for is gone: pass the copy on.
-
-    A copy on a holds shelf is routed again where it lies. A copy in a van keeps travelling;
-    it is routed when it is received.
-    """
-    if item.status == ItemStatus.ON_HOLDS_SHELF:
-        route(item=item, branch=item.current_branch, staff=staff, now=now)
-
-
 def _to_holds_shelf(
     *, hold: Hold, item: Item, branch: Branch, staff: User | None, now: dt.datetime
 ) -> CheckinResult:
+    """Put ``item`` on this branch's holds shelf for ``hold`` (ready, the member is told).
+
+    A hold that was ready before (its copy went away and came back) keeps ``ready_at`` and is
+    not announced again; its deadline is the later of the old one and a fresh one.
+    """
     if hold.status != HoldStatus.READY:
         today = timezone.localdate(now)
         rule = rule_for(branch=branch, category=hold.member_category, item_type=item.item_type)
         deadline = next_open_day(branch, today + dt.timedelta(days=rule.hold_shelf_days))
+        told_before = hold.ready_at is not None
+        if told_before and hold.pickup_deadline is not None:
+            deadline = max(deadline, hold.pickup_deadline)
         action = HoldAction.ARRIVE if hold.status == HoldStatus.IN_TRANSIT else HoldAction.TRAP
         hold_apply(
             hold=hold, action=action, at=now, staff=staff, item=item, pickup_deadline=deadline
         )
-        announce_hold_ready(hold.pk)
+        if not told_before:
+            announce_hold_ready(hold.pk)
     item_set_status(item, ItemStatus.ON_HOLDS_SHELF, branch=branch)
     return CheckinResult(None, item, Destination.HOLDS_SHELF, branch, hold)

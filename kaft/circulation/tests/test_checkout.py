@@ -20,8 +20,8 @@ from kaft.circulation.models import (
     Transfer,
     TransferStatus,
 )
-from kaft.circulation.selectors import item_by_barcode
-from kaft.circulation.services import hold_place, loan_checkin, loan_checkout
+from kaft.circulation.selectors import holds_shelf_leftovers, item_by_barcode
+from kaft.circulation.services import Destination, hold_place, loan_checkin, loan_checkout
 from kaft.members.models import Member, MemberStatus, User
 from tests.factories_circulation import (
     NOW,
@@ -191,7 +191,7 @@ def test_a_shelf_copy_may_be_lent_while_others_wait_for_the_title(
     assert Hold.objects.get().status == HoldStatus.WAITING
 
 
-def test_borrowing_another_copy_fulfils_own_hold_and_passes_the_set_aside_copy_on(
+def test_borrowing_another_copy_fulfils_own_hold_and_leaves_the_set_aside_copy_to_take_off(
     central: Branch, member: Member, other_member: Member, ready_notices: list[int]
 ) -> None:
     record = make_record()
@@ -205,10 +205,20 @@ def test_borrowing_another_copy_fulfils_own_hold_and_passes_the_set_aside_copy_o
 
     own = Hold.objects.get(member=member)
     assert (own.status, own.item_id) == (HoldStatus.FULFILLED, shelf_copy.pk)
+    # The set-aside copy still lies on the holds shelf under the old label: it is not given to
+    # the next in line until staff take it off and scan it.
     next_in_line = Hold.objects.get(member=other_member)
-    assert (next_in_line.status, next_in_line.item_id) == (HoldStatus.READY, set_aside.pk)
+    assert (next_in_line.status, next_in_line.item_id) == (HoldStatus.WAITING, None)
     set_aside.refresh_from_db()
     assert set_aside.status == ItemStatus.ON_HOLDS_SHELF
+    assert list(holds_shelf_leftovers(central)) == [set_aside]
+
+    result = loan_checkin(item=set_aside, branch=central, staff=None, now=NOW)
+
+    next_in_line.refresh_from_db()
+    assert (result.destination, result.hold) == (Destination.HOLDS_SHELF, next_in_line)
+    assert (next_in_line.status, next_in_line.item_id) == (HoldStatus.READY, set_aside.pk)
+    assert list(holds_shelf_leftovers(central)) == []
 
 
 def test_own_waiting_hold_is_fulfilled_by_borrowing_a_shelf_copy(

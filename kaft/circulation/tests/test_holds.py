@@ -11,6 +11,7 @@ import pytest
 from kaft.catalog.models import Branch, Item, ItemStatus, ItemType, Record
 from kaft.circulation.errors import CirculationErrorCode
 from kaft.circulation.models import Hold, HoldEvent, HoldStatus
+from kaft.circulation.selectors import holds_shelf_leftovers
 from kaft.circulation.services import (
     hold_cancel,
     hold_place,
@@ -151,7 +152,7 @@ def _ready(item: Item, member: Member, branch: Branch) -> Hold:
     return hold
 
 
-def test_cancelling_a_ready_hold_passes_the_copy_to_the_next_in_line(
+def test_cancelling_a_ready_hold_leaves_the_copy_on_the_holds_shelf_for_nobody(
     central: Branch,
     member: Member,
     other_member: Member,
@@ -165,20 +166,15 @@ def test_cancelling_a_ready_hold_passes_the_copy_to_the_next_in_line(
     with django_capture_on_commit_callbacks(execute=True):
         hold_cancel(hold=first, staff=None, now=NOW)
 
+    # It still lies on the shelf under the first member's label: nobody is told "ready" yet.
     second.refresh_from_db()
-    assert (second.status, second.item_id) == (HoldStatus.READY, item.pk)
-    assert ready_notices == [second.pk]
+    assert (second.status, second.item_id) == (HoldStatus.WAITING, None)
+    assert ready_notices == []
     item.refresh_from_db()
     assert item.status == ItemStatus.ON_HOLDS_SHELF
-
-
-def test_cancelling_a_ready_hold_with_nobody_waiting_shelves_the_copy(
-    central: Branch, member: Member
-) -> None:
-    item = make_item(home_branch=central)
-    hold_cancel(hold=_ready(item, member, central), staff=None, now=NOW)
-    item.refresh_from_db()
-    assert item.status == ItemStatus.AVAILABLE
+    assert [(i.pk, i.label_card, i.closed_hold_status) for i in holds_shelf_leftovers(central)] == [  # type: ignore[attr-defined]
+        (item.pk, member.card_number, HoldStatus.CANCELLED)
+    ]
 
 
 def test_a_closed_hold_cannot_be_cancelled(central: Branch, member: Member) -> None:
@@ -191,7 +187,7 @@ def test_a_closed_hold_cannot_be_cancelled(central: Branch, member: Member) -> N
     )
 
 
-def test_expiry_passes_uncollected_copies_on_and_is_idempotent(
+def test_expiry_leaves_uncollected_copies_on_the_shelf_and_is_idempotent(
     central: Branch, member: Member, other_member: Member
 ) -> None:
     item = make_item(home_branch=central)
@@ -208,8 +204,10 @@ def test_expiry_passes_uncollected_copies_on_and_is_idempotent(
     late.refresh_from_db()
     assert (late.status, late.closed_at) == (HoldStatus.EXPIRED, day_after_deadline)
     waiting.refresh_from_db()
-    assert (waiting.status, waiting.item_id) == (HoldStatus.READY, item.pk)
-    assert waiting.pickup_deadline == TODAY + dt.timedelta(days=15)
+    assert (waiting.status, waiting.item_id) == (HoldStatus.WAITING, None)
+    item.refresh_from_db()
+    assert item.status == ItemStatus.ON_HOLDS_SHELF
+    assert list(holds_shelf_leftovers(central)) == [item]
     on_time.refresh_from_db()
     assert on_time.status == HoldStatus.READY
 

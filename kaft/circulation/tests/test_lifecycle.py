@@ -29,6 +29,7 @@ def test_the_tables() -> None:
         HoldAction.FULFIL,
         HoldAction.CANCEL,
         HoldAction.EXPIRE,
+        HoldAction.SEND,
     ]
     for closed in (HoldStatus.FULFILLED, HoldStatus.CANCELLED, HoldStatus.EXPIRED):
         assert allowed_actions(HOLD_TRANSITIONS, closed) == []

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
-from kaft.catalog.models import Branch, Item, ItemStatus
+from kaft.catalog.models import Branch, Item, ItemStatus, ItemType
 from kaft.circulation.models import Hold, HoldStatus, Loan
 from kaft.circulation.selectors import (
     BranchAvailability,
@@ -145,17 +145,23 @@ def test_transit_list_shows_transfers_from_and_to_the_branch(central: Branch, we
     assert list(transit_list(elsewhere)) == []
 
 
-def test_record_availability_per_home_branch(central: Branch, west: Branch, member: Member) -> None:
+def test_record_availability_per_current_branch_counting_loanable_copies(
+    central: Branch, west: Branch, member: Member
+) -> None:
     record = make_record()
     make_item(record=record, home_branch=central)
     lent = make_item(record=record, home_branch=central)
+    make_item(record=record, home_branch=central, current_branch=west)  # visiting West
     make_item(record=record, home_branch=west)
-    make_item(record=record, home_branch=west, status=ItemStatus.WITHDRAWN)
+    for status in (ItemStatus.WITHDRAWN, ItemStatus.LOST, ItemStatus.DAMAGED):
+        make_item(record=record, home_branch=west, status=status)
+    make_item(record=record, home_branch=west, item_type=ItemType.REFERENCE)
+    make_item(record=record, home_branch=west, status=ItemStatus.ON_HOLDS_SHELF)
     loan_checkout(item=lent, member=member, staff=None, branch=central, now=NOW)
 
     assert record_availability(record) == [
         BranchAvailability(branch=central, total=2, available=1),
-        BranchAvailability(branch=west, total=1, available=1),
+        BranchAvailability(branch=west, total=3, available=2),
     ]
 
 

@@ -1,4 +1,5 @@
-"""Item lookup, the holds shelf and the transit lists of the branch the staff member works at.
+"""Item lookup, the holds shelf, the pull list and the transit lists of the branch the staff
+member works at.
 
 None of these pages shows whose loan or reservation it is (only the last digits of the card that
 are on the shelf label), so none of them writes to the access log.
@@ -12,11 +13,14 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from kaft.circulation.errors import CirculationError
-from kaft.circulation.models import Hold, HoldStatus, Loan, LoanStatus
 from kaft.circulation.selectors import (
+    holds_pull_list,
     holds_shelf,
+    holds_shelf_leftovers,
     item_by_barcode,
+    item_open_loan,
     record_availability,
+    record_queue_length,
     transit_list,
 )
 from kaft.desk.access import DeskRequest, desk_view
@@ -35,14 +39,11 @@ def item_lookup(request: HttpRequest) -> HttpResponse:
         except CirculationError as error:
             context["error"] = error.message
         else:
+            loan = item_open_loan(item)
             context.update(
                 item=item,
-                due_date=Loan.objects.filter(item=item, status=LoanStatus.OPEN)
-                .values_list("due_date", flat=True)
-                .first(),
-                queue_length=Hold.objects.filter(
-                    record_id=item.record_id, status=HoldStatus.WAITING
-                ).count(),
+                due_date=loan.due_date if loan is not None else None,
+                queue_length=record_queue_length(item.record_id),
                 availability=record_availability(item.record),
             )
     return desk_render(request, "desk/item.html", context)
@@ -57,8 +58,21 @@ def holds_shelf_list(request: HttpRequest) -> HttpResponse:
     return desk_render(
         request,
         "desk/holds_shelf.html",
-        {"holds": holds, "expired_count": len(expired)},
+        {
+            "holds": holds,
+            "expired_count": len(expired),
+            "leftovers": list(holds_shelf_leftovers(desk.staff_branch)),
+        },
     )
+
+
+@desk_view
+@require_GET
+def pull_list(request: HttpRequest) -> HttpResponse:
+    """Copies on this branch's shelves that waiting reservations need: fetch, then scan them
+    at the return screen, which sets each aside (or sends it to the pickup branch)."""
+    desk = cast(DeskRequest, request)
+    return desk_render(request, "desk/pull_list.html", {"rows": holds_pull_list(desk.staff_branch)})
 
 
 @desk_view

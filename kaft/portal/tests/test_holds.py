@@ -48,7 +48,10 @@ def test_reservations_page_shows_position_status_branch_and_deadline(
     assert '<dd class="position">2</dd>' in waiting
     assert "Centrale Bibliotheek" in waiting
     assert "Vestiging West" in html
-    assert f'<dd class="deadline">{formats.date_format(deadline, "DATE_FORMAT")}</dd>' in html
+    day = formats.date_format(deadline, "DATE_FORMAT")
+    # The deadline is the last day the member may come (inclusive).
+    assert f'<dt>Ophalen uiterlijk op</dt><dd class="deadline">{day}</dd>' in html
+    assert "vóór" not in html
 
 
 def test_member_cancels_a_reservation(member_client: Client, member: Member) -> None:

@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone
 from django.utils.html import escape
 
-from kaft.catalog.models import Branch
+from kaft.catalog.models import Branch, ItemType
 from kaft.circulation.errors import CirculationErrorCode
 from kaft.circulation.models import Loan, LoanEvent
 from kaft.members.models import Member
-from tests.factories import LoanRuleFactory, RecordFactory
+from tests.factories import BranchFactory, LoanRuleFactory, RecordFactory
 from tests.factories_portal import HoldFactory, LoanFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,12 +148,28 @@ def _queries_for_loans_page(client: Client) -> int:
 def test_loans_page_queries_do_not_grow_with_the_number_of_loans(
     member_client: Client, member: Member
 ) -> None:
+    # Mixed item types and lending branches, each with its own rule: still constant queries.
+    west = BranchFactory.create()
+    LoanRuleFactory.create(item_type=ItemType.AUDIOVISUAL, renewals_allowed=0)
+    LoanRuleFactory.create(branch=west, renewals_allowed=5)
     LoanFactory.create(member=member)
     one = _queries_for_loans_page(member_client)
 
     record = RecordFactory.create()
-    LoanFactory.create_batch(199, member=member, item__record=record)
+    types = [ItemType.BOOK, ItemType.AUDIOVISUAL, ItemType.MAGAZINE]
+    for n in range(199):
+        branch = west if n % 2 else member.home_branch
+        LoanFactory.create(
+            member=member,
+            branch=branch,
+            item__record=record,
+            item__home_branch=branch,
+            item__item_type=types[n % 3],
+        )
+    response = member_client.get("/mijn/")
     many = _queries_for_loans_page(member_client)
 
     assert Loan.objects.filter(member=member).count() == 200
     assert many == one
+    left = sorted({row.renewals_left for row in response.context["rows"]})
+    assert left == [0, 2, 5]

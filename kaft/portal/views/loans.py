@@ -15,9 +15,8 @@ from django.views.decorators.http import require_POST
 
 from kaft.circulation.errors import CirculationError
 from kaft.circulation.models import Loan
-from kaft.circulation.selectors import member_open_loans, rule_for
+from kaft.circulation.selectors import member_open_loans
 from kaft.circulation.services import loan_renew
-from kaft.members.models import Member
 from kaft.portal.access import PortalRequest, member_required, own_loan
 from kaft.portal.views.common import render_portal
 
@@ -39,29 +38,9 @@ class LoanRow:
     result: RenewalResult | None
 
 
-class _RenewalsLeft:
-    """Renewals left per loan, looking up each distinct lending rule once (constant queries)."""
-
-    def __init__(self, member: Member) -> None:
-        self.member = member
-        self.allowed: dict[tuple[int, str], int] = {}
-
-    def __call__(self, loan: Loan) -> int:
-        known = getattr(loan, "renewals_left", None)  # if the selector provides it
-        if known is not None:
-            return int(known)
-        key = (loan.branch_id, loan.item.item_type)
-        if key not in self.allowed:
-            rule = rule_for(
-                branch=loan.branch, category=self.member.category, item_type=loan.item.item_type
-            )
-            self.allowed[key] = rule.renewals_allowed
-        return max(0, self.allowed[key] - loan.renewals)
-
-
-def _rows(member: Member, loans: list[Loan], results: dict[str, Any]) -> list[LoanRow]:
+def _rows(loans: list[Loan], results: dict[str, Any]) -> list[LoanRow]:
+    """``loans`` come from ``member_open_loans(..., with_renewals_left=True)``."""
     today = timezone.localdate()
-    renewals_left = _RenewalsLeft(member)
     rows = []
     for loan in loans:
         result = results.get(str(loan.pk))
@@ -69,7 +48,7 @@ def _rows(member: Member, loans: list[Loan], results: dict[str, Any]) -> list[Lo
             LoanRow(
                 loan=loan,
                 overdue=loan.due_date < today,
-                renewals_left=renewals_left(loan),
+                renewals_left=getattr(loan, "renewals_left", 0),
                 result=RenewalResult(**result) if result else None,
             )
         )
@@ -95,7 +74,7 @@ def _remember(request: PortalRequest, results: dict[int, RenewalResult]) -> None
 @member_required
 def loans(request: PortalRequest) -> HttpResponse:
     results = request.session.pop(RESULTS_KEY, {})
-    rows = _rows(request.member, list(member_open_loans(request.member)), results)
+    rows = _rows(list(member_open_loans(request.member, with_renewals_left=True)), results)
     return render_portal(request, "portal/loans.html", {"rows": rows, "section": "loans"})
 
 
@@ -107,7 +86,9 @@ def loan_renew_one(request: PortalRequest, loan_id: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     loan, result = _renew(loan)
     if getattr(request, "htmx", False):
-        row = _rows(request.member, [loan], {str(loan.pk): asdict(result)})[0]
+        fresh = member_open_loans(request.member, with_renewals_left=True).filter(pk=loan.pk)
+        # A loan returned meanwhile is no longer open: shown as it was, without renewals left.
+        row = _rows(list(fresh) or [loan], {str(loan.pk): asdict(result)})[0]
         return render_portal(request, "portal/_loan_row.html", {"row": row})
     _remember(request, {loan.pk: result})
     return redirect("portal:loans")
