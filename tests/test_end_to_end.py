@@ -39,8 +39,12 @@ def _desk_client(staff: Any, branch: Any) -> Client:
 
 
 def _scan(client: Client, url_name: str, value: str) -> str:
-    # As the desk's scan script sends it: one scan, answered with JSON holding the new row.
-    response = client.post(reverse(url_name), {"value": value}, HTTP_ACCEPT="application/json")
+    # As the desk's scan script sends it: one scan, with the member the page shows (the one this
+    # session serves), answered with JSON holding the new row.
+    shown = str(client.session.get("desk_member_id", ""))
+    response = client.post(
+        reverse(url_name), {"value": value, "member": shown}, HTTP_ACCEPT="application/json"
+    )
     assert response.status_code == 200, response.content
     return response.content.decode("unicode_escape")
 

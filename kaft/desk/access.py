@@ -9,19 +9,21 @@ screens and look at any member, and every look is written to the access log thro
   by default the profile's branch.
 
 The member being served at the circulation screen is kept in the session too; only the helpers
-below read or write it.
+below read or write it. An action on that member must come from a page showing the same member
+(:func:`active_member_shown`): another tab may have switched to someone else meanwhile.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar, cast, overload
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from kaft.catalog.models import Branch
 from kaft.members.models import Member, StaffProfile, StaffRole, User
@@ -114,6 +116,26 @@ def member_look(
     )
 
 
+def members_listed(request: DeskRequest, members: Sequence[Member]) -> list[AccessLogEntry]:
+    """Write that this staff member saw ``members`` in a result list (name and card number).
+
+    One entry per member, part ``search``, in a single insert however long the list.
+    """
+    now = timezone.now()
+    entries = [
+        AccessLogEntry(
+            staff=request.user,
+            member=member,
+            branch=request.staff_branch,
+            part=DataPart.SEARCH,
+            purpose=AccessPurpose.DESK,
+            at=now,
+        )
+        for member in members
+    ]
+    return AccessLogEntry.objects.bulk_create(entries) if entries else []
+
+
 def active_member(request: DeskRequest) -> Member | None:
     """The member being served at the circulation screen, if any."""
     member_id = request.session.get(SESSION_MEMBER)
@@ -122,7 +144,27 @@ def active_member(request: DeskRequest) -> Member | None:
     return Member.objects.select_related("category", "home_branch").filter(pk=member_id).first()
 
 
+class MemberMismatch(Exception):
+    """The page that sent the request shows another member than the one this session serves."""
+
+
+def active_member_shown(request: DeskRequest) -> Member | None:
+    """The member being served, checked against the member the sending page shows.
+
+    The session is shared by every tab of the browser: scanning a card in one tab switches the
+    member for all of them. So each action on the served member carries the id of the member its
+    page shows (the form field ``member``, empty when the page shows nobody). When that is not
+    the session's member, :class:`MemberMismatch` is raised and nothing must be done.
+    """
+    member = active_member(request)
+    shown = request.POST.get("member", "").strip()
+    if shown != (str(member.pk) if member is not None else ""):
+        raise MemberMismatch
+    return member
+
+
 def active_member_set(request: DeskRequest, member: Member | None) -> None:
+    """Serve ``member`` at the circulation screen from now on (None: nobody)."""
     if member is None:
         request.session.pop(SESSION_MEMBER, None)
     else:

@@ -174,3 +174,35 @@ class MessagePreference(models.Model):
                 fields=["member", "message_type"], name="messagepreference_one_per_type"
             )
         ]
+
+
+class MemberAction(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    CONTACT_CHANGED = "contact_changed", _("Contact details changed")
+    IDENTITY_CHANGED = "identity_changed", _("Personal details changed")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    BLOCKED = "blocked", _("Blocked")
+    UNBLOCKED = "unblocked", _("Block lifted")
+
+
+class MemberEvent(models.Model):
+    """One change to a member, and who made it: the member's change history.
+
+    Written by the member services only. ``staff`` None: the member themself (or a system job).
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=MemberAction.choices)
+    staff = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("member event")
+        verbose_name_plural = _("member events")
+        indexes = [models.Index(fields=["member", "at"], name="memberevent_member_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"

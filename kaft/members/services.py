@@ -1,4 +1,8 @@
-"""Writes to members. Every function runs in one transaction and locks the member it changes."""
+"""Writes to members. Every function runs in one transaction and locks the member it changes.
+
+Every change is written to the member's change history (:class:`MemberEvent`) with the member of
+staff who made it; ``staff`` None means the member themself (MijnBibliotheek) or a system job.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,9 @@ from kaft.members.models import (
     AddressKind,
     Channel,
     Member,
+    MemberAction,
     MemberCategory,
+    MemberEvent,
     MemberStatus,
     MessagePreference,
     MessageType,
@@ -70,6 +76,12 @@ def _check_category(category: MemberCategory, date_of_birth: dt.date, today: dt.
         raise MemberError(MemberErrorCode.TOO_OLD_FOR_CATEGORY)
 
 
+def _event(member: Member, action: MemberAction, staff: User | None, note: str = "") -> None:
+    MemberEvent.objects.create(
+        member=member, action=action, staff=staff, at=timezone.now(), note=note[:200]
+    )
+
+
 def _save_address(member: Member, kind: AddressKind, address: AddressInput | None) -> None:
     if address is None:
         Address.objects.filter(member=member, kind=kind).delete()
@@ -104,6 +116,7 @@ def member_register(
     card_number: str | None = None,
     password: str | None = None,
     membership_end: dt.date | None = None,
+    staff: User | None = None,
 ) -> Member:
     """Register a member at the desk. Creates the login account too (password optional)."""
     today = timezone.localdate()
@@ -143,6 +156,7 @@ def member_register(
     member.save(update_fields=["user"])
     _save_address(member, AddressKind.HOME, home_address)
     _save_address(member, AddressKind.POSTAL, postal_address)
+    _event(member, MemberAction.REGISTERED, staff)
     return member
 
 
@@ -157,6 +171,7 @@ def member_update_contact(
     keep_postal: bool = False,
     preferred_language: str | None = None,
     message_channels: dict[str, str] | None = None,
+    staff: User | None = None,
 ) -> Member:
     """Contact details the member may change themselves (and the desk on their behalf).
 
@@ -177,6 +192,7 @@ def member_update_contact(
         _save_address(locked, AddressKind.POSTAL, postal_address)
     if message_channels is not None:
         member_set_message_channels(member=locked, channels=message_channels)
+    _event(locked, MemberAction.CONTACT_CHANGED, staff)
     return locked
 
 
@@ -202,8 +218,11 @@ def member_update_identity(
     category: MemberCategory,
     home_branch: Branch,
     membership_end: dt.date | None,
+    staff: User | None = None,
 ) -> Member:
-    """Desk only: names, date of birth, category and membership (after an ID check)."""
+    """Desk only: names, date of birth, category and membership (after an ID check).
+
+    Locks the member row."""
     _check_category(category, date_of_birth, timezone.localdate())
     locked = member_for_update(member.pk)
     locked.first_name = first_name.strip()
@@ -214,37 +233,51 @@ def member_update_identity(
     locked.home_branch = home_branch
     locked.membership_end = membership_end
     locked.save()
+    _event(locked, MemberAction.IDENTITY_CHANGED, staff)
     return locked
 
 
 @transaction.atomic
-def member_change_password(*, member: Member, current_password: str, new_password: str) -> None:
-    """The member changes their own password; the current one must be right."""
+def member_change_password(
+    *,
+    member: Member,
+    current_password: str,
+    new_password: str,
+    staff: User | None = None,
+) -> None:
+    """The member changes their own password; the current one must be right. Locks the member."""
+    locked = member_for_update(member.pk)
     user = member.user
     if user is None or not user.check_password(current_password):
         raise MemberError(MemberErrorCode.WRONG_PASSWORD)
     _validate_password(new_password, member)
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    _event(locked, MemberAction.PASSWORD_CHANGED, staff)
 
 
 @transaction.atomic
-def member_block(*, member: Member, reason: str) -> Member:
+def member_block(*, member: Member, reason: str, staff: User | None = None) -> Member:
+    """Block the membership, with the reason shown at the desk. Locks the member row."""
     locked = member_for_update(member.pk)
     if locked.status == MemberStatus.BLOCKED:
         raise MemberError(MemberErrorCode.ALREADY_BLOCKED)
     locked.status = MemberStatus.BLOCKED
     locked.block_reason = reason.strip()
     locked.save(update_fields=["status", "block_reason", "updated_at"])
+    _event(locked, MemberAction.BLOCKED, staff, locked.block_reason)
     return locked
 
 
 @transaction.atomic
-def member_unblock(*, member: Member) -> Member:
+def member_unblock(*, member: Member, staff: User | None = None) -> Member:
+    """Lift the block. Locks the member row; the history keeps the reason it had."""
     locked = member_for_update(member.pk)
     if locked.status != MemberStatus.BLOCKED:
         raise MemberError(MemberErrorCode.NOT_BLOCKED)
+    reason = locked.block_reason
     locked.status = MemberStatus.ACTIVE
     locked.block_reason = ""
     locked.save(update_fields=["status", "block_reason", "updated_at"])
+    _event(locked, MemberAction.UNBLOCKED, staff, reason)
     return locked

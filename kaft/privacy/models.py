@@ -13,12 +13,15 @@ from kaft.members.models import Member
 class DataPart(models.TextChoices):
     """Which part of a member's data a member of staff looked at."""
 
+    IDENTITY = "identity", _("Name and date of birth")
+    STATUS = "status", _("Membership and blocks")
     CONTACT = "contact", _("Contact details")
     LOANS = "loans", _("Loans")
     HOLDS = "holds", _("Reservations")
     HISTORY = "history", _("Loan history")
     PAYMENTS = "payments", _("Payments")
     NOTES = "notes", _("Notes")
+    SEARCH = "search", _("Appeared in a search")
 
 
 class AccessPurpose(models.TextChoices):

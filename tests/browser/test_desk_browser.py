@@ -1,4 +1,5 @@
-"""A desk worker in a real browser: logs in, scans a card and two items as fast as a scanner."""
+"""A desk worker in a real browser: logs in, scans a card and two items as fast as a scanner;
+a failed request stops the queue, and a second tab cannot make items go to the wrong member."""
 
 from __future__ import annotations
 
@@ -22,9 +23,12 @@ def library() -> dict[str, Any]:
     member = MemberFactory.create(
         card_number="21000000000042", first_name="Sanne", last_name="Vries", home_branch=centre
     )
+    other = MemberFactory.create(
+        card_number="21000000000099", first_name="Daan", last_name="Bakker", home_branch=centre
+    )
     make_item(centre, "30000000000011", "De avonden")
     make_item(centre, "30000000000012", "Max Havelaar")
-    return {"centre": centre, "staff": staff, "member": member}
+    return {"centre": centre, "staff": staff, "member": member, "other": other}
 
 
 def _log_in(page: Any, base: str) -> None:
@@ -71,3 +75,88 @@ def test_scans_typed_in_quick_succession_are_all_lent_in_order(
     page.get_by_text("Scan de pas van een lid om te beginnen.").wait_for()
     assert page.locator("#scan-log tr").count() == 0
     assert page.evaluate("document.activeElement.id") == "scan-field"
+
+
+FAILED_NL = "Niet verwerkt: controleer de verbinding (of log opnieuw in) en scan nog een keer."
+SKIPPED_NL = "Niet verwerkt omdat een eerdere scan mislukte: scan nog een keer."
+
+
+def test_a_failed_card_scan_stops_the_queue_and_nothing_goes_to_the_member_before(
+    page: Any, live_server: Any, library: dict[str, Any]
+) -> None:
+    # Given Sanne is being served
+    base = live_server.url
+    other: Member = library["other"]
+    _log_in(page, base)
+    page.keyboard.type("21000000000042\n")
+    page.get_by_role("heading", name="Sanne Vries").wait_for()
+
+    # When Daan's card is scanned but that request fails (held, then answered 500), while two
+    # items are scanned right after it
+    held: list[Any] = []
+    sent: list[str] = []
+
+    def hold_first(route: Any) -> None:
+        sent.append(route.request.post_data or "")
+        if not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/desk/scan/", hold_first)
+    page.keyboard.type("21000000000099\n")
+    page.keyboard.type("30000000000011\n")
+    page.keyboard.type("30000000000012\n")
+    page.locator("#scan-log tr.pending").nth(2).wait_for()
+    assert len(held) == 1
+    held[0].fulfill(status=500, content_type="text/html", body="<h1>Server Error</h1>")
+
+    # Then the card scan says it failed, both items say they were not processed, nothing was
+    # sent after the failure and nothing was lent; the screen still shows Sanne
+    refused = page.locator("#scan-log tr.not-processed")
+    refused.nth(2).wait_for()
+    assert [refused.nth(n).inner_text().split("\t")[-1].strip() for n in range(3)] == [
+        FAILED_NL,
+        SKIPPED_NL,
+        SKIPPED_NL,
+    ]
+    assert len(sent) == 1 and "21000000000099" in sent[0]
+    assert page.locator("#scan-log tr.pending").count() == 0
+    assert Loan.objects.count() == 0
+    assert "Sanne Vries" in page.locator("#member-panel").inner_text()
+
+    # and staff can scan again: the card, then an item, lent to Daan
+    page.unroute("**/desk/scan/")
+    page.keyboard.type("21000000000099\n")
+    page.keyboard.type("30000000000011\n")
+    page.locator("#scan-log tr.lent").first.wait_for()
+    assert list(Loan.objects.values_list("item__barcode", "member_id")) == [
+        ("30000000000011", other.pk)
+    ]
+    assert "Daan Bakker" in page.locator("#member-panel").inner_text()
+
+
+def test_a_second_tab_serving_another_member_cannot_redirect_the_first_tabs_scans(
+    page: Any, live_server: Any, library: dict[str, Any]
+) -> None:
+    # Given tab 1 serves Sanne, and then tab 2 (same login) serves Daan
+    base = live_server.url
+    _log_in(page, base)
+    page.keyboard.type("21000000000042\n")
+    page.get_by_role("heading", name="Sanne Vries").wait_for()
+    second = page.context.new_page()
+    second.goto(f"{base}/desk/")
+    second.get_by_label("Scan een pas of exemplaar").fill("21000000000099")
+    second.keyboard.press("Enter")
+    second.get_by_role("heading", name="Daan Bakker").wait_for()
+
+    # When tab 1, still showing Sanne, scans an item
+    page.bring_to_front()
+    page.get_by_label("Scan een pas of exemplaar").fill("30000000000011")
+    page.keyboard.press("Enter")
+
+    # Then it is refused with the reason, and lent to nobody
+    refused = page.locator("#scan-log tr.not-processed")
+    refused.wait_for()
+    assert "Scan de pas van het lid opnieuw." in refused.inner_text()
+    assert Loan.objects.count() == 0

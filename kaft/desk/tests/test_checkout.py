@@ -16,8 +16,14 @@ from kaft.privacy.models import AccessLogEntry
 from tests.factories_desk import JSON, log_parts, make_item
 
 
+def shown(client: Client) -> str:
+    """The member id the lending page of this (single-tab) session shows."""
+    return str(client.session.get("desk_member_id", ""))
+
+
 def scan(client: Client, value: str) -> dict[str, Any]:
-    response = client.post("/desk/scan/", {"value": value}, headers=JSON)
+    # As scan.js sends it: the value and the member the page shows when the request leaves.
+    response = client.post("/desk/scan/", {"value": value, "member": shown(client)}, headers=JSON)
     assert response.status_code == 200
     return response.json()
 
@@ -57,11 +63,13 @@ def test_scanning_a_card_shows_the_member_and_logs_exactly_what_is_shown(
     assert "Ligt klaar om op te halen" in panel
     assert "Turks fruit" in panel and "Vestiging West" in panel
     assert log_parts(member) == [
-        ("contact", staff.pk, central.pk),
+        ("identity", staff.pk, central.pk),
+        ("status", staff.pk, central.pk),
         ("loans", staff.pk, central.pk),
         ("holds", staff.pk, central.pk),
     ]
     assert desk.session["desk_member_id"] == member.pk
+    assert answer["member"] == str(member.pk)
 
 
 def test_a_blocked_member_shows_the_reason(desk: Client, member: Member) -> None:
@@ -116,7 +124,15 @@ def test_scanned_items_are_lent_to_the_member_by_this_staff_at_this_branch(
     assert "Max Havelaar" in two["append"]
     assert one["announce"].startswith("Uitgeleend: De avonden, terug op ")
     assert "2 uitleningen" in two["replace"]["member-loans"]
-    assert [part for part, _s, _b in log_parts(member)] == ["contact", "loans", "holds"]
+    # the card scan, then the loan list shown again after each item
+    assert [part for part, _s, _b in log_parts(member)] == [
+        "identity",
+        "status",
+        "loans",
+        "holds",
+        "loans",
+        "loans",
+    ]
     page = desk.get("/desk/").content.decode()
     assert page.index("De avonden") < page.index("Max Havelaar")
 
@@ -183,6 +199,7 @@ def test_escape_ends_the_session_with_the_member(desk: Client, member: Member) -
     answer = desk.post("/desk/next/", headers=JSON).json()
 
     assert "Scan de pas van een lid om te beginnen." in answer["replace"]["member-panel"]
+    assert answer["member"] == ""
     assert "desk_member_id" not in desk.session
     assert "Sanne" not in desk.get("/desk/").content.decode()
 
@@ -193,7 +210,9 @@ def test_without_script_the_scan_form_posts_and_the_page_shows_the_result(
     make_item(central, "30000000000001", "De avonden")
 
     assert desk.post("/desk/scan/", {"value": member.card_number})["Location"] == "/desk/"
-    desk.post("/desk/scan/", {"value": "30000000000001"})
+    page = desk.get("/desk/").content.decode()
+    assert f'<input type="hidden" name="member" value="{member.pk}" data-scan-member>' in page
+    desk.post("/desk/scan/", {"value": "30000000000001", "member": member.pk})
     page = desk.get("/desk/").content.decode()
 
     assert "Sanne de Vries" in page
@@ -209,13 +228,11 @@ def test_the_page_reloaded_with_a_member_is_a_new_look(
     desk.get("/desk/")
 
     assert [part for part, _s, _b in log_parts(member)] == [
-        "contact",
+        "identity",
+        "status",
         "loans",
         "holds",
-        "contact",
-        "loans",
-        "holds",
-    ]
+    ] * 2
 
 
 def test_renew_one_loan_of_the_member_being_served(
@@ -227,13 +244,13 @@ def test_renew_one_loan_of_the_member_being_served(
     scan(desk, member.card_number)
     AccessLogEntry.objects.all().delete()
 
-    answer = desk.post(f"/desk/loans/{loan.pk}/renew/", headers=JSON).json()
+    answer = desk.post(f"/desk/loans/{loan.pk}/renew/", {"member": member.pk}, headers=JSON).json()
 
     loan.refresh_from_db()
     assert loan.renewals == 1
     assert loan.due_date > timezone.localdate()
     assert "De avonden verlengd tot" in answer["replace"]["member-loans"]
-    assert log_parts(member) == []  # the list shown at the card scan, plus what staff did
+    assert log_parts(member) == [("loans", staff.pk, central.pk)]  # the list is shown again
 
 
 def test_renew_refused_shows_the_message(
@@ -245,7 +262,7 @@ def test_renew_refused_shows_the_message(
     scan(desk, member.card_number)
     due = loan.due_date
 
-    answer = desk.post(f"/desk/loans/{loan.pk}/renew/", headers=JSON).json()
+    answer = desk.post(f"/desk/loans/{loan.pk}/renew/", {"member": member.pk}, headers=JSON).json()
 
     assert "een ander lid heeft het gereserveerd" in answer["replace"]["member-loans"]
     loan.refresh_from_db()
@@ -259,7 +276,9 @@ def test_renew_is_only_for_the_member_being_served(
     loan = loan_checkout(item=item, member=other_member, staff=staff, branch=central)
     scan(desk, member.card_number)
 
-    assert desk.post(f"/desk/loans/{loan.pk}/renew/", headers=JSON).status_code == 404
+    response = desk.post(f"/desk/loans/{loan.pk}/renew/", {"member": member.pk}, headers=JSON)
+
+    assert response.status_code == 404
     loan.refresh_from_db()
     assert loan.renewals == 0
 
@@ -271,7 +290,7 @@ def test_renew_all(desk: Client, staff: User, central: Branch, member: Member) -
     Loan.objects.update(due_date=timezone.localdate())
     scan(desk, member.card_number)
 
-    answer = desk.post("/desk/renew-all/", headers=JSON).json()
+    answer = desk.post("/desk/renew-all/", {"member": member.pk}, headers=JSON).json()
 
     assert list(Loan.objects.values_list("renewals", flat=True)) == [1, 1]
     assert answer["replace"]["member-loans"].count("verlengd tot") == 2
@@ -284,7 +303,7 @@ def test_renew_without_script_redirects_with_a_message(
     loan = loan_checkout(item=item, member=member, staff=staff, branch=central)
     scan(desk, member.card_number)
 
-    response = desk.post(f"/desk/loans/{loan.pk}/renew/", follow=True)
+    response = desk.post(f"/desk/loans/{loan.pk}/renew/", {"member": member.pk}, follow=True)
 
     assert response.redirect_chain == [("/desk/", 302)]
     assert "De avonden verlengd tot" in response.content.decode()
@@ -298,3 +317,75 @@ def test_the_lending_screen_is_keyboard_ready(desk: Client) -> None:
     assert 'accesskey="i"' in html
     assert "desk/scan.js" in html
     assert "http://" not in html and "https://" not in html
+
+
+MISMATCH_NL = (
+    "Dit scherm toont niet meer het lid dat wordt geholpen: in een ander venster is een ander "
+    "lid gekozen. Er is niets gewijzigd. Scan de pas van het lid opnieuw."
+)
+
+
+def test_an_item_scan_from_a_tab_showing_another_member_is_refused_and_lends_nothing(
+    desk: Client, central: Branch, member: Member, other_member: Member
+) -> None:
+    # Given tab 1 shows Sanne, and tab 2 (same session) then scanned Daan's card
+    make_item(central, "30000000000001", "De avonden")
+    scan(desk, member.card_number)
+    scan(desk, other_member.card_number)
+    rows_before = desk.session["desk_checkout_rows"]
+
+    # When tab 1 scans an item, sending the member it shows
+    response = desk.post(
+        "/desk/scan/", {"value": "30000000000001", "member": member.pk}, headers=JSON
+    )
+
+    # Then it is refused with a clear message and nothing changed
+    assert response.status_code == 409
+    assert response.json() == {"error": MISMATCH_NL}
+    assert Loan.objects.count() == 0
+    assert LoanEvent.objects.count() == 0
+    assert desk.session["desk_member_id"] == other_member.pk
+    assert desk.session["desk_checkout_rows"] == rows_before
+
+
+def test_an_item_scan_from_a_page_showing_nobody_is_refused_while_a_member_is_served(
+    desk: Client, central: Branch, member: Member
+) -> None:
+    make_item(central, "30000000000001", "De avonden")
+    scan(desk, member.card_number)
+
+    response = desk.post("/desk/scan/", {"value": "30000000000001", "member": ""}, headers=JSON)
+
+    assert response.status_code == 409
+    assert Loan.objects.count() == 0
+
+
+def test_without_script_a_mismatch_is_refused_with_a_message_on_the_page(
+    desk: Client, central: Branch, member: Member, other_member: Member
+) -> None:
+    make_item(central, "30000000000001", "De avonden")
+    scan(desk, other_member.card_number)
+
+    response = desk.post(
+        "/desk/scan/", {"value": "30000000000001", "member": member.pk}, follow=True
+    )
+
+    assert response.redirect_chain == [("/desk/", 302)]
+    assert MISMATCH_NL in response.content.decode()
+    assert Loan.objects.count() == 0
+
+
+def test_renewing_from_a_tab_showing_another_member_renews_nothing(
+    desk: Client, staff: User, central: Branch, member: Member, other_member: Member
+) -> None:
+    item = make_item(central, "30000000000001", "De avonden")
+    loan_checkout(item=item, member=other_member, staff=staff, branch=central)
+    Loan.objects.update(due_date=timezone.localdate())
+    scan(desk, other_member.card_number)
+    before = list(Loan.objects.values_list("pk", "due_date", "renewals"))
+
+    response = desk.post("/desk/renew-all/", {"member": member.pk}, headers=JSON)
+
+    assert response.status_code == 409
+    assert response.json() == {"error": MISMATCH_NL}
+    assert list(Loan.objects.values_list("pk", "due_date", "renewals")) == before

@@ -3,25 +3,63 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.test import Client
 
 from kaft.catalog.models import Branch
-from kaft.members.models import Address, Member, MemberCategory, MemberStatus, User
+from kaft.members.models import (
+    Address,
+    Member,
+    MemberAction,
+    MemberCategory,
+    MemberEvent,
+    MemberStatus,
+    User,
+)
 from kaft.privacy.models import AccessLogEntry
+from tests.factories import StaffFactory
 from tests.factories_desk import log_parts
 
 
-def test_search_lists_name_and_card_without_logging(desk: Client, member: Member) -> None:
+def test_search_lists_name_and_card_and_logs_each_member_listed(
+    desk: Client, staff: User, central: Branch, member: Member
+) -> None:
     for query in ("Vries", "21000000000042", "sanne@example.org", "3512ab"):
         response = desk.get("/desk/members/", {"q": query})
         assert [m.pk for m in response.context["results"]] == [member.pk], query
     html = response.content.decode()
     assert "Sanne de Vries" in html and "21000000000042" in html
     assert "Kastanjelaan" not in html
-    assert AccessLogEntry.objects.count() == 0
+    assert log_parts(member) == [("search", staff.pk, central.pk)] * 4
+
+
+def test_a_search_logs_every_member_listed_in_one_insert(
+    desk: Client,
+    staff: User,
+    member: Member,
+    other_member: Member,
+    django_assert_num_queries: Any,
+) -> None:
+    Member.objects.filter(pk=other_member.pk).update(last_name="Vriesema")
+    unlisted = Member.objects.create(
+        card_number="21000000000100",
+        first_name="Eva",
+        last_name="Jansen",
+        date_of_birth=dt.date(1990, 1, 1),
+        category=member.category,
+        home_branch=member.home_branch,
+    )
+
+    # session, user, staff profile; the search; one insert for the access log
+    with django_assert_num_queries(5):
+        desk.get("/desk/members/", {"q": "vries"})
+
+    assert sorted(AccessLogEntry.objects.values_list("member_id", "part", "purpose")) == sorted(
+        [(member.pk, "search", "desk"), (other_member.pk, "search", "desk")]
+    )
+    assert log_parts(unlisted) == []
 
 
 def test_search_without_match(desk: Client, member: Member) -> None:
@@ -37,7 +75,10 @@ def test_opening_a_member_shows_everything_and_logs_it(
 
     for shown in ("Sanne de Vries", "sanne@example.org", "0612345678", "Kastanjelaan 7", "3512 AB"):
         assert shown in html
+    assert "12 april 1985" in html  # date of birth
     assert log_parts(member) == [
+        ("identity", staff.pk, central.pk),
+        ("status", staff.pk, central.pk),
         ("contact", staff.pk, central.pk),
         ("loans", staff.pk, central.pk),
         ("holds", staff.pk, central.pk),
@@ -71,7 +112,9 @@ def counts() -> tuple[int, int, int]:
     return Member.objects.count(), User.objects.count(), Address.objects.count()
 
 
-def test_register_a_member(desk: Client, central: Branch, adult: MemberCategory) -> None:
+def test_register_a_member(
+    desk: Client, staff: User, central: Branch, adult: MemberCategory
+) -> None:
     response = desk.post("/desk/members/new/", registration(adult, central))
 
     member = Member.objects.get(card_number="21000000000777")
@@ -84,6 +127,9 @@ def test_register_a_member(desk: Client, central: Branch, adult: MemberCategory)
     assert str(member.addresses.get()) == "Lange Nieuwstraat 12a, 3512 PM Utrecht"
     page = desk.get(response["Location"]).content.decode()
     assert "Noor van Dijk is ingeschreven met pasnummer 21000000000777." in page
+    assert list(MemberEvent.objects.values_list("member_id", "action", "staff_id")) == [
+        (member.pk, MemberAction.REGISTERED, staff.pk)
+    ]
 
 
 def test_registration_form_starts_at_the_current_branch(desk: Client, central: Branch) -> None:
@@ -133,16 +179,21 @@ def test_too_old_for_the_youth_category(
     assert counts() == before
 
 
-def test_edit_form_is_a_look_at_contact_details(desk: Client, staff: User, member: Member) -> None:
+def test_edit_form_is_a_look_at_identity_membership_and_contact_details(
+    desk: Client, staff: User, member: Member
+) -> None:
     response = desk.get(f"/desk/members/{member.pk}/edit/")
 
     assert response.context["contact"]["street"].value() == "Kastanjelaan"
+    assert response.context["identity"]["date_of_birth"].value() == member.date_of_birth
     assert list(AccessLogEntry.objects.filter(member=member).values_list("part", "purpose")) == [
-        ("contact", "registration")
+        ("identity", "registration"),
+        ("status", "registration"),
+        ("contact", "registration"),
     ]
 
 
-def test_change_contact_details(desk: Client, member: Member) -> None:
+def test_change_contact_details(desk: Client, staff: User, member: Member) -> None:
     data = {
         "form": "contact",
         "contact-email": "sanne@voorbeeld.nl",
@@ -171,6 +222,9 @@ def test_change_contact_details(desk: Client, member: Member) -> None:
         "Oudegracht 1, 3511 AA Utrecht",
         "Postbus 10, 3500 AA Utrecht",
     ]
+    assert list(MemberEvent.objects.values_list("member_id", "action", "staff_id")) == [
+        (member.pk, MemberAction.CONTACT_CHANGED, staff.pk)
+    ]
 
 
 def identity(member: Member, **changes: Any) -> dict[str, Any]:
@@ -188,7 +242,7 @@ def identity(member: Member, **changes: Any) -> dict[str, Any]:
     return data
 
 
-def test_change_identity(desk: Client, member: Member) -> None:
+def test_change_identity(desk: Client, staff: User, member: Member) -> None:
     desk.post(f"/desk/members/{member.pk}/edit/", identity(member))
 
     member.refresh_from_db()
@@ -196,6 +250,9 @@ def test_change_identity(desk: Client, member: Member) -> None:
         "Sanne Vries-Jansen",
         dt.date(2030, 12, 31),
     )
+    assert list(MemberEvent.objects.values_list("member_id", "action", "staff_id")) == [
+        (member.pk, MemberAction.IDENTITY_CHANGED, staff.pk)
+    ]
 
 
 def test_identity_change_refused_changes_nothing(
@@ -208,9 +265,12 @@ def test_identity_change_refused_changes_nothing(
     assert "Dit lid is te oud voor de gekozen categorie." in response.content.decode()
     member.refresh_from_db()
     assert (member.last_name, member.category.code) == ("Vries", "adult")
+    assert MemberEvent.objects.count() == 0
 
 
-def test_block_and_unblock(desk: Client, member: Member) -> None:
+def test_block_and_unblock_record_who_did_it(
+    desk: Client, staff: User, central: Branch, member: Member
+) -> None:
     desk.post(f"/desk/members/{member.pk}/block/", {"reason": "Pas gestolen"})
     member.refresh_from_db()
     assert (member.status, member.block_reason) == (MemberStatus.BLOCKED, "Pas gestolen")
@@ -220,9 +280,15 @@ def test_block_and_unblock(desk: Client, member: Member) -> None:
     member.refresh_from_db()
     assert member.block_reason == "Pas gestolen"
 
+    colleague = cast(User, StaffFactory(username="balie2", profile__branch=central))
+    desk.force_login(colleague)
     desk.post(f"/desk/members/{member.pk}/unblock/")
     member.refresh_from_db()
     assert (member.status, member.block_reason) == (MemberStatus.ACTIVE, "")
+    assert list(MemberEvent.objects.order_by("pk").values_list("action", "staff_id", "note")) == [
+        (MemberAction.BLOCKED, staff.pk, "Pas gestolen"),
+        (MemberAction.UNBLOCKED, colleague.pk, "Pas gestolen"),
+    ]
 
 
 def test_block_needs_a_reason(desk: Client, member: Member) -> None:
@@ -231,3 +297,4 @@ def test_block_needs_a_reason(desk: Client, member: Member) -> None:
     assert "Geef een reden voor de blokkade." in response.content.decode()
     member.refresh_from_db()
     assert member.status == MemberStatus.ACTIVE
+    assert MemberEvent.objects.count() == 0

@@ -1,7 +1,9 @@
 """The circulation screen: scan a card to serve a member, scan items to lend them, renew.
 
 One scan field takes both card numbers and item barcodes: a known card number always switches
-to that member; anything else is an item barcode for the member being served.
+to that member; anything else is an item barcode for the member being served. Item scans and
+renewals carry the id of the member their page shows and are refused (nothing done) when another
+tab has switched this session to someone else meanwhile.
 """
 
 from __future__ import annotations
@@ -21,14 +23,24 @@ from kaft.circulation.errors import CirculationError
 from kaft.circulation.models import Loan
 from kaft.circulation.selectors import item_by_barcode, member_open_loans
 from kaft.circulation.services import loan_checkout, loan_renew
-from kaft.desk.access import DeskRequest, active_member, active_member_set, desk_view
+from kaft.desk.access import (
+    DeskRequest,
+    MemberMismatch,
+    active_member,
+    active_member_set,
+    active_member_shown,
+    desk_view,
+    member_look,
+)
 from kaft.desk.views.common import (
     desk_render,
     fragment,
     from_iso,
     iso,
+    member_mismatch_message,
     member_panel_context,
     scan_answer,
+    scan_refused,
     session_rows,
     session_rows_add,
     wants_json,
@@ -36,6 +48,7 @@ from kaft.desk.views.common import (
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
 from kaft.members.selectors import member_by_card
+from kaft.privacy.models import DataPart
 
 ROWS = "desk_checkout_rows"
 
@@ -74,7 +87,10 @@ def scan(request: HttpRequest) -> HttpResponse:
     card_holder = _card_holder(value)
     if card_holder is not None:
         return _serve(desk, card_holder)
-    member = active_member(desk)
+    try:
+        member = active_member_shown(desk)
+    except MemberMismatch:
+        return scan_refused(request, fallback=back, message=member_mismatch_message())
     replace: dict[str, str] = {}
     if member is None:
         row = {"value": value, "title": "", "due": None, "error": _not_a_card(value)}
@@ -90,11 +106,8 @@ def scan(request: HttpRequest) -> HttpResponse:
 
 
 def _loans_fragment(desk: DeskRequest, member: Member, results: dict[int, tuple[bool, str]]) -> str:
-    """The served member's loans again, after this staff member lent or renewed.
-
-    Not a new look (no access-log entry): the list was logged when the card was scanned, and
-    what changed since is what this staff member did themselves.
-    """
+    """The served member's loans again, after this staff member lent or renewed: a look."""
+    member_look(desk, member, [DataPart.LOANS])
     loans = list(member_open_loans(member))
     for loan in loans:
         loan.renew_result = results.get(loan.pk)  # type: ignore[attr-defined]
@@ -112,6 +125,7 @@ def _serve(desk: DeskRequest, member: Member) -> HttpResponse:
         replace={"member-panel": panel},
         clear=True,
         announce=_("Serving %(name)s.") % {"name": member.full_name},
+        member=member,
     )
 
 
@@ -153,6 +167,7 @@ def next_member(request: HttpRequest) -> HttpResponse:
         replace={"member-panel": empty},
         clear=True,
         announce=_("Ready for the next member."),
+        member=None,
     )
 
 
@@ -184,8 +199,13 @@ def _renew_one(desk: DeskRequest, loan: Loan) -> tuple[bool, str]:
     return True, _("%(title)s renewed until %(due)s.") % {"title": title, "due": due}
 
 
-def _served_member(desk: DeskRequest) -> Member:
-    member = active_member(desk)
+def _served_member(desk: DeskRequest) -> Member | HttpResponse:
+    """The member being served, as the page shows; a refusal if another tab switched member."""
+    try:
+        member = active_member_shown(desk)
+    except MemberMismatch:
+        back = reverse("desk:checkout")
+        return scan_refused(desk, fallback=back, message=member_mismatch_message())
     if member is None:
         raise Http404
     return member
@@ -197,6 +217,8 @@ def renew(request: HttpRequest, loan_id: int) -> HttpResponse:
     """Renew one loan of the member being served (another member's loan: 404)."""
     desk = cast(DeskRequest, request)
     member = _served_member(desk)
+    if isinstance(member, HttpResponse):
+        return member
     loan = member_open_loans(member).filter(pk=loan_id).first()
     if loan is None:
         raise Http404
@@ -208,5 +230,7 @@ def renew(request: HttpRequest, loan_id: int) -> HttpResponse:
 def renew_all(request: HttpRequest) -> HttpResponse:
     desk = cast(DeskRequest, request)
     member = _served_member(desk)
+    if isinstance(member, HttpResponse):
+        return member
     results = {loan.pk: _renew_one(desk, loan) for loan in member_open_loans(member)}
     return _renew_answer(desk, member, results)

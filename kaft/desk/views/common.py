@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaft.circulation.selectors import member_active_holds, member_open_loans
 from kaft.desk.access import DeskRequest, member_look
@@ -18,7 +20,8 @@ from kaft.privacy.models import DataPart
 
 # How many results of scans the session lists keep (oldest dropped first).
 SESSION_ROWS_KEPT = 100
-PANEL_PARTS = (DataPart.CONTACT, DataPart.LOANS, DataPart.HOLDS)
+# The member panel of the lending screen: name and card, membership and block, loans, holds.
+PANEL_PARTS = (DataPart.IDENTITY, DataPart.STATUS, DataPart.LOANS, DataPart.HOLDS)
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -45,16 +48,39 @@ def scan_answer(
     replace: dict[str, str] | None = None,
     clear: bool = False,
     announce: str = "",
+    member: Member | None | Literal[False] = False,
 ) -> HttpResponse:
     """The answer to one queued action of ``scan.js``; without the script, back to the page.
 
     ``append``: a row for the session list; ``replace``: element id -> new inner HTML;
-    ``clear``: empty the session list first; ``announce``: read out by screen readers.
+    ``clear``: empty the session list first; ``announce``: read out by screen readers;
+    ``member``: the member the page serves from now on (None: nobody; False: unchanged).
     """
     if not wants_json(request):
         return redirect(fallback)
-    return JsonResponse(
-        {"append": append, "replace": replace or {}, "clear": clear, "announce": announce}
+    answer: dict[str, Any] = {
+        "append": append,
+        "replace": replace or {},
+        "clear": clear,
+        "announce": announce,
+    }
+    if member is not False:
+        answer["member"] = str(member.pk) if isinstance(member, Member) else ""
+    return JsonResponse(answer)
+
+
+def scan_refused(request: HttpRequest, *, fallback: str, message: str) -> HttpResponse:
+    """Nothing was done: ``scan.js`` stops its queue and shows ``message`` (409 Conflict)."""
+    if not wants_json(request):
+        messages.error(request, message)
+        return redirect(fallback)
+    return JsonResponse({"error": message}, status=409)
+
+
+def member_mismatch_message() -> str:
+    return _(
+        "This screen no longer shows the member being served: another window switched to a "
+        "different member. Nothing was changed. Scan the member's card again."
     )
 
 

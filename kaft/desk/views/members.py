@@ -1,7 +1,7 @@
 """Finding, showing, registering and changing members at the desk.
 
-A result list shows name and card number only and is not logged; opening a member (detail page,
-edit form) is a look and is logged with the parts shown.
+Every look is logged with the parts shown: a result list (name and card number) as ``search``
+for each member listed, the detail page and the edit form with what they show.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaft.circulation.selectors import member_active_holds, member_open_loans
-from kaft.desk.access import DeskRequest, desk_view, member_look
+from kaft.desk.access import DeskRequest, desk_view, member_look, members_listed
 from kaft.desk.forms import BlockForm, ContactForm, IdentityForm, RegistrationForm, SearchForm
 from kaft.desk.views.common import desk_render
 from kaft.members.errors import MemberError, MemberErrorCode
@@ -32,6 +32,17 @@ from kaft.members.services import (
     member_update_identity,
 )
 from kaft.privacy.models import AccessPurpose, DataPart
+
+# What the detail page shows: name, card and date of birth; membership and block; contact
+# details and addresses; loans; reservations. The edit form: all but loans and reservations.
+DETAIL_PARTS = (
+    DataPart.IDENTITY,
+    DataPart.STATUS,
+    DataPart.CONTACT,
+    DataPart.LOANS,
+    DataPart.HOLDS,
+)
+EDIT_PARTS = (DataPart.IDENTITY, DataPart.STATUS, DataPart.CONTACT)
 
 # Which form field a refusal belongs to (the rest are shown above the form).
 ERROR_FIELDS = {
@@ -57,6 +68,8 @@ def _refused(form: Form, error: MemberError | ValidationError, field: str | None
 def member_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results = list(member_search(form.cleaned_data["q"])) if form.is_valid() else None
+    if results:
+        members_listed(cast(DeskRequest, request), results)
     return desk_render(request, "desk/member_list.html", {"form": form, "results": results})
 
 
@@ -65,7 +78,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     desk = cast(DeskRequest, request)
     member = _member(member_id)
-    member_look(desk, member, [DataPart.CONTACT, DataPart.LOANS, DataPart.HOLDS])
+    member_look(desk, member, DETAIL_PARTS)
     context: dict[str, Any] = {
         "member": member,
         "addresses": list(member.addresses.order_by("kind")),
@@ -104,6 +117,7 @@ def member_new(request: HttpRequest) -> HttpResponse:
                 card_number=data["card_number"] or None,
                 password=data["password"] or None,
                 membership_end=data["membership_end"],
+                staff=desk.user,
             )
         except (MemberError, ValidationError) as error:
             _refused(form, error, "password")
@@ -144,19 +158,20 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
             home_address=contact.home_address(),
             postal_address=contact.postal_address(),
             preferred_language=data["preferred_language"],
+            staff=desk.user,
         )
         messages.success(request, _("The contact details are saved."))
         return redirect("desk:member_detail", member_id=member.pk)
     if which == "identity" and identity.is_valid():
         data = identity.cleaned_data
         try:
-            member_update_identity(member=member, **data)
+            member_update_identity(member=member, staff=desk.user, **data)
         except MemberError as error:
             _refused(identity, error, None)
         else:
             messages.success(request, _("The personal details are saved."))
             return redirect("desk:member_detail", member_id=member.pk)
-    member_look(desk, member, [DataPart.CONTACT], purpose=AccessPurpose.REGISTRATION)
+    member_look(desk, member, EDIT_PARTS, purpose=AccessPurpose.REGISTRATION)
     context = {"member": member, "contact": contact, "identity": identity}
     return desk_render(request, "desk/member_edit.html", context)
 
@@ -164,13 +179,14 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
 @desk_view
 @require_POST
 def member_block_view(request: HttpRequest, member_id: int) -> HttpResponse:
+    desk = cast(DeskRequest, request)
     member = _member(member_id)
     form = BlockForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason for the block."))
     else:
         try:
-            member_block(member=member, reason=form.cleaned_data["reason"])
+            member_block(member=member, reason=form.cleaned_data["reason"], staff=desk.user)
         except MemberError as error:
             messages.error(request, error.message)
         else:
@@ -181,9 +197,10 @@ def member_block_view(request: HttpRequest, member_id: int) -> HttpResponse:
 @desk_view
 @require_POST
 def member_unblock_view(request: HttpRequest, member_id: int) -> HttpResponse:
+    desk = cast(DeskRequest, request)
     member = _member(member_id)
     try:
-        member_unblock(member=member)
+        member_unblock(member=member, staff=desk.user)
     except MemberError as error:
         messages.error(request, error.message)
     else:

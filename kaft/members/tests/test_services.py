@@ -15,7 +15,9 @@ from kaft.members.models import (
     Address,
     AddressKind,
     Member,
+    MemberAction,
     MemberCategory,
+    MemberEvent,
     MemberStatus,
     MessagePreference,
     User,
@@ -30,6 +32,7 @@ from kaft.members.services import (
     member_update_identity,
     normalise_postcode,
 )
+from tests.factories import StaffFactory
 
 HOME = AddressInput(street=" Kastanjelaan ", house_number="7", postcode="3512ab", city="Utrecht")
 
@@ -55,6 +58,7 @@ def snapshot() -> tuple[object, ...]:
         list(Member.objects.order_by("pk").values_list()),
         list(User.objects.order_by("pk").values_list("pk", "username", "password")),
         list(Address.objects.order_by("pk").values_list()),
+        list(MemberEvent.objects.order_by("pk").values_list()),
     )
 
 
@@ -289,3 +293,61 @@ def test_a_password_like_the_members_own_name_is_refused_and_nothing_changes() -
     assert refused.value.messages == ["The password is too similar to the last name."]
     member.user.refresh_from_db()
     assert member.user.password == old_hash
+
+
+def test_every_change_is_in_the_history_with_who_made_it(
+    adult: MemberCategory, branch: Branch
+) -> None:
+    # Given two members of staff
+    registrar = cast(User, StaffFactory(username="balie1", profile__branch=branch))
+    supervisor = cast(User, StaffFactory(username="balie2", profile__branch=branch))
+
+    # When the desk registers a member, the member changes contact details and password in
+    # MijnBibliotheek, and the desk changes identity, blocks and unblocks
+    member = register(adult, branch, password="een lang wachtwoord 42", staff=registrar)
+    member_update_contact(member=member, email="nieuw@example.org", phone="")
+    member_change_password(
+        member=member,
+        current_password="een lang wachtwoord 42",
+        new_password="nog een lang wachtwoord",
+    )
+    member_update_identity(
+        member=member,
+        first_name="Sanne",
+        name_prefix="",
+        last_name="Vries",
+        date_of_birth=dt.date(1985, 4, 12),
+        category=adult,
+        home_branch=branch,
+        membership_end=None,
+        staff=registrar,
+    )
+    member_block(member=member, reason=" Pas gestolen ", staff=registrar)
+    member_unblock(member=member, staff=supervisor)
+
+    # Then the history has one event per change, in order, with who made it (None: the member)
+    assert list(
+        MemberEvent.objects.filter(member=member)
+        .order_by("pk")
+        .values_list("action", "staff_id", "note")
+    ) == [
+        (MemberAction.REGISTERED, registrar.pk, ""),
+        (MemberAction.CONTACT_CHANGED, None, ""),
+        (MemberAction.PASSWORD_CHANGED, None, ""),
+        (MemberAction.IDENTITY_CHANGED, registrar.pk, ""),
+        (MemberAction.BLOCKED, registrar.pk, "Pas gestolen"),
+        (MemberAction.UNBLOCKED, supervisor.pk, "Pas gestolen"),
+    ]
+    assert all(event.at <= timezone.now() for event in MemberEvent.objects.filter(member=member))
+
+
+def test_a_refused_change_leaves_no_event(adult: MemberCategory, branch: Branch) -> None:
+    member = register(adult, branch, password="een lang wachtwoord 42")
+    events = MemberEvent.objects.count()
+
+    with pytest.raises(MemberError):
+        member_change_password(member=member, current_password="fout", new_password="x" * 20)
+    with pytest.raises(MemberError):
+        member_unblock(member=member, staff=None)
+
+    assert MemberEvent.objects.count() == events == 1

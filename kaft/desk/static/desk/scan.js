@@ -3,7 +3,16 @@
  * A barcode scanner types a dozen characters and Enter within a few milliseconds: the field is
  * emptied at once and keeps the focus, so the next scan is never lost or mixed with this one.
  *
- * The server answers JSON: {append: "<tr>", replace: {id: "html"}, clear: bool, announce: ""}.
+ * The server answers JSON: {append: "<tr>", replace: {id: "html"}, clear: bool, announce: "",
+ * member: "id"} (member only when the member being served changed). Each scan sends the id of
+ * the member this page shows, read when the request leaves, so the server can refuse a scan
+ * when another tab has switched to someone else; a refusal is 409 with {error: "message"}.
+ *
+ * A request that fails (refused, error, no connection, logged out) stops the queue: every scan
+ * still waiting is marked "not processed" and nothing more is sent until staff scan again. Had
+ * the queue carried on after, say, a card scan that failed, the items scanned next would have
+ * been lent to the member served before.
+ *
  * Without this script the same forms post normally and the server redirects back to the page.
  */
 (function () {
@@ -58,6 +67,7 @@
     if (busy || queue.length === 0) { return; }
     busy = true;
     var job = queue.shift();
+    if (job.scan) { job.body.set("member", shownMember()); }
     fetch(job.url, {
       method: "POST",
       credentials: "same-origin",
@@ -65,14 +75,18 @@
       body: job.body
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
-      if (!response.ok || type.indexOf("application/json") === -1) {
+      if (type.indexOf("application/json") === -1) {
         throw new Error("not processed: " + response.status);
       }
-      return response.json();
+      return response.json().then(function (answer) {
+        if (!response.ok) { throw new Refusal(answer.error); }
+        return answer;
+      });
     }).then(function (answer) {
       apply(answer, job);
-    }, function () {
-      failed(job);
+    }).catch(function (error) {
+      failed(job, error instanceof Refusal ? error.message : "");
+      stop();
     }).then(function () {
       busy = false;
       keepFocus();
@@ -80,8 +94,17 @@
     });
   }
 
+  function Refusal(message) { this.message = message || ""; }
+
+  function shownMember() {
+    var input = document.querySelector("[data-scan-member]");
+    return input ? input.value : "";
+  }
+
   function apply(answer, job) {
     var log = scanLog();
+    var member = document.querySelector("[data-scan-member]");
+    if (member && typeof answer.member === "string") { member.value = answer.member; }
     if (answer.clear && log) {
       Array.prototype.slice.call(log.querySelectorAll("tr:not(.pending)")).forEach(function (row) {
         row.remove();
@@ -106,13 +129,23 @@
     announce(answer.announce || "");
   }
 
-  function failed(job) {
-    var message = text("data-failed-text");
-    if (job.placeholder) {
-      job.placeholder.className = "scan-row refused";
-      job.placeholder.lastChild.textContent = message;
-    }
+  function failed(job, message) {
+    message = message || text("data-failed-text");
+    mark(job.placeholder || pendingRow("—"), message);
     announce(message);
+  }
+
+  // Nothing queued after a failure is sent: it might have been meant for another member.
+  function stop() {
+    var skipped = text("data-skipped-text") || text("data-failed-text");
+    queue.splice(0).forEach(function (job) {
+      if (job.placeholder) { mark(job.placeholder, skipped); }
+    });
+  }
+
+  function mark(row, message) {
+    row.className = "scan-row refused not-processed";
+    row.lastChild.textContent = message;
   }
 
   function announce(message) {
@@ -138,7 +171,9 @@
       var body = new URLSearchParams();
       body.set("value", value);
       body.set("csrfmiddlewaretoken", csrfToken(form));
-      enqueue({ url: form.action, body: body, csrf: csrfToken(form), placeholder: pendingRow(value) });
+      enqueue({
+        url: form.action, body: body, csrf: csrfToken(form), placeholder: pendingRow(value), scan: true
+      });
     } else if (form.hasAttribute("data-queue")) {
       event.preventDefault();
       enqueue({ url: form.action, body: new URLSearchParams(new FormData(form)), csrf: csrfToken(form) });

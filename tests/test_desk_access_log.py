@@ -1,0 +1,250 @@
+"""Every desk screen that shows a member's data writes the access log; the others show none.
+
+The screens are not listed by hand: every URL pattern under the ``desk`` namespace is found in
+the project's URL configuration, and each must be either in ``LOOKS`` (with the parts of the
+member's data it shows) or in ``NO_MEMBER_DATA``. A new desk screen that is in neither, or that
+takes an argument this test cannot fill, fails here until it is added, so no screen can skip
+the log by being forgotten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, cast
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kaft.catalog.models import Branch
+from kaft.circulation.models import Loan
+from kaft.circulation.services import hold_place, loan_checkin, loan_checkout
+from kaft.members.models import Member, MemberStatus, User
+from kaft.privacy.models import AccessLogEntry, DataPart
+from tests.factories import BranchFactory, MemberCategoryFactory, MemberFactory, StaffFactory
+from tests.factories_desk import JSON, make_item
+
+NAMESPACE = "desk"
+
+
+def desk_patterns() -> dict[str, tuple[str, ...]]:
+    """``"desk:<name>"`` -> the names of its arguments, for every pattern in the namespace."""
+    found: dict[str, tuple[str, ...]] = {}
+
+    def arguments(pattern: Any) -> tuple[str, ...]:
+        converters = getattr(pattern, "converters", None)
+        if converters is not None:  # path("<int:member_id>/")
+            return tuple(converters)
+        return tuple(pattern.regex.groupindex)  # re_path(r"(?P<member_id>\d+)/")
+
+    def walk(patterns: Iterable[Any], namespace: str, inherited: tuple[str, ...]) -> None:
+        for entry in patterns:
+            args = inherited + arguments(entry.pattern)
+            if isinstance(entry, URLResolver):
+                inner = namespace
+                if entry.namespace:
+                    inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+                walk(entry.url_patterns, inner, args)
+            elif isinstance(entry, URLPattern) and namespace.split(":")[0] == NAMESPACE:
+                assert entry.name, f"a desk URL pattern without a name: {entry.pattern}"
+                found[f"{namespace}:{entry.name}"] = args
+
+    walk(get_resolver().url_patterns, "", ())
+    return found
+
+
+@dataclass
+class Scene:
+    """A member with a loan, a reservation on the holds shelf, one in transit and one whose copy
+    is about to be returned; a member of staff at the central branch."""
+
+    staff: User
+    central: Branch
+    member: Member
+    loan: Loan
+    client: Client
+
+    def serve(self) -> None:
+        """The lending screen serves the member (as after scanning the card)."""
+        session = self.client.session
+        session["desk_member_id"] = self.member.pk
+        session.save()
+
+
+@pytest.fixture
+def scene(db: None) -> Scene:
+    central = cast(Branch, BranchFactory(code="centrale", name="Centrale Bibliotheek"))
+    west = cast(Branch, BranchFactory(code="west", name="Vestiging West"))
+    staff = cast(User, StaffFactory(username="balie1", profile__branch=central))
+    member = cast(
+        Member,
+        MemberFactory(
+            card_number="21000000000042",
+            first_name="Wilhelmina",
+            last_name="Kortenhoeven",
+            email="w.kortenhoeven@example.org",
+            category=MemberCategoryFactory(code="adult", name="Volwassene"),
+            home_branch=central,
+        ),
+    )
+    lent = make_item(central, "30000000000001", "De avonden")
+    loan = loan_checkout(item=lent, member=member, staff=staff, branch=central)
+    on_shelf = make_item(central, "30000000000002", "Max Havelaar")
+    hold_place(record=on_shelf.record, member=member, pickup_branch=central, staff=None)
+    loan_checkin(item=on_shelf, branch=central, staff=staff)
+    travelling = make_item(central, "30000000000003", "Turks fruit")
+    hold_place(record=travelling.record, member=member, pickup_branch=west, staff=None)
+    loan_checkin(item=travelling, branch=central, staff=staff)
+    coming_back = make_item(central, "30000000000004", "Het achterhuis")
+    hold_place(record=coming_back.record, member=member, pickup_branch=central, staff=None)
+    client = Client()
+    client.force_login(staff)
+    return Scene(staff=staff, central=central, member=member, loan=loan, client=client)
+
+
+# How to fill each argument a desk URL pattern may take.
+FILL: dict[str, Callable[[Scene], int]] = {
+    "member_id": lambda scene: scene.member.pk,
+    "loan_id": lambda scene: scene.loan.pk,
+}
+
+Request = Callable[[Scene, str], Any]
+
+
+def get(data: dict[str, str] | None = None) -> Request:
+    return lambda scene, url: scene.client.get(url, data or {})
+
+
+def post(data: dict[str, str] | None = None, *, json: bool = False) -> Request:
+    def send(scene: Scene, url: str) -> Any:
+        headers = JSON if json else {}
+        return scene.client.post(url, data or {}, headers=headers, follow=not json)
+
+    return send
+
+
+def served(then: Request) -> Request:
+    """``then``, with the member served at the lending screen."""
+
+    def send(scene: Scene, url: str) -> Any:
+        scene.serve()
+        return then(scene, url)
+
+    return send
+
+
+def from_the_lending_page() -> Request:
+    """A renewal as the lending page posts it: with the id of the member the page shows."""
+
+    def send(scene: Scene, url: str) -> Any:
+        return scene.client.post(url, {"member": str(scene.member.pk)}, headers=JSON)
+
+    return send
+
+
+def blocked_first(then: Request) -> Request:
+    def send(scene: Scene, url: str) -> Any:
+        Member.objects.filter(pk=scene.member.pk).update(
+            status=MemberStatus.BLOCKED, block_reason="Pas kwijt"
+        )
+        return then(scene, url)
+
+    return send
+
+
+PANEL = [DataPart.IDENTITY, DataPart.STATUS, DataPart.LOANS, DataPart.HOLDS]
+DETAIL = [DataPart.IDENTITY, DataPart.STATUS, DataPart.CONTACT, DataPart.LOANS, DataPart.HOLDS]
+
+# Screens that show a member's data: how to ask for them, and the parts they must log.
+LOOKS: dict[str, tuple[Request, list[DataPart]]] = {
+    "desk:checkout": (served(get()), PANEL),
+    "desk:scan": (post({"value": "21000000000042"}, json=True), PANEL),
+    "desk:renew": (served(from_the_lending_page()), [DataPart.LOANS]),
+    "desk:renew_all": (served(from_the_lending_page()), [DataPart.LOANS]),
+    # the copy goes onto the holds shelf: staff see whose reservation it is
+    "desk:checkin_scan": (
+        post({"value": "30000000000004"}, json=True),
+        [
+            DataPart.IDENTITY,
+            DataPart.HOLDS,
+        ],
+    ),
+    "desk:members": (get({"q": "Kortenhoeven"}), [DataPart.SEARCH]),
+    "desk:member_detail": (get(), DETAIL),
+    "desk:member_edit": (get(), [DataPart.IDENTITY, DataPart.STATUS, DataPart.CONTACT]),
+    # a form post: the page staff then see is the member's detail page
+    "desk:member_block": (post({"reason": "Pas gestolen"}), DETAIL),
+    "desk:member_unblock": (blocked_first(post()), DETAIL),
+}
+
+# Screens that show no member data, and something each must show (so the check means something).
+NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
+    "desk:login": (get(), "Gebruikersnaam"),
+    "desk:logout": (post(), "Gebruikersnaam"),
+    "desk:branch": (get(), "Centrale Bibliotheek"),
+    "desk:next_member": (served(post(json=True)), "Scan de pas"),
+    "desk:checkin": (get(), "Scan"),
+    "desk:member_new": (get(), "Nieuw lid inschrijven"),
+    # the copy is on loan to the member: the lookup says so, not to whom
+    "desk:items": (get({"barcode": "30000000000001"}), "De avonden"),
+    # only the last four digits of the card, as on the shelf label
+    "desk:holds_shelf": (get(), "…0042"),
+    "desk:transit": (get(), "Turks fruit"),
+    # the copy a reservation of the member waits for: which copy, not whose reservation
+    "desk:pull_list": (get(), "Het achterhuis"),
+}
+
+
+def parts_logged(scene: Scene) -> list[str]:
+    return list(
+        AccessLogEntry.objects.filter(
+            member=scene.member, staff=scene.staff, branch=scene.central
+        ).values_list("part", flat=True)
+    )
+
+
+@pytest.mark.parametrize("name", sorted(desk_patterns()))
+def test_every_desk_screen_logs_the_member_data_it_shows_or_shows_none(
+    name: str, scene: Scene
+) -> None:
+    args = desk_patterns()[name]
+    unknown = [arg for arg in args if arg not in FILL]
+    if unknown:
+        pytest.fail(f"{name} takes {unknown}: teach this test (FILL) how to fill them")
+    url = reverse(name, kwargs={arg: FILL[arg](scene) for arg in args})
+    AccessLogEntry.objects.all().delete()
+
+    if name in LOOKS:
+        send, parts = LOOKS[name]
+        response = send(scene, url)
+        assert response.status_code == 200, response.content[:500]
+        logged = parts_logged(scene)
+        assert logged == [str(part) for part in parts]
+    elif name in NO_MEMBER_DATA:
+        send, shown = NO_MEMBER_DATA[name]
+        response = send(scene, url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert shown in page
+        for personal in ("Wilhelmina", "Kortenhoeven", "21000000000042", "w.kortenhoeven"):
+            assert personal not in page, f"{name} shows {personal}"
+        assert AccessLogEntry.objects.count() == 0
+    else:
+        pytest.fail(f"{name} is a new desk screen: add it to LOOKS or to NO_MEMBER_DATA")
+
+
+def test_every_screen_that_takes_a_member_id_logs_a_look() -> None:
+    patterns = desk_patterns()
+    with_member = {name for name, args in patterns.items() if "member_id" in args}
+
+    assert with_member
+    assert with_member <= set(LOOKS)
+
+
+def test_the_lists_name_only_screens_that_exist_and_each_once() -> None:
+    patterns = set(desk_patterns())
+
+    assert set(LOOKS) <= patterns
+    assert set(NO_MEMBER_DATA) <= patterns
+    assert not set(LOOKS) & set(NO_MEMBER_DATA)
