@@ -90,7 +90,7 @@ class Member(models.Model):
     home_branch = models.ForeignKey(
         Branch, on_delete=models.PROTECT, related_name="members", verbose_name=_("home branch")
     )
-    membership_start = models.DateField(_("member since"), default=dt.date.today)
+    membership_start = models.DateField(_("member since"), default=timezone.localdate)
     membership_end = models.DateField(_("member until"), null=True, blank=True)
     preferred_language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.DUTCH
