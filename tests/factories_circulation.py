@@ -4,14 +4,14 @@ snapshot to prove that a refused action changed nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
 
-from kaft.catalog.models import Branch, ClosedDay, Item, Record
+from kaft.catalog.models import Branch, ClosedDay, Item, ItemStatus, ItemType, Record
 from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import Hold, HoldEvent, Loan, LoanEvent, LoanRule, Transfer
 from kaft.members.models import Member, MemberCategory, User
@@ -57,6 +57,50 @@ def make_staff(**kwargs: Any) -> User:
 
 def make_rule(**kwargs: Any) -> LoanRule:
     return cast(LoanRule, LoanRuleFactory(**kwargs))
+
+
+def bulk_open_loans(
+    member: Member,
+    count: int,
+    *,
+    branches: Sequence[Branch],
+    item_types: Sequence[str] = (ItemType.BOOK,),
+    due_in_days: Sequence[int] = (0,),
+    renewals: Sequence[int] = (0,),
+) -> list[Loan]:
+    """``count`` open loans of ``member`` in two bulk inserts, for query-count tests.
+
+    Loan n takes the n-th value of ``branches``, ``item_types``, ``due_in_days`` (from TODAY)
+    and ``renewals``, each cycling; all copies belong to one new record.
+    """
+    record = make_record()
+
+    def nth(values: Sequence[Any], n: int) -> Any:
+        return values[n % len(values)]
+
+    items = Item.objects.bulk_create(
+        Item(
+            barcode=f"7{member.pk:05d}{n:06d}",
+            record=record,
+            home_branch=nth(branches, n),
+            current_branch=nth(branches, n),
+            item_type=nth(item_types, n),
+            status=ItemStatus.ON_LOAN,
+        )
+        for n in range(count)
+    )
+    return Loan.objects.bulk_create(
+        Loan(
+            item=item,
+            member=member,
+            checked_out_at=NOW,
+            due_date=TODAY + dt.timedelta(days=nth(due_in_days, n)),
+            renewals=nth(renewals, n),
+            record=record,
+            branch=nth(branches, n),
+        )
+        for n, item in enumerate(items)
+    )
 
 
 def close_day(branch: Branch, day: dt.date) -> ClosedDay:

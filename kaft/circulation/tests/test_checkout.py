@@ -27,6 +27,7 @@ from tests.factories_circulation import (
     NOW,
     TODAY,
     assert_refused,
+    bulk_open_loans,
     close_day,
     make_item,
     make_member,
@@ -270,36 +271,11 @@ def test_loan_limit(central: Branch, member: Member) -> None:
     )
 
 
-def _give_loans(member: Member, branch: Branch, count: int) -> None:
-    record = make_record()
-    items = Item.objects.bulk_create(
-        Item(
-            barcode=f"9{member.pk:04d}{n:06d}",
-            record=record,
-            home_branch=branch,
-            current_branch=branch,
-            status=ItemStatus.ON_LOAN,
-        )
-        for n in range(count)
-    )
-    Loan.objects.bulk_create(
-        Loan(
-            item=item,
-            member=member,
-            checked_out_at=NOW,
-            due_date=TODAY,
-            record=record,
-            branch=branch,
-        )
-        for item in items
-    )
-
-
 def test_checkout_query_count_does_not_grow_with_open_loans(central: Branch) -> None:
     make_rule(max_loans=500)
     few, many = make_member(), make_member()
-    _give_loans(few, central, 1)
-    _give_loans(many, central, 200)
+    bulk_open_loans(few, 1, branches=[central])
+    bulk_open_loans(many, 200, branches=[central])
     counts = []
     for member in (few, many):
         item = make_item(home_branch=central)

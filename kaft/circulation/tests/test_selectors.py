@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
-from kaft.catalog.models import Branch, Item, ItemStatus, ItemType
-from kaft.circulation.models import Hold, HoldStatus, Loan
+from kaft.catalog.models import Branch, ItemStatus, ItemType
+from kaft.circulation.models import Hold, HoldStatus
 from kaft.circulation.selectors import (
     BranchAvailability,
     holds_shelf,
@@ -21,31 +21,14 @@ from kaft.circulation.selectors import (
 )
 from kaft.circulation.services import hold_place, loan_checkin, loan_checkout
 from kaft.members.models import Member
-from tests.factories_circulation import NOW, TODAY, make_item, make_member, make_record
-
-
-def _loans(member: Member, branch: Branch, count: int) -> None:
-    items = Item.objects.bulk_create(
-        Item(
-            barcode=f"8{member.pk:04d}{n:06d}",
-            record=make_record(),
-            home_branch=branch,
-            current_branch=branch,
-            status=ItemStatus.ON_LOAN,
-        )
-        for n in range(count)
-    )
-    Loan.objects.bulk_create(
-        Loan(
-            item=item,
-            member=member,
-            checked_out_at=NOW,
-            due_date=TODAY + dt.timedelta(days=n % 20),
-            record_id=item.record_id,
-            branch=branch,
-        )
-        for n, item in enumerate(items)
-    )
+from tests.factories_circulation import (
+    NOW,
+    TODAY,
+    bulk_open_loans,
+    make_item,
+    make_member,
+    make_record,
+)
 
 
 def _holds(member: Member, branch: Branch, count: int) -> None:
@@ -66,7 +49,7 @@ def test_open_loans_and_active_holds_take_the_same_queries_for_1_or_200(
 ) -> None:
     few, many = make_member(), make_member()
     for member, count in ((few, 1), (many, 200)):
-        _loans(member, central, count)
+        bulk_open_loans(member, count, branches=[central], due_in_days=range(20))
         _holds(member, central, count)
 
     def read(member: Member) -> tuple[int, int]:
@@ -84,9 +67,10 @@ def test_open_loans_and_active_holds_take_the_same_queries_for_1_or_200(
 
 
 def test_open_loans_are_ordered_by_due_date(central: Branch, member: Member) -> None:
-    _loans(member, central, 3)
+    # created in another order than their due dates, so an order by id would show
+    bulk_open_loans(member, 3, branches=[central], due_in_days=(5, 1, 3))
     dues = [loan.due_date for loan in member_open_loans(member)]
-    assert dues == sorted(dues)
+    assert dues == [TODAY + dt.timedelta(days=days) for days in (1, 3, 5)]
 
 
 def test_positions_count_only_waiting_holds_placed_earlier(central: Branch, member: Member) -> None:

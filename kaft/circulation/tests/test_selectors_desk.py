@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoAssertNumQueries
 
-from kaft.catalog.models import Branch, Item, ItemStatus, ItemType, Record
+from kaft.catalog.models import Branch, ItemStatus, ItemType, Record
 from kaft.circulation.models import Hold, Loan
 from kaft.circulation.selectors import (
     PullRow,
@@ -25,6 +25,7 @@ from kaft.members.models import Member, MemberStatus
 from tests.factories_circulation import (
     NOW,
     TODAY,
+    bulk_open_loans,
     make_branch,
     make_category,
     make_item,
@@ -111,30 +112,7 @@ def test_item_open_loan_and_queue_length(central: Branch, member: Member) -> Non
 
 def _mixed_loans(member: Member, branches: list[Branch], count: int) -> list[Loan]:
     types = [ItemType.BOOK, ItemType.AUDIOVISUAL, ItemType.MAGAZINE]
-    record = make_record()
-    items = Item.objects.bulk_create(
-        Item(
-            barcode=f"7{member.pk:04d}{n:06d}",
-            record=record,
-            home_branch=branches[n % 2],
-            current_branch=branches[n % 2],
-            item_type=types[n % 3],
-            status=ItemStatus.ON_LOAN,
-        )
-        for n in range(count)
-    )
-    return Loan.objects.bulk_create(
-        Loan(
-            item=item,
-            member=member,
-            checked_out_at=NOW,
-            due_date=TODAY,
-            renewals=n % 4,
-            record_id=item.record_id,
-            branch=branches[n % 2],
-        )
-        for n, item in enumerate(items)
-    )
+    return bulk_open_loans(member, count, branches=branches, item_types=types, renewals=range(4))
 
 
 def test_renewals_left_come_from_the_same_rules_as_renewal_in_one_query(
