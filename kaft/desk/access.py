@@ -23,12 +23,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 
 from kaft.catalog.models import Branch
 from kaft.members.models import Member, StaffProfile, StaffRole, User
 from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
-from kaft.privacy.services import access_log_record
+from kaft.privacy.services import access_log_record, access_log_record_many
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
@@ -121,19 +120,12 @@ def members_listed(request: DeskRequest, members: Sequence[Member]) -> list[Acce
 
     One entry per member, part ``search``, in a single insert however long the list.
     """
-    now = timezone.now()
-    entries = [
-        AccessLogEntry(
-            staff=request.user,
-            member=member,
-            branch=request.staff_branch,
-            part=DataPart.SEARCH,
-            purpose=AccessPurpose.DESK,
-            at=now,
-        )
-        for member in members
-    ]
-    return AccessLogEntry.objects.bulk_create(entries) if entries else []
+    return access_log_record_many(
+        staff=request.user,
+        members=members,
+        parts=[DataPart.SEARCH],
+        branch=request.staff_branch,
+    )
 
 
 def active_member(request: DeskRequest) -> Member | None:

@@ -20,11 +20,27 @@ def access_log_record(
     purpose: AccessPurpose = AccessPurpose.DESK,
 ) -> list[AccessLogEntry]:
     """Write one access-log entry per part of ``member``'s data that ``staff`` is shown."""
+    return access_log_record_many(
+        staff=staff, members=[member], parts=parts, branch=branch, purpose=purpose
+    )
+
+
+def access_log_record_many(
+    *,
+    staff: User,
+    members: Iterable[Member],
+    parts: Iterable[DataPart],
+    branch: Branch | None,
+    purpose: AccessPurpose = AccessPurpose.DESK,
+) -> list[AccessLogEntry]:
+    """The same for several members shown at once (a result list): one insert for all."""
     now = timezone.now()
+    unique_parts = list(dict.fromkeys(parts))
     entries = [
         AccessLogEntry(
             staff=staff, member=member, branch=branch, part=part, purpose=purpose, at=now
         )
-        for part in dict.fromkeys(parts)
+        for member in members
+        for part in unique_parts
     ]
-    return AccessLogEntry.objects.bulk_create(entries)
+    return AccessLogEntry.objects.bulk_create(entries) if entries else []
