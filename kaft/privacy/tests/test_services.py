@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kaft.catalog.models import Branch
 from kaft.members.models import Member, User
 from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
 from kaft.privacy.services import access_log_record, access_log_record_many
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_result_list_is_logged_per_member_in_one_insert() -> None:
     staff = cast(User, StaffFactory())
-    branch = BranchFactory()
+    branch = cast(Branch, BranchFactory())
     members = [cast(Member, MemberFactory()) for _ in range(3)]
 
     with CaptureQueriesContext(connection) as queries:
