@@ -19,10 +19,11 @@ from django.db import transaction
 from bench import db
 from kaft.catalog.models import Branch, Item, ItemStatus, Record
 from kaft.circulation.models import Loan, LoanAction, LoanEvent, LoanRule, LoanStatus
+from kaft.core.crypto import encrypt_text
 from kaft.core.demo.generate import make_address, make_person, make_record
 from kaft.members.models import Address, AddressKind, Member, MemberCategory, StaffProfile, User
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 CHUNK = 50_000
 HEAVY_MEMBER_ID = 1  # has ``heavy_loans`` loans open
 IDLE_MEMBER_ID = 2  # same category, no loans at all
@@ -219,7 +220,9 @@ def _members(layout: Layout, stamp: str) -> None:
             person = make_person(rng)
             category = layout.category_of(n)
             age = rng.randint(6, 17) if category == layout.youth else rng.randint(18, 90)
-            born = f"{EPOCH.year - age - 1}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            born = encrypt_text(
+                f"{EPOCH.year - age - 1}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            )
             place = make_address(rng)
             addresses.append((n, n, AddressKind.HOME.value, place.street, place.house_number,
                               place.postcode, place.city, "NL"))  # fmt: skip

@@ -6,10 +6,13 @@ time; domain code reads ``django.conf.settings`` when it runs.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "kaft.catalog",
     "kaft.members",
     "kaft.circulation",
@@ -71,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -234,6 +240,36 @@ CELERY_BEAT_SCHEDULE = {
 # --- Library policy -------------------------------------------------------------------------
 KAFT_DUE_SOON_DAYS = int(os.environ.get("KAFT_DUE_SOON_DAYS", "3"))
 KAFT_LIBRARY_NAME = os.environ.get("KAFT_LIBRARY_NAME", "Bibliotheek Kaft")
+
+# --- Privacy ----------------------------------------------------------------------------------
+# Keys for fields encrypted at rest (kaft/core/crypto.py): comma-separated Fernet keys, the first
+# encrypts, all decrypt. Production must set its own; elsewhere one is derived from SECRET_KEY.
+if PRODUCTION:
+    KAFT_FIELD_KEYS = [k.strip() for k in os.environ.get("KAFT_FIELD_KEYS", "").split(",") if k]
+    if not KAFT_FIELD_KEYS:
+        raise ImproperlyConfigured(
+            "Set KAFT_FIELD_KEYS: production encrypts dates of birth with its own key "
+            "(make one with: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())')."
+        )
+else:
+    KAFT_FIELD_KEYS = [
+        k.strip() for k in os.environ.get("KAFT_FIELD_KEYS", "").split(",") if k.strip()
+    ] or [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(("kaft-field-key:" + SECRET_KEY).encode()).digest()
+        ).decode()
+    ]
+# Staff notes on a member: default and longest expiry, in days.
+KAFT_NOTE_DEFAULT_DAYS = int(os.environ.get("KAFT_NOTE_DEFAULT_DAYS", "30"))
+KAFT_NOTE_MAX_DAYS = int(os.environ.get("KAFT_NOTE_MAX_DAYS", "365"))
+# First-party, aggregated usage statistics of the website; off unless the library turns them on,
+# and then only counted for visitors who accepted.
+KAFT_USAGE_STATISTICS = env_bool("KAFT_USAGE_STATISTICS")
+# Roles that must use a second factor (TOTP) at the desk.
+KAFT_OTP_ROLES = ("privacy_officer", "administrator")
+# How long a password-reset code or link stays valid (also Django's own reset links).
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # --- Production profile: `manage.py check --deploy` is clean ---------------------------------
 if PRODUCTION:

@@ -85,6 +85,7 @@ def desk_view(
                 raise PermissionDenied
             desk = cast(DeskRequest, request)
             desk.staff_profile = profile
+            desk.user.staff_profile = profile  # cached: the access log snapshots role and name
             desk.staff_branch = _branch_from_session(request, profile)
             return func(request, *args, **kwargs)
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from kaft.desk.views import auth, checkin, checkout, lists, members
 
@@ -24,4 +24,10 @@ urlpatterns = [
     path("holds-shelf/", lists.holds_shelf_list, name="holds_shelf"),
     path("transit/", lists.transit, name="transit"),
     path("pull-list/", lists.pull_list, name="pull_list"),
+    path("", include("kaft.desk.urls_retention")),
+    path("", include("kaft.desk.urls_consent")),
+    path("", include("kaft.desk.urls_transparency")),
+    path("", include("kaft.desk.urls_rights")),
+    path("", include("kaft.desk.urls_family")),
+    path("", include("kaft.desk.urls_security")),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaft.catalog.models import Branch
+from kaft.core.crypto import EncryptedDateField
 
 
 class User(AbstractUser):
@@ -17,7 +18,21 @@ class User(AbstractUser):
 
     A member's account keeps no personal data of its own: the username is an opaque
     ``member-<id>`` and names and e-mail live on the member record only.
+
+    ``session_version`` is part of the session hash: raising it (a block, an erasure, "log out
+    everywhere") ends every session of this login at its next request.
     """
+
+    session_version = models.PositiveIntegerField(default=0, editable=False)
+
+    def get_session_auth_hash(self) -> str:
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "kaft.members.User.get_session_auth_hash",
+            f"{self.password}:{self.session_version}",
+            algorithm="sha256",
+        ).hexdigest()
 
     class Meta:
         verbose_name = _("user")
@@ -66,6 +81,7 @@ class MemberStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     BLOCKED = "blocked", _("Blocked")
     EXPIRED = "expired", _("Expired")
+    ERASED = "erased", _("Erased")
 
 
 class Language(models.TextChoices):
@@ -81,7 +97,8 @@ class Member(models.Model):
     first_name = models.CharField(_("first name"), max_length=80)
     name_prefix = models.CharField(_("prefix"), max_length=20, blank=True)  # tussenvoegsel
     last_name = models.CharField(_("last name"), max_length=120)
-    date_of_birth = models.DateField(_("date of birth"))
+    # Encrypted at rest (kaft/core/crypto.py). None only once the member is erased.
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True)
     email = models.EmailField(_("e-mail address"), blank=True, db_index=True)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     category = models.ForeignKey(
@@ -99,6 +116,9 @@ class Member(models.Model):
         _("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )
     block_reason = models.CharField(_("reason for block"), max_length=200, blank=True)
+    # Set when the member was anonymised (right to erasure or end of retention): the row stays
+    # for the statistics that point at it, without anything that identifies a person.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -116,6 +136,8 @@ class Member(models.Model):
 
     def age_on(self, day: dt.date) -> int:
         born = self.date_of_birth
+        if born is None:
+            return 0
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     def is_expired_on(self, day: dt.date | None = None) -> bool:
@@ -151,6 +173,15 @@ class Address(models.Model):
 class MessageType(models.TextChoices):
     HOLD_READY = "hold_ready", _("Reservation ready for pickup")
     DUE_SOON = "due_soon", _("Loan due soon")
+    STATEMENT_CHANGED = "statement_changed", _("Our privacy statement changed")
+    ACCOUNT_ERASED = "account_erased", _("Your account was deleted")
+    PASSWORD_RESET = "password_reset", _("Resetting your password")
+    FAMILY_REQUEST = "family_request", _("Someone asked for access to your account")
+
+
+# The messages a member chooses a channel for; the others (account and privacy messages) always
+# go by e-mail, or are handed over at the desk.
+CHANNEL_CHOICE_TYPES: tuple[MessageType, ...] = (MessageType.HOLD_READY, MessageType.DUE_SOON)
 
 
 class Channel(models.TextChoices):
@@ -183,6 +214,12 @@ class MemberAction(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     BLOCKED = "blocked", _("Blocked")
     UNBLOCKED = "unblocked", _("Block lifted")
+    IDENTITY_CHANGE_REQUESTED = "identity_requested", _("Change of personal details requested")
+    IDENTITY_CHANGE_REFUSED = "identity_refused", _("Change of personal details refused")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    LOGIN_HELP = "login_help", _("Helped with a lost login at the desk")
+    GUARDIAN_LINKED = "guardian_linked", _("Parent or guardian linked")
+    GUARDIAN_UNLINKED = "guardian_unlinked", _("Parent or guardian link ended")
 
 
 class MemberEvent(models.Model):
@@ -206,3 +243,217 @@ class MemberEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+# --- Staff notes -------------------------------------------------------------------------------
+
+
+class MemberNote(models.Model):
+    """A note staff made on a member. It always has an expiry and is deleted when it passes."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("note"), max_length=1000)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created"))
+    expires_on = models.DateField(_("expires on"))
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        indexes = [models.Index(fields=["expires_on"], name="membernote_expires")]
+        ordering = ["-created_at"]
+
+
+# --- Access to another member's account (family) ----------------------------------------------
+
+
+class FamilyAccessStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for an answer")
+    ACTIVE = "active", _("Access granted")
+    DECLINED = "declined", _("Declined")
+    LAPSED = "lapsed", _("Not answered in time")
+    ENDED = "ended", _("Ended")
+
+
+class FamilyAccess(models.Model):
+    """``grantee`` asks to see and act on ``owner``'s loans and reservations; ``owner`` decides.
+
+    Lifecycle in :mod:`kaft.members.family` (requested → active/declined/lapsed; active → ended).
+    """
+
+    owner = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="access_given")
+    grantee = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="access_received")
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=FamilyAccessStatus.choices,
+        default=FamilyAccessStatus.REQUESTED,
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    answer_by = models.DateTimeField(_("answer before"))
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("family access")
+        verbose_name_plural = _("family access")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "grantee"],
+                condition=models.Q(status__in=["requested", "active"]),
+                name="familyaccess_one_open_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(owner=models.F("grantee")), name="familyaccess_not_self"
+            ),
+        ]
+
+
+class FamilyAction(models.TextChoices):
+    VIEWED = "viewed", _("Looked at loans and reservations")
+    RENEWED = "renewed", _("Renewed a loan")
+    RESERVED = "reserved", _("Placed a reservation")
+    CANCELLED = "cancelled", _("Cancelled a reservation")
+
+
+class FamilyAccessEvent(models.Model):
+    """Something a grantee did on the owner's account: shown to the owner."""
+
+    access = models.ForeignKey(FamilyAccess, on_delete=models.CASCADE, related_name="events")
+    owner = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(_("action"), max_length=10, choices=FamilyAction.choices)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)  # e.g. the title
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("family access event")
+        verbose_name_plural = _("family access events")
+        indexes = [models.Index(fields=["owner", "at"], name="familyevent_owner_at")]
+
+
+class GuardianCheck(models.TextChoices):
+    ID_DOCUMENT = "id_document", _("ID document of the parent or guardian")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate or family register extract")
+    COURT_ORDER = "court_order", _("Court decision on guardianship")
+    OTHER = "other", _("Other (see note)")
+
+
+class GuardianLink(models.Model):
+    """A parent or guardian recorded for a child under 16 (UAVG art. 5), who consents for them."""
+
+    child = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="guardians")
+    guardian = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="wards")
+    checked = models.CharField(_("what was checked"), max_length=20, choices=GuardianCheck.choices)
+    check_note = models.CharField(_("note on the check"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("parent or guardian link")
+        verbose_name_plural = _("parent or guardian links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "guardian"],
+                condition=models.Q(ended_at__isnull=True),
+                name="guardianlink_one_open_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(child=models.F("guardian")), name="guardianlink_not_self"
+            ),
+        ]
+
+
+# --- Corrections that need an ID check ---------------------------------------------------------
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class IdentityChangeRequest(models.Model):
+    """A member asks to correct name or date of birth; the desk approves after an ID check."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="identity_requests")
+    first_name = models.CharField(_("first name"), max_length=80)
+    name_prefix = models.CharField(_("prefix"), max_length=20, blank=True)
+    last_name = models.CharField(_("last name"), max_length=120)
+    date_of_birth = EncryptedDateField(_("date of birth"))
+    requested_at = models.DateTimeField(_("requested"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Which kind of document was seen (never its number), or why it was refused.
+    document_seen = models.CharField(_("document seen"), max_length=20, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("request to correct personal details")
+        verbose_name_plural = _("requests to correct personal details")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="pending"),
+                name="identityrequest_one_pending",
+            )
+        ]
+
+
+# --- Lost login ---------------------------------------------------------------------------------
+
+
+class IdentityDocument(models.TextChoices):
+    PASSPORT = "passport", _("Passport")
+    ID_CARD = "id_card", _("Identity card")
+    DRIVING_LICENCE = "driving_licence", _("Driving licence")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
+
+
+class IdentityCheckMethod(models.TextChoices):
+    DOCUMENT = "document", _("ID document seen")
+    QUESTIONS = "questions", _("Control questions")
+
+
+class IdentityCheck(models.Model):
+    """The outcome of an identity check at the desk. Never the answers, never a document number."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="identity_checks")
+    staff = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, related_name="+")
+    method = models.CharField(_("method"), max_length=10, choices=IdentityCheckMethod.choices)
+    document_type = models.CharField(
+        _("document type"), max_length=20, choices=IdentityDocument.choices, blank=True
+    )
+    passed = models.BooleanField(_("passed"))
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("identity check")
+        verbose_name_plural = _("identity checks")
+        indexes = [models.Index(fields=["member", "at"], name="identitycheck_member_at")]
+
+
+class ResetCode(models.Model):
+    """A one-time password-reset code handed out at the desk; only its hash is kept."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="reset_codes")
+    code_hash = models.CharField(max_length=128)
+    issued_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password reset code")
+        verbose_name_plural = _("password reset codes")

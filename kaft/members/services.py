@@ -19,6 +19,7 @@ from kaft.catalog.models import Branch
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.locks import member_for_update
 from kaft.members.models import (
+    CHANNEL_CHOICE_TYPES,
     Address,
     AddressKind,
     Channel,
@@ -28,7 +29,6 @@ from kaft.members.models import (
     MemberEvent,
     MemberStatus,
     MessagePreference,
-    MessageType,
     User,
 )
 
@@ -198,7 +198,7 @@ def member_update_contact(
 
 def member_set_message_channels(*, member: Member, channels: dict[str, str]) -> None:
     """Store the channel per message type; unknown types or channels are ignored by the form."""
-    valid_types = set(MessageType.values)
+    valid_types = {t.value for t in CHANNEL_CHOICE_TYPES}
     valid_channels = set(Channel.values)
     for message_type, channel in channels.items():
         if message_type in valid_types and channel in valid_channels:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from kaft.catalog.models import Branch
-from kaft.members.models import Channel, Language, Member, MessageType
+from kaft.members.models import CHANNEL_CHOICE_TYPES, Channel, Language, Member
 from kaft.members.services import AddressInput
 
 
@@ -97,7 +97,7 @@ class ContactForm(forms.Form):
         self.fields["phone"].widget = forms.TelInput(attrs={"autocomplete": "tel"})
         self.fields.update(_address_fields("home", required=True))
         self.fields.update(_address_fields("postal", required=False))
-        for message_type, label in MessageType.choices:
+        for message_type, label in ((t.value, t.label) for t in CHANNEL_CHOICE_TYPES):
             self.fields[f"channel_{message_type}"] = forms.ChoiceField(
                 label=label, choices=Channel.choices
             )
@@ -113,7 +113,7 @@ class ContactForm(forms.Form):
             for part in ADDRESS_PARTS:
                 initial[f"{address.kind}_{part}"] = getattr(address, part)
         channels = {p.message_type: p.channel for p in member.message_preferences.all()}
-        for message_type in MessageType.values:
+        for message_type in CHANNEL_CHOICE_TYPES:
             initial[f"channel_{message_type}"] = channels.get(message_type, Channel.EMAIL)
         return initial
 
@@ -121,7 +121,7 @@ class ContactForm(forms.Form):
         return [f"{prefix}_{part}" for part in ADDRESS_PARTS]
 
     def channel_fields(self) -> list[forms.BoundField]:
-        return [self[f"channel_{message_type}"] for message_type in MessageType.values]
+        return [self[f"channel_{message_type}"] for message_type in CHANNEL_CHOICE_TYPES]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -143,7 +143,7 @@ class ContactForm(forms.Form):
     def message_channels(self) -> dict[str, str]:
         return {
             message_type: self.cleaned_data[f"channel_{message_type}"]
-            for message_type in MessageType.values
+            for message_type in CHANNEL_CHOICE_TYPES
         }
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from kaft.portal.views import auth, holds, loans, opac, profile
 
@@ -18,4 +18,10 @@ urlpatterns = [
     path("mijn/gegevens/", profile.profile, name="profile"),
     path("mijn/gegevens/wijzigen/", profile.profile_edit, name="profile_edit"),
     path("mijn/wachtwoord/", profile.password_change, name="password"),
+    path("", include("kaft.portal.urls_retention")),
+    path("", include("kaft.portal.urls_consent")),
+    path("", include("kaft.portal.urls_transparency")),
+    path("", include("kaft.portal.urls_rights")),
+    path("", include("kaft.portal.urls_family")),
+    path("", include("kaft.portal.urls_security")),
 ]

@@ -29,6 +29,7 @@ def test_production_profile_passes_the_deploy_check(tmp_path: Path) -> None:
             KAFT_SECRET_KEY="p9Vx2!kq7Lm4Zr8Tw1Yb6Nc3Hd5Jf0Gs-x7Qe2Ua9Io4Pl6Kj-vR3tB8nM",
             KAFT_ALLOWED_HOSTS="bibliotheek.example.org",
             KAFT_VAR_DIR=str(tmp_path),
+            KAFT_FIELD_KEYS="6b1vQx3Kq0dWm2cJ8yZ5pT7rL4nH9sF1aE3uG6iO0kM=",
         ),
         capture_output=True,
         text=True,
@@ -36,6 +37,24 @@ def test_production_profile_passes_the_deploy_check(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_profile_refuses_to_start_without_field_keys(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_env(
+            KAFT_ENV="production",
+            KAFT_SECRET_KEY="p9Vx2!kq7Lm4Zr8Tw1Yb6Nc3Hd5Jf0Gs-x7Qe2Ua9Io4Pl6Kj-vR3tB8nM",
+            KAFT_ALLOWED_HOSTS="bibliotheek.example.org",
+            KAFT_VAR_DIR=str(tmp_path),
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "KAFT_FIELD_KEYS" in result.stderr
 
 
 def test_production_refuses_to_start_without_its_own_secret_key(tmp_path: Path) -> None:

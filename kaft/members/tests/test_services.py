@@ -228,7 +228,7 @@ def test_update_identity(adult: MemberCategory, youth: MemberCategory, branch: B
             first_name="Sanne",
             name_prefix="",
             last_name="Anders",
-            date_of_birth=member.date_of_birth,
+            date_of_birth=member.date_of_birth or dt.date(2000, 1, 1),
             category=youth,
             home_branch=branch,
             membership_end=None,

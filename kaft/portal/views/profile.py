@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from kaft.core.errors import DomainError
 from kaft.members.errors import MemberError, MemberErrorCode
-from kaft.members.models import AddressKind, Channel, Member, MessageType
+from kaft.members.models import CHANNEL_CHOICE_TYPES, AddressKind, Channel, Member
 from kaft.members.services import member_change_password, member_update_contact
 from kaft.portal.access import PortalRequest, member_required
 from kaft.portal.forms import ContactForm, PasswordForm
@@ -34,7 +34,7 @@ def profile(request: PortalRequest) -> HttpResponse:
     chosen = {p.message_type: p.channel for p in member.message_preferences.all()}
     channels = [
         (label, Channel(chosen.get(message_type, Channel.EMAIL)).label)
-        for message_type, label in MessageType.choices
+        for message_type, label in ((t.value, t.label) for t in CHANNEL_CHOICE_TYPES)
     ]
     context = {
         "member": member,

@@ -1,4 +1,4 @@
-"""What the library promises the member it keeps track of. This issue: the desk's access log."""
+"""The access log: every look by staff at a member's data (shown to the member)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ class AccessPurpose(models.TextChoices):
     EMAIL = "email", _("Answering an e-mail")
     REMINDER = "reminder", _("Handling a reminder")
     REGISTRATION = "registration", _("Registering or updating membership")
+    PRIVACY_REQUEST = "privacy_request", _("Handling a privacy request")
+    LEGAL_REQUEST = "legal_request", _("Answering a request from police or justice")
 
 
 class AccessLogEntry(models.Model):
@@ -38,9 +40,12 @@ class AccessLogEntry(models.Model):
     )
     branch = models.ForeignKey(Branch, on_delete=models.SET_NULL, null=True, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="access_log_entries")
+    # Snapshots, so the member still sees who looked after the staff account changes or goes.
+    staff_role = models.CharField(max_length=20, blank=True)
+    staff_name = models.CharField(max_length=80, blank=True)
     part = models.CharField(max_length=10, choices=DataPart.choices)
     purpose = models.CharField(
-        max_length=15, choices=AccessPurpose.choices, default=AccessPurpose.DESK
+        max_length=20, choices=AccessPurpose.choices, default=AccessPurpose.DESK
     )
     at = models.DateTimeField(db_index=True)
 

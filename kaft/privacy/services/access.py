@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from kaft.catalog.models import Branch
-from kaft.members.models import Member, User
+from kaft.members.models import Member, StaffProfile, User
 from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
 
 
@@ -36,9 +36,22 @@ def access_log_record_many(
     """The same for several members shown at once (a result list): one insert for all."""
     now = timezone.now()
     unique_parts = list(dict.fromkeys(parts))
+    try:
+        profile: StaffProfile | None = staff.staff_profile  # cached by the desk door
+    except StaffProfile.DoesNotExist:
+        profile = None
+    role = profile.role if profile else ""
+    name = (profile.display_name if profile else "") or ""
     entries = [
         AccessLogEntry(
-            staff=staff, member=member, branch=branch, part=part, purpose=purpose, at=now
+            staff=staff,
+            staff_role=role,
+            staff_name=name,
+            member=member,
+            branch=branch,
+            part=part,
+            purpose=purpose,
+            at=now,
         )
         for member in members
         for part in unique_parts

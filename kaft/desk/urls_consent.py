@@ -1,0 +1,5 @@
+"""Desk URLs for consent (privacy by design); included by kaft/desk/urls.py in its namespace."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

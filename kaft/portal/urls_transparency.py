@@ -1,0 +1,5 @@
+"""Portal URLs for transparency (privacy by design); included by kaft/portal/urls.py in its namespace."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,27 @@
+"""The categories of personal data Kaft keeps. The registry, the export, disclosures, legal
+requests and the retention rules all speak in these."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DataCategory(models.TextChoices):
+    IDENTITY = "identity", _("Name and date of birth")
+    CONTACT = "contact", _("Contact details and addresses")
+    MEMBERSHIP = "membership", _("Membership: card, category, branch, status")
+    ACCOUNT = "account", _("Login and security")
+    PREFERENCES = "preferences", _("Preferences: language and message channels")
+    LOANS = "loans", _("Current loans")
+    LOAN_HISTORY = "loan_history", _("Loan history")
+    HOLDS = "holds", _("Reservations")
+    PAYMENTS = "payments", _("Payments and charges")
+    NOTES = "notes", _("Notes by staff")
+    CONSENTS = "consents", _("Consents and their history")
+    FAMILY = "family", _("Family access and parents or guardians")
+    MESSAGES = "messages", _("Messages sent to you")
+    CHANGES = "changes", _("History of changes to your data")
+    ACCESS_LOG = "access_log", _("Who looked at your data")
+    DISCLOSURES = "disclosures", _("Who received your data")
+    REQUESTS = "requests", _("Your requests and our answers")

@@ -1,0 +1,81 @@
+"""Erasure requests, the library's retention settings and the anonymous usage statistics."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kaft.members.models import Member
+
+
+class ErasureStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting until nothing is on loan or owed")
+    DONE = "done", _("Erased")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ErasureRequest(models.Model):
+    """A member asked to be deleted. Done at once when nothing stands in the way, otherwise by
+    the daily job as soon as it is settled. The row outlives the member's data: it holds no
+    personal data once done (``member`` then points at the anonymised row)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="erasure_requests")
+    requested_at = models.DateTimeField(_("requested"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ErasureStatus.choices, default=ErasureStatus.WAITING
+    )
+    done_at = models.DateTimeField(_("erased"), null=True, blank=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="waiting"),
+                name="erasurerequest_one_waiting",
+            )
+        ]
+
+
+class RetentionSetting(models.Model):
+    """The library's own period for one retention rule, within the rule's bounds."""
+
+    rule = models.CharField(_("rule"), max_length=40, unique=True)
+    days = models.PositiveIntegerField(_("days"))
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("retention setting")
+        verbose_name_plural = _("retention settings")
+
+
+class RetentionRun(models.Model):
+    """One run of the daily retention job: when, and how many rows each rule touched."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-started_at"]
+
+
+class PageViewCount(models.Model):
+    """First-party usage statistics: page views per day and page, nothing about the visitor."""
+
+    day = models.DateField()
+    path = models.CharField(max_length=200)
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "path"], name="pageview_day_path")]
