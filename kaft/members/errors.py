@@ -14,6 +14,9 @@ class MemberErrorCode(ErrorCode):
     WRONG_PASSWORD = "wrong_password"
     ALREADY_BLOCKED = "already_blocked"
     NOT_BLOCKED = "not_blocked"
+    # -- rights codes --
+    # -- family codes --
+    # -- security codes --
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
@@ -24,6 +27,9 @@ class MemberErrorCode(ErrorCode):
             cls.WRONG_PASSWORD: _("The current password is not correct."),
             cls.ALREADY_BLOCKED: _("This member is already blocked."),
             cls.NOT_BLOCKED: _("This member is not blocked."),
+            # -- rights messages --
+            # -- family messages --
+            # -- security messages --
         }
 
 
