@@ -35,3 +35,17 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+@pytest.fixture
+def admin_client(client: object, admin_user: object) -> object:
+    """pytest-django's admin client, past the second factor the admin asks of everyone."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(admin_user)  # type: ignore[attr-defined]
+    device = TOTPDevice.objects.create(user=admin_user, name="test", confirmed=True)
+    session = client.session  # type: ignore[attr-defined]
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

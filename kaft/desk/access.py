@@ -19,6 +19,7 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar, cast, overload
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -50,6 +51,14 @@ def staff_profile_of(user: Any) -> StaffProfile | None:
     return StaffProfile.objects.select_related("branch").filter(user_id=user.pk).first()
 
 
+def needs_second_factor(request: HttpRequest, profile: StaffProfile) -> bool:
+    """Whether this staff member must still pass the TOTP step in this session."""
+    if profile.role not in settings.KAFT_OTP_ROLES:
+        return False
+    is_verified = getattr(request.user, "is_verified", None)  # set by django-otp's middleware
+    return not (callable(is_verified) and is_verified())
+
+
 def _branch_from_session(request: HttpRequest, profile: StaffProfile) -> Branch:
     branch_id = request.session.get(SESSION_BRANCH)
     if branch_id is not None and branch_id != profile.branch_id:
@@ -71,7 +80,9 @@ def desk_view(
     """Let only logged-in staff with one of ``roles`` through; set the desk attributes.
 
     Logged out: to the desk login, coming back here afterwards. Logged in without a staff
-    profile (a member's account) or with another role: 403.
+    profile (a member's account) or with another role: 403. A role in
+    ``settings.KAFT_OTP_ROLES`` whose session has not passed the second factor: to the TOTP
+    step (``desk:otp``), coming back here afterwards.
     """
     allowed = frozenset(roles)
 
@@ -83,6 +94,9 @@ def desk_view(
             profile = staff_profile_of(request.user)
             if profile is None or profile.role not in allowed:
                 raise PermissionDenied
+            if needs_second_factor(request, profile):
+                # Privacy officers and administrators: the TOTP step first (enrolment or code).
+                return redirect_to_login(request.get_full_path(), reverse("desk:otp"))
             desk = cast(DeskRequest, request)
             desk.staff_profile = profile
             desk.user.staff_profile = profile  # cached: the access log snapshots role and name

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.contrib.auth.password_validation import validate_password
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from kaft.catalog.models import Branch
@@ -258,13 +258,19 @@ def member_change_password(
 
 @transaction.atomic
 def member_block(*, member: Member, reason: str, staff: User | None = None) -> Member:
-    """Block the membership, with the reason shown at the desk. Locks the member row."""
+    """Block the membership, with the reason shown at the desk; the member's sessions end.
+
+    Locks the member row."""
     locked = member_for_update(member.pk)
     if locked.status == MemberStatus.BLOCKED:
         raise MemberError(MemberErrorCode.ALREADY_BLOCKED)
     locked.status = MemberStatus.BLOCKED
     locked.block_reason = reason.strip()
     locked.save(update_fields=["status", "block_reason", "updated_at"])
+    if locked.user_id is not None:  # every session of the member ends at its next request
+        User.objects.filter(pk=locked.user_id).update(
+            session_version=models.F("session_version") + 1
+        )
     _event(locked, MemberAction.BLOCKED, staff, locked.block_reason)
     return locked
 
