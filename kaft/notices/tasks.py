@@ -31,3 +31,6 @@ def queue_due_soon_notices() -> int:
 def send_pending_notices() -> int:
     """Beat job: send what a crashed worker or a failed attempt left behind."""
     return services.notices_send_pending()
+
+
+from kaft.notices.tasks_statement import notify_statement_changed  # noqa: E402, F401

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 
 from kaft.portal.forms import LoginForm
 
@@ -22,6 +23,13 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["library_name"] = settings.KAFT_LIBRARY_NAME
         return context
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # A new privacy statement is shown once, right after login (consent helper).
+        from kaft.portal.views.consent import statement_after_login
+
+        return statement_after_login(self.request, form.get_user(), response) or response
 
 
 class LogoutView(auth_views.LogoutView):
