@@ -1,5 +1,12 @@
 """Portal URLs for transparency (privacy by design); included by kaft/portal/urls.py in its namespace."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from kaft.portal.views import transparency
+
+urlpatterns: list[URLPattern] = [
+    path("mijn/inzage/", transparency.access_log, name="access_log"),
+    path("mijn/inzage/familie/", transparency.family_log, name="family_log"),
+    path("mijn/verstrekkingen/", transparency.disclosures, name="disclosures"),
+    path("privacy/partners/", transparency.partners, name="partners"),
+]

@@ -1,6 +1,8 @@
 """Every time personal data leaves Kaft for another organisation, it is recorded here.
 
-CONTRACT (written by the lead; the transparency helper implements the bodies, keeps signatures).
+:func:`disclosure_record` is the one service that writes a :class:`Disclosure`: the desk export to
+a partner, an approved request from police or justice (:mod:`.legal`) and any later integration
+call it. The register of partner organisations is kept here too.
 """
 
 from __future__ import annotations
@@ -8,10 +10,28 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db import transaction
+from django.utils import timezone
+
 from kaft.members.models import Member, User
+from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
 from kaft.privacy.models import DataCategory, Disclosure, LegalRequest, Partner
 
 
+def categories_clean(categories: Iterable[str]) -> list[str]:
+    """The categories as their values, known ones only, in the register's order, once each.
+
+    Raises :class:`PrivacyError` for an unknown category or an empty list."""
+    given = [str(c) for c in categories]
+    for value in given:
+        if value not in DataCategory.values:
+            raise PrivacyError(PrivacyErrorCode.DISCLOSURE_UNKNOWN_CATEGORY, category=value)
+    if not given:
+        raise PrivacyError(PrivacyErrorCode.DISCLOSURE_NO_CATEGORIES)
+    return [value for value in DataCategory.values if value in given]
+
+
+@transaction.atomic
 def disclosure_record(
     *,
     member: Member,
@@ -25,5 +45,64 @@ def disclosure_record(
     hidden_until: dt.date | None = None,
 ) -> Disclosure:
     """Record that ``categories`` of ``member``'s data went to ``partner`` (its name, purpose and
-    legal basis are used unless given) or to ``recipient`` (an authority)."""
-    raise NotImplementedError
+    legal basis are used unless given) or to ``recipient`` (an authority).
+
+    Refused (nothing written): no or unknown categories; neither partner nor recipient; an
+    inactive partner; no legal basis. ``hidden_until``: a non-disclosure order; the member sees
+    the row from that day on."""
+    values = categories_clean(categories)
+    if partner is not None:
+        if not partner.active:
+            raise PrivacyError(PrivacyErrorCode.DISCLOSURE_PARTNER_INACTIVE)
+        recipient = recipient.strip() or partner.name
+        purpose = purpose.strip() or partner.purpose
+        legal_basis = legal_basis.strip() or partner.legal_basis
+    recipient, purpose, legal_basis = recipient.strip(), purpose.strip(), legal_basis.strip()
+    if not recipient:
+        raise PrivacyError(PrivacyErrorCode.DISCLOSURE_NO_RECIPIENT)
+    if not legal_basis:
+        raise PrivacyError(PrivacyErrorCode.DISCLOSURE_NO_LEGAL_BASIS)
+    return Disclosure.objects.create(
+        member=member,
+        partner=partner,
+        recipient=recipient[:120],
+        purpose=purpose[:300],
+        legal_basis=legal_basis[:120],
+        categories=values,
+        at=timezone.now(),
+        staff=staff,
+        legal_request=legal_request,
+        hidden_until=hidden_until,
+    )
+
+
+@transaction.atomic
+def partner_save(
+    *,
+    partner: Partner | None,
+    name: str,
+    purpose: str,
+    legal_basis: str,
+    agreement_kind: str,
+    agreement_date: dt.date | None,
+    categories: Iterable[str],
+    privacy_statement_url: str = "",
+    active: bool = True,
+) -> Partner:
+    """Add a partner organisation to the register (``partner`` None) or change one (locked)."""
+    values = categories_clean(categories)
+    if partner is None:
+        partner = Partner()
+    else:
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    partner.name = name.strip()
+    partner.purpose = purpose.strip()
+    partner.legal_basis = legal_basis
+    partner.agreement_kind = agreement_kind
+    partner.agreement_date = agreement_date
+    partner.categories = values
+    partner.privacy_statement_url = privacy_statement_url.strip()
+    partner.active = active
+    partner.full_clean()
+    partner.save()
+    return partner

@@ -1,0 +1,245 @@
+"""Reads for transparency: what the member sees of who looked at and who received their data,
+the register of partners, and the privacy officer's dashboard counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from kaft.members.models import (
+    FamilyAccess,
+    FamilyAccessEvent,
+    FamilyAccessStatus,
+    GuardianLink,
+    IdentityChangeRequest,
+    Member,
+    RequestStatus,
+    StaffRole,
+)
+from kaft.privacy.models import (
+    AccessLogEntry,
+    AccessPurpose,
+    Consent,
+    ConsentPurpose,
+    DataCategory,
+    DataPart,
+    Disclosure,
+    ErasureRequest,
+    ErasureStatus,
+    LegalBasis,
+    LegalRequest,
+    LegalRequestStatus,
+    Partner,
+    RetentionRun,
+    StatementResponse,
+)
+from kaft.privacy.registry import RULES
+
+ACCESS_LOG_PAGE_SIZE = 25
+SHOWS_NAME = "display_name"
+SHOWS_ROLE = "role"
+
+
+def access_log_shows() -> str:
+    """How the member sees who looked: the staff member's display name, or only the role."""
+    value = getattr(settings, "KAFT_ACCESS_LOG_SHOWS", SHOWS_NAME)
+    return SHOWS_ROLE if value == SHOWS_ROLE else SHOWS_NAME
+
+
+def role_label(role: str) -> str:
+    return str(StaffRole(role).label) if role in StaffRole.values else ""
+
+
+def legal_basis_label(value: str) -> str:
+    """A partner's legal basis is a :class:`LegalBasis` value; an authority's an article."""
+    return str(LegalBasis(value).label) if value in LegalBasis.values else value
+
+
+def category_labels(values: list[str]) -> list[str]:
+    return [str(DataCategory(v).label) for v in values if v in DataCategory.values]
+
+
+@dataclass
+class Look:
+    """One look: the parts shown at the same moment by one staff member, for one purpose."""
+
+    at: dt.datetime
+    branch: str
+    purpose: str
+    role: str
+    name: str
+    parts: list[str] = field(default_factory=list)
+
+
+def access_log_visible(member: Member, today: dt.date | None = None) -> QuerySet[AccessLogEntry]:
+    """The member's access-log entries they may see. While a non-disclosure order on a request
+    from police or justice about them runs, the looks made to answer such a request are left
+    out (they would give the request away); they show once the order has ended."""
+    today = today or timezone.localdate()
+    entries = AccessLogEntry.objects.filter(member=member)
+    order_runs = LegalRequest.objects.filter(member=member, non_disclosure_until__gt=today)
+    if order_runs.exists():
+        entries = entries.exclude(purpose=AccessPurpose.LEGAL_REQUEST)
+    return entries
+
+
+def member_access_log(
+    member: Member, page_number: Any = 1, today: dt.date | None = None
+) -> tuple[Page[Any], list[Look]]:
+    """The member's access log, newest first, one :class:`Look` per moment; three queries."""
+    visible = access_log_visible(member, today)
+    groups = (
+        visible.values("at", "staff_id", "branch__name", "purpose", "staff_role", "staff_name")
+        .annotate(n=Count("pk"))
+        .order_by("-at", "staff_id")
+    )
+    page = Paginator(groups, ACCESS_LOG_PAGE_SIZE).get_page(page_number)
+    rows = list(page.object_list)
+    parts: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    if rows:
+        entries = (
+            visible.filter(at__in={row["at"] for row in rows})
+            .order_by("pk")
+            .values_list("at", "staff_id", "purpose", "part")
+        )
+        for at, staff_id, purpose, part in entries:
+            label = str(DataPart(part).label) if part in DataPart.values else part
+            key = (at, staff_id, purpose)
+            if label not in parts[key]:
+                parts[key].append(label)
+    shows_name = access_log_shows() == SHOWS_NAME
+    looks = [
+        Look(
+            at=row["at"],
+            branch=row["branch__name"] or "",
+            purpose=(
+                str(AccessPurpose(row["purpose"]).label)
+                if row["purpose"] in AccessPurpose.values
+                else row["purpose"]
+            ),
+            role=role_label(row["staff_role"]),
+            name=row["staff_name"] if shows_name else "",
+            parts=parts[(row["at"], row["staff_id"], row["purpose"])],
+        )
+        for row in rows
+    ]
+    return page, looks
+
+
+def member_family_events(member: Member, page_number: Any = 1) -> Page[Any]:
+    """What family members did on ``member``'s account, newest first."""
+    events = (
+        FamilyAccessEvent.objects.filter(owner=member)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+    )
+    return Paginator(events, ACCESS_LOG_PAGE_SIZE).get_page(page_number)
+
+
+def disclosures_visible(member: Member, today: dt.date | None = None) -> QuerySet[Disclosure]:
+    """The disclosures ``member`` may see: all but those under a non-disclosure order that runs."""
+    today = today or timezone.localdate()
+    return (
+        Disclosure.objects.filter(member=member)
+        .filter(Q(hidden_until__isnull=True) | Q(hidden_until__lte=today))
+        .order_by("-at", "-pk")
+    )
+
+
+def disclosure_rows(disclosures: QuerySet[Disclosure]) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": d.at,
+            "recipient": d.recipient,
+            "purpose": d.purpose,
+            "legal": d.legal_request_id is not None,
+            "legal_basis": legal_basis_label(d.legal_basis),
+            "categories": category_labels(list(d.categories)),
+        }
+        for d in disclosures
+    ]
+
+
+def partners_active() -> list[dict[str, Any]]:
+    return [
+        {
+            "name": p.name,
+            "purpose": p.purpose,
+            "legal_basis": legal_basis_label(p.legal_basis),
+            "categories": category_labels(list(p.categories)),
+            "url": p.privacy_statement_url,
+        }
+        for p in Partner.objects.filter(active=True).order_by("name")
+    ]
+
+
+def partner_list() -> QuerySet[Partner]:
+    return Partner.objects.order_by("-active", "name")
+
+
+def legal_requests(*, open_only: bool = False) -> QuerySet[LegalRequest]:
+    queryset = LegalRequest.objects.select_related(
+        "member", "registered_by__staff_profile", "decided_by__staff_profile"
+    ).order_by("-registered_at", "-pk")
+    if open_only:
+        queryset = queryset.filter(status=LegalRequestStatus.REGISTERED)
+    return queryset
+
+
+def dashboard(now: dt.datetime | None = None) -> dict[str, Any]:
+    """Everything on the privacy officer's dashboard, in a fixed number of queries (eight)."""
+    now = now or timezone.now()
+    counts = {
+        "legal_open": LegalRequest.objects.filter(status=LegalRequestStatus.REGISTERED).count(),
+        "corrections": IdentityChangeRequest.objects.filter(status=RequestStatus.PENDING).count(),
+        "erasures": ErasureRequest.objects.filter(status=ErasureStatus.WAITING).count(),
+        "responses": StatementResponse.objects.filter(handled_at__isnull=True).count(),
+    }
+    family = FamilyAccess.objects.aggregate(
+        requested=Count("pk", filter=Q(status=FamilyAccessStatus.REQUESTED)),
+        active=Count("pk", filter=Q(status=FamilyAccessStatus.ACTIVE)),
+    )
+    guardians = GuardianLink.objects.filter(ended_at__isnull=True).count()
+    run = RetentionRun.objects.order_by("-started_at").first()
+    consent_rows = Consent.objects.values("purpose").annotate(
+        n_given=Count("pk", filter=Q(given=True)), n_refused=Count("pk", filter=Q(given=False))
+    )
+    by_purpose: dict[str, dict[str, Any]] = {row["purpose"]: dict(row) for row in consent_rows}
+    consents = [
+        {
+            "purpose": purpose.label,
+            "given": by_purpose.get(purpose.value, {}).get("n_given", 0),
+            "refused": by_purpose.get(purpose.value, {}).get("n_refused", 0),
+        }
+        for purpose in ConsentPurpose
+    ]
+    since = now - dt.timedelta(days=365)
+    per_recipient = list(
+        Disclosure.objects.filter(at__gte=since)
+        .values("recipient", "partner_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "recipient")
+    )
+    return {
+        **counts,
+        "family_requested": family["requested"],
+        "family_active": family["active"],
+        "guardians": guardians,
+        "retention_run": run,
+        "retention_counts": [
+            (
+                str(RULES[key].label) if key in RULES else key,
+                sum(count.values()) if isinstance(count, dict) else count,
+            )
+            for key, count in ((run.counts or {}).items() if run else [])
+        ],
+        "consents": consents,
+        "disclosures": per_recipient,
+    }
