@@ -1,16 +1,43 @@
 """The right to erasure: what stands in the way, and anonymising a member.
 
-CONTRACT (written by the lead; the rights helper implements the bodies, keeps the signatures).
+Erasure works from the registry (:data:`kaft.privacy.registry.REGISTRY`): per table its
+``Erasure`` action — DELETE the member's rows, UNLINK the member from loans and reservations (so
+the statistics per title, branch, category, age band and month stay), ANONYMISE the member row
+itself, KEEP what holds nothing personal once the member row is emptied. Each table costs a fixed
+number of queries, however many rows it has.
+
+What stands in the way (:func:`erasure_blockers`):
+
+- copies still on loan (the library must get them back);
+- money owed (:func:`amount_owed` — a hook: there is no billing yet);
+- a request from police or justice about the member that a privacy officer has not yet decided
+  on. Erasing would answer it by destroying the data it asks for, which the library may not do
+  while the request runs. The member sees only a neutral message (ask at the desk), never that
+  such a request exists, so a possible non-disclosure order is not defeated either.
+
+A member whose erasure is blocked may leave a waiting :class:`ErasureRequest`; the daily job
+calls :func:`erasure_requests_settle`, which erases them as soon as nothing stands in the way.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
 
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from kaft.members.models import Member, User
-from kaft.privacy.models import ErasureRequest
+from kaft.members.locks import member_for_update
+from kaft.members.models import Channel, Member, MemberStatus, MessageType, User
+from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
+from kaft.privacy.models import ErasureRequest, ErasureStatus, LegalRequest, LegalRequestStatus
+from kaft.privacy.registry import REGISTRY, Erasure
 
 
 @dataclass(frozen=True)
@@ -21,23 +48,235 @@ class ErasureBlocker:
     message: str | Promise
 
 
+def amount_owed(member: Member) -> Decimal | None:
+    """HOOK for billing: what ``member`` still owes the library, or None when nothing.
+
+    There is no billing yet, so nobody owes anything; the billing issue fills this in (the sum of
+    open charges), and erasure then waits until it is paid or waived."""
+    return None
+
+
+def _open_loan_titles(member: Member) -> list[str]:
+    from kaft.circulation.models import Loan, LoanStatus
+
+    return list(
+        Loan.objects.filter(member=member, status=LoanStatus.OPEN)
+        .order_by("due_date", "pk")
+        .values_list("record__title", flat=True)
+    )
+
+
 def erasure_blockers(member: Member) -> list[ErasureBlocker]:
     """Everything that keeps ``member`` from being erased now (empty: may be erased)."""
-    raise NotImplementedError
+    blockers: list[ErasureBlocker] = []
+    titles = _open_loan_titles(member)
+    if titles:
+        count = len(titles)
+        text = ngettext(
+            "You still have %(count)d item on loan: %(titles)s.",
+            "You still have %(count)d items on loan: %(titles)s.",
+            count,
+        ) % {"count": count, "titles": ", ".join(titles)}
+        blockers.append(ErasureBlocker("open_loans", text))
+    owed = amount_owed(member)
+    if owed:
+        blockers.append(
+            ErasureBlocker(
+                "amount_owed",
+                _("You still owe the library € %(amount)s.") % {"amount": f"{owed:.2f}"},
+            )
+        )
+    if LegalRequest.objects.filter(member=member, status=LegalRequestStatus.REGISTERED).exists():
+        blockers.append(
+            ErasureBlocker(
+                "pending_request",
+                _(
+                    "A matter about your account is still being handled. Please ask at the desk "
+                    "or contact the library."
+                ),
+            )
+        )
+    return blockers
 
 
+def _nullable(model: type[models.Model], path: str) -> bool:
+    if "__" in path:
+        return False
+    field = model._meta.get_field(path)
+    return bool(getattr(field, "null", False))
+
+
+def _anonymise(member: Member, now: dt.datetime) -> None:
+    entry = next(e for e in REGISTRY if e.model == "members.Member")
+    values: dict[str, object] = {
+        "first_name": "",
+        "name_prefix": "",
+        "last_name": "",
+        "card_number": f"erased-{member.pk}",
+        "date_of_birth": None,
+        "email": "",
+        "phone": "",
+        "block_reason": "",
+        "status": MemberStatus.ERASED,
+        "erased_at": now,
+        "user": None,
+        **entry.anonymise,
+    }
+    for name, value in values.items():
+        setattr(member, name, value)
+    member.save(update_fields=[*values, "updated_at"])
+
+
+def _goodbye_notice(member: Member, now: dt.datetime) -> int | None:
+    """Queue the last e-mail: the address is read here, before the member row is emptied.
+
+    The notice keeps only what is needed to send it (address, subject, text without name or
+    card number) and no link to the member; the messages rule deletes it later."""
+    from kaft.notices.models import Notice, NoticeStatus
+    from kaft.notices.render import message_language, render_message
+
+    if not member.email:
+        return None
+    message = render_message(
+        MessageType.ACCOUNT_ERASED.value,
+        language=message_language(member.preferred_language),
+        context={"erased_on": timezone.localdate(now)},
+    )
+    notice = Notice.objects.create(
+        member=None,
+        message_type=MessageType.ACCOUNT_ERASED,
+        channel=Channel.EMAIL,
+        dedup_key=f"account_erased:{member.pk}",
+        language=message.language,
+        recipient=member.email,
+        subject=message.subject,
+        body=message.body,
+        status=NoticeStatus.PENDING,
+        next_attempt_at=now + dt.timedelta(minutes=2),
+    )
+    return notice.pk
+
+
+def _send_after_commit(notice_id: int) -> None:
+    from kaft.notices.tasks import send_notice
+
+    transaction.on_commit(partial(send_notice.delay, notice_id))
+
+
+def _cancel_active_holds(member: Member, staff: User | None, now: dt.datetime) -> None:
+    """Reservations still in the queue or waiting for pickup are cancelled first, through
+    circulation's own service (a copy set aside for one is then routed as for any cancellation);
+    an unlinked reservation must not stay in a queue. One per reservation, at most the maximum
+    number of reservations a member may have."""
+    from kaft.circulation.models import ACTIVE_HOLD_STATUSES, Hold
+    from kaft.circulation.services.holds import hold_cancel
+
+    active = Hold.objects.filter(member=member, status__in=ACTIVE_HOLD_STATUSES).order_by("pk")
+    for hold in active:
+        hold_cancel(hold=hold, staff=staff, via="system", now=now)
+
+
+@transaction.atomic
 def member_erase(*, member: Member, staff: User | None = None) -> None:
     """Anonymise ``member`` through the registry (each table's ``Erasure``), end their sessions,
-    disable their login; statistics stay. Refuses (MemberError/PrivacyError) with blockers."""
-    raise NotImplementedError
+    disable their login; statistics stay. Refuses (MemberError/PrivacyError) with blockers.
+
+    Locks the member row. A fixed number of queries per registered table, whatever the number of
+    rows. The login is deleted after its ``session_version`` was raised, so every session of it
+    ends at its next request. A goodbye e-mail is queued (sent after commit)."""
+    locked = member_for_update(member.pk)
+    if locked.erased_at is not None or locked.status == MemberStatus.ERASED:
+        raise PrivacyError(PrivacyErrorCode.ALREADY_ERASED)
+    if erasure_blockers(locked):
+        raise PrivacyError(PrivacyErrorCode.ERASURE_BLOCKED)
+    now = timezone.now()
+    notice_id = _goodbye_notice(locked, now)
+    user_id = locked.user_id
+    if user_id is not None:
+        User.objects.filter(pk=user_id).update(session_version=F("session_version") + 1)
+    _cancel_active_holds(locked, staff, now)
+    for entry in REGISTRY:
+        if not entry.member_paths or entry.model == "members.Member":
+            continue
+        model = entry.model_class
+        manager = model._default_manager
+        owner, *others = entry.member_paths
+        if entry.erasure is Erasure.DELETE:
+            # The member's own rows go. Rows of another member that only mention this one (a
+            # child's consent given by this parent, what this member did on someone's account)
+            # keep their owner's history: the mention is emptied where it may be, else deleted.
+            match = Q(**{owner: locked.pk})
+            for path in others:
+                if _nullable(model, path):
+                    manager.filter(**{path: locked.pk}).update(**{path: None})
+                else:
+                    match |= Q(**{path: locked.pk})
+            manager.filter(match).delete()
+        elif entry.erasure is Erasure.UNLINK:
+            for path in entry.member_paths:
+                manager.filter(**{path: locked.pk}).update(**{path: None})
+    _anonymise(locked, now)
+    ErasureRequest.objects.filter(member=locked, status=ErasureStatus.WAITING).update(
+        status=ErasureStatus.DONE, done_at=now, staff=staff
+    )
+    if notice_id is not None:
+        _send_after_commit(notice_id)
 
 
+@transaction.atomic
 def erasure_request(*, member: Member) -> ErasureRequest:
     """The member asks to be deleted: erased at once when nothing stands in the way, otherwise
-    waiting; :func:`erasure_requests_settle` (daily job) erases it as soon as it is settled."""
-    raise NotImplementedError
+    waiting; :func:`erasure_requests_settle` (daily job) erases it as soon as it is settled.
+
+    Locks the member row. A second request while one waits returns the waiting one."""
+    locked = member_for_update(member.pk)
+    if locked.erased_at is not None or locked.status == MemberStatus.ERASED:
+        raise PrivacyError(PrivacyErrorCode.ALREADY_ERASED)
+    waiting = ErasureRequest.objects.filter(member=locked, status=ErasureStatus.WAITING).first()
+    request = waiting or ErasureRequest.objects.create(
+        member=locked, requested_at=timezone.now(), status=ErasureStatus.WAITING
+    )
+    if not erasure_blockers(locked):
+        member_erase(member=locked)
+        request.refresh_from_db()
+    return request
+
+
+@transaction.atomic
+def erasure_request_cancel(*, member: Member) -> ErasureRequest:
+    """The member no longer wants to be deleted: the waiting request is cancelled. Locks the
+    member row; refuses when nothing waits."""
+    locked = member_for_update(member.pk)
+    waiting = ErasureRequest.objects.filter(member=locked, status=ErasureStatus.WAITING).first()
+    if waiting is None:
+        raise PrivacyError(PrivacyErrorCode.ERASURE_NOT_WAITING)
+    waiting.status = ErasureStatus.CANCELLED
+    waiting.save(update_fields=["status"])
+    return waiting
+
+
+def erasure_request_waiting(member: Member) -> ErasureRequest | None:
+    return ErasureRequest.objects.filter(member=member, status=ErasureStatus.WAITING).first()
 
 
 def erasure_requests_settle() -> int:
-    """Erase every waiting request whose member has no blockers left; returns how many."""
-    raise NotImplementedError
+    """Erase every waiting request whose member has no blockers left; returns how many.
+
+    Each member is erased in its own transaction, so one that fails leaves the others done."""
+    from kaft.core.errors import DomainError
+
+    member_ids = list(
+        ErasureRequest.objects.filter(status=ErasureStatus.WAITING)
+        .order_by("requested_at", "pk")
+        .values_list("member_id", flat=True)
+    )
+    erased = 0
+    for member in Member.objects.filter(pk__in=member_ids).order_by("pk"):
+        if erasure_blockers(member):
+            continue
+        try:
+            member_erase(member=member)
+        except DomainError:
+            continue  # it changed meanwhile; tried again tomorrow
+        erased += 1
+    return erased

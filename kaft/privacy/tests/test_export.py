@@ -1,0 +1,182 @@
+"""The member's copy of their data, checked against the register of personal data."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from kaft.members.models import Language, Member, MemberAction, MemberEvent
+from kaft.privacy.registry import REGISTRY
+from kaft.privacy.services.export import member_export_data, member_export_zip
+from tests.factories_rights import make_full_member, make_loan, make_member
+
+pytestmark = pytest.mark.django_db
+
+EXPORTED = [entry for entry in REGISTRY if entry.export and entry.member_paths]
+
+
+def test_every_category_of_every_exported_table_has_the_members_rows() -> None:
+    full = make_full_member()
+
+    data = member_export_data(full.member)
+
+    missing = [
+        (entry.model, str(category))
+        for entry in EXPORTED
+        for category in entry.categories
+        if not data["categories"][str(category)]["tables"].get(entry.model)
+    ]
+    assert missing == []
+
+
+def test_the_rows_show_readable_values() -> None:
+    full = make_full_member()
+
+    categories = member_export_data(full.member)["categories"]
+
+    identity = categories["identity"]["tables"]["members.Member"]
+    assert identity == [
+        {
+            "first_name": "Sanne",
+            "name_prefix": "",
+            "last_name": "Bakker",
+            "date_of_birth": "1985-04-12",
+        }
+    ]
+    membership = categories["membership"]["tables"]["members.Member"][0]
+    assert membership["home_branch"] == "Centrale Bibliotheek"
+    assert membership["category"] == "Volwassene"
+    assert membership["card_number"] == "21000000000777"
+    loans = categories["loans"]["tables"]["circulation.Loan"]
+    assert [loan["title"] for loan in loans] == ["De avonden"]
+    history = categories["loan_history"]["tables"]["circulation.Loan"]
+    assert [loan["title"] for loan in history] == ["Max Havelaar"]
+    # the other member only by first name
+    family = categories["family"]["tables"]["members.FamilyAccess"][0]
+    assert family["owner"] == "Sanne Bakker"
+    assert family["grantee"] == "Joris"
+    assert categories["consents"]["tables"]["privacy.ConsentEvent"][0]["guardian"] == "Joris"
+    notes = categories["notes"]["tables"]["members.MemberNote"]
+    assert notes[0]["text"] == "Pas vervangen"
+    assert "expires_on" in notes[0]
+    messages = categories["messages"]["tables"]["notices.Notice"][0]
+    assert messages["subject"] == "Uw reservering ligt klaar"
+    assert messages["sent_at"] is not None
+
+
+def test_a_disclosure_under_a_non_disclosure_order_is_not_shown_yet() -> None:
+    full = make_full_member()
+
+    rows = member_export_data(full.member)["categories"]["disclosures"]["tables"][
+        "privacy.Disclosure"
+    ]
+
+    assert [row["recipient"] for row in rows] == ["E-boekenpartner"]
+
+
+def test_no_password_hash_and_no_unexported_table() -> None:
+    full = make_full_member()
+
+    data = member_export_data(full.member)
+    text = json.dumps(data)
+
+    assert "password" not in data["categories"]["account"]["tables"]["members.User"][0]
+    assert "members.ResetCode" not in text
+    assert "privacy.LegalRequest" not in text
+
+
+def test_the_export_never_holds_another_members_data() -> None:
+    full = make_full_member()
+    bystander = make_member(first_name="Pieter", last_name="Onbekend", email="pieter@example.org")
+
+    text = json.dumps(member_export_data(full.member), ensure_ascii=False)
+
+    for other in (full.other, bystander):
+        for personal in (other.last_name, other.card_number, other.email):
+            assert personal not in text
+    assert "Pieter" not in text
+
+
+def test_the_export_costs_the_same_queries_for_few_and_many_rows() -> None:
+    few, many = make_member(), make_member()
+    for member, count in ((few, 1), (many, 5)):
+        for _ in range(count):
+            make_loan(member)
+            MemberEvent.objects.create(
+                member=member, action=MemberAction.CONTACT_CHANGED, at=timezone.now()
+            )
+
+    counts = []
+    for member in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            member_export_data(member)
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+
+
+def test_a_member_without_rows_gets_every_category_empty() -> None:
+    member = make_member(first_name="Lotte")
+
+    data = member_export_data(member)
+
+    assert data["categories"]["loans"]["tables"]["circulation.Loan"] == []
+    assert data["categories"]["identity"]["tables"]["members.Member"][0]["first_name"] == "Lotte"
+
+
+def test_the_about_block_explains_categories_and_retention_in_both_languages() -> None:
+    full = make_full_member()
+
+    about = member_export_data(full.member)["about"]
+
+    assert about["library"] == "Bibliotheek Kaft"
+    assert about["categories"]["identity"] == {
+        "nl": "Naam en geboortedatum",
+        "en": "Name and date of birth",
+    }
+    loan_table = about["tables"]["circulation.Loan"]
+    assert loan_table["retention"]["rule"] == "loan_history"
+    assert loan_table["retention"]["days"] == 30
+    assert set(loan_table["retention"]["explanation"]) == {"nl", "en"}
+    assert about["tables"]["members.Address"]["retention"]["days"] is None
+
+
+def _unzip(content: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {name: archive.read(name).decode() for name in archive.namelist()}
+
+
+def test_the_zip_holds_data_readme_and_a_self_contained_page() -> None:
+    full = make_full_member()
+
+    files = _unzip(member_export_zip(full.member))
+
+    assert sorted(files) == ["README.txt", "data.json", "index.html"]
+    data = json.loads(files["data.json"])
+    assert data["categories"]["identity"]["tables"]["members.Member"][0]["last_name"] == "Bakker"
+    assert "NEDERLANDS" in files["README.txt"] and "ENGLISH" in files["README.txt"]
+    page = files["index.html"]
+    assert "Bakker" in page and "De avonden" in page
+    assert "<style>" in page
+    for external in ("http://", "https://", "<script", "<link"):
+        assert external not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [(Language.DUTCH, "Naam en geboortedatum"), (Language.ENGLISH, "Name and date of birth")],
+)
+def test_the_page_is_in_the_members_language(language: str, heading: str) -> None:
+    member: Member = make_member(preferred_language=language)
+
+    with translation.override("nl"):
+        page = _unzip(member_export_zip(member))["index.html"]
+
+    assert heading in page
+    assert f'<html lang="{language}">' in page
