@@ -1,8 +1,8 @@
 """The one place in the portal that decides whose data a request may touch.
 
 A portal request acts for the logged-in member. The objects it may reach are those of the members
-returned by :func:`members_in_reach`: today only the member themselves; family sharing will add
-the members who accepted to share with them, here and nowhere else.
+returned by :func:`members_in_reach`: the member themselves, and the members who granted them
+family access, decided here and nowhere else.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from kaft.circulation.models import Hold, Loan
 from kaft.members.models import Member
+from kaft.members.selectors_family import access_owner_ids
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
@@ -62,10 +63,11 @@ def member_required(view: ViewFunc) -> ViewFunc:
 def members_in_reach(request: PortalRequest) -> list[int]:
     """Ids of the members whose loans and reservations this request may see and act on.
 
-    Family sharing (a later issue) adds here the members who accepted to share with
-    ``request.member``; every helper below goes through this function.
+    The logged-in member first, then the members who granted them ACTIVE family access
+    (:mod:`kaft.members.family`): a request, declined, lapsed or ended access reaches nothing.
+    Every helper below, and every portal page showing another member's data, goes through here.
     """
-    return [request.member.pk]
+    return [request.member.pk, *access_owner_ids(request.member.pk)]
 
 
 def _own(queryset: QuerySet[Any], request: PortalRequest, object_id: int) -> Any:

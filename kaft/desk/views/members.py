@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -21,9 +22,16 @@ from kaft.circulation.selectors import member_active_holds, member_open_loans
 from kaft.desk.access import DeskRequest, desk_view, member_look, members_listed
 from kaft.desk.forms import BlockForm, ContactForm, IdentityForm, RegistrationForm, SearchForm
 from kaft.desk.views.common import desk_render
+from kaft.desk.views.family import (
+    GuardianAtRegistrationForm,
+    GuardianRefused,
+    NoteForm,
+    guardian_link_from_form,
+)
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
 from kaft.members.selectors import member_search
+from kaft.members.selectors_family import member_notes
 from kaft.members.services import (
     member_block,
     member_register,
@@ -78,8 +86,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
 def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     desk = cast(DeskRequest, request)
     member = _member(member_id)
-    member_look(desk, member, DETAIL_PARTS)
+    notes = list(member_notes(member))
+    # Notes are logged as seen only when there are notes to see.
+    member_look(desk, member, DETAIL_PARTS + ((DataPart.NOTES,) if notes else ()))
     context: dict[str, Any] = {
+        "notes": notes,
+        "note_form": NoteForm(),
         "member": member,
         "addresses": list(member.addresses.order_by("kind")),
         "loans": list(member_open_loans(member)),
@@ -99,26 +111,31 @@ def member_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"home_branch": desk.staff_branch.pk, "preferred_language": "nl"},
     )
-    if request.method == "POST" and form.is_valid():
+    guardian_form = GuardianAtRegistrationForm(request.POST or None, prefix="guardian")
+    if request.method == "POST" and form.is_valid() and guardian_form.is_valid():
         data = form.cleaned_data
         try:
-            member = member_register(
-                first_name=data["first_name"],
-                name_prefix=data["name_prefix"],
-                last_name=data["last_name"],
-                date_of_birth=data["date_of_birth"],
-                email=data["email"],
-                phone=data["phone"],
-                category=data["category"],
-                home_branch=data["home_branch"],
-                home_address=form.home_address(),
-                postal_address=form.postal_address(),
-                preferred_language=data["preferred_language"],
-                card_number=data["card_number"] or None,
-                password=data["password"] or None,
-                membership_end=data["membership_end"],
-                staff=desk.user,
-            )
+            with transaction.atomic():  # a refused parent or guardian registers nobody
+                member = member_register(
+                    first_name=data["first_name"],
+                    name_prefix=data["name_prefix"],
+                    last_name=data["last_name"],
+                    date_of_birth=data["date_of_birth"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    category=data["category"],
+                    home_branch=data["home_branch"],
+                    home_address=form.home_address(),
+                    postal_address=form.postal_address(),
+                    preferred_language=data["preferred_language"],
+                    card_number=data["card_number"] or None,
+                    password=data["password"] or None,
+                    membership_end=data["membership_end"],
+                    staff=desk.user,
+                )
+                guardian_link_from_form(guardian_form, child=member, staff=desk.user)
+        except GuardianRefused as error:
+            guardian_form.add_error("card_number", error.message)
         except (MemberError, ValidationError) as error:
             _refused(form, error, "password")
         else:
@@ -128,7 +145,8 @@ def member_new(request: HttpRequest) -> HttpResponse:
                 % {"name": member.full_name, "card": member.card_number},
             )
             return redirect("desk:member_detail", member_id=member.pk)
-    return desk_render(request, "desk/member_new.html", {"form": form})
+    context = {"form": form, "guardian_form": guardian_form}
+    return desk_render(request, "desk/member_new.html", context)
 
 
 @desk_view

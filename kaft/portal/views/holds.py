@@ -10,13 +10,18 @@ from django.utils.translation import gettext as _
 from kaft.circulation.errors import CirculationError
 from kaft.circulation.selectors import member_active_holds
 from kaft.circulation.services import hold_cancel
+from kaft.members.models import FamilyAction
 from kaft.portal.access import PortalRequest, member_required, own_hold
 from kaft.portal.views.common import render_portal
+from kaft.portal.views.family import family_acted, family_viewed, people_in_reach
 
 
 @member_required
 def holds(request: PortalRequest) -> HttpResponse:
-    context = {"holds": member_active_holds(request.member), "section": "holds"}
+    others = people_in_reach(request)[1:]
+    groups = [(other, member_active_holds(other)) for other in others]
+    family_viewed(request, others)
+    context = {"holds": member_active_holds(request.member), "groups": groups, "section": "holds"}
     return render_portal(request, "portal/holds.html", context)
 
 
@@ -31,8 +36,14 @@ def hold_cancel_view(request: PortalRequest, hold_id: int) -> HttpResponse:
     except CirculationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("Your reservation of “%(title)s” has been cancelled.") % {"title": hold.record.title},
-        )
+        title = hold.record.title
+        if hold.member_id != request.member.pk and hold.member is not None:
+            family_acted(request, hold.member, FamilyAction.CANCELLED, title)
+            text = _("The reservation of “%(title)s” for %(name)s has been cancelled.") % {
+                "title": title,
+                "name": hold.member.first_name,
+            }
+        else:
+            text = _("Your reservation of “%(title)s” has been cancelled.") % {"title": title}
+        messages.success(request, text)
     return redirect("portal:holds")

@@ -17,8 +17,10 @@ from kaft.circulation.errors import CirculationError
 from kaft.circulation.models import Loan
 from kaft.circulation.selectors import member_open_loans
 from kaft.circulation.services import loan_renew
+from kaft.members.models import FamilyAction, Member
 from kaft.portal.access import PortalRequest, member_required, own_loan
 from kaft.portal.views.common import render_portal
+from kaft.portal.views.family import family_acted, family_viewed, people_in_reach
 
 # Per-loan outcome of the last renewal, kept in the session until the loans page shows it.
 RESULTS_KEY = "portal_renewal_results"
@@ -36,9 +38,18 @@ class LoanRow:
     overdue: bool
     renewals_left: int
     result: RenewalResult | None
+    whose: str = ""  # first name of the member it belongs to, when that is someone else
 
 
-def _rows(loans: list[Loan], results: dict[str, Any]) -> list[LoanRow]:
+@dataclass(frozen=True)
+class LoanGroup:
+    """Another member's loans, shown through family access."""
+
+    member: Member
+    rows: list[LoanRow]
+
+
+def _rows(loans: list[Loan], results: dict[str, Any], whose: str = "") -> list[LoanRow]:
     """``loans`` come from ``member_open_loans(..., with_renewals_left=True)``."""
     today = timezone.localdate()
     rows = []
@@ -50,6 +61,7 @@ def _rows(loans: list[Loan], results: dict[str, Any]) -> list[LoanRow]:
                 overdue=loan.due_date < today,
                 renewals_left=getattr(loan, "renewals_left", 0),
                 result=RenewalResult(**result) if result else None,
+                whose=whose,
             )
         )
     return rows
@@ -75,7 +87,19 @@ def _remember(request: PortalRequest, results: dict[int, RenewalResult]) -> None
 def loans(request: PortalRequest) -> HttpResponse:
     results = request.session.pop(RESULTS_KEY, {})
     rows = _rows(list(member_open_loans(request.member, with_renewals_left=True)), results)
-    return render_portal(request, "portal/loans.html", {"rows": rows, "section": "loans"})
+    others = people_in_reach(request)[1:]
+    groups = [
+        LoanGroup(
+            other,
+            _rows(
+                list(member_open_loans(other, with_renewals_left=True)), results, other.first_name
+            ),
+        )
+        for other in others
+    ]
+    family_viewed(request, others)
+    context = {"rows": rows, "groups": groups, "section": "loans"}
+    return render_portal(request, "portal/loans.html", context)
 
 
 @member_required
@@ -85,10 +109,15 @@ def loan_renew_one(request: PortalRequest, loan_id: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     loan, result = _renew(loan)
+    owner = request.member if loan.member_id == request.member.pk else loan.member
+    assert owner is not None
+    if result.ok:
+        family_acted(request, owner, FamilyAction.RENEWED, loan.item.record.title)
     if getattr(request, "htmx", False):
-        fresh = member_open_loans(request.member, with_renewals_left=True).filter(pk=loan.pk)
+        fresh = member_open_loans(owner, with_renewals_left=True).filter(pk=loan.pk)
+        whose = owner.first_name if owner.pk != request.member.pk else ""
         # A loan returned meanwhile is no longer open: shown as it was, without renewals left.
-        row = _rows(list(fresh) or [loan], {str(loan.pk): asdict(result)})[0]
+        row = _rows(list(fresh) or [loan], {str(loan.pk): asdict(result)}, whose)[0]
         return render_portal(request, "portal/_loan_row.html", {"row": row})
     _remember(request, {loan.pk: result})
     return redirect("portal:loans")

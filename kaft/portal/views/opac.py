@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,9 +19,11 @@ from kaft.catalog.search import SearchFilters, search_records
 from kaft.circulation.errors import CirculationError
 from kaft.circulation.selectors import record_availability
 from kaft.circulation.services import hold_place
+from kaft.members.models import FamilyAction
 from kaft.portal.access import PortalRequest, current_member, member_required
 from kaft.portal.forms import HoldForm, SearchForm
 from kaft.portal.views.common import render_portal
+from kaft.portal.views.family import family_acted, people_in_reach, person_in_reach
 
 PER_PAGE = 20
 
@@ -118,6 +120,10 @@ def _record_page(
         "record": record,
         "availability": record_availability(record),
         "hold_form": form,
+        # Whom the member may reserve for: themselves, and who gave them family access.
+        "for_whom": people_in_reach(cast(PortalRequest, request))
+        if hasattr(request, "member")
+        else [],
     }
     return render_portal(request, "portal/record.html", context, status=status)
 
@@ -126,6 +132,8 @@ def record_detail(request: HttpRequest, record_id: int) -> HttpResponse:
     record = get_object_or_404(Record, pk=record_id)
     member = current_member(request)
     initial = {"pickup_branch": member.home_branch_id} if member else {}
+    if member is not None:
+        cast(PortalRequest, request).member = member
     return _record_page(request, record, HoldForm(initial=initial))
 
 
@@ -139,10 +147,12 @@ def record_hold(request: PortalRequest, record_id: int) -> HttpResponse:
     form = HoldForm(request.POST)
     if not form.is_valid():
         return _record_page(request, record, form, status=400)
+    # "For whom": the member or someone who gave them family access; anyone else is not found.
+    for_member = person_in_reach(request, request.POST.get("for_member") or str(request.member.pk))
     try:
         hold_place(
             record=record,
-            member=request.member,
+            member=for_member,
             pickup_branch=form.cleaned_data["pickup_branch"],
             staff=None,
             via="portal",
@@ -150,8 +160,13 @@ def record_hold(request: PortalRequest, record_id: int) -> HttpResponse:
     except CirculationError as error:
         form.add_error(None, error.message)
         return _record_page(request, record, form, status=409)
-    messages.success(
-        request,
-        _("Your reservation of “%(title)s” has been placed.") % {"title": record.title},
-    )
+    if for_member.pk != request.member.pk:
+        family_acted(request, for_member, FamilyAction.RESERVED, record.title)
+        text = _("The reservation of “%(title)s” for %(name)s has been placed.") % {
+            "title": record.title,
+            "name": for_member.first_name,
+        }
+    else:
+        text = _("Your reservation of “%(title)s” has been placed.") % {"title": record.title}
+    messages.success(request, text)
     return redirect("portal:holds")

@@ -1,0 +1,88 @@
+"""Family access under real concurrency: threads with their own connections at the same moment.
+
+On PostgreSQL the row locks serialise them; on SQLite every transaction begins IMMEDIATE.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import partial
+
+import pytest
+from django.db import connection
+
+from kaft.members.errors import MemberError, MemberErrorCode
+from kaft.members.family import (
+    family_access_accept,
+    family_access_decline,
+    family_access_request,
+)
+from kaft.members.models import FamilyAccess, FamilyAccessStatus
+from kaft.notices.models import Notice
+from tests.factories import MemberFactory
+from tests.factories_family import FamilyAccessFactory
+
+pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+
+OK = "ok"
+
+
+def run_together(actions: list[Callable[[], object]]) -> list[str]:
+    """Each action in its own thread and connection, started together; "ok" or the code."""
+    barrier = threading.Barrier(len(actions))
+    outcomes = [""] * len(actions)
+
+    def work(index: int, action: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            action()
+            outcomes[index] = OK
+        except MemberError as error:
+            outcomes[index] = str(error.code)
+        except Exception as error:  # reported in the assertion
+            outcomes[index] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=pair) for pair in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes
+
+
+def test_five_identical_requests_make_one_request_and_one_message() -> None:
+    owner = MemberFactory.create(last_name="Dijk")
+    grantee = MemberFactory.create()
+    ask = partial(
+        family_access_request, grantee=grantee, card_number=owner.card_number, last_name="Dijk"
+    )
+
+    outcomes = run_together([ask] * 5)
+
+    assert sorted(outcomes) == [str(MemberErrorCode.FAMILY_ALREADY_OPEN)] * 4 + [OK]
+    assert FamilyAccess.objects.filter(status=FamilyAccessStatus.REQUESTED).count() == 1
+    assert Notice.objects.count() == 1
+
+
+def test_accept_and_decline_at_once_only_one_wins() -> None:
+    access = FamilyAccessFactory.create()
+    owner = access.owner
+
+    outcomes = run_together(
+        [
+            partial(family_access_accept, owner=owner, access=access),
+            partial(family_access_decline, owner=owner, access=access),
+            partial(family_access_accept, owner=owner, access=access),
+        ]
+    )
+
+    assert sorted(outcomes) == [str(MemberErrorCode.FAMILY_NOT_WAITING)] * 2 + [OK]
+    access.refresh_from_db()
+    won = outcomes.index(OK)
+    assert access.status == [S.ACTIVE, S.DECLINED, S.ACTIVE][won]
+
+
+S = FamilyAccessStatus
