@@ -1,5 +1,9 @@
 """Desk URLs for retention (privacy by design); included by kaft/desk/urls.py in its namespace."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from kaft.desk.views import retention
+
+urlpatterns: list[URLPattern] = [
+    path("privacy/retention/", retention.retention_settings, name="retention"),
+]

@@ -158,6 +158,12 @@ RULES: dict[str, RetentionRule] = {
             90,
         ),
         RetentionRule(
+            "sessions",
+            _("Login sessions"),
+            _("A login session is deleted as soon as it has expired."),
+            0,
+        ),
+        RetentionRule(
             "with_member",
             _("Your account"),
             _("Kept as long as you are a member; erased with your account."),
@@ -243,6 +249,7 @@ REGISTRY: list[PersonalTable] = [
     PersonalTable(
         "members.Address",
         {
+            "member": C.CONTACT,
             "street": C.CONTACT,
             "house_number": C.CONTACT,
             "postcode": C.CONTACT,
@@ -255,42 +262,60 @@ REGISTRY: list[PersonalTable] = [
     ),
     PersonalTable(
         "members.MessagePreference",
-        {"message_type": C.PREFERENCES, "channel": C.PREFERENCES},
+        {"member": C.PREFERENCES, "message_type": C.PREFERENCES, "channel": C.PREFERENCES},
         ("member",),
         "with_member",
         Erasure.DELETE,
     ),
     PersonalTable(
         "members.MemberEvent",
-        {"action": C.CHANGES, "note": C.CHANGES, "at": C.CHANGES},
+        {"member": C.CHANGES, "action": C.CHANGES, "note": C.CHANGES, "at": C.CHANGES},
         ("member",),
         "with_member",
         Erasure.DELETE,
     ),
     PersonalTable(
         "members.MemberNote",
-        {"text": C.NOTES, "created_at": C.NOTES, "expires_on": C.NOTES},
+        {"member": C.NOTES, "text": C.NOTES, "created_at": C.NOTES, "expires_on": C.NOTES},
         ("member",),
         "notes",
         Erasure.DELETE,
     ),
     PersonalTable(
         "members.FamilyAccess",
-        {"status": C.FAMILY, "requested_at": C.FAMILY, "ended_by": C.FAMILY},
+        {
+            "owner": C.FAMILY,
+            "grantee": C.FAMILY,
+            "status": C.FAMILY,
+            "requested_at": C.FAMILY,
+            "ended_by": C.FAMILY,
+        },
         ("owner", "grantee"),
         "closed_requests",
         Erasure.DELETE,
     ),
     PersonalTable(
         "members.FamilyAccessEvent",
-        {"action": C.FAMILY, "detail": C.FAMILY, "actor": C.FAMILY, "at": C.FAMILY},
+        {
+            "owner": C.FAMILY,
+            "action": C.FAMILY,
+            "detail": C.FAMILY,
+            "actor": C.FAMILY,
+            "at": C.FAMILY,
+        },
         ("owner", "actor"),
         "family_log",
         Erasure.DELETE,
     ),
     PersonalTable(
         "members.GuardianLink",
-        {"checked": C.FAMILY, "check_note": C.FAMILY, "recorded_at": C.FAMILY},
+        {
+            "child": C.FAMILY,
+            "guardian": C.FAMILY,
+            "checked": C.FAMILY,
+            "check_note": C.FAMILY,
+            "recorded_at": C.FAMILY,
+        },
         ("child", "guardian"),
         "closed_requests",
         Erasure.DELETE,
@@ -298,6 +323,7 @@ REGISTRY: list[PersonalTable] = [
     PersonalTable(
         "members.IdentityChangeRequest",
         {
+            "member": C.REQUESTS,
             "first_name": C.REQUESTS,
             "name_prefix": C.REQUESTS,
             "last_name": C.REQUESTS,
@@ -312,14 +338,25 @@ REGISTRY: list[PersonalTable] = [
     ),
     PersonalTable(
         "members.IdentityCheck",
-        {"method": C.ACCOUNT, "document_type": C.ACCOUNT, "passed": C.ACCOUNT, "at": C.ACCOUNT},
+        {
+            "member": C.ACCOUNT,
+            "method": C.ACCOUNT,
+            "document_type": C.ACCOUNT,
+            "passed": C.ACCOUNT,
+            "at": C.ACCOUNT,
+        },
         ("member",),
         "closed_requests",
         Erasure.DELETE,
     ),
     PersonalTable(
         "members.ResetCode",
-        {"code_hash": C.ACCOUNT, "created_at": C.ACCOUNT, "used_at": C.ACCOUNT},
+        {
+            "member": C.ACCOUNT,
+            "code_hash": C.ACCOUNT,
+            "created_at": C.ACCOUNT,
+            "used_at": C.ACCOUNT,
+        },
         ("member",),
         "closed_requests",
         Erasure.DELETE,
@@ -348,7 +385,13 @@ REGISTRY: list[PersonalTable] = [
     ),
     PersonalTable(
         "notices.Notice",
-        {"member": C.MESSAGES, "recipient": C.MESSAGES, "subject": C.MESSAGES, "body": C.MESSAGES},
+        {
+            "member": C.MESSAGES,
+            "message_type": C.MESSAGES,
+            "recipient": C.MESSAGES,
+            "subject": C.MESSAGES,
+            "body": C.MESSAGES,
+        },
         ("member",),
         "messages",
         Erasure.DELETE,
@@ -363,35 +406,49 @@ REGISTRY: list[PersonalTable] = [
     ),
     PersonalTable(
         "privacy.AccessLogEntry",
-        {"part": C.ACCESS_LOG, "purpose": C.ACCESS_LOG, "at": C.ACCESS_LOG},
+        {
+            "member": C.ACCESS_LOG,
+            "staff_role": C.ACCESS_LOG,
+            "staff_name": C.ACCESS_LOG,
+            "part": C.ACCESS_LOG,
+            "purpose": C.ACCESS_LOG,
+            "at": C.ACCESS_LOG,
+        },
         ("member",),
         "access_log",
         Erasure.DELETE,
     ),
     PersonalTable(
         "privacy.Consent",
-        {"purpose": C.CONSENTS, "given": C.CONSENTS, "since": C.CONSENTS},
+        {"member": C.CONSENTS, "purpose": C.CONSENTS, "given": C.CONSENTS, "since": C.CONSENTS},
         ("member",),
         "with_member",
         Erasure.DELETE,
     ),
     PersonalTable(
         "privacy.ConsentEvent",
-        {"purpose": C.CONSENTS, "given": C.CONSENTS, "at": C.CONSENTS, "via": C.CONSENTS},
+        {
+            "member": C.CONSENTS,
+            "guardian": C.CONSENTS,
+            "purpose": C.CONSENTS,
+            "given": C.CONSENTS,
+            "at": C.CONSENTS,
+            "via": C.CONSENTS,
+        },
         ("member", "guardian"),
         "with_member",
         Erasure.DELETE,
     ),
     PersonalTable(
         "privacy.StatementSeen",
-        {"version": C.CONSENTS, "at": C.CONSENTS},
+        {"member": C.CONSENTS, "version": C.CONSENTS, "at": C.CONSENTS},
         ("member",),
         "with_member",
         Erasure.DELETE,
     ),
     PersonalTable(
         "privacy.StatementResponse",
-        {"message": C.REQUESTS, "at": C.REQUESTS},
+        {"member": C.REQUESTS, "message": C.REQUESTS, "at": C.REQUESTS},
         ("member",),
         "closed_requests",
         Erasure.DELETE,
@@ -399,6 +456,7 @@ REGISTRY: list[PersonalTable] = [
     PersonalTable(
         "privacy.Disclosure",
         {
+            "member": C.DISCLOSURES,
             "recipient": C.DISCLOSURES,
             "purpose": C.DISCLOSURES,
             "legal_basis": C.DISCLOSURES,
@@ -412,11 +470,13 @@ REGISTRY: list[PersonalTable] = [
     PersonalTable(
         "privacy.LegalRequest",
         {
+            "member": C.DISCLOSURES,
             "authority": C.DISCLOSURES,
             "reference": C.DISCLOSURES,
             "legal_basis": C.DISCLOSURES,
             "categories": C.DISCLOSURES,
             "produced": C.DISCLOSURES,
+            "decision_reason": C.DISCLOSURES,
         },
         ("member",),
         "disclosures",
@@ -426,11 +486,64 @@ REGISTRY: list[PersonalTable] = [
     ),
     PersonalTable(
         "privacy.ErasureRequest",
-        {"requested_at": C.REQUESTS, "status": C.REQUESTS},
+        {"member": C.REQUESTS, "requested_at": C.REQUESTS, "status": C.REQUESTS},
         ("member",),
         "with_member",
         Erasure.KEEP,
         note="Proof that the erasure was asked for and done; points at the anonymised row only.",
+    ),
+    # --- Third-party tables -------------------------------------------------------------------
+    *(
+        PersonalTable(
+            label,
+            {
+                "username": C.ACCOUNT,
+                "ip_address": C.ACCOUNT,
+                "user_agent": C.ACCOUNT,
+                "attempt_time": C.ACCOUNT,
+                **extra,
+            },
+            (),
+            "login_attempts",
+            Erasure.DELETE,
+            export=False,
+            note=(
+                "Login attempts (django-axes): the username is the card number or e-mail address "
+                "typed in, so a row cannot be tied to a member reliably; deleted after the "
+                "login-attempts period, for everyone alike."
+            ),
+        )
+        for label, extra in (
+            ("axes.AccessAttempt", {"get_data": C.ACCOUNT, "post_data": C.ACCOUNT}),
+            ("axes.AccessLog", {"logout_time": C.ACCOUNT, "session_hash": C.ACCOUNT}),
+            ("axes.AccessFailureLog", {}),
+        )
+    ),
+    PersonalTable(
+        "sessions.Session",
+        {"session_data": C.ACCOUNT, "expire_date": C.ACCOUNT},
+        (),
+        "sessions",
+        Erasure.DELETE,
+        export=False,
+        note=(
+            "Login sessions: the data is signed and holds the login's id. Expired sessions are "
+            "deleted daily; erasing a member ends their sessions through the login's "
+            "session_version."
+        ),
+    ),
+    PersonalTable(
+        "admin.LogEntry",
+        {"object_repr": C.CHANGES, "change_message": C.CHANGES, "action_time": C.CHANGES},
+        (),
+        "access_log",
+        Erasure.KEEP,
+        export=False,
+        note=(
+            "Changes made by staff in Django's admin; object_repr may hold a member's name and "
+            "card number. No link to the member (a text object id), so erasure leaves them; "
+            "they are deleted after the access-log period, like the access log."
+        ),
     ),
 ]
 
@@ -451,6 +564,11 @@ NOT_PERSONAL: dict[str, str] = {
     "privacy.RetentionSetting": "The library's settings.",
     "privacy.RetentionRun": "Counts only.",
     "privacy.PageViewCount": "Page views per day and path: no visitor, no address, no query.",
+    "catalog.ClosedDay": "The reason a branch is closed on a day (a holiday).",
+    "auth.Group": "A group of permissions.",
+    "auth.Permission": "A permission's name.",
+    "contenttypes.ContentType": "The name of a model.",
+    "otp_totp.TOTPDevice": "A staff login's second factor; its name is the device's label.",
 }
 
 

@@ -30,7 +30,7 @@ def demo_is_loaded() -> bool:
 
 def demo_load() -> DemoResult:
     """Load the demo library into the configured database unless it is there already."""
-    from kaft.core.demo import activity, catalogue, library, people
+    from kaft.core.demo import activity, catalogue, library, partners, people
     from kaft.members.services import member_block
 
     with transaction.atomic():
@@ -49,6 +49,10 @@ def demo_load() -> DemoResult:
         activity.loans_ensure(members=members, branches=branches, staff=desk, now=now)
         activity.holds_ensure(members=members, branches=branches, staff=desk, now=now)
         member_block(member=members.blocked, reason=people.BLOCK_REASON)
+        partners.partners_ensure()
+        from kaft.core.demo import privacy
+
+        privacy.retention_examples_ensure(members=members, staff=desk, now=now)
     return DemoResult(loaded=True)
 
 

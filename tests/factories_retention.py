@@ -1,0 +1,376 @@
+"""Rows for the retention tests: one per retention target, with its clock set to a given moment.
+
+``boundary_dataset`` makes, for every target, one row just inside its period (kept) and one just
+past it (gone), an hour (or a day, for dates) either side of the boundary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.db import models
+from django.utils import timezone
+
+from kaft.catalog.models import Branch
+from kaft.circulation.models import AgeBand, Hold, HoldStatus, Loan, LoanStatus
+from kaft.members.models import (
+    FamilyAccess,
+    FamilyAccessEvent,
+    FamilyAccessStatus,
+    GuardianLink,
+    IdentityChangeRequest,
+    IdentityCheck,
+    Member,
+    MemberNote,
+    RequestStatus,
+    ResetCode,
+    StaffRole,
+    User,
+)
+from kaft.notices.models import DeliveryAttempt, Notice, NoticeStatus
+from kaft.privacy.models import (
+    AccessLogEntry,
+    Disclosure,
+    LegalRequest,
+    StatementResponse,
+    StatementVersion,
+)
+from kaft.privacy.services.retention import TARGETS, Moment, retention_periods
+from tests.factories import BranchFactory, ItemFactory, MemberFactory, StaffFactory
+
+_seq = itertools.count(1)
+HOUR = dt.timedelta(hours=1)
+
+
+class World:
+    """The people and places the rows belong to."""
+
+    def __init__(self) -> None:
+        self.branch: Branch = BranchFactory.create()
+        self.member: Member = MemberFactory.create(home_branch=self.branch)
+        self.other: Member = MemberFactory.create(home_branch=self.branch)
+        self.staff: User = StaffFactory.create(profile__branch=self.branch)
+        self.officer: User = StaffFactory.create(
+            profile__branch=self.branch, profile__role=StaffRole.PRIVACY_OFFICER
+        )
+        self.version = StatementVersion.objects.create(
+            version=f"v{next(_seq)}", text_nl="Tekst", text_en="Text"
+        )
+
+
+def returned_loan(world: World, at: dt.datetime, member: Member | None = None) -> Loan:
+    item = ItemFactory.create(home_branch=world.branch)
+    member = member or world.member
+    return Loan.objects.create(
+        item=item,
+        member=member,
+        status=LoanStatus.RETURNED,
+        checked_out_at=at - dt.timedelta(days=14),
+        due_date=(at - dt.timedelta(days=14)).date() + dt.timedelta(days=21),
+        returned_at=at,
+        record=item.record,
+        branch=world.branch,
+        member_category=member.category,
+        age_band=AgeBand.ADULT,
+    )
+
+
+def finished_hold(world: World, at: dt.datetime, member: Member | None = None) -> Hold:
+    item = ItemFactory.create(home_branch=world.branch)
+    return Hold.objects.create(
+        record=item.record,
+        member=member or world.member,
+        pickup_branch=world.branch,
+        status=HoldStatus.FULFILLED,
+        placed_at=at - dt.timedelta(days=7),
+        closed_at=at,
+    )
+
+
+def note(world: World, created_at: dt.datetime, expires_on: dt.date) -> MemberNote:
+    return MemberNote.objects.create(
+        member=world.member, text="Belt liever", created_at=created_at, expires_on=expires_on
+    )
+
+
+def access_entry(world: World, at: dt.datetime) -> AccessLogEntry:
+    return AccessLogEntry.objects.create(member=world.member, part="loans", at=at)
+
+
+def admin_entry(world: World, at: dt.datetime) -> LogEntry:
+    return LogEntry.objects.create(
+        user=world.staff,
+        content_type=ContentType.objects.get_for_model(Member),
+        object_id=str(world.member.pk),
+        object_repr=str(world.member),
+        action_flag=CHANGE,
+        change_message="",
+        action_time=at,
+    )
+
+
+def notice(world: World, created_at: dt.datetime, status: str = NoticeStatus.SENT) -> Notice:
+    n = next(_seq)
+    made = Notice.objects.create(
+        member=world.member,
+        message_type="due_soon",
+        dedup_key=f"retention:{n}",
+        recipient=world.member.email,
+        subject="Uw boeken",
+        body="Denkt u aan uw boeken?",
+        status=status,
+    )
+    Notice.objects.filter(pk=made.pk).update(created_at=created_at)
+    return made
+
+
+def delivery_attempt(world: World, created_at: dt.datetime) -> DeliveryAttempt:
+    return DeliveryAttempt.objects.create(notice=notice(world, created_at), at=created_at, ok=True)
+
+
+def family_access(world: World, **fields: Any) -> FamilyAccess:
+    return FamilyAccess.objects.create(owner=world.member, grantee=world.other, **fields)
+
+
+def family_event(world: World, at: dt.datetime) -> FamilyAccessEvent:
+    access = FamilyAccess.objects.filter(
+        owner=world.member, status=FamilyAccessStatus.ACTIVE
+    ).first() or family_access(
+        world,
+        status=FamilyAccessStatus.ACTIVE,
+        requested_at=at - dt.timedelta(days=800),
+        answer_by=at - dt.timedelta(days=786),
+    )
+    return FamilyAccessEvent.objects.create(
+        access=access, owner=world.member, actor=world.other, action="viewed", at=at
+    )
+
+
+def ended_family_access(world: World, at: dt.datetime) -> FamilyAccess:
+    return family_access(
+        world,
+        status=FamilyAccessStatus.ENDED,
+        requested_at=at - dt.timedelta(days=60),
+        answer_by=at - dt.timedelta(days=46),
+        decided_at=at - dt.timedelta(days=59),
+        ended_at=at,
+    )
+
+
+def guardian_link(world: World, at: dt.datetime) -> GuardianLink:
+    return GuardianLink.objects.create(
+        child=world.member,
+        guardian=world.other,
+        checked="id_document",
+        recorded_at=at - dt.timedelta(days=300),
+        ended_at=at,
+    )
+
+
+def identity_request(world: World, at: dt.datetime) -> IdentityChangeRequest:
+    return IdentityChangeRequest.objects.create(
+        member=world.member,
+        first_name="Sanne",
+        last_name="Bakker",
+        date_of_birth=dt.date(1985, 4, 12),
+        requested_at=at - dt.timedelta(days=2),
+        status=RequestStatus.APPROVED,
+        decided_at=at,
+    )
+
+
+def identity_check(world: World, at: dt.datetime) -> IdentityCheck:
+    return IdentityCheck.objects.create(member=world.member, method="document", passed=True, at=at)
+
+
+def reset_code(world: World, at: dt.datetime) -> ResetCode:
+    return ResetCode.objects.create(
+        member=world.member, code_hash="x", created_at=at - dt.timedelta(days=1), expires_at=at
+    )
+
+
+def statement_response(world: World, at: dt.datetime) -> StatementResponse:
+    return StatementResponse.objects.create(
+        member=world.member,
+        version=world.version,
+        message="Waarom?",
+        at=at - dt.timedelta(days=3),
+        handled_at=at,
+    )
+
+
+def disclosure(world: World, at: dt.datetime, hidden_until: dt.date | None = None) -> Disclosure:
+    return Disclosure.objects.create(
+        member=world.member,
+        recipient="Stichting Leesplein",
+        purpose="E-books",
+        legal_basis="consent",
+        categories=["identity"],
+        at=at,
+        hidden_until=hidden_until,
+    )
+
+
+def legal_request(world: World, at: dt.datetime) -> LegalRequest:
+    return LegalRequest.objects.create(
+        authority="Politie",
+        reference=f"PL-{next(_seq)}",
+        legal_basis="art. 126nd Sv",
+        member=world.member,
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 2, 1),
+        registered_by=world.staff,
+        registered_at=at - dt.timedelta(days=5),
+        status="approved",
+        decided_by=world.officer,
+        decided_at=at,
+    )
+
+
+def _axes(model: type[models.Model]) -> Callable[[World, dt.datetime], models.Model]:
+    def make(world: World, at: dt.datetime) -> models.Model:
+        extra: dict[str, Any] = {}
+        if model is AccessAttempt:
+            extra = {"get_data": "", "post_data": "", "failures_since_start": 1}
+        row = model._default_manager.create(
+            username=world.member.card_number,
+            ip_address="192.0.2.7",
+            user_agent=f"Firefox {next(_seq)}",
+            http_accept="*/*",
+            path_info="/inloggen/",
+            **extra,
+        )
+        model._default_manager.filter(pk=row.pk).update(attempt_time=at)
+        return row
+
+    return make
+
+
+def session(world: World, at: dt.datetime) -> Session:
+    return Session.objects.create(
+        session_key=f"s{next(_seq):031d}", session_data="x", expire_date=at
+    )
+
+
+def member_ended(world: World, on: dt.date) -> Member:
+    return MemberFactory.create(home_branch=world.branch, membership_end=on)
+
+
+# key of the target → how to make a row whose (single) clock is at the given moment
+DATETIME_MAKERS: dict[str, Callable[[World, dt.datetime], models.Model]] = {
+    "loans": returned_loan,
+    "holds": finished_hold,
+    "access_log": access_entry,
+    "admin_log": admin_entry,
+    "delivery_attempts": delivery_attempt,
+    "messages": notice,
+    "family_log": family_event,
+    "family_access": ended_family_access,
+    "guardian_links": guardian_link,
+    "identity_requests": identity_request,
+    "identity_checks": identity_check,
+    "reset_codes": reset_code,
+    "statement_responses": statement_response,
+    "disclosures": disclosure,
+    "legal_requests": legal_request,
+    "login_attempts_accessattempt": _axes(AccessAttempt),
+    "login_attempts_accesslog": _axes(AccessLog),
+    "login_attempts_accessfailurelog": _axes(AccessFailureLog),
+    "sessions": session,
+}
+
+
+def boundary_dataset(world: World, now: dt.datetime) -> dict[str, tuple[list[Any], list[Any]]]:
+    """Per target: (pks that must stay, pks that must go) when the job runs at ``now``."""
+    periods = retention_periods()
+    today = Moment(now).today
+    rows: dict[str, tuple[list[Any], list[Any]]] = {}
+    for target in TARGETS:
+        days = target.days(periods)
+        assert days is not None, target.key
+        edge = now - dt.timedelta(days=days)
+        if target.key in DATETIME_MAKERS:
+            make = DATETIME_MAKERS[target.key]
+            kept, gone = make(world, edge + HOUR), make(world, edge - HOUR)
+            rows[target.key] = ([kept.pk], [gone.pk])
+        elif target.key == "notes":
+            kept = note(world, edge + HOUR, today)
+            by_expiry = note(world, now, today - dt.timedelta(days=1))
+            by_age = note(world, edge - HOUR, today + dt.timedelta(days=30))
+            rows[target.key] = ([kept.pk], [by_expiry.pk, by_age.pk])
+        elif target.key == "ended_memberships":
+            last_day = today - dt.timedelta(days=days)
+            kept_m = member_ended(world, last_day)
+            gone_m = member_ended(world, last_day - dt.timedelta(days=1))
+            rows[target.key] = ([kept_m.pk], [gone_m.pk])
+        else:  # pragma: no cover - a new target needs a maker here
+            raise AssertionError(f"no maker for {target.key}")
+    # The extra conditions: a hidden disclosure counts from when the member may see it, a
+    # message waiting to be sent is never deleted.
+    hidden_days = periods["disclosures"]
+    assert hidden_days is not None
+    hidden = disclosure(
+        world,
+        now - dt.timedelta(days=hidden_days * 3),
+        hidden_until=today - dt.timedelta(days=hidden_days),
+    )
+    rows["disclosures"][0].append(hidden.pk)
+    # messages of the delivery attempts go with them
+    for which in (0, 1):
+        for attempt_pk in rows["delivery_attempts"][which]:
+            rows["messages"][which].append(DeliveryAttempt.objects.get(pk=attempt_pk).notice_id)
+    waiting = notice(world, now - dt.timedelta(days=1000), status=NoticeStatus.PENDING)
+    rows["messages"][0].append(waiting.pk)
+    return rows
+
+
+def now_fixed() -> dt.datetime:
+    return dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.UTC)
+
+
+# --- Contracts other helpers implement ----------------------------------------------------------
+# Until the consent and rights helpers have filled in their contract functions, the retention
+# tests stand in for them with the smallest faithful version; once they exist they are used.
+
+
+def _consent_stub(purpose: str, member_ids: Any) -> set[int]:
+    from kaft.privacy.models import Consent
+
+    return set(
+        Consent.objects.filter(
+            purpose=purpose, given=True, member_id__in=list(member_ids)
+        ).values_list("member_id", flat=True)
+    )
+
+
+def _erase_stub(*, member: Member, staff: User | None = None) -> None:
+    from kaft.members.models import MemberStatus
+
+    Member.objects.filter(pk=member.pk).update(
+        first_name="", last_name="", email="", phone="", status=MemberStatus.ERASED,
+        erased_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _unimplemented(function: Callable[..., Any]) -> bool:
+    import inspect
+
+    return "raise NotImplementedError" in inspect.getsource(function)
+
+
+def contracts_stand_in(monkeypatch: Any) -> None:
+    from kaft.privacy.services import consent, erasure
+
+    if _unimplemented(consent.member_ids_with_consent):
+        monkeypatch.setattr(consent, "member_ids_with_consent", _consent_stub)
+    if _unimplemented(erasure.member_erase):
+        monkeypatch.setattr(erasure, "member_erase", _erase_stub)
+    if _unimplemented(erasure.erasure_requests_settle):
+        monkeypatch.setattr(erasure, "erasure_requests_settle", lambda: 0)
