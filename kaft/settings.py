@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +49,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("KAFT_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kaft.core.admin_apps.KaftAdminConfig",  # django.contrib.admin behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Counts page views per day and page, only after the visitor accepted (KAFT_USAGE_STATISTICS).
+    "kaft.core.statistics.UsageStatisticsMiddleware",
 ]
 
 if PRODUCTION:
@@ -235,11 +238,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaft.notices.tasks.send_pending_notices",
         "schedule": 60 * 5,  # picks up anything a crashed worker left behind
     },
+    "apply-retention": {
+        "task": "kaft.privacy.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),  # daily, at night (CELERY_TIMEZONE)
+    },
+    "lapse-family-requests": {
+        "task": "kaft.members.tasks.lapse_family_requests",
+        "schedule": crontab(hour=3, minute=15),  # daily: unanswered requests after 14 days
+    },
 }
 
 # --- Library policy -------------------------------------------------------------------------
 KAFT_DUE_SOON_DAYS = int(os.environ.get("KAFT_DUE_SOON_DAYS", "3"))
 KAFT_LIBRARY_NAME = os.environ.get("KAFT_LIBRARY_NAME", "Bibliotheek Kaft")
+# The portal's public address, for links in e-mails (no trailing slash).
+KAFT_SITE_URL = os.environ.get("KAFT_SITE_URL", "http://localhost:8000").rstrip("/")
 
 # --- Privacy ----------------------------------------------------------------------------------
 # Keys for fields encrypted at rest (kaft/core/crypto.py): comma-separated Fernet keys, the first
@@ -268,6 +281,12 @@ KAFT_NOTE_MAX_DAYS = int(os.environ.get("KAFT_NOTE_MAX_DAYS", "365"))
 KAFT_USAGE_STATISTICS = env_bool("KAFT_USAGE_STATISTICS")
 # Roles that must use a second factor (TOTP) at the desk.
 KAFT_OTP_ROLES = ("privacy_officer", "administrator")
+OTP_TOTP_ISSUER = KAFT_LIBRARY_NAME  # the name the authenticator app shows for the account
+# What a member sees of who looked at their data in MijnBibliotheek: "display_name" (the staff
+# member's display name and role, as they were at the time) or "role" (only the role).
+KAFT_ACCESS_LOG_SHOWS = os.environ.get("KAFT_ACCESS_LOG_SHOWS", "display_name")
+if KAFT_ACCESS_LOG_SHOWS not in ("display_name", "role"):
+    raise ImproperlyConfigured('KAFT_ACCESS_LOG_SHOWS must be "display_name" or "role".')
 # How long a password-reset code or link stays valid (also Django's own reset links).
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 

@@ -107,6 +107,8 @@ def scene(db: None) -> Scene:
 FILL: dict[str, Callable[[Scene], int]] = {
     "member_id": lambda scene: scene.member.pk,
     "loan_id": lambda scene: scene.loan.pk,
+    "legal_request_id": lambda scene: transparency_legal_request(scene),
+    "partner_id": lambda scene: transparency_partner(scene),
 }
 
 Request = Callable[[Scene, str], Any]
@@ -153,6 +155,60 @@ def blocked_first(then: Request) -> Request:
     return send
 
 
+def as_privacy_officer(then: Request) -> Request:
+    """``then``, by a privacy officer of the same branch (past the second factor)."""
+
+    def send(scene: Scene, url: str) -> Any:
+        from tests.factories_desk import staff_login
+        from tests.factories_security import staff_with_role
+
+        officer = staff_with_role("privacy_officer", branch=scene.central)
+        return then(
+            Scene(officer, scene.central, scene.member, scene.loan, staff_login(Client(), officer)),
+            url,
+        )
+
+    return send
+
+
+def transparency_legal_request(scene: Scene) -> int:
+    """A request from police for the member's loans, registered by a privacy officer."""
+    from tests.factories_transparency import legal_request, officer
+
+    return legal_request(scene.member, officer(scene.central, username="fg-registrar")).pk
+
+
+def transparency_partner(scene: Scene) -> int:
+    from tests.factories_transparency import PartnerFactory
+
+    return int(PartnerFactory(name="Online Bibliotheek").pk)
+
+
+def by_officer(then: Request, *, approved_first: bool = False) -> Request:
+    """``then``, by a privacy officer (who did not register the request); the log is checked for
+    that officer. ``approved_first``: a third officer approved the request before."""
+
+    def send(scene: Scene, url: str) -> Any:
+        from kaft.privacy.models import LegalRequest
+        from kaft.privacy.services.legal import legal_request_decide
+        from tests.factories_desk import staff_login
+        from tests.factories_transparency import officer
+
+        if approved_first:
+            legal_request_decide(
+                request=LegalRequest.objects.get(),
+                staff=officer(scene.central, username="fg-approver"),
+                approve=True,
+                reason="Rechtsgeldig",
+            )
+            AccessLogEntry.objects.all().delete()
+        scene.staff = officer(scene.central, username="fg-acting")
+        scene.client = staff_login(Client(), scene.staff)
+        return then(scene, url)
+
+    return send
+
+
 PANEL = [DataPart.IDENTITY, DataPart.STATUS, DataPart.LOANS, DataPart.HOLDS]
 DETAIL = [DataPart.IDENTITY, DataPart.STATUS, DataPart.CONTACT, DataPart.LOANS, DataPart.HOLDS]
 
@@ -176,6 +232,31 @@ LOOKS: dict[str, tuple[Request, list[DataPart]]] = {
     # a form post: the page staff then see is the member's detail page
     "desk:member_block": (post({"reason": "Pas gestolen"}), DETAIL),
     "desk:member_unblock": (blocked_first(post()), DETAIL),
+    # security: lost login (name and card; the e-mail address for sending the code)
+    "desk:login_help": (get(), [DataPart.IDENTITY, DataPart.CONTACT]),
+    # rights: deciding on a correction is a form post; staff then see the detail page
+    "desk:correction_decide": (post({"decision": "refuse", "reason": "Geen ID"}), DETAIL),
+    # notes (family area): the notes page, also after deleting one
+    "desk:member_notes": (get(), [DataPart.IDENTITY, DataPart.NOTES]),
+    "desk:member_note_delete": (post(), [DataPart.IDENTITY, DataPart.NOTES]),
+    # parents and guardians: the member's name (and that of each linked member, none here)
+    "desk:member_guardians": (get(), [DataPart.IDENTITY]),
+    "desk:member_guardian_end": (post(), [DataPart.IDENTITY]),
+    # consents: the member's consents and their history (a recorded answer returns there)
+    "desk:member_consents": (get(), [DataPart.STATUS]),
+    "desk:member_consent_set": (post(), [DataPart.STATUS]),
+    # transparency: the export page names the member; a police request's page names the member;
+    # deciding returns to that page; the download holds the scoped data (loans)
+    "desk:member_export": (get(), [DataPart.IDENTITY]),
+    "desk:legal_detail": (get(), [DataPart.IDENTITY]),
+    "desk:legal_decide": (
+        by_officer(post({"decision": "refuse", "reason": "Geen grondslag"})),
+        [DataPart.IDENTITY],
+    ),
+    "desk:legal_download": (
+        by_officer(get(), approved_first=True),
+        [DataPart.IDENTITY, DataPart.LOANS],
+    ),
 }
 
 # Screens that show no member data, and something each must show (so the check means something).
@@ -193,6 +274,29 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:transit": (get(), "Turks fruit"),
     # the copy a reservation of the member waits for: which copy, not whose reservation
     "desk:pull_list": (get(), "Het achterhuis"),
+    # security: the second factor (enrolment for this desk user), the page-view counts
+    "desk:otp": (get(), 'name="token"'),
+    "desk:statistics": (as_privacy_officer(get()), 'id="page-views"'),
+    # retention: the rules, periods and runs (counts only)
+    "desk:retention": (as_privacy_officer(get()), 'class="retention-rules"'),
+    # rights: the lists of waiting corrections and erasures (none waiting here)
+    "desk:corrections": (get(), "Correcties die wachten"),
+    "desk:erasures": (get(), "Verzoeken om verwijdering"),
+    # consent: the privacy statement versions (Kaft's own version 1 here) and the inbox of
+    # members' responses (none here)
+    "desk:statements": (as_privacy_officer(get()), '<th scope="row">1</th>'),
+    "desk:statement_draft": (as_privacy_officer(get()), 'name="text_nl"'),
+    "desk:statement_publish": (as_privacy_officer(post()), '<th scope="row">1</th>'),
+    "desk:inbox": (as_privacy_officer(get()), 'href="/desk/privacy/statements/"'),
+    "desk:inbox_handle": (as_privacy_officer(post()), 'href="/desk/privacy/statements/"'),
+    # transparency: police requests (authority and reference only), the partner register and
+    # the privacy officer's dashboard (counts)
+    "desk:legal_requests": (get(), 'href="/desk/privacy/legal/new/"'),
+    "desk:legal_new": (get(), 'name="authority"'),
+    "desk:partners": (as_privacy_officer(get()), 'href="/desk/privacy/partners/new/"'),
+    "desk:partner_new": (as_privacy_officer(get()), 'name="purpose"'),
+    "desk:partner_edit": (as_privacy_officer(get()), 'value="Online Bibliotheek"'),
+    "desk:privacy_dashboard": (as_privacy_officer(get()), 'id="count-legal"'),
 }
 
 

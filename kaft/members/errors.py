@@ -14,8 +14,35 @@ class MemberErrorCode(ErrorCode):
     WRONG_PASSWORD = "wrong_password"
     ALREADY_BLOCKED = "already_blocked"
     NOT_BLOCKED = "not_blocked"
+    IDENTITY_REQUEST_PENDING = "identity_request_pending"
+    IDENTITY_REQUEST_NO_CHANGE = "identity_request_no_change"
+    IDENTITY_REQUEST_NOT_PENDING = "identity_request_not_pending"
+    IDENTITY_DOCUMENT_REQUIRED = "identity_document_required"
+    IDENTITY_REFUSAL_REASON_REQUIRED = "identity_refusal_reason_required"
     # -- rights codes --
+    FAMILY_NO_MATCH = "family_no_match"
+    FAMILY_SELF = "family_self"
+    FAMILY_ALREADY_OPEN = "family_already_open"
+    FAMILY_NOT_WAITING = "family_not_waiting"
+    FAMILY_LAPSED = "family_lapsed"
+    FAMILY_NOT_ACTIVE = "family_not_active"
+    FAMILY_NOT_YOURS = "family_not_yours"
+    GUARDIAN_CHILD_TOO_OLD = "guardian_child_too_old"
+    GUARDIAN_TOO_YOUNG = "guardian_too_young"
+    GUARDIAN_SELF = "guardian_self"
+    GUARDIAN_ALREADY_LINKED = "guardian_already_linked"
+    GUARDIAN_NOT_LINKED = "guardian_not_linked"
+    NOTE_IN_PAST = "note_in_past"
+    NOTE_TOO_LONG = "note_too_long"
+    NOTE_EMPTY = "note_empty"
     # -- family codes --
+    CHECKS_EXHAUSTED = "checks_exhausted"
+    RESET_CODE_WRONG = "reset_code_wrong"
+    RESET_CODE_EXPIRED = "reset_code_expired"
+    RESET_CODE_USED = "reset_code_used"
+    RESET_TOO_MANY_TRIES = "reset_too_many_tries"
+    RESET_LINK_INVALID = "reset_link_invalid"
+    NO_EMAIL = "no_email"
     # -- security codes --
 
     @classmethod
@@ -27,8 +54,66 @@ class MemberErrorCode(ErrorCode):
             cls.WRONG_PASSWORD: _("The current password is not correct."),
             cls.ALREADY_BLOCKED: _("This member is already blocked."),
             cls.NOT_BLOCKED: _("This member is not blocked."),
+            cls.IDENTITY_REQUEST_PENDING: _(
+                "You already asked for a correction; wait for the answer or withdraw it first."
+            ),
+            cls.IDENTITY_REQUEST_NO_CHANGE: _(
+                "These are the details we already have: nothing to correct."
+            ),
+            cls.IDENTITY_REQUEST_NOT_PENDING: _("This request has already been answered."),
+            cls.IDENTITY_DOCUMENT_REQUIRED: _("Choose which identity document you checked."),
+            cls.IDENTITY_REFUSAL_REASON_REQUIRED: _("Give the reason for refusing."),
             # -- rights messages --
+            cls.FAMILY_NO_MATCH: _(
+                "We cannot send a request with this card number and last name. Check both and "
+                "try again."
+            ),
+            cls.FAMILY_SELF: _("You cannot ask for access to your own account."),
+            cls.FAMILY_ALREADY_OPEN: _(
+                "You already asked for access to this account, or you already have it."
+            ),
+            cls.FAMILY_NOT_WAITING: _("This request has already been answered."),
+            cls.FAMILY_LAPSED: _(
+                "This request was not answered within 14 days and has lapsed. A new request "
+                "can be made."
+            ),
+            cls.FAMILY_NOT_ACTIVE: _("This access has already ended."),
+            cls.FAMILY_NOT_YOURS: _("This request is not addressed to you."),
+            cls.GUARDIAN_CHILD_TOO_OLD: _(
+                "A parent or guardian can only be recorded for a child under 16."
+            ),
+            cls.GUARDIAN_TOO_YOUNG: _("A parent or guardian must be 18 or older."),
+            cls.GUARDIAN_SELF: _("A member cannot be their own parent or guardian."),
+            cls.GUARDIAN_ALREADY_LINKED: _(
+                "This parent or guardian is already recorded for this child."
+            ),
+            cls.GUARDIAN_NOT_LINKED: _("This parent or guardian link has already ended."),
+            cls.NOTE_IN_PAST: _("The expiry date of a note cannot be in the past."),
+            cls.NOTE_TOO_LONG: _("A note can be kept for at most %(days)s days."),
+            cls.NOTE_EMPTY: _("Write something in the note."),
             # -- family messages --
+            cls.CHECKS_EXHAUSTED: _(
+                "Too many failed identity checks for this member in the last 24 hours. "
+                "Try again after %(until)s, or ask the member to show an ID document later."
+            ),
+            cls.RESET_CODE_WRONG: _(
+                "This card number and code do not match. Check the code on your letter or "
+                "e-mail and try again."
+            ),
+            cls.RESET_CODE_EXPIRED: _(
+                "This code has expired: a code is valid for 24 hours. Ask at the desk for a new one."
+            ),
+            cls.RESET_CODE_USED: _(
+                "This code has already been used. Ask at the desk for a new one."
+            ),
+            cls.RESET_TOO_MANY_TRIES: _(
+                "Too many wrong attempts. Wait an hour and try again, or ask at the desk."
+            ),
+            cls.RESET_LINK_INVALID: _(
+                "This link is no longer valid: it has expired or has already been used. "
+                "Ask for a new link."
+            ),
+            cls.NO_EMAIL: _("This member has no e-mail address: print the code instead."),
             # -- security messages --
         }
 

@@ -13,10 +13,35 @@ from kaft.core.errors import DomainError, ErrorCode
 
 
 class PrivacyErrorCode(ErrorCode):
+    RETENTION_UNKNOWN_RULE = "retention_unknown_rule"
+    RETENTION_NOT_CONFIGURABLE = "retention_not_configurable"
+    RETENTION_OUT_OF_BOUNDS = "retention_out_of_bounds"
     # -- retention codes --
+    CONSENT_CHILD_NEEDS_GUARDIAN = "consent_child_needs_guardian"
+    CONSENT_GUARDIAN_NOT_LINKED = "consent_guardian_not_linked"
+    CONSENT_MEMBER_ERASED = "consent_member_erased"
     # -- consent codes --
+    STATEMENT_VERSION_TAKEN = "statement_version_taken"
+    STATEMENT_ALREADY_PUBLISHED = "statement_already_published"
+    STATEMENT_TEXT_MISSING = "statement_text_missing"
+    STATEMENT_NOT_PUBLISHED = "statement_not_published"
+    STATEMENT_RESPONSE_EMPTY = "statement_response_empty"
+    STATEMENT_RESPONSE_HANDLED = "statement_response_handled"
     # -- statement codes --
+    DISCLOSURE_NO_CATEGORIES = "disclosure_no_categories"
+    DISCLOSURE_UNKNOWN_CATEGORY = "disclosure_unknown_category"
+    DISCLOSURE_NO_RECIPIENT = "disclosure_no_recipient"
+    DISCLOSURE_NO_LEGAL_BASIS = "disclosure_no_legal_basis"
+    DISCLOSURE_PARTNER_INACTIVE = "disclosure_partner_inactive"
+    LEGAL_NOT_PRIVACY_OFFICER = "legal_not_privacy_officer"
+    LEGAL_SAME_STAFF = "legal_same_staff"
+    LEGAL_ALREADY_DECIDED = "legal_already_decided"
+    LEGAL_REASON_REQUIRED = "legal_reason_required"
+    LEGAL_PERIOD_ORDER = "legal_period_order"
     # -- transparency codes --
+    ERASURE_BLOCKED = "erasure_blocked"
+    ALREADY_ERASED = "already_erased"
+    ERASURE_NOT_WAITING = "erasure_not_waiting"
     # -- rights codes --
     # -- family codes --
     # -- security codes --
@@ -25,10 +50,61 @@ class PrivacyErrorCode(ErrorCode):
     @classmethod
     def messages(cls) -> dict[Any, Any]:
         return {
+            cls.RETENTION_UNKNOWN_RULE: _("There is no retention rule with this name."),
+            cls.RETENTION_NOT_CONFIGURABLE: _(
+                "The period of this retention rule is fixed and cannot be changed."
+            ),
+            cls.RETENTION_OUT_OF_BOUNDS: _(
+                "Choose a period from %(min_days)s to %(max_days)s days for this rule."
+            ),
             # -- retention messages --
+            cls.CONSENT_CHILD_NEEDS_GUARDIAN: _(
+                "This member is younger than 16: only a linked parent or guardian can give this "
+                "consent."
+            ),
+            cls.CONSENT_GUARDIAN_NOT_LINKED: _(
+                "This person is not recorded as a parent or guardian of this member."
+            ),
+            cls.CONSENT_MEMBER_ERASED: _("This account has been deleted."),
             # -- consent messages --
+            cls.STATEMENT_VERSION_TAKEN: _(
+                "There is already a version of the privacy statement with this name."
+            ),
+            cls.STATEMENT_ALREADY_PUBLISHED: _(
+                "This version has been published and can no longer be changed."
+            ),
+            cls.STATEMENT_TEXT_MISSING: _("Give the text in both Dutch and English."),
+            cls.STATEMENT_NOT_PUBLISHED: _(
+                "This version of the privacy statement is not published."
+            ),
+            cls.STATEMENT_RESPONSE_EMPTY: _("Write your response before sending it."),
+            cls.STATEMENT_RESPONSE_HANDLED: _("This response has already been handled."),
             # -- statement messages --
+            cls.DISCLOSURE_NO_CATEGORIES: _("Choose at least one category of data."),
+            cls.DISCLOSURE_UNKNOWN_CATEGORY: _("There is no data category “%(category)s”."),
+            cls.DISCLOSURE_NO_RECIPIENT: _(
+                "Say who receives the data: choose a partner or fill in the recipient."
+            ),
+            cls.DISCLOSURE_NO_LEGAL_BASIS: _("Give the legal basis for passing on this data."),
+            cls.DISCLOSURE_PARTNER_INACTIVE: _(
+                "This partner organisation is no longer active: no data may go to it."
+            ),
+            cls.LEGAL_NOT_PRIVACY_OFFICER: _(
+                "Only a privacy officer or administrator may decide on a request from police or "
+                "justice."
+            ),
+            cls.LEGAL_SAME_STAFF: _(
+                "You registered this request yourself: another privacy officer must decide on it."
+            ),
+            cls.LEGAL_ALREADY_DECIDED: _("A decision on this request has already been made."),
+            cls.LEGAL_REASON_REQUIRED: _("Give a reason for the decision."),
+            cls.LEGAL_PERIOD_ORDER: _("The period must start on or before its end date."),
             # -- transparency messages --
+            cls.ERASURE_BLOCKED: _(
+                "This account cannot be deleted yet: something still stands in the way."
+            ),
+            cls.ALREADY_ERASED: _("This account has already been deleted."),
+            cls.ERASURE_NOT_WAITING: _("There is no waiting request to delete this account."),
             # -- rights messages --
             # -- family messages --
             # -- security messages --
