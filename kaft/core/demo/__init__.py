@@ -61,7 +61,11 @@ def banner(base_url: str) -> str:
     base = base_url.rstrip("/")
     rows = (
         ("desk staff", f"{DESK_STAFF.username} / {DESK_STAFF.password}"),
-        ("privacy officer", f"{PRIVACY_OFFICER.username} / {PRIVACY_OFFICER.password}"),
+        (
+            "privacy officer",
+            f"{PRIVACY_OFFICER.username} / {PRIVACY_OFFICER.password}"
+            " (then a code from an authenticator app, set up at the first login)",
+        ),
         ("member", f"card {DEMO_CARD} / {DEMO_PASSWORD}"),
     )
     lines = [

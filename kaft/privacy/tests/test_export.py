@@ -80,6 +80,34 @@ def test_a_disclosure_under_a_non_disclosure_order_is_not_shown_yet() -> None:
     assert [row["recipient"] for row in rows] == ["E-boekenpartner"]
 
 
+def test_looks_made_for_a_police_request_stay_out_while_its_order_runs() -> None:
+    """As online: the access log must not give away a request under a non-disclosure order."""
+    import datetime as dt
+
+    from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
+    from tests.factories_transparency import legal_request, officer
+
+    member = make_member()
+    registrar = officer(username="registrar")
+    today = timezone.localdate()
+    for purpose in (AccessPurpose.DESK, AccessPurpose.LEGAL_REQUEST):
+        AccessLogEntry.objects.create(
+            member=member, staff=registrar, part=DataPart.LOANS, purpose=purpose, at=timezone.now()
+        )
+    order = legal_request(member, registrar, non_disclosure_until=today + dt.timedelta(days=30))
+
+    def purposes() -> list[str]:
+        rows = member_export_data(member)["categories"]["access_log"]["tables"][
+            "privacy.AccessLogEntry"
+        ]
+        return sorted(row["purpose"] for row in rows)
+
+    assert len(purposes()) == 1
+    order.non_disclosure_until = today
+    order.save()
+    assert len(purposes()) == 2
+
+
 def test_no_password_hash_and_no_unexported_table() -> None:
     full = make_full_member()
 
