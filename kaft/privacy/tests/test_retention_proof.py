@@ -83,3 +83,19 @@ def test_with_fail_it_exits_with_1_when_rows_are_past() -> None:
 
     retention_apply()
     assert _proof("--fail") == ["0 rows past their retention period"]
+
+
+def test_apply_retention_runs_the_job_now_and_a_second_run_handles_nothing() -> None:
+    demo_load()
+    past = len(_proof()) - 1
+    assert past > 0
+
+    out = StringIO()
+    call_command("apply_retention", stdout=out)
+    lines = out.getvalue().splitlines()
+
+    assert re.fullmatch(rf"{past} rows handled \(run \d+\)", lines[-1])
+    assert _proof() == ["0 rows past their retention period"]
+    again = StringIO()
+    call_command("apply_retention", stdout=again)
+    assert again.getvalue().splitlines()[-1].startswith("0 rows handled")
