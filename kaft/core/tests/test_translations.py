@@ -4,6 +4,7 @@ Dutch member by accident."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import polib
@@ -57,3 +58,20 @@ def test_every_python_string_is_in_a_dutch_catalogue() -> None:
         if absent:
             missing[app_dir.name] = absent
     assert missing == {}, f"strings without a Dutch translation: {missing}"
+
+
+TEMPLATE_STRING = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.+?)\1""")
+
+
+def test_every_template_string_is_in_a_dutch_catalogue() -> None:
+    """A `{% translate "…" %}` added to a template without running makemessages fails here."""
+    translated: set[str] = set()
+    for po_path in PO_FILES:
+        translated |= {e.msgid for e in polib.pofile(str(po_path)) if e.translated()}
+    missing = sorted(
+        f"{path.relative_to(KAFT)}: {match.group(2)}"
+        for path in KAFT.rglob("templates/**/*.html")
+        for match in TEMPLATE_STRING.finditer(path.read_text(encoding="utf-8"))
+        if match.group(2) not in translated
+    )
+    assert missing == [], f"template strings without a Dutch translation: {missing}"
