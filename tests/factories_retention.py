@@ -16,7 +16,6 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import models
-from django.utils import timezone
 
 from kaft.catalog.models import Branch
 from kaft.circulation.models import AgeBand, Hold, HoldStatus, Loan, LoanStatus
@@ -333,44 +332,3 @@ def boundary_dataset(world: World, now: dt.datetime) -> dict[str, tuple[list[Any
 
 def now_fixed() -> dt.datetime:
     return dt.datetime(2026, 6, 15, 10, 0, tzinfo=dt.UTC)
-
-
-# --- Contracts other helpers implement ----------------------------------------------------------
-# Until the consent and rights helpers have filled in their contract functions, the retention
-# tests stand in for them with the smallest faithful version; once they exist they are used.
-
-
-def _consent_stub(purpose: str, member_ids: Any) -> set[int]:
-    from kaft.privacy.models import Consent
-
-    return set(
-        Consent.objects.filter(
-            purpose=purpose, given=True, member_id__in=list(member_ids)
-        ).values_list("member_id", flat=True)
-    )
-
-
-def _erase_stub(*, member: Member, staff: User | None = None) -> None:
-    from kaft.members.models import MemberStatus
-
-    Member.objects.filter(pk=member.pk).update(
-        first_name="", last_name="", email="", phone="", status=MemberStatus.ERASED,
-        erased_at=timezone.now(),
-    )  # fmt: skip
-
-
-def _unimplemented(function: Callable[..., Any]) -> bool:
-    import inspect
-
-    return "raise NotImplementedError" in inspect.getsource(function)
-
-
-def contracts_stand_in(monkeypatch: Any) -> None:
-    from kaft.privacy.services import consent, erasure
-
-    if _unimplemented(consent.member_ids_with_consent):
-        monkeypatch.setattr(consent, "member_ids_with_consent", _consent_stub)
-    if _unimplemented(erasure.member_erase):
-        monkeypatch.setattr(erasure, "member_erase", _erase_stub)
-    if _unimplemented(erasure.erasure_requests_settle):
-        monkeypatch.setattr(erasure, "erasure_requests_settle", lambda: 0)

@@ -31,7 +31,6 @@ from tests.factories_retention import (
     World,
     access_entry,
     boundary_dataset,
-    contracts_stand_in,
     note,
     notice,
     now_fixed,
@@ -47,11 +46,6 @@ def _in_english() -> Iterator[None]:
 
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _contracts(monkeypatch: pytest.MonkeyPatch) -> None:
-    contracts_stand_in(monkeypatch)
 
 
 @pytest.fixture

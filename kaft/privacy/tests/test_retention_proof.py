@@ -15,7 +15,7 @@ from kaft.core.demo import DEMO_CARD, demo_load
 from kaft.members.models import Member
 from kaft.privacy.services.retention import retention_apply
 from kaft.privacy.tasks import apply_retention
-from tests.factories_retention import World, boundary_dataset, contracts_stand_in
+from tests.factories_retention import World, boundary_dataset
 
 
 @pytest.fixture(autouse=True)
@@ -26,11 +26,6 @@ def _in_english() -> Iterator[None]:
 
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _contracts(monkeypatch: pytest.MonkeyPatch) -> None:
-    contracts_stand_in(monkeypatch)
 
 
 def _proof(*args: str) -> list[str]:
