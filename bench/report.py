@@ -115,6 +115,16 @@ def table(results: dict[str, Any]) -> str:
         slow = search["slowest_query"]
         lines.append(f"  slowest query: {slow!r} (median {search['per_query_p50'][slow]:.1f} ms, "
                      f"{search['hits'][slow]:,} hits)")  # fmt: skip
+    kept = figures.get("retention")
+    if kept:
+        row(
+            f"retention job, rows/s ({kept['rows']:,} rows, {kept['seconds']:.1f} s)",
+            f"{kept['rows_per_s']:>8,.0f}",
+        )
+        row(
+            f"retention statements per {kept['chunk']}-row chunk",
+            f"{kept['statements_per_loan_chunk']:>8.1f}",
+        )
     marc = figures.get("import")
     if marc:
         row(

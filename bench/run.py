@@ -120,6 +120,10 @@ def measure_all(scale_name: str, quick: bool) -> dict[str, Any]:
     )
     _say(f"measuring search, {len(measure.SEARCH_QUERIES)} queries x {rounds}")
     figures["search"] = measure.measure_search(rounds=rounds)
+    from bench.retention import measure_retention
+
+    _say("measuring the nightly retention job over the dataset (rolled back afterwards)")
+    figures["retention"] = measure_retention()
     return figures
 
 
