@@ -156,12 +156,9 @@ PASSWORD_TOO_SHORT = ngettext_lazy(
 )
 
 
-class PasswordForm(forms.Form):
-    current_password = forms.CharField(
-        label=_("Current password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+class NewPasswordFields(forms.Form):
+    """A new password typed twice; the password forms of the portal build on this."""
+
     new_password = forms.CharField(
         label=_("New password"),
         strip=False,
@@ -180,3 +177,12 @@ class PasswordForm(forms.Form):
         if first and second and first != second:
             self.add_error("new_password_again", _("The two new passwords are not the same."))
         return cleaned
+
+
+class PasswordForm(NewPasswordFields):
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["current_password", "new_password", "new_password_again"]

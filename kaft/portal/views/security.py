@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -45,6 +44,7 @@ from kaft.members.recovery import (
     sessions_end_everywhere,
 )
 from kaft.portal.access import PortalRequest, current_member, member_required
+from kaft.portal.forms import NewPasswordFields
 from kaft.portal.views.common import render_portal
 from kaft.privacy.models import ConsentPurpose, ConsentVia
 from kaft.privacy.services.consent import consent_set
@@ -65,27 +65,6 @@ def security(request: PortalRequest) -> HttpResponse:
         )
         return redirect("portal:login")
     return render_portal(request, "portal/security.html", {"section": "security"})
-
-
-class NewPasswordFields(forms.Form):
-    new_password = forms.CharField(
-        label=gettext_lazy("New password"),
-        strip=False,
-        help_text=gettext_lazy("At least 10 characters. A long sentence is easy to remember."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    new_password_again = forms.CharField(
-        label=gettext_lazy("New password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        first, second = cleaned.get("new_password"), cleaned.get("new_password_again")
-        if first and second and first != second:
-            self.add_error("new_password_again", _("The two new passwords are not the same."))
-        return cleaned
 
 
 class CodeForm(NewPasswordFields):
