@@ -11,8 +11,9 @@ What stands in the way (:func:`erasure_blockers`):
 - copies still on loan (the library must get them back);
 - money owed (:func:`amount_owed` — a hook: there is no billing yet);
 - a request from police or justice about the member that a privacy officer has not yet decided
-  on. Erasing would answer it by destroying the data it asks for, which the library may not do
-  while the request runs. The member sees only a neutral message (ask at the desk), never that
+  on, or a decided one whose non-disclosure order still runs (its record must stay). Erasing
+  would answer it by destroying the data it asks for, which the library may not do while the
+  request runs. The member sees only a neutral message (ask at the desk), never that
   such a request exists, so a possible non-disclosure order is not defeated either.
 
 A member whose erasure is blocked may leave a waiting :class:`ErasureRequest`; the daily job
@@ -86,7 +87,12 @@ def erasure_blockers(member: Member) -> list[ErasureBlocker]:
                 _("You still owe the library € %(amount)s.") % {"amount": f"{owed:.2f}"},
             )
         )
-    if LegalRequest.objects.filter(member=member, status=LegalRequestStatus.REGISTERED).exists():
+    # A request not yet decided, or a decided one whose non-disclosure order still runs: its
+    # record must stay (retention keeps it until the order ends; erasure would delete it).
+    running = Q(non_disclosure_until__gt=timezone.localdate())
+    if LegalRequest.objects.filter(
+        Q(status=LegalRequestStatus.REGISTERED) | running, member=member
+    ).exists():
         blockers.append(
             ErasureBlocker(
                 "pending_request",
@@ -195,7 +201,14 @@ def member_erase(*, member: Member, staff: User | None = None) -> None:
     if user_id is not None:
         User.objects.filter(pk=user_id).update(session_version=F("session_version") + 1)
     _cancel_active_holds(locked, staff, now)
+    # Login attempts are tied to no member, only to what was typed in: the card number or e-mail.
+    typed = Q()
+    for value in (locked.card_number, locked.email):
+        if value:
+            typed |= Q(username__iexact=value)
     for entry in REGISTRY:
+        if not entry.member_paths and "username" in entry.fields and typed:
+            entry.model_class._default_manager.filter(typed).delete()
         if not entry.member_paths or entry.model == "members.Member":
             continue
         model = entry.model_class

@@ -28,7 +28,13 @@ from django.utils import timezone
 
 from kaft.members.models import Member, MemberStatus, User
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
-from kaft.privacy.models import ConsentPurpose, RetentionRun, RetentionSetting
+from kaft.privacy.models import (
+    ConsentPurpose,
+    LegalRequest,
+    LegalRequestStatus,
+    RetentionRun,
+    RetentionSetting,
+)
 from kaft.privacy.registry import RULES
 
 CHUNK_SIZE = 500  # below SQLite's 999 parameters, so a chunk's delete stays one statement
@@ -155,10 +161,16 @@ def _ended_membership_base(moment: Moment) -> Q:
     from kaft.circulation.models import Loan, LoanStatus
 
     open_loans = Loan.objects.filter(member=OuterRef("pk"), status=LoanStatus.OPEN)
+    # As erasure's own blockers: a request from police or justice not yet decided, or one whose
+    # non-disclosure order still runs, must stay, so its member is not erased yet.
+    legal = LegalRequest.objects.filter(member=OuterRef("pk")).filter(
+        Q(status=LegalRequestStatus.REGISTERED) | Q(non_disclosure_until__gt=moment.today)
+    )
     return (
         Q(erased_at__isnull=True)
         & ~Q(status=MemberStatus.ERASED)
         & ~Exists(open_loans)
+        & ~Exists(legal)
         & ~Q(pk__in=members_owing_ids().values("pk"))
     )
 

@@ -34,6 +34,7 @@ from kaft.privacy.models import (
     ErasureRequest,
     ErasureStatus,
     LegalRequest,
+    LegalRequestStatus,
 )
 from kaft.privacy.services.erasure import (
     erasure_blockers,
@@ -312,3 +313,57 @@ def test_a_waiting_request_can_be_cancelled() -> None:
         erasure_request_cancel(member=member)
     assert refused.value.code == PrivacyErrorCode.ERASURE_NOT_WAITING
     assert ErasureRequest.objects.filter(status=ErasureStatus.WAITING).count() == 0
+
+
+# --- review: what must stay, and login attempts -----------------------------------------------
+
+
+def test_an_approved_request_under_a_running_order_blocks_and_stays() -> None:
+    member, officer = make_member(), make_staff()
+    legal = LegalRequest.objects.create(
+        authority="Politie Utrecht",
+        reference="PU-2",
+        legal_basis="art. 126nd Sv",
+        member=member,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 2, 1),
+        non_disclosure_until=timezone.localdate() + dt.timedelta(days=30),
+        registered_by=make_staff(),
+        registered_at=timezone.now(),
+        status=LegalRequestStatus.APPROVED,
+        decided_by=officer,
+        decided_at=timezone.now(),
+    )
+
+    assert [b.code for b in erasure_blockers(member)] == ["pending_request"]
+    with pytest.raises(PrivacyError) as refused:
+        member_erase(member=member)
+    assert refused.value.code == PrivacyErrorCode.ERASURE_BLOCKED
+    assert LegalRequest.objects.filter(pk=legal.pk).exists()
+    member.refresh_from_db()
+    assert member.status == MemberStatus.ACTIVE
+
+    # once the order has ended, nothing stands in the way any more
+    LegalRequest.objects.filter(pk=legal.pk).update(
+        non_disclosure_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert erasure_blockers(member) == []
+
+
+def test_login_attempts_with_the_card_number_or_email_go() -> None:
+    from axes.models import AccessAttempt, AccessLog
+
+    member, other = make_member(), make_member()
+    member.email = "Eva@example.org"
+    member.save(update_fields=["email"])
+    common = {"ip_address": "192.0.2.7", "user_agent": "Firefox", "http_accept": "*/*"}
+    AccessAttempt.objects.create(
+        username=member.card_number, get_data="", post_data="", failures_since_start=1, **common
+    )
+    AccessLog.objects.create(username="eva@example.org", **common)
+    AccessLog.objects.create(username=other.card_number, **common)
+
+    member_erase(member=member)
+
+    assert AccessAttempt.objects.count() == 0
+    assert list(AccessLog.objects.values_list("username", flat=True)) == [other.card_number]

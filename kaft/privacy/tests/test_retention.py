@@ -291,3 +291,28 @@ def test_the_job_runs_every_night() -> None:
     assert entry["schedule"] == crontab(hour=3, minute=30)
     app.loader.import_default_modules()
     assert "kaft.privacy.tasks.apply_retention" in app.tasks
+
+
+def test_a_member_with_a_police_request_under_a_running_order_is_not_erased(world: World) -> None:
+    """Erasing would delete the request, which must stay until its order has ended."""
+    from kaft.privacy.models import LegalRequest
+    from tests.factories_retention import member_ended
+    from tests.factories_transparency import legal_request
+
+    now = now_fixed()
+    ended = member_ended(world, now.date() - dt.timedelta(days=800))
+    order = legal_request(
+        ended,
+        world.staff,
+        status="approved",
+        decided_by=world.officer,
+        decided_at=now - dt.timedelta(days=900),
+        non_disclosure_until=timezone.localdate() + dt.timedelta(days=365),
+    )
+
+    run = retention_apply(now=now)
+
+    assert run.counts["ended_membership"] == {"members.Member": 0}
+    assert Member.objects.get(pk=ended.pk).status != MemberStatus.ERASED
+    assert LegalRequest.objects.filter(pk=order.pk).exists()
+    assert [row.pk for row in retention_overdue(now=now) if row.table == "members.Member"] == []
