@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from kaft.members.models import Member
 from kaft.privacy.models import DataCategory, RetentionSetting
 from kaft.privacy.registry import REGISTRY, RULES, PersonalTable
-from kaft.privacy.selectors_transparency import access_log_visible
+from kaft.privacy.selectors_transparency import SHOWS_NAME, access_log_shows, access_log_visible
 
 # Never exported, even where registered: a password hash is useless to the member.
 NEVER_EXPORTED = {("members.User", "password")}
@@ -143,6 +143,10 @@ def _row_dict(row: models.Model, names: list[str], entry: PersonalTable, member:
         data[name] = _plain(reader(row))
     for name in names:
         data[name] = _value(row, name, member)
+    # As online: the staff member's name only where the library shows it to members.
+    shows_name = access_log_shows() == SHOWS_NAME
+    if entry.model == "privacy.AccessLogEntry" and "staff_name" in data and not shows_name:
+        data["staff_name"] = ""
     return data
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -208,3 +209,29 @@ def test_the_page_is_in_the_members_language(language: str, heading: str) -> Non
 
     assert heading in page
     assert f'<html lang="{language}">' in page
+
+
+def test_the_staff_name_of_a_look_only_where_the_library_shows_it(settings: Any) -> None:
+    """As online: with KAFT_ACCESS_LOG_SHOWS = "role" the export names no staff member."""
+    from kaft.privacy.models import AccessLogEntry, DataPart
+    from tests.factories_transparency import officer
+
+    member = make_member()
+    AccessLogEntry.objects.create(
+        member=member,
+        staff=officer(username="kijker"),
+        staff_role="desk",
+        staff_name="Joke Balie",
+        part=DataPart.LOANS,
+        at=timezone.now(),
+    )
+
+    def names() -> list[object]:
+        rows = member_export_data(member)["categories"]["access_log"]["tables"][
+            "privacy.AccessLogEntry"
+        ]
+        return [row["staff_name"] for row in rows]
+
+    assert names() == ["Joke Balie"]
+    settings.KAFT_ACCESS_LOG_SHOWS = "role"
+    assert names() == [""]
