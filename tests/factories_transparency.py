@@ -55,3 +55,12 @@ def legal_request(member: Member, registered_by: User, **kwargs: Any) -> LegalRe
     }
     values.update(kwargs)
     return LegalRequest.objects.create(**values)
+
+
+def partner_consent(member: Member) -> None:
+    """``member`` said yes to partner services (a partner on consent may then receive data)."""
+    from kaft.privacy.models import Consent, ConsentPurpose
+
+    Consent.objects.create(
+        member=member, purpose=ConsentPurpose.PARTNER_SERVICES, given=True, since=timezone.now()
+    )

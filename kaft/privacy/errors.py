@@ -38,6 +38,8 @@ class PrivacyErrorCode(ErrorCode):
     LEGAL_ALREADY_DECIDED = "legal_already_decided"
     LEGAL_REASON_REQUIRED = "legal_reason_required"
     LEGAL_PERIOD_ORDER = "legal_period_order"
+    DISCLOSURE_NOT_AGREED = "disclosure_not_agreed"
+    DISCLOSURE_NO_CONSENT = "disclosure_no_consent"
     # -- transparency codes --
     ERASURE_BLOCKED = "erasure_blocked"
     ALREADY_ERASED = "already_erased"
@@ -99,6 +101,13 @@ class PrivacyErrorCode(ErrorCode):
             cls.LEGAL_ALREADY_DECIDED: _("A decision on this request has already been made."),
             cls.LEGAL_REASON_REQUIRED: _("Give a reason for the decision."),
             cls.LEGAL_PERIOD_ORDER: _("The period must start on or before its end date."),
+            cls.DISCLOSURE_NOT_AGREED: _(
+                "This partner organisation may not receive these data: %(categories)s."
+            ),
+            cls.DISCLOSURE_NO_CONSENT: _(
+                "This member has not given consent for partner services: no data may go to "
+                "this partner."
+            ),
             # -- transparency messages --
             cls.ERASURE_BLOCKED: _(
                 "This account cannot be deleted yet: something still stands in the way."

@@ -36,7 +36,7 @@ from kaft.privacy.selectors_transparency import dashboard
 from kaft.privacy.services.disclosure import disclosure_record
 from tests.factories import MemberFactory
 from tests.factories_desk import staff_login
-from tests.factories_transparency import PartnerFactory, legal_request, officer
+from tests.factories_transparency import PartnerFactory, legal_request, officer, partner_consent
 
 URL = reverse("desk:privacy_dashboard")
 
@@ -50,7 +50,7 @@ def fill(fg: User, central: Branch, n: int) -> None:
     """``n`` of everything the dashboard counts."""
     now = timezone.now()
     version = StatementVersion.objects.create(version=f"v{n}", text_nl="t", text_en="t")
-    partner = cast(Partner, PartnerFactory(name=f"Online Bibliotheek {n}"))
+    partner = cast(Partner, PartnerFactory(name=f"Online Bibliotheek {n}", categories=["contact"]))
     for i in range(n):
         member = cast(Member, MemberFactory(home_branch=central))
         other = cast(Member, MemberFactory(home_branch=central))
@@ -81,6 +81,7 @@ def fill(fg: User, central: Branch, n: int) -> None:
         Consent.objects.create(
             member=other, purpose=ConsentPurpose.NEWSLETTER, given=False, since=now
         )
+        partner_consent(member)
         disclosure_record(member=member, categories=[DataCategory.CONTACT], partner=partner)
     RetentionRun.objects.create(
         started_at=now, finished_at=now, counts={"access_log": {"privacy.AccessLogEntry": 3}}

@@ -16,7 +16,7 @@ from kaft.catalog.models import Branch
 from kaft.members.models import Member, User
 from kaft.privacy.models import AccessLogEntry, AccessPurpose, Disclosure, Partner
 from tests.factories_desk import staff_login
-from tests.factories_transparency import PartnerFactory, officer
+from tests.factories_transparency import PartnerFactory, officer, partner_consent
 
 PARTNERS = reverse("desk:partners")
 
@@ -134,7 +134,11 @@ def test_export_to_the_member_is_a_look_not_a_disclosure(
 def test_export_to_a_partner_records_a_disclosure_and_holds_only_the_chosen_categories(
     desk: Client, member: Member, staff: User
 ) -> None:
-    partner = cast(Partner, PartnerFactory(name="Online Bibliotheek", purpose="E-books"))
+    partner = cast(
+        Partner,
+        PartnerFactory(name="Online Bibliotheek", purpose="E-books", categories=["contact"]),
+    )
+    partner_consent(member)
     url = reverse("desk:member_export", args=[member.pk])
 
     response = desk.post(url, {"to": "partner", "partner": partner.pk, "categories": ["contact"]})

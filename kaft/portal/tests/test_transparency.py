@@ -27,7 +27,7 @@ from kaft.privacy.services.access import access_log_record
 from kaft.privacy.services.disclosure import disclosure_record
 from kaft.privacy.services.legal import legal_request_decide
 from tests.factories import MemberFactory, StaffFactory
-from tests.factories_transparency import PartnerFactory, legal_request, officer
+from tests.factories_transparency import PartnerFactory, legal_request, officer, partner_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -198,7 +198,15 @@ def test_what_family_members_did_is_shown_to_the_owner_only(
 
 
 def test_who_received_my_data(member_client: Client, member: Member) -> None:
-    partner = cast(Partner, PartnerFactory(name="Online Bibliotheek", purpose="E-books lenen"))
+    partner = cast(
+        Partner,
+        PartnerFactory(
+            name="Online Bibliotheek",
+            purpose="E-books lenen",
+            categories=["identity", "membership"],
+        ),
+    )
+    partner_consent(member)
     disclosure_record(
         member=member, categories=[DataCategory.IDENTITY, DataCategory.MEMBERSHIP], partner=partner
     )

@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from kaft.members.models import Member, User
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
-from kaft.privacy.models import DataCategory, Disclosure, LegalRequest, Partner
+from kaft.privacy.models import (
+    ConsentPurpose,
+    DataCategory,
+    Disclosure,
+    LegalBasis,
+    LegalRequest,
+    Partner,
+)
+from kaft.privacy.services.consent import consent_given
 
 
 def categories_clean(categories: Iterable[str]) -> list[str]:
@@ -54,6 +62,18 @@ def disclosure_record(
     if partner is not None:
         if not partner.active:
             raise PrivacyError(PrivacyErrorCode.DISCLOSURE_PARTNER_INACTIVE)
+        # Only what the register says this partner receives, and on consent only with it.
+        extra = [value for value in values if value not in partner.categories]
+        if extra:
+            labels = dict(DataCategory.choices)
+            raise PrivacyError(
+                PrivacyErrorCode.DISCLOSURE_NOT_AGREED,
+                categories=", ".join(str(labels[value]) for value in extra),
+            )
+        if partner.legal_basis == LegalBasis.CONSENT and not consent_given(
+            member=member, purpose=ConsentPurpose.PARTNER_SERVICES
+        ):
+            raise PrivacyError(PrivacyErrorCode.DISCLOSURE_NO_CONSENT)
         recipient = recipient.strip() or partner.name
         purpose = purpose.strip() or partner.purpose
         legal_basis = legal_basis.strip() or partner.legal_basis

@@ -14,7 +14,7 @@ from kaft.privacy.models import DataCategory, Disclosure, LegalBasis, Partner
 from kaft.privacy.selectors_transparency import disclosure_rows, disclosures_visible
 from kaft.privacy.services.disclosure import disclosure_record, partner_save
 from tests.factories import MemberFactory, StaffFactory
-from tests.factories_transparency import PartnerFactory
+from tests.factories_transparency import PartnerFactory, partner_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,13 @@ def refused(code: PrivacyErrorCode, english: str, **kwargs: Any) -> None:
 def test_a_disclosure_to_a_partner_takes_its_name_purpose_and_legal_basis(
     member: Member, staff: User
 ) -> None:
-    partner = cast(Partner, PartnerFactory(name="Online Bibliotheek", purpose="E-books lenen"))
+    partner = cast(
+        Partner,
+        PartnerFactory(
+            name="Online Bibliotheek", purpose="E-books lenen", categories=["identity", "contact"]
+        ),
+    )
+    partner_consent(member)
 
     disclosure = disclosure_record(
         member=member, categories=[C.CONTACT, C.IDENTITY], partner=partner, staff=staff
@@ -152,7 +158,8 @@ def test_a_row_under_a_non_disclosure_order_is_shown_from_its_end_date(member: M
 
 
 def test_the_member_sees_labels_not_codes(member: Member) -> None:
-    partner = cast(Partner, PartnerFactory(name="Online Bibliotheek"))
+    partner = cast(Partner, PartnerFactory(name="Online Bibliotheek", categories=["contact"]))
+    partner_consent(member)
     disclosure_record(member=member, categories=[C.CONTACT], partner=partner)
 
     with translation.override("en"):
@@ -222,3 +229,50 @@ def test_partner_save_refuses_without_categories(db: None) -> None:
         )
     assert caught.value.code == PrivacyErrorCode.DISCLOSURE_NO_CATEGORIES
     assert Partner.objects.count() == 0
+
+
+def test_a_partner_receives_only_the_categories_in_the_register(member: Member) -> None:
+    partner = cast(Partner, PartnerFactory(categories=["membership", "contact"]))
+    partner_consent(member)
+    refused(
+        PrivacyErrorCode.DISCLOSURE_NOT_AGREED,
+        "This partner organisation may not receive these data: Current loans.",
+        member=member,
+        categories=[C.CONTACT, C.LOANS],
+        partner=partner,
+    )
+
+
+def test_a_partner_on_consent_receives_nothing_without_that_consent(member: Member) -> None:
+    from kaft.privacy.models import Consent, ConsentPurpose
+
+    partner = cast(Partner, PartnerFactory(categories=["contact"]))
+    english = (
+        "This member has not given consent for partner services: no data may go to this partner."
+    )
+    refused(
+        PrivacyErrorCode.DISCLOSURE_NO_CONSENT,
+        english,
+        member=member,
+        categories=[C.CONTACT],
+        partner=partner,
+    )
+    # withdrawn is the same as never given
+    Consent.objects.create(
+        member=member,
+        purpose=ConsentPurpose.PARTNER_SERVICES,
+        given=False,
+        since=timezone.now(),
+    )
+    refused(
+        PrivacyErrorCode.DISCLOSURE_NO_CONSENT,
+        english,
+        member=member,
+        categories=[C.CONTACT],
+        partner=partner,
+    )
+    # a partner on another legal basis needs no consent
+    contract = cast(
+        Partner, PartnerFactory(categories=["contact"], legal_basis=LegalBasis.CONTRACT)
+    )
+    assert disclosure_record(member=member, categories=[C.CONTACT], partner=contract).pk
