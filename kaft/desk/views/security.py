@@ -53,6 +53,11 @@ class TokenForm(forms.Form):
         label=gettext_lazy("Code from your authenticator app"),
         min_length=6,
         max_length=8,
+        error_messages={
+            "required": gettext_lazy("Enter the 6 digits your authenticator app shows."),
+            "min_length": gettext_lazy("Enter the 6 digits your authenticator app shows."),
+            "max_length": gettext_lazy("Enter the 6 digits your authenticator app shows."),
+        },
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
