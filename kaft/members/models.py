@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaft.catalog.models import Branch
 from kaft.core.crypto import EncryptedDateField
@@ -377,7 +378,7 @@ class RequestStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request", "Withdrawn")
 
 
 class IdentityChangeRequest(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import cast
 
 import polib
 import pytest
@@ -14,6 +15,22 @@ from django.conf import settings
 KAFT = Path(settings.BASE_DIR) / "kaft"
 PO_FILES = sorted(KAFT.rglob("locale/nl/LC_MESSAGES/django.po"))
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext_lazy"}
+
+
+def _key(call: ast.Call) -> str:
+    """The msgid of a gettext call; with a context (pgettext) as "context\x04msgid", as in a
+    compiled catalogue."""
+    first = str(cast(ast.Constant, call.args[0]).value)
+    name = cast(ast.Name, call.func).id
+    if name.startswith("pgettext") and len(call.args) > 1:
+        second = call.args[1]
+        if isinstance(second, ast.Constant) and isinstance(second.value, str):
+            return f"{first}\x04{second.value}"
+    return first
+
+
+def _entry_key(entry: polib.POEntry) -> str:
+    return f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
 
 
 def _python_msgids(app_dir: Path) -> set[str]:
@@ -31,7 +48,7 @@ def _python_msgids(app_dir: Path) -> set[str]:
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
             ):
-                found.add(node.args[0].value)
+                found.add(_key(node))
     return found
 
 
@@ -51,7 +68,7 @@ def test_every_dutch_entry_is_translated(po_path: Path) -> None:
 def test_every_python_string_is_in_a_dutch_catalogue() -> None:
     translated: set[str] = set()
     for po_path in PO_FILES:
-        translated |= {e.msgid for e in polib.pofile(str(po_path)) if e.translated()}
+        translated |= {_entry_key(e) for e in polib.pofile(str(po_path)) if e.translated()}
     missing: dict[str, list[str]] = {}
     for app_dir in sorted(p for p in KAFT.iterdir() if p.is_dir()):
         absent = sorted(_python_msgids(app_dir) - translated)
