@@ -1,0 +1,158 @@
+"""The retention rules of the register, and what erasing a member does with a table's rows."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class Erasure(enum.StrEnum):
+    """What erasing a member does with a row of this table."""
+
+    DELETE = "delete"  # the row goes
+    UNLINK = "unlink"  # the member link is emptied; the row stays for statistics
+    ANONYMISE = "anonymise"  # the personal fields are emptied (the member row itself)
+    KEEP = "keep"  # holds nothing personal once the member is anonymised (say why in ``note``)
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """How long rows under this rule are kept. ``default_days`` None: as long as the member."""
+
+    key: str
+    label: Promise
+    explanation: Promise
+    default_days: int | None
+    min_days: int | None = None
+    max_days: int | None = None
+
+    @property
+    def configurable(self) -> bool:
+        return (
+            self.min_days is not None
+            and self.max_days is not None
+            and (self.min_days < self.max_days)
+        )
+
+
+RULES: dict[str, RetentionRule] = {
+    rule.key: rule
+    for rule in [
+        RetentionRule(
+            "loan_history",
+            _("Returned loans"),
+            _(
+                "A returned loan is unlinked from you after this many days, unless you chose to "
+                "keep your loan history. The library keeps only anonymous statistics."
+            ),
+            30,
+            0,
+            365,
+        ),
+        RetentionRule(
+            "hold_history",
+            _("Finished reservations"),
+            _(
+                "A reservation that was picked up, cancelled or not collected is unlinked from "
+                "you after this many days, unless you chose to keep your loan history."
+            ),
+            30,
+            0,
+            365,
+        ),
+        RetentionRule(
+            "notes",
+            _("Notes by staff"),
+            _("A note is deleted on its expiry date, at the latest after the longest period."),
+            None,
+        ),
+        RetentionRule(
+            "access_log",
+            _("Who looked at your data"),
+            _("Entries in the access log are deleted after this many days."),
+            365,
+            180,
+            730,
+        ),
+        RetentionRule(
+            "family_log",
+            _("Actions through family access"),
+            _("What a family member did on your account is deleted after this many days."),
+            365,
+            90,
+            730,
+        ),
+        RetentionRule(
+            "messages",
+            _("Messages sent to you"),
+            _("Messages (e-mails, text messages, letters) are deleted after this many days."),
+            90,
+            30,
+            365,
+        ),
+        RetentionRule(
+            "financial",
+            _("Payments and charges"),
+            _("Financial records are kept for seven years (fiscal duty) and then anonymised."),
+            7 * 365,
+            7 * 365,
+            10 * 365,
+        ),
+        RetentionRule(
+            "ended_membership",
+            _("Ended memberships"),
+            _(
+                "When a membership has ended and nothing is on loan or owed, the account is "
+                "erased after this many days."
+            ),
+            365,
+            30,
+            730,
+        ),
+        RetentionRule(
+            "closed_requests",
+            _("Answered requests"),
+            _(
+                "Requests that were answered, declined or ended (family access, corrections, "
+                "identity checks, password resets, responses) are deleted after this many days."
+            ),
+            90,
+            30,
+            365,
+        ),
+        RetentionRule(
+            "disclosures",
+            _("Who received your data"),
+            _(
+                "Records of data passed to other organisations, and requests from police or "
+                "justice, are deleted after this many days (counted from when you may see them)."
+            ),
+            730,
+            365,
+            1825,
+        ),
+        RetentionRule(
+            "login_attempts",
+            _("Login attempts"),
+            _("Failed and successful login attempts are deleted after this many days."),
+            30,
+            7,
+            90,
+        ),
+        RetentionRule(
+            "sessions",
+            _("Login sessions"),
+            _("A login session is deleted as soon as it has expired."),
+            0,
+        ),
+        RetentionRule(
+            "with_member",
+            _("Your account"),
+            _("Kept as long as you are a member; erased with your account."),
+            None,
+        ),
+    ]
+}

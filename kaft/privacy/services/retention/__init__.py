@@ -1,0 +1,239 @@
+"""The retention rules applied in bulk, and the one definition of "past its rule".
+
+Every table with a retention period has one or more :class:`Target` below. A target says which
+rows have run out (a base condition plus the moments the clock started, ``clocks``), and what the
+job does with them (unlink the member, delete, or erase the member). The daily job
+(:func:`retention_apply`) and the proof (``kaft retention-proof``, :func:`retention_overdue`) both
+walk :func:`past_rows`, so they cannot disagree.
+
+Work is done in chunks of :data:`CHUNK_SIZE` rows with a fixed number of queries per chunk:
+one to read the chunk (keyset pagination on the primary key), one for the consent check where
+a member may keep their history, and one or a few for the update or delete. Erasing a member
+whose membership ended is the exception: :func:`~kaft.privacy.services.erasure.member_erase`
+works on one member at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from kaft.members.models import Member, User
+from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
+from kaft.privacy.models import (
+    RetentionRun,
+    RetentionSetting,
+)
+from kaft.privacy.registry import RULES
+from kaft.privacy.services.retention.targets import (
+    CHUNK_SIZE,
+    TARGETS,
+    Action,
+    Clock,
+    Moment,
+    NotesTarget,
+    Target,
+    members_owing_ids,
+)
+
+__all__ = [
+    "CHUNK_SIZE",
+    "TARGETS",
+    "Action",
+    "Clock",
+    "Moment",
+    "NotesTarget",
+    "Target",
+    "members_owing_ids",
+    "retention_apply",
+    "retention_overdue",
+    "retention_overdue_counts",
+    "retention_periods",
+    "retention_setting_change",
+    "past_rows",
+]
+
+# --- Settings ---------------------------------------------------------------------------------
+
+
+def retention_periods() -> dict[str, int | None]:
+    """The library's period per rule in days (its setting, else the rule's default). One query."""
+    periods: dict[str, int | None] = {key: rule.default_days for key, rule in RULES.items()}
+    for key, days in RetentionSetting.objects.values_list("rule", "days"):
+        if key in RULES and RULES[key].configurable:
+            periods[key] = days
+    return periods
+
+
+@transaction.atomic
+def retention_setting_change(*, rule: str, days: int, staff: User | None) -> RetentionSetting:
+    """Set the library's period for ``rule``, within the rule's bounds. Locks the setting row."""
+    found = RULES.get(rule)
+    if found is None:
+        raise PrivacyError(PrivacyErrorCode.RETENTION_UNKNOWN_RULE)
+    if not found.configurable:
+        raise PrivacyError(PrivacyErrorCode.RETENTION_NOT_CONFIGURABLE)
+    assert found.min_days is not None and found.max_days is not None
+    if not found.min_days <= days <= found.max_days:
+        raise PrivacyError(
+            PrivacyErrorCode.RETENTION_OUT_OF_BOUNDS,
+            min_days=found.min_days,
+            max_days=found.max_days,
+        )
+    setting = RetentionSetting.objects.select_for_update().filter(rule=rule).first()
+    if setting is None:
+        return RetentionSetting.objects.create(rule=rule, days=days, changed_by=staff)
+    setting.days = days
+    setting.changed_by = staff
+    setting.save(update_fields=["days", "changed_by", "changed_at"])
+    return setting
+
+
+# --- The one definition of "past its rule" ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PastRow:
+    pk: object
+    due: dt.datetime  # when it ran out
+
+
+def past_rows(
+    target: Target,
+    *,
+    moment: Moment,
+    periods: dict[str, int | None],
+    chunk_size: int | None = None,
+) -> Iterator[list[PastRow]]:
+    """The rows of ``target`` past their rule, in chunks (primary-key order).
+
+    Per chunk: one query for the rows, and one consent check when members may keep them. Rows
+    of members who keep their history are left out. Callers may delete or change each chunk
+    before asking for the next one.
+    """
+    from kaft.privacy.services.consent import member_ids_with_consent
+
+    days = target.days(periods)
+    if days is None:
+        return
+    size = chunk_size or CHUNK_SIZE
+    model = target.model_class
+    pk_name = model._meta.pk.name  # type: ignore[union-attr]
+    clock_fields = [clock.field for clock in target.clocks]
+    columns = ["pk", *clock_fields]
+    if target.keep_with_consent is not None:
+        columns.append(target.member_field)
+    rows = model._base_manager.filter(target.past_q(moment, days)).order_by("pk")
+    last: object = None
+    while True:
+        page = rows if last is None else rows.filter(**{f"{pk_name}__gt": last})
+        found = list(page.values_list(*columns)[:size])
+        if not found:
+            return
+        last = found[-1][0]
+        full = len(found) == size
+        if target.keep_with_consent is not None:
+            keeping = member_ids_with_consent(
+                target.keep_with_consent, {row[-1] for row in found if row[-1] is not None}
+            )
+            found = [row for row in found if row[-1] not in keeping]
+        clocks = len(clock_fields)
+        chunk = [PastRow(row[0], target.due(tuple(row[1 : 1 + clocks]), days)) for row in found]
+        if chunk:
+            yield chunk
+        if not full:
+            return
+
+
+# --- The job ----------------------------------------------------------------------------------
+
+
+def _apply_chunk(target: Target, pks: list[object]) -> int:
+    model = target.model_class
+    rows = model._base_manager.filter(pk__in=pks)
+    if target.action is Action.UNLINK:
+        return rows.update(**{target.member_field: None})
+    if target.action is Action.DELETE:
+        deleted, per_model = rows.delete()
+        return per_model.get(model._meta.label, 0)
+    return _erase(rows)
+
+
+def _erase(rows: models.QuerySet[models.Model]) -> int:
+    """Erase members whose membership ended (one at a time: erasure spans every table)."""
+    from kaft.core.errors import DomainError
+    from kaft.privacy.services.erasure import member_erase
+
+    erased = 0
+    for member in rows:
+        assert isinstance(member, Member)
+        try:
+            member_erase(member=member, staff=None)
+        except DomainError:
+            continue  # something still stands in the way; tried again tomorrow
+        erased += 1
+    return erased
+
+
+def retention_apply(
+    *, now: dt.datetime | None = None, chunk_size: int | None = None
+) -> RetentionRun:
+    """Apply every retention rule once; record a :class:`RetentionRun` with counts per rule.
+
+    Idempotent: a second run finds nothing past its rule. Each chunk is its own transaction, so
+    a long run holds no lock for long and a crash loses at most one chunk of work.
+    """
+    from kaft.privacy.services.erasure import erasure_requests_settle
+
+    moment = Moment(now or timezone.now())
+    run = RetentionRun.objects.create(started_at=timezone.now(), counts={})
+    periods = retention_periods()
+    counts: dict[str, dict[str, int]] = {}
+    for target in TARGETS:
+        done = 0
+        for chunk in past_rows(target, moment=moment, periods=periods, chunk_size=chunk_size):
+            with transaction.atomic():
+                done += _apply_chunk(target, [row.pk for row in chunk])
+        counts.setdefault(target.rule, {})[target.model] = (
+            counts.get(target.rule, {}).get(target.model, 0) + done
+        )
+    counts.setdefault("erasure_requests", {})["privacy.ErasureRequest"] = erasure_requests_settle()
+    run.counts = counts
+    run.finished_at = timezone.now()
+    run.save(update_fields=["counts", "finished_at"])
+    return run
+
+
+# --- The proof --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    table: str
+    pk: object
+    rule: str
+    overdue: dt.timedelta
+
+
+def retention_overdue(
+    *, now: dt.datetime | None = None, chunk_size: int | None = None
+) -> Iterator[OverdueRow]:
+    """Every row kept past its rule, with how long past (ids only, nothing personal)."""
+    moment = Moment(now or timezone.now())
+    periods = retention_periods()
+    for target in TARGETS:
+        for chunk in past_rows(target, moment=moment, periods=periods, chunk_size=chunk_size):
+            for row in chunk:
+                yield OverdueRow(target.model, row.pk, target.rule, moment.now - row.due)
+
+
+def retention_overdue_counts(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """How many rows are past each rule now (for the desk page)."""
+    counts: dict[str, int] = {}
+    for row in retention_overdue(now=now):
+        counts[row.rule] = counts.get(row.rule, 0) + 1
+    return counts
