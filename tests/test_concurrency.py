@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import threading
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from kaft.catalog.models import Branch, Item, ItemStatus
-from kaft.circulation.errors import CirculationError, CirculationErrorCode
+from kaft.circulation.errors import CirculationErrorCode
 from kaft.circulation.models import TRAPPED_HOLD_STATUSES, Hold, HoldStatus, Loan, LoanStatus
 from kaft.circulation.services import (
     hold_place,
@@ -35,38 +33,9 @@ from tests.factories_circulation import (
     make_record,
     make_rule,
 )
+from tests.threads import OK, run_together
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
-
-OK = "ok"
-
-
-def run_together(actions: list[Callable[[], object]]) -> list[str]:
-    """Start every action at the same moment, each in its own thread and connection.
-
-    Returns per action "ok", the refusal code, or the repr of an unexpected exception.
-    """
-    barrier = threading.Barrier(len(actions))
-    outcomes = [""] * len(actions)
-
-    def work(index: int, action: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            action()
-            outcomes[index] = OK
-        except CirculationError as error:
-            outcomes[index] = str(error.code)
-        except Exception as error:  # reported in the assertion
-            outcomes[index] = repr(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
 
 
 @pytest.fixture

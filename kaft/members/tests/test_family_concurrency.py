@@ -5,14 +5,11 @@ On PostgreSQL the row locks serialise them; on SQLite every transaction begins I
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from functools import partial
 
 import pytest
-from django.db import connection
 
-from kaft.members.errors import MemberError, MemberErrorCode
+from kaft.members.errors import MemberErrorCode
 from kaft.members.family import (
     family_access_accept,
     family_access_decline,
@@ -22,35 +19,9 @@ from kaft.members.models import FamilyAccess, FamilyAccessStatus
 from kaft.notices.models import Notice
 from tests.factories import MemberFactory
 from tests.factories_family import FamilyAccessFactory
+from tests.threads import OK, run_together
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
-
-OK = "ok"
-
-
-def run_together(actions: list[Callable[[], object]]) -> list[str]:
-    """Each action in its own thread and connection, started together; "ok" or the code."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = [""] * len(actions)
-
-    def work(index: int, action: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            action()
-            outcomes[index] = OK
-        except MemberError as error:
-            outcomes[index] = str(error.code)
-        except Exception as error:  # reported in the assertion
-            outcomes[index] = repr(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
 
 
 def test_five_identical_requests_make_one_request_and_one_message() -> None:
