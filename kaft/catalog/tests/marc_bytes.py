@@ -6,7 +6,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "marc"
+# Copied from pymarc's test set into the project (licence beside them), so a clone is self-contained.
+SAMPLES = Path(settings.BASE_DIR) / "tests" / "data" / "marc"
 
 
 def sample(name: str) -> Path:

@@ -1,4 +1,4 @@
-"""Every sample file in ../shared/marc imports with the right fields, and bad records are reported."""
+"""Every sample file in tests/data/marc imports with the right fields, and bad records are reported."""
 
 from __future__ import annotations
 
@@ -151,7 +151,9 @@ def test_bad_records_are_reported_with_position_and_reason_and_good_ones_importe
     assert record.control_number is not None and record.control_number.startswith("kaft:")
 
 
-ALL_SAMPLES = sorted(path.name for path in SAMPLES.iterdir() if not path.name.startswith("LICENSE"))
+ALL_SAMPLES = sorted(
+    path.name for path in SAMPLES.iterdir() if not path.name.startswith(("LICENSE", "README"))
+)
 
 
 def test_importing_every_sample_twice_changes_nothing_the_second_time() -> None:
