@@ -40,9 +40,10 @@ _PRICES = {
 
 
 def marc_dir() -> Path:
-    """Where the sample MARC files are: ``KAFT_DEMO_MARC_DIR``, else ``../shared/marc``."""
+    """Where the sample MARC files are: ``KAFT_DEMO_MARC_DIR``, else the project's own copies
+    in ``tests/data/marc`` (pymarc's samples, with their licence), so a clone needs nothing beside it."""
     configured = os.environ.get("KAFT_DEMO_MARC_DIR")
-    return Path(configured) if configured else Path(settings.BASE_DIR).parent / "shared" / "marc"
+    return Path(configured) if configured else Path(settings.BASE_DIR) / "tests" / "data" / "marc"
 
 
 def marc_files_import(branches: list[Branch]) -> int:

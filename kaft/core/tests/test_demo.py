@@ -36,6 +36,8 @@ from kaft.members.models import (
 
 pytestmark = pytest.mark.django_db
 
+MARC_RECORDS = 36  # the records of the nine sample files the demo imports (tests/data/marc)
+
 COUNTED: tuple[type[Model], ...] = (
     Branch, ClosedDay, MemberCategory, LoanRule, Record, Item, Member, Address, User,
     StaffProfile, Loan, LoanEvent, Hold, HoldEvent, Transfer,
@@ -72,6 +74,8 @@ def test_the_demo_library_has_branches_members_and_copies() -> None:
     assert ClosedDay.objects.filter(reason="Koningsdag").count() == 3
     assert Item.objects.count() == 2000
     assert Record.objects.filter(control_number__startswith="kaft-demo-").count() > 700
+    # the real MARC samples come from the project's own tree (a clone needs nothing beside it)
+    assert Record.objects.exclude(control_number__startswith="kaft-demo-").count() == MARC_RECORDS
     assert Member.objects.count() == 50
     youth = Member.objects.select_related("category").get(card_number=YOUTH_CARD)
     assert youth.age_on(timezone.localdate()) < 18
