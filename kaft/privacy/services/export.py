@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -264,10 +265,10 @@ def _html(member: Member, data: dict[str, Any]) -> str:
                 about = data["about"]["tables"][model_label]
                 names = list(rows[0]) if rows else []
                 model = next(e for e in REGISTRY if e.model == model_label).model_class
-                headers = [str(column_label(model, c)) for c in names]
+                headers = [capfirst(str(column_label(model, c))) for c in names]
                 tables.append(
                     {
-                        "name": about["name"][language],
+                        "name": capfirst(about["name"][language]),
                         "retention": about["retention"]["explanation"][language],
                         "headers": headers,
                         "rows": [[_cell(row[c]) for c in names] for row in rows],

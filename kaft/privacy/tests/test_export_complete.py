@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.html import escape
+from django.utils.text import capfirst
 
 from kaft.members.models import Member, User
 from kaft.privacy.models import DataCategory
@@ -116,7 +117,7 @@ def export_problems(member: Member, registry: list[PersonalTable]) -> list[str]:
             if not any(value in [row.get(name, EMPTY) for row in shown] for value in values):
                 problems.append(f"{entry.model}.{name}: {values[0]!r} is not in data.json")
             with translation.override("nl"):
-                header = str(column_label(entry.model_class, name))
+                header = capfirst(str(column_label(entry.model_class, name)))
             if f'<th scope="col">{escape(header)}</th>' not in page:
                 problems.append(f"{entry.model}.{name}: no column {header!r} on the page")
             if not any(f"<td>{escape(cell(value))}</td>" in page for value in values):
