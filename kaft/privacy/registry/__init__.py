@@ -7,7 +7,10 @@ here is covered by all three at once; ``kaft/privacy/tests/test_registry.py`` fa
 links to a member, or has a field that looks personal, and is not declared here.
 
 Models that hold no member's personal data but would look as if they do are listed in
-``NOT_PERSONAL`` with the reason.
+``NOT_PERSONAL`` with the reason; the test walks every model within two links of a member or a
+login, and one link from every registered table, and refuses "not personal" for a model whose
+rows point at a member's rows. Of an exported table every column is exported except the ones the
+entry lists as ``technical`` (with why), so a new column reaches the export by itself.
 """
 
 from __future__ import annotations

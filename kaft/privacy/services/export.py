@@ -1,11 +1,15 @@
 """The right of access and portability: all of a member's personal data, from the registry.
 
 Every exported entry of :data:`kaft.privacy.registry.REGISTRY` contributes the rows tied to the
-member through any of its ``member_paths``, with its registered fields, grouped by the data
-category of each field. A field pointing at a branch, title or category is shown by its name; a
-field pointing at a member shows the member's own name, and another member only by first name
-(a family member, a parent or guardian), never more of their data. A few readable fields are
-added where the registered ones alone would not say what a row is about (the title of a loan).
+member through any of its ``member_paths``, with every registered field that is not technical
+(``PersonalTable.exported_fields``), grouped by the data category of each field. The register's
+test makes every column of an exported table either such a field or technical with a reason, so
+a new column reaches the export without a change here. A field pointing at a branch, title or
+category is shown by its name; a field pointing at a member shows the member's own name, and
+another member only by first name (a family member, a parent or guardian), never more of their
+data. A few readable fields are added where the columns alone would not say what a row is about
+(the title of a loan an event belongs to). Every column has a name in Dutch and English: the
+model's own, or :data:`COLUMN_LABELS`.
 
 The ZIP holds ``data.json`` (with an ``about`` block in Dutch and English), ``README.txt`` and
 ``index.html``, a self-contained page in the member's language.
@@ -28,7 +32,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kaft.members.models import Member
@@ -36,50 +41,60 @@ from kaft.privacy.models import DataCategory, RetentionSetting
 from kaft.privacy.registry import REGISTRY, RULES, PersonalTable
 from kaft.privacy.selectors_transparency import SHOWS_NAME, access_log_shows, access_log_visible
 
-# Never exported, even where registered: a password hash is useless to the member.
-NEVER_EXPORTED = {("members.User", "password")}
-
-# Readable fields added to a table's rows, shown in each of its categories.
+# Readable fields added to a table's rows where its own columns would not say what a row is about
+# (which loan an event belongs to), shown in each of its categories.
 EXTRA_FIELDS: dict[str, dict[str, Callable[[Any], object]]] = {
-    "circulation.Loan": {
-        "title": lambda loan: loan.record.title,
-        "branch": lambda loan: loan.branch.name,
-        "status": lambda loan: loan.get_status_display(),
+    "circulation.LoanEvent": {"title": lambda event: event.loan.record.title},
+    "circulation.HoldEvent": {"title": lambda event: event.hold.record.title},
+    "circulation.Transfer": {
+        "title": lambda transfer: transfer.hold.record.title if transfer.hold else None
     },
-    "circulation.Hold": {
-        "title": lambda hold: hold.record.title,
-        "status": lambda hold: hold.get_status_display(),
-    },
-    "notices.Notice": {
-        "message_type": lambda notice: notice.get_message_type_display(),
-        "channel": lambda notice: notice.get_channel_display(),
-        "sent_at": lambda notice: notice.sent_at,
-    },
-    "members.IdentityChangeRequest": {
-        "requested_at": lambda request: request.requested_at,
-        "decided_at": lambda request: request.decided_at,
-    },
-    "privacy.ErasureRequest": {"done_at": lambda request: request.done_at},
+    "notices.DeliveryAttempt": {"subject": lambda attempt: attempt.notice.subject},
 }
 
-# Related rows read along besides the registered foreign keys (which are always read along), so
+# Related rows read along besides the exported foreign keys (which are always read along), so
 # a table costs one query whatever its size.
 SELECT_RELATED: dict[str, tuple[str, ...]] = {
-    "circulation.Loan": ("record", "branch"),
-    "circulation.Hold": ("record",),
+    "circulation.LoanEvent": ("loan__record",),
+    "circulation.HoldEvent": ("hold__record",),
+    "circulation.Transfer": ("hold__record",),
+    "notices.DeliveryAttempt": ("notice",),
 }
 
 
-# Tables whose rows go, whole, to one category each (instead of split by field).
-ROW_CATEGORY: dict[str, Callable[[Any], DataCategory]] = {
-    "circulation.Loan": lambda loan: (
-        DataCategory.LOAN_HISTORY if loan.returned_at else DataCategory.LOANS
+# Tables whose rows go, whole, to one category each (instead of split by field): the categories
+# they may go to, and which one a row goes to.
+_LOANS = frozenset({DataCategory.LOANS, DataCategory.LOAN_HISTORY})
+ROW_CATEGORY: dict[str, tuple[frozenset[DataCategory], Callable[[Any], DataCategory]]] = {
+    "circulation.Loan": (
+        _LOANS,
+        lambda loan: DataCategory.LOAN_HISTORY if loan.returned_at else DataCategory.LOANS,
     ),
+    "circulation.LoanEvent": (
+        _LOANS,
+        lambda event: DataCategory.LOAN_HISTORY if event.loan.returned_at else DataCategory.LOANS,
+    ),
+}
+
+
+# Coded values of a column without choices, in words.
+VALUE_LABELS: dict[str, dict[str, Promise]] = {
+    "via": {
+        "desk": pgettext_lazy("export: how", "at the desk"),
+        "portal": pgettext_lazy("export: how", "in MijnBibliotheek"),
+        "sip2": pgettext_lazy("export: how", "at a self-service kiosk"),
+        "system": pgettext_lazy("export: how", "by the library's system"),
+    },
 }
 
 
 def _exported() -> list[PersonalTable]:
     return [entry for entry in REGISTRY if entry.export and entry.member_paths]
+
+
+def _categories(entry: PersonalTable) -> set[DataCategory]:
+    whole_rows = ROW_CATEGORY.get(entry.model)
+    return set(entry.exported_fields.values()) | (set(whole_rows[0]) if whole_rows else set())
 
 
 def _rows(entry: PersonalTable, member: Member) -> list[models.Model]:
@@ -95,7 +110,7 @@ def _rows(entry: PersonalTable, member: Member) -> list[models.Model]:
         rows = rows.filter(pk__in=access_log_visible(member).values("pk"))
     foreign_keys = [
         name
-        for name in entry.fields
+        for name in entry.exported_fields
         if isinstance(model._meta.get_field(name), models.ForeignKey | models.OneToOneField)
     ]
     related = [*foreign_keys, *SELECT_RELATED.get(entry.model, ())]
@@ -131,6 +146,8 @@ def _value(row: models.Model, name: str, member: Member) -> object:
     if getattr(field, "choices", None):
         return _plain(getattr(row, f"get_{name}_display")())
     value = getattr(row, name)
+    if name in VALUE_LABELS and value in VALUE_LABELS[name]:
+        return str(VALUE_LABELS[name][value])
     if name == "categories" and isinstance(value, list):
         labels = dict(DataCategory.choices)
         return [str(labels.get(item, item)) for item in value]
@@ -173,8 +190,9 @@ def _about(member: Member, now: dt.datetime) -> dict[str, Any]:
         rule = RULES[entry.rule]
         model = entry.model_class
         tables[entry.model] = {
-            "name": _both(model._meta.verbose_name_plural or model.__name__),
-            "categories": sorted(str(c) for c in entry.categories),
+            "name": _both(table_label(model)),
+            "columns": {name: _both(column_label(model, name)) for name in columns(entry)},
+            "categories": sorted(str(c) for c in _categories(entry)),
             "retention": {
                 "rule": rule.key,
                 "name": _both(rule.label),
@@ -200,7 +218,7 @@ def _about(member: Member, now: dt.datetime) -> dict[str, Any]:
 def _categories_in_export() -> list[DataCategory]:
     found: set[DataCategory] = set()
     for entry in _exported():
-        found |= entry.categories
+        found |= _categories(entry)
     return [c for c in DataCategory if c in found]
 
 
@@ -216,13 +234,13 @@ def member_export_data(member: Member) -> dict[str, Any]:
     }
     for entry in _exported():
         names_by_category: dict[DataCategory, list[str]] = {}
-        for name, category in entry.fields.items():
-            if (entry.model, name) not in NEVER_EXPORTED:
-                names_by_category.setdefault(category, []).append(name)
-        for category in entry.categories:
+        for name, category in entry.exported_fields.items():
+            names_by_category.setdefault(category, []).append(name)
+        for category in _categories(entry):
             categories[str(category.value)]["tables"][entry.model] = []
         rows = _rows(entry, member)
-        pick = ROW_CATEGORY.get(entry.model)
+        whole_rows = ROW_CATEGORY.get(entry.model)
+        pick = whole_rows[1] if whole_rows else None
         all_names = [n for names in names_by_category.values() for n in names]
         for row in rows:
             slices = {pick(row): all_names} if pick is not None else names_by_category
@@ -245,15 +263,15 @@ def _html(member: Member, data: dict[str, Any]) -> str:
             tables = []
             for model_label, rows in section["tables"].items():
                 about = data["about"]["tables"][model_label]
-                columns = list(rows[0]) if rows else []
+                names = list(rows[0]) if rows else []
                 model = next(e for e in REGISTRY if e.model == model_label).model_class
-                headers = [_column_label(model, c) for c in columns]
+                headers = [capfirst(str(column_label(model, c))) for c in names]
                 tables.append(
                     {
-                        "name": about["name"][language],
+                        "name": capfirst(about["name"][language]),
                         "retention": about["retention"]["explanation"][language],
                         "headers": headers,
-                        "rows": [[_cell(row[c]) for c in columns] for row in rows],
+                        "rows": [[_cell(row[c]) for c in names] for row in rows],
                     }
                 )
             sections.append({"key": key, "label": section["label"][language], "tables": tables})
@@ -263,21 +281,80 @@ def _html(member: Member, data: dict[str, Any]) -> str:
         )
 
 
-# Labels of the added fields that are no model field of the table.
-EXTRA_LABELS: dict[str, Promise] = {
-    "title": _("Title"),
-    "branch": _("Branch"),
-    "sent_at": _("Sent"),
-    "done_at": _("Erased"),
+# Column names in words where the model gives none of its own (by field name, in every table),
+# and the added fields.
+COLUMN_LABELS: dict[str, Promise] = {
+    "member": pgettext_lazy("export column", "Member"),
+    "user": pgettext_lazy("export column", "Login"),
+    "created_at": pgettext_lazy("export column", "Created"),
+    "updated_at": pgettext_lazy("export column", "Last changed"),
+    "owner": pgettext_lazy("export column", "Account of"),
+    "grantee": pgettext_lazy("export column", "Access given to"),
+    "ended_by": pgettext_lazy("export column", "Ended by"),
+    "actor": pgettext_lazy("export column", "Done by"),
+    "child": pgettext_lazy("export column", "Child"),
+    "guardian": pgettext_lazy("export column", "Parent or guardian"),
+    "branch": pgettext_lazy("export column", "Branch"),
+    "status": pgettext_lazy("export column", "Status"),
+    "record": pgettext_lazy("export column", "Title"),
+    "title": pgettext_lazy("export column", "Title"),
+    "item": pgettext_lazy("export column", "Copy (barcode)"),
+    "return_branch": pgettext_lazy("export column", "Returned at branch"),
+    "member_category": pgettext_lazy("export column", "Membership category at the time"),
+    "age_band": pgettext_lazy("export column", "Age group at the time"),
+    "action": pgettext_lazy("export column", "What happened"),
+    "at": pgettext_lazy("export column", "When"),
+    "via": pgettext_lazy("export column", "How"),
+    "pickup_branch": pgettext_lazy("export column", "Pickup branch"),
+    "ready_at": pgettext_lazy("export column", "Ready for pickup"),
+    "closed_at": pgettext_lazy("export column", "Closed"),
+    "from_branch": pgettext_lazy("export column", "From branch"),
+    "to_branch": pgettext_lazy("export column", "To branch"),
+    "reason": pgettext_lazy("export column", "Reason"),
+    "sent_at": pgettext_lazy("export column", "Sent"),
+    "received_at": pgettext_lazy("export column", "Received"),
+    "staff_role": pgettext_lazy("export column", "Staff role"),
+    "staff_name": pgettext_lazy("export column", "Staff member"),
+    "part": pgettext_lazy("export column", "Part of your data"),
+    "purpose": pgettext_lazy("export column", "Purpose"),
+    "version": pgettext_lazy("export column", "Version of the privacy statement"),
+    "partner": pgettext_lazy("export column", "Partner"),
+    "subject": pgettext_lazy("export column", "Message"),
+}
+
+# Table names in words where the model gives none of its own.
+TABLE_LABELS: dict[str, Promise] = {
+    "circulation.LoanEvent": pgettext_lazy("export table", "Checkouts, renewals and returns"),
+    "circulation.HoldEvent": pgettext_lazy("export table", "What happened to reservations"),
+    "privacy.StatementSeen": pgettext_lazy("export table", "Privacy statements you have seen"),
 }
 
 
-def _column_label(model: type[models.Model], name: str) -> str:
+def columns(entry: PersonalTable) -> list[str]:
+    """The columns of a table in the export: the added fields, then the exported ones."""
+    return [*EXTRA_FIELDS.get(entry.model, {}), *entry.exported_fields]
+
+
+def table_label(model: type[models.Model]) -> str | Promise:
+    """The table's name: its own plural name where the model sets one, else from the export."""
+    if model._meta.label in TABLE_LABELS:
+        return TABLE_LABELS[model._meta.label]
+    own = model._meta.verbose_name_plural
+    if "verbose_name_plural" in model._meta.original_attrs and own is not None:
+        return own
+    return model.__name__
+
+
+def column_label(model: type[models.Model], name: str) -> str | Promise:
+    """The column's name: the field's own where the model sets one, else from the export."""
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
-        return str(EXTRA_LABELS.get(name, name))
-    return str(getattr(field, "verbose_name", name))
+        return COLUMN_LABELS.get(name, name)
+    own = getattr(field, "verbose_name", None)
+    if isinstance(own, Promise):
+        return own
+    return COLUMN_LABELS.get(name, name)
 
 
 def _cell(value: object) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from kaft.members.models import Language, Member, MemberAction, MemberEvent
 from kaft.privacy.registry import REGISTRY
 from kaft.privacy.services.export import member_export_data, member_export_zip
+from tests.factories_export import make_member_with_every_column
 from tests.factories_rights import make_full_member, make_loan, make_member
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ EXPORTED = [entry for entry in REGISTRY if entry.export and entry.member_paths]
 
 
 def test_every_category_of_every_exported_table_has_the_members_rows() -> None:
-    full = make_full_member()
+    full = make_member_with_every_column()
 
     data = member_export_data(full.member)
 
@@ -55,9 +56,9 @@ def test_the_rows_show_readable_values() -> None:
     assert membership["category"] == "Volwassene"
     assert membership["card_number"] == "21000000000777"
     loans = categories["loans"]["tables"]["circulation.Loan"]
-    assert [loan["title"] for loan in loans] == ["De avonden"]
+    assert [loan["record"] for loan in loans] == ["De avonden"]
     history = categories["loan_history"]["tables"]["circulation.Loan"]
-    assert [loan["title"] for loan in history] == ["Max Havelaar"]
+    assert [loan["record"] for loan in history] == ["Max Havelaar"]
     # the other member only by first name
     family = categories["family"]["tables"]["members.FamilyAccess"][0]
     assert family["owner"] == "Sanne Bakker"
@@ -235,3 +236,65 @@ def test_the_staff_name_of_a_look_only_where_the_library_shows_it(settings: Any)
     assert names() == ["Joke Balie"]
     settings.KAFT_ACCESS_LOG_SHOWS = "role"
     assert names() == [""]
+
+
+def _iso(moment: object) -> str:
+    import datetime as dt
+
+    assert isinstance(moment, dt.datetime)
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def test_loan_and_reservation_events_and_every_column_the_audit_missed() -> None:
+    """Renewals and returns (branch, channel), address kind, the branch of a look, a loan's
+    renewals and return branch, a reservation's dates, the dates of family access."""
+    from kaft.circulation.models import Hold, Loan
+    from kaft.members.models import FamilyAccess
+
+    full = make_member_with_every_column()
+    hold = Hold.objects.get(pk=full.hold.pk)
+    access = FamilyAccess.objects.get(owner=full.member)
+
+    with translation.override("en"):
+        categories = member_export_data(full.member)["categories"]
+
+    def rows(category: str, model: str) -> list[dict[str, Any]]:
+        return categories[category]["tables"][model]
+
+    assert [
+        (e["title"], e["action"], e["branch"], e["via"])
+        for e in rows("loan_history", "circulation.LoanEvent")
+    ] == [
+        ("Max Havelaar", "Renewed", None, "in MijnBibliotheek"),
+        ("Max Havelaar", "Returned", "Bibliotheek Noord", "at the desk"),
+    ]
+    assert [
+        (e["title"], e["action"], e["via"]) for e in rows("loans", "circulation.LoanEvent")
+    ] == [("De avonden", "Checked out", "at the desk")]
+    returned = rows("loan_history", "circulation.Loan")[0]
+    assert (returned["renewals"], returned["return_branch"]) == (2, "Bibliotheek Noord")
+    assert returned["returned_at"] == _iso(Loan.objects.get(pk=full.returned_loan.pk).returned_at)
+    reservation = rows("holds", "circulation.Hold")[0]
+    assert reservation["pickup_deadline"] == hold.pickup_deadline.isoformat()  # type: ignore[union-attr]
+    assert reservation["ready_at"] == _iso(hold.ready_at)
+    assert reservation["closed_at"] == _iso(hold.closed_at)
+    assert reservation["item"] == hold.item.barcode  # type: ignore[union-attr]
+    assert [(e["title"], e["action"]) for e in rows("holds", "circulation.HoldEvent")] == [
+        (hold.record.title, "Copy set aside")
+    ]
+    transfer = rows("holds", "circulation.Transfer")[0]
+    assert (transfer["from_branch"], transfer["to_branch"]) == (
+        "Bibliotheek Noord",
+        "Centrale Bibliotheek",
+    )
+    assert rows("contact", "members.Address")[0]["kind"] == "Home address"
+    assert rows("access_log", "privacy.AccessLogEntry")[0]["branch"] == "Centrale Bibliotheek"
+    family = rows("family", "members.FamilyAccess")[0]
+    assert (family["answer_by"], family["decided_at"], family["ended_at"]) == (
+        _iso(access.answer_by),
+        _iso(access.decided_at),
+        _iso(access.ended_at),
+    )
+    attempt = rows("messages", "notices.DeliveryAttempt")[0]
+    assert attempt["subject"] == "Uw reservering ligt klaar"
+    assert attempt["error"] == "550 mailbox of sanne.bakker@example.org is full"

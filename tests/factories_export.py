@@ -1,0 +1,150 @@
+"""A member with a value in every exported column of every table of the register (export
+completeness test).
+
+Starts from :func:`tests.factories_rights.make_full_member` (a row in every table) and fills what
+its rows leave empty, and adds the rows that hang off the member's loans and reservations. The
+test that uses it names any table without a row and any column left empty here, so a table or
+column added to the register later is found and must be filled in below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from kaft.circulation.models import (
+    AgeBand,
+    Hold,
+    HoldAction,
+    HoldEvent,
+    HoldStatus,
+    Loan,
+    LoanAction,
+    LoanEvent,
+    Transfer,
+    TransferReason,
+    TransferStatus,
+)
+from kaft.members.models import (
+    FamilyAccess,
+    FamilyAccessEvent,
+    GuardianLink,
+    IdentityChangeRequest,
+    Member,
+    MemberEvent,
+    User,
+)
+from kaft.notices.models import DeliveryAttempt, Notice, NoticeProblem
+from kaft.privacy.models import (
+    AgreementKind,
+    ConsentEvent,
+    Disclosure,
+    ErasureRequest,
+    LegalBasis,
+    Partner,
+    StatementResponse,
+    StatementVersion,
+)
+from tests.factories import BranchFactory, ItemFactory
+from tests.factories_rights import FullMember, make_full_member
+
+
+def make_member_with_every_column() -> FullMember:
+    """Sanne Bakker of :func:`make_full_member`, with every exported column filled in."""
+    full = make_full_member()
+    member, other, branch = full.member, full.other, full.branch
+    now = timezone.now()
+    today = timezone.localdate()
+    elsewhere = BranchFactory.create(code="noord", name="Bibliotheek Noord")
+
+    Member.objects.filter(pk=member.pk).update(
+        name_prefix="van",
+        membership_end=today + dt.timedelta(days=300),
+        block_reason="Pas gemeld als verloren",
+    )
+    User.objects.filter(member=member).update(
+        last_login=now - dt.timedelta(hours=3),
+        first_name="Sanne-login",
+        last_name="Bakker-login",
+        email="login.sanne@example.org",
+    )
+    MemberEvent.objects.filter(member=member).update(note="Nieuw adres doorgegeven")
+    FamilyAccess.objects.filter(owner=member).update(
+        decided_at=now - dt.timedelta(days=2),
+        ended_at=now - dt.timedelta(days=1),
+        ended_by=other,
+    )
+    FamilyAccessEvent.objects.filter(owner=member).update(detail="Leenoverzicht bekeken")
+    GuardianLink.objects.filter(child=member).update(
+        check_note="Paspoort gezien", ended_at=now - dt.timedelta(hours=5)
+    )
+    IdentityChangeRequest.objects.filter(member=member).update(
+        name_prefix="de", decided_at=now - dt.timedelta(hours=6), document_seen="rijbewijs"
+    )
+
+    LoanEvent.objects.create(
+        loan=full.open_loan,
+        action=LoanAction.CHECKOUT,
+        at=full.open_loan.checked_out_at,
+        branch=branch,
+        staff=full.staff,
+        via="desk",
+    )
+    returned = full.returned_loan
+    Loan.objects.filter(pk=returned.pk).update(renewals=2, return_branch=elsewhere)
+    LoanEvent.objects.create(
+        loan=returned, action=LoanAction.RENEW, at=now - dt.timedelta(days=3), via="portal"
+    )
+    LoanEvent.objects.create(
+        loan=returned,
+        action=LoanAction.RETURN,
+        at=now - dt.timedelta(days=1),
+        branch=elsewhere,
+        staff=full.staff,
+        via="desk",
+    )
+
+    hold: Hold = full.hold
+    copy = ItemFactory.create(record=hold.record, home_branch=elsewhere, current_branch=branch)
+    Hold.objects.filter(pk=hold.pk).update(
+        status=HoldStatus.READY,
+        item=copy,
+        ready_at=now - dt.timedelta(hours=8),
+        pickup_deadline=today + dt.timedelta(days=6),
+        closed_at=now - dt.timedelta(hours=1),
+        age_band=AgeBand.ADULT,
+    )
+    HoldEvent.objects.create(
+        hold=hold, action=HoldAction.TRAP, at=now - dt.timedelta(hours=9), item=copy
+    )
+    Transfer.objects.create(
+        item=copy,
+        from_branch=elsewhere,
+        to_branch=branch,
+        reason=TransferReason.HOLD,
+        hold=hold,
+        status=TransferStatus.RECEIVED,
+        sent_at=now - dt.timedelta(hours=12),
+        received_at=now - dt.timedelta(hours=8),
+    )
+
+    Notice.objects.filter(member=member).update(problem=NoticeProblem.TOO_MANY_ATTEMPTS, attempts=3)
+    DeliveryAttempt.objects.filter(notice__member=member).update(
+        ok=False, error="550 mailbox of sanne.bakker@example.org is full"
+    )
+    version = StatementVersion.objects.get(version="2026-1")
+    ConsentEvent.objects.filter(member=member).update(statement_version=version)
+    StatementResponse.objects.filter(member=member).update(handled_at=now - dt.timedelta(hours=2))
+    partner = Partner.objects.create(
+        name="E-boekenpartner BV",
+        purpose="E-books lenen",
+        legal_basis=LegalBasis.CONSENT,
+        agreement_kind=AgreementKind.PROCESSOR,
+    )
+    Disclosure.objects.filter(member=member, hidden_until__isnull=True).update(
+        partner=partner, hidden_until=today - dt.timedelta(days=1)
+    )
+    ErasureRequest.objects.filter(member=member).update(done_at=now - dt.timedelta(minutes=30))
+    member.refresh_from_db()
+    return full
