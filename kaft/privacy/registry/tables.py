@@ -22,6 +22,10 @@ class PersonalTable:
     - ``rule``: the key of its retention rule in :data:`RULES`.
     - ``erasure``: what erasing the member does with the row.
     - ``export``: whether the member's export includes it (False only with a ``note`` why).
+    - ``login_names``: columns of the member's own rows that hold a name the member may have
+      typed to log in (card number, e-mail address; current or former). Erasure collects them.
+    - ``login_field``: in a table of login records tied to no member (django-axes), the column
+      with the name typed in; erasure deletes the rows written under any of the member's names.
     """
 
     model: str
@@ -32,6 +36,8 @@ class PersonalTable:
     export: bool = True
     note: str = ""
     anonymise: dict[str, object] = field(default_factory=dict)
+    login_names: tuple[str, ...] = ()
+    login_field: str = ""
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -68,6 +74,7 @@ REGISTRY: list[PersonalTable] = [
         "ended_membership",
         Erasure.ANONYMISE,
         note="The row stays, emptied, so loan statistics keep their category and age band.",
+        login_names=("card_number", "email"),
     ),
     PersonalTable(
         "members.User",
@@ -83,6 +90,7 @@ REGISTRY: list[PersonalTable] = [
         "with_member",
         Erasure.DELETE,
         note="A member's login holds no name or e-mail (opaque username); the hash is not exported.",
+        login_names=("username", "email"),
     ),
     PersonalTable(
         "members.Address",
@@ -107,10 +115,17 @@ REGISTRY: list[PersonalTable] = [
     ),
     PersonalTable(
         "members.MemberEvent",
-        {"member": C.CHANGES, "action": C.CHANGES, "note": C.CHANGES, "at": C.CHANGES},
+        {
+            "member": C.CHANGES,
+            "action": C.CHANGES,
+            "note": C.CHANGES,
+            "at": C.CHANGES,
+            "former_email": C.CHANGES,
+        },
         ("member",),
         "with_member",
         Erasure.DELETE,
+        login_names=("former_email",),
     ),
     PersonalTable(
         "members.MemberNote",
@@ -128,7 +143,7 @@ REGISTRY: list[PersonalTable] = [
             "requested_at": C.FAMILY,
             "ended_by": C.FAMILY,
         },
-        ("owner", "grantee"),
+        ("owner", "grantee", "ended_by"),
         "closed_requests",
         Erasure.DELETE,
     ),
@@ -233,6 +248,7 @@ REGISTRY: list[PersonalTable] = [
         ("member",),
         "messages",
         Erasure.DELETE,
+        login_names=("recipient",),
     ),
     PersonalTable(
         "notices.DeliveryAttempt",
@@ -346,10 +362,13 @@ REGISTRY: list[PersonalTable] = [
             Erasure.DELETE,
             export=False,
             note=(
-                "Login attempts (django-axes): the username is the card number or e-mail address "
-                "typed in, so a row cannot be tied to a member reliably; deleted after the "
-                "login-attempts period, for everyone alike."
+                "Login attempts (django-axes): the username is what was typed in (card number or "
+                "e-mail address, also a former one) or, for a successful login, the opaque "
+                "member-<id>. No link to a member: erasure deletes the rows written under any "
+                "name the member had (compared stripped and case-insensitively); the rest go "
+                "after the login-attempts period."
             ),
+            login_field="username",
         )
         for label, extra in (
             ("axes.AccessAttempt", {"get_data": C.ACCOUNT, "post_data": C.ACCOUNT}),
