@@ -258,7 +258,11 @@ def _updated(rows: models.QuerySet[models.Model], touched: set[str], **values: o
 
 @transaction.atomic
 def member_erase(
-    *, member: Member, staff: User | None = None, reason: ErasureReason = ErasureReason.REQUEST
+    *,
+    member: Member,
+    staff: User | None = None,
+    reason: ErasureReason = ErasureReason.REQUEST,
+    repeat: bool = False,
 ) -> None:
     """Anonymise ``member`` through the registry (each table's ``Erasure``), end their sessions,
     disable their login; statistics stay. Refuses (MemberError/PrivacyError) with blockers.
@@ -266,18 +270,21 @@ def member_erase(
     Locks the member row. A fixed number of queries per registered table, whatever the number of
     rows. The login is deleted after its ``session_version`` was raised, so every session of it
     ends at its next request. A goodbye e-mail saying why (``reason``) is queued (sent after
-    commit); the tables that changed are vacuumed after commit."""
+    commit); the tables that changed are vacuumed after commit.
+
+    ``repeat``: erasing again a member that a restored backup brought back (``kaft erase-again``):
+    they were erased before, so nothing stands in the way and no second goodbye is sent."""
     from kaft.members.family import family_links_end_on_erasure
 
     locked = member_for_update(member.pk)
     if locked.erased_at is not None or locked.status == MemberStatus.ERASED:
         raise PrivacyError(PrivacyErrorCode.ALREADY_ERASED)
-    if erasure_blockers(locked):
+    if not repeat and erasure_blockers(locked):
         raise PrivacyError(PrivacyErrorCode.ERASURE_BLOCKED)
     now = timezone.now()
     touched: set[str] = {"members.Member"}
     names = _login_names(locked)  # before the rows that hold them go
-    notice_id = _goodbye_notice(locked, now, reason)
+    notice_id = None if repeat else _goodbye_notice(locked, now, reason)
     user_id = locked.user_id
     if user_id is not None:
         User.objects.filter(pk=user_id).update(session_version=F("session_version") + 1)

@@ -410,3 +410,33 @@ def test_asking_still_says_as_you_asked() -> None:
     notice = Notice.objects.get(message_type=MessageType.ACCOUNT_ERASED)
     assert "As you asked, we deleted your account on" in " ".join(notice.body.split())
     assert "membership ended" not in notice.body
+
+
+# --- after restoring a backup -----------------------------------------------------------------
+
+
+def test_erase_again_after_a_restore_sends_no_second_goodbye_and_ignores_stale_loans() -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from tests.factories_rights import make_loan
+
+    member = make_member(email="terug@example.org")
+    make_loan(member)  # a loan the restored backup still shows open
+    done = make_member()
+    member_erase(member=done)
+    Notice.objects.all().delete()
+    out = io.StringIO()
+
+    call_command("erase_again", str(member.pk), str(done.pk), "999999", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        f"{member.pk}\terased",
+        f"{done.pk}\talready_erased",
+        "999999\tno such member",
+        "1 member(s) erased again",
+    ]
+    member.refresh_from_db()
+    assert (member.email, member.erased_at is not None) == ("", True)
+    assert Notice.objects.count() == 0
