@@ -440,3 +440,28 @@ def test_erase_again_after_a_restore_sends_no_second_goodbye_and_ignores_stale_l
     member.refresh_from_db()
     assert (member.email, member.erased_at is not None) == ("", True)
     assert Notice.objects.count() == 0
+
+
+def test_family_requests_stored_before_the_change_are_rendered_again_without_the_name() -> None:
+    from importlib import import_module
+
+    from django.apps import apps as installed
+
+    owner = make_member(preferred_language="en")
+    grantee = make_member(first_name="Fenna")
+    access = family_access_request(
+        grantee=grantee, card_number=owner.card_number, last_name=owner.last_name
+    )
+    notice = Notice.objects.get(message_type=MessageType.FAMILY_REQUEST)
+    fresh = notice.body
+    Notice.objects.filter(pk=notice.pk).update(
+        body="Dear reader,\n\nFenna asked to see your loans and reservations.\n"
+    )
+    migration = import_module("kaft.notices.migrations.0005_stored_messages_name_nobody")
+
+    migration.rerender_family_requests(installed, None)
+
+    notice.refresh_from_db()
+    assert notice.body == fresh
+    assert "Fenna" not in notice.body
+    assert access.answer_by is not None
