@@ -11,10 +11,11 @@ A DELETE (or an UPDATE that empties a personal field) does not wipe the old byte
   20 % of it), so a few erased members in a large table could wait for weeks. After an erasure
   :func:`dead_rows_clear` runs ``VACUUM`` on the tables it changed.
 
-Both run after the commit (VACUUM cannot run inside a transaction), are best effort (a failure
-is logged, never raised: the erasure itself is done) and name tables only, never rows. Work that
-changes many members at once (the retention job) collects the tables in
-:func:`dead_rows_batch` and clears them once at the end. Backups are another matter: see
+Both run after the commit (VACUUM cannot run inside a transaction), in a Celery task (a VACUUM of
+a large table may take a while; a member's request does not wait for it), are best effort (a
+failure is logged, never raised: the erasure itself is done) and name tables only, never rows.
+Work that changes many members at once (the retention job, itself in a worker) collects the
+tables in :func:`dead_rows_batch` and clears them once at the end. Backups are another matter: see
 ``docs/operations.md`` ("Backups").
 """
 
@@ -44,8 +45,9 @@ def _tables(changed: Iterable[type[models.Model] | str]) -> set[str]:
 
 
 def dead_rows_clear_after_commit(changed: Iterable[type[models.Model] | str]) -> None:
-    """Clear the dead rows of these models' tables once the current transaction has committed
-    (or at the end of the open :func:`dead_rows_batch`). Models as classes or ``app.Model``."""
+    """Clear the dead rows of these models' tables once the current transaction has committed,
+    by a task (or at the end of the open :func:`dead_rows_batch`). Models as classes or
+    ``app.Model``."""
     tables = _tables(changed)
     if not tables:
         return
@@ -53,7 +55,9 @@ def dead_rows_clear_after_commit(changed: Iterable[type[models.Model] | str]) ->
     if batch is not None:
         batch.update(tables)
         return
-    transaction.on_commit(partial(dead_rows_clear, sorted(tables)))
+    from kaft.core.tasks import clear_dead_rows
+
+    transaction.on_commit(partial(clear_dead_rows.delay, sorted(tables)))
 
 
 @contextmanager
