@@ -119,7 +119,12 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60 if P
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; FULL syncs every commit to disk.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        # secure_delete: deleted content is overwritten with zeros, whatever the SQLite library
+        # was built with (erased members must not linger in free pages; kaft/core/dead_rows.py).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+            "PRAGMA secure_delete=ON;"
+        ),
         # Writers take the lock at BEGIN, so two desks never deadlock half-way a transaction.
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -246,6 +246,21 @@ def family_event_record(
     )
 
 
+def family_links_end_on_erasure(*, member: Member, now: dt.datetime) -> None:
+    """Erasing ``member``: every open access they were given or asked for ends, and every open
+    link as parent or guardian ends, before erasure empties the links to them.
+
+    The other member keeps their record (what the grantee did on their account, the consents a
+    guardian gave), without ``member`` named. Run by erasure with the member row locked; one
+    UPDATE per kind, however many (as :func:`family_access_lapse_overdue`)."""
+    ended = {next_state(TRANSITIONS, status, AccessStep.END) for status in OPEN_STATUSES}
+    assert len(ended) == 1
+    FamilyAccess.objects.filter(grantee=member, status__in=OPEN_STATUSES).update(
+        status=ended.pop(), ended_at=now, ended_by=None
+    )
+    GuardianLink.objects.filter(guardian=member, ended_at__isnull=True).update(ended_at=now)
+
+
 # --- parents and guardians ------------------------------------------------------------------
 
 
@@ -303,5 +318,6 @@ def guardian_unlink(*, link: GuardianLink, staff: User | None) -> GuardianLink:
     link.ended_at = timezone.now()
     link.save(update_fields=["ended_at"])
     _member_event(link.child, MemberAction.GUARDIAN_UNLINKED, staff)
-    _member_event(link.guardian, MemberAction.GUARDIAN_UNLINKED, staff)
+    if link.guardian is not None:  # None: the guardian was erased (the link ended then)
+        _member_event(link.guardian, MemberAction.GUARDIAN_UNLINKED, staff)
     return link

@@ -56,7 +56,9 @@ def family_overview(member: Member, *, now: dt.datetime | None = None) -> Family
         a for a in accesses if a.status == FamilyAccessStatus.REQUESTED and a.answer_by >= now
     ]
     active = [a for a in accesses if a.status == FamilyAccessStatus.ACTIVE]
-    links = GuardianLink.objects.filter(ended_at__isnull=True).select_related("child", "guardian")
+    # An open link always names both (erasing a guardian ends the link first).
+    links = GuardianLink.objects.filter(ended_at__isnull=True, guardian__isnull=False)
+    links = links.select_related("child", "guardian")
     return FamilyOverview(
         incoming=[a for a in waiting if a.owner_id == member.pk],
         outgoing=[a for a in waiting if a.grantee_id == member.pk],
@@ -83,7 +85,9 @@ def member_family_access(member: Member, access_id: int) -> FamilyAccess | None:
 
 def member_guardian_links(member: Member) -> tuple[list[GuardianLink], list[GuardianLink]]:
     """Open links: (the member's parents or guardians, the member's children)."""
-    links = GuardianLink.objects.filter(ended_at__isnull=True).select_related("child", "guardian")
+    # An open link always names both (erasing a guardian ends the link first).
+    links = GuardianLink.objects.filter(ended_at__isnull=True, guardian__isnull=False)
+    links = links.select_related("child", "guardian")
     return (
         list(links.filter(child=member).order_by("recorded_at")),
         list(links.filter(guardian=member).order_by("recorded_at")),

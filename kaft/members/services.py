@@ -30,6 +30,7 @@ from kaft.members.models import (
     MemberStatus,
     MessagePreference,
     User,
+    member_username,
 )
 
 CARD_PREFIX = "2100"
@@ -76,9 +77,23 @@ def _check_category(category: MemberCategory, date_of_birth: dt.date, today: dt.
         raise MemberError(MemberErrorCode.TOO_OLD_FOR_CATEGORY)
 
 
-def _event(member: Member, action: MemberAction, staff: User | None, note: str = "") -> None:
+def _event(
+    member: Member,
+    action: MemberAction,
+    staff: User | None,
+    note: str = "",
+    *,
+    former_email: str = "",
+) -> None:
+    """Write one change to the member's history. ``former_email``: the address the change
+    replaced (erasure finds login records written under it)."""
     MemberEvent.objects.create(
-        member=member, action=action, staff=staff, at=timezone.now(), note=note[:200]
+        member=member,
+        action=action,
+        staff=staff,
+        at=timezone.now(),
+        note=note[:200],
+        former_email=former_email,
     )
 
 
@@ -146,7 +161,7 @@ def member_register(
             )
     except IntegrityError:
         raise MemberError(MemberErrorCode.CARD_IN_USE) from None
-    user = User(username=f"member-{member.pk}")
+    user = User(username=member_username(member.pk))
     if password:
         user.set_password(password)
     else:
@@ -179,6 +194,7 @@ def member_update_contact(
     None removes the postal address unless ``keep_postal``.
     """
     locked = member_for_update(member.pk)
+    former_email = locked.email
     locked.email = email.strip().lower()
     locked.phone = phone.strip()
     fields = ["email", "phone", "updated_at"]
@@ -192,7 +208,10 @@ def member_update_contact(
         _save_address(locked, AddressKind.POSTAL, postal_address)
     if message_channels is not None:
         member_set_message_channels(member=locked, channels=message_channels)
-    _event(locked, MemberAction.CONTACT_CHANGED, staff)
+    changed = former_email.strip().lower() != locked.email
+    _event(
+        locked, MemberAction.CONTACT_CHANGED, staff, former_email=former_email if changed else ""
+    )
     return locked
 
 

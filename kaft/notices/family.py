@@ -15,9 +15,11 @@ from kaft.notices.services import _draft, _outbox_insert
 def notice_queue_family_request(*, access: FamilyAccess, now: dt.datetime | None = None) -> Notice:
     """Queue (once per request) the message to the owner that ``access`` was asked for.
 
-    It names the asker by first name only and says until when the owner can answer. Always
-    by e-mail (no channel choice for account messages); born failed when there is no address.
-    Locks nothing: the unique ``dedup_key`` makes a second insert a no-op.
+    It says until when the owner can answer, and does not name the asker: a stored message
+    never names another member (it would outlive that member's erasure in the owner's outbox
+    copy); MijnBibliotheek shows who asked. Always by e-mail (no channel choice for account
+    messages); born failed when there is no address. Locks nothing: the unique ``dedup_key``
+    makes a second insert a no-op.
     """
     now = now or timezone.now()
     owner = access.owner
@@ -26,10 +28,7 @@ def notice_queue_family_request(*, access: FamilyAccess, now: dt.datetime | None
         message_type=MessageType.FAMILY_REQUEST,
         channel=Channel.EMAIL,
         dedup_key=f"family_request:{access.pk}",
-        context={
-            "first_name": access.grantee.first_name,
-            "answer_by": timezone.localtime(access.answer_by).date(),
-        },
+        context={"answer_by": timezone.localtime(access.answer_by).date()},
         now=now,
     )
     with transaction.atomic():

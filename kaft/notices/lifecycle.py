@@ -14,6 +14,11 @@ A notice is born ``pending``, or ``failed`` with a ``problem`` when it can never
 status (and claim) this process saw, so two workers can never both claim or both finish a notice,
 on SQLite and PostgreSQL alike, without holding a row lock while the mail server is talking.
 The delivery moves (deliver, defer, give_up) write a :class:`DeliveryAttempt` as their event.
+
+A notice to nobody on record (``member`` None: the goodbye e-mail of an erased member) keeps the
+address and the text only until it is delivered: the deliver move empties both, and the error
+texts of earlier attempts (a mail server's error may name the recipient). What stays (type,
+subject, dates, a random dedup key) cannot be traced back to the anonymised member.
 """
 
 from __future__ import annotations
@@ -68,7 +73,14 @@ def _changes(
     if action == NoticeAction.CLAIM:
         return {"claimed_at": now}
     if action == NoticeAction.DELIVER:
-        return {"claimed_at": None, "sent_at": now, "attempts": notice.attempts + 1, "problem": ""}
+        delivered: dict[str, Any] = {
+            "claimed_at": None,
+            "sent_at": now,
+            "attempts": notice.attempts + 1,
+        }
+        if notice.member_id is None:  # nobody on record: nothing may point at the person
+            delivered |= {"recipient": "", "body": ""}
+        return {**delivered, "problem": ""}
     if action == NoticeAction.DEFER:
         attempts = notice.attempts + 1
         return {
@@ -119,6 +131,8 @@ def notice_apply(
             DeliveryAttempt.objects.create(
                 notice=notice, at=now, ok=action == NoticeAction.DELIVER, error=error[:500]
             )
+        if action == NoticeAction.DELIVER and notice.member_id is None:
+            DeliveryAttempt.objects.filter(notice=notice).exclude(error="").update(error="")
     notice.status = new_status
     for field, value in changes.items():
         setattr(notice, field, value)

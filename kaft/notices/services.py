@@ -9,7 +9,9 @@ e-mail address, still gets a notice row (so the desk can see it), born ``failed`
 ``problem`` saying why; nothing is sent.
 
 Privacy: a message holds what the member needs to act on it (the title, the branch and its
-address, the dates) and nothing else: no card number, no name, no other personal data.
+address, the dates) and nothing else: no card number, no name, no other personal data. It never
+names another member either (who asked for family access, a parent): the stored copy would
+outlive that member's erasure. MijnBibliotheek shows such names, from the live rows.
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ def member_guardians(member: Member) -> list[Member]:
     links = GuardianLink.objects.filter(child=member, ended_at__isnull=True).select_related(
         "guardian"
     )
-    return [link.guardian for link in links.order_by("recorded_at")]
+    return [link.guardian for link in links.order_by("recorded_at") if link.guardian is not None]
 
 
 def consent_counts() -> dict[str, dict[str, int]]:

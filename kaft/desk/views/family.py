@@ -197,7 +197,8 @@ def member_guardians(request: HttpRequest, member_id: int) -> HttpResponse:
     guardians, wards = member_guardian_links(member)
     member_look(desk, member, GUARDIAN_PARTS)
     for link in guardians:
-        member_look(desk, link.guardian, GUARDIAN_PARTS)
+        if link.guardian is not None:
+            member_look(desk, link.guardian, GUARDIAN_PARTS)
     for link in wards:
         member_look(desk, link.child, GUARDIAN_PARTS)
     today = timezone.localdate()

@@ -31,6 +31,7 @@ from kaft.members.models.people import (
     StaffProfile,
     StaffRole,
     User,
+    member_username,
 )
 
 __all__ = [
@@ -62,4 +63,5 @@ __all__ = [
     "StaffProfile",
     "StaffRole",
     "User",
+    "member_username",
 ]

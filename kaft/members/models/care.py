@@ -50,7 +50,11 @@ class FamilyAccess(models.Model):
     """
 
     owner = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="access_given")
-    grantee = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="access_received")
+    # The owner's record: erasing the grantee ends the access and empties this link, so the
+    # owner keeps what happened on their account (the events) without the grantee being named.
+    grantee = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, related_name="access_received"
+    )
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -114,7 +118,9 @@ class GuardianLink(models.Model):
     """A parent or guardian recorded for a child under 16 (UAVG art. 5), who consents for them."""
 
     child = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="guardians")
-    guardian = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="wards")
+    # The child's record: erasing the guardian ends the link and empties this field (the consents
+    # the guardian gave stay in the child's history, without the guardian named).
+    guardian = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, related_name="wards")
     checked = models.CharField(_("what was checked"), max_length=20, choices=GuardianCheck.choices)
     check_note = models.CharField(_("note on the check"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -39,6 +39,12 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
 
+def member_username(member_id: int) -> str:
+    """The opaque username of a member's login (and the name django-axes logs successful logins
+    under)."""
+    return f"member-{member_id}"
+
+
 class StaffRole(models.TextChoices):
     DESK = "desk", _("Desk staff")
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
@@ -235,6 +241,10 @@ class MemberEvent(models.Model):
     )
     at = models.DateTimeField(_("at"))
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # The address the member had before this change (a CONTACT_CHANGED that changed it): the
+    # member may have logged in, or tried to, with it. Erasure removes login records written
+    # under it; it goes with the member's history.
+    former_email = models.EmailField(_("former e-mail address"), blank=True)
 
     class Meta:
         verbose_name = _("member event")

@@ -26,6 +26,10 @@ class PersonalTable:
       staff login). Every other column of an exported table is in ``fields`` and so in the
       export; ``kaft/privacy/tests/test_registry.py`` checks that no column is in neither. The
       row's own id is technical everywhere (:func:`technical_columns`).
+    - ``login_names``: columns of the member's own rows that hold a name the member may have
+      typed to log in (card number, e-mail address; current or former). Erasure collects them.
+    - ``login_field``: in a table of login records tied to no member (django-axes), the column
+      with the name typed in; erasure deletes the rows written under any of the member's names.
     """
 
     model: str
@@ -37,6 +41,8 @@ class PersonalTable:
     note: str = ""
     anonymise: dict[str, object] = field(default_factory=dict)
     technical: dict[str, str] = field(default_factory=dict)
+    login_names: tuple[str, ...] = ()
+    login_field: str = ""
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -98,6 +104,7 @@ REGISTRY: list[PersonalTable] = [
         technical={
             "erased_at": "Set only when the account is erased, after which there is no export.",
         },
+        login_names=("card_number", "email"),
     ),
     PersonalTable(
         "members.User",
@@ -121,6 +128,7 @@ REGISTRY: list[PersonalTable] = [
             "is_staff": "A permission flag of staff logins; a member's login never has it.",
             "session_version": "A counter raised to end every session of the login at once.",
         },
+        login_names=("username", "email"),
     ),
     PersonalTable(
         "members.Address",
@@ -146,11 +154,18 @@ REGISTRY: list[PersonalTable] = [
     ),
     PersonalTable(
         "members.MemberEvent",
-        {"member": C.CHANGES, "action": C.CHANGES, "note": C.CHANGES, "at": C.CHANGES},
+        {
+            "member": C.CHANGES,
+            "action": C.CHANGES,
+            "note": C.CHANGES,
+            "at": C.CHANGES,
+            "former_email": C.CHANGES,
+        },
         ("member",),
         "with_member",
         Erasure.DELETE,
         technical={"staff": STAFF_LOGIN},
+        login_names=("former_email",),
     ),
     PersonalTable(
         "members.MemberNote",
@@ -172,7 +187,7 @@ REGISTRY: list[PersonalTable] = [
             "decided_at": C.FAMILY,
             "ended_at": C.FAMILY,
         },
-        ("owner", "grantee"),
+        ("owner", "grantee", "ended_by"),
         "closed_requests",
         Erasure.DELETE,
     ),
@@ -368,6 +383,7 @@ REGISTRY: list[PersonalTable] = [
             "next_attempt_at": "When the sending job tries again: internal scheduling.",
             "claimed_at": "When a sending job took the message: internal bookkeeping.",
         },
+        login_names=("recipient",),
     ),
     PersonalTable(
         "notices.DeliveryAttempt",
@@ -508,10 +524,13 @@ REGISTRY: list[PersonalTable] = [
             Erasure.DELETE,
             export=False,
             note=(
-                "Login attempts (django-axes): the username is the card number or e-mail address "
-                "typed in, so a row cannot be tied to a member reliably; deleted after the "
-                "login-attempts period, for everyone alike."
+                "Login attempts (django-axes): the username is what was typed in (card number or "
+                "e-mail address, also a former one) or, for a successful login, the opaque "
+                "member-<id>. No link to a member: erasure deletes the rows written under any "
+                "name the member had (compared stripped and case-insensitively); the rest go "
+                "after the login-attempts period."
             ),
+            login_field="username",
         )
         for label, extra in (
             ("axes.AccessAttempt", {"get_data": C.ACCOUNT, "post_data": C.ACCOUNT}),

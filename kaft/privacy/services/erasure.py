@@ -18,27 +18,57 @@ What stands in the way (:func:`erasure_blockers`):
 
 A member whose erasure is blocked may leave a waiting :class:`ErasureRequest`; the daily job
 calls :func:`erasure_requests_settle`, which erases them as soon as nothing stands in the way.
+
+What erasure reaches besides the member's own rows:
+
+- login records (django-axes), tied to no member: deleted when written under any name the member
+  had (``member-<id>``, the card number, the current and every former e-mail address: the
+  register's ``login_names``), compared stripped and case-insensitively;
+- other members' rows that mention the member (family access, a guardian's consent): they stay
+  with their owner, the mention emptied (family access and guardian links end first);
+- dead rows: after the commit the tables that changed are vacuumed (:mod:`kaft.core.dead_rows`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import logging
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kaft.core.dead_rows import dead_rows_clear_after_commit
 from kaft.members.locks import member_for_update
-from kaft.members.models import Channel, Member, MemberStatus, MessageType, User
+from kaft.members.models import (
+    Channel,
+    Member,
+    MemberStatus,
+    MessageType,
+    User,
+    member_username,
+)
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
 from kaft.privacy.models import ErasureRequest, ErasureStatus, LegalRequest, LegalRequestStatus
 from kaft.privacy.registry import REGISTRY, Erasure
+
+logger = logging.getLogger(__name__)
+
+
+class ErasureReason(enum.StrEnum):
+    """Why a member is erased: the goodbye e-mail says so."""
+
+    REQUEST = "request"  # the member asked (at once, or settled later by the daily job)
+    RETENTION = "retention"  # the membership ended longer ago than the retention period
 
 
 @dataclass(frozen=True)
@@ -133,26 +163,34 @@ def _anonymise(member: Member, now: dt.datetime) -> None:
     member.save(update_fields=[*values, "updated_at"])
 
 
-def _goodbye_notice(member: Member, now: dt.datetime) -> int | None:
+def _goodbye_notice(member: Member, now: dt.datetime, reason: ErasureReason) -> int | None:
     """Queue the last e-mail: the address is read here, before the member row is emptied.
 
     The notice keeps only what is needed to send it (address, subject, text without name or
-    card number) and no link to the member; the messages rule deletes it later."""
+    card number), no link to the member, and a dedup key that is a random token; once it has
+    been sent the address and the text are emptied too (:mod:`kaft.notices.lifecycle`)."""
     from kaft.notices.models import Notice, NoticeStatus
     from kaft.notices.render import message_language, render_message
 
     if not member.email:
         return None
+    context: dict[str, object] = {"erased_on": timezone.localdate(now), "reason": reason.value}
+    if reason is ErasureReason.RETENTION and member.membership_end is not None:
+        from kaft.privacy.services.retention import retention_periods
+
+        context["membership_end"] = member.membership_end
+        context["ended_days"] = (timezone.localdate(now) - member.membership_end).days
+        context["period_days"] = retention_periods()["ended_membership"]
     message = render_message(
         MessageType.ACCOUNT_ERASED.value,
         language=message_language(member.preferred_language),
-        context={"erased_on": timezone.localdate(now)},
+        context=context,
     )
     notice = Notice.objects.create(
         member=None,
         message_type=MessageType.ACCOUNT_ERASED,
         channel=Channel.EMAIL,
-        dedup_key=f"account_erased:{member.pk}",
+        dedup_key=f"account_erased:{secrets.token_hex(16)}",
         language=message.language,
         recipient=member.email,
         subject=message.subject,
@@ -182,33 +220,78 @@ def _cancel_active_holds(member: Member, staff: User | None, now: dt.datetime) -
         hold_cancel(hold=hold, staff=staff, via="system", now=now)
 
 
+def _login_names(member: Member) -> list[str]:
+    """Every name the member may have logged in, or tried to, with: ``member-<id>`` and the
+    register's ``login_names`` columns of the member's own rows (card number, the e-mail address
+    now and before, the addresses messages went to), stripped and lower-cased."""
+    names = {member_username(member.pk)}
+    for entry in REGISTRY:
+        if not entry.login_names or not entry.member_paths:
+            continue
+        rows = entry.model_class._default_manager.filter(**{entry.member_paths[0]: member.pk})
+        for values in rows.values_list(*entry.login_names):
+            names.update(str(v).strip().lower() for v in values if v and str(v).strip())
+    return sorted(names)
+
+
+def _delete_login_records(names: list[str], touched: set[str]) -> None:
+    """Delete the rows of every login-record table written under one of ``names``: one query
+    per table (plus Django's cascade)."""
+    for entry in REGISTRY:
+        if not entry.login_field:
+            continue
+        rows = entry.model_class._default_manager.alias(
+            typed_login=Lower(Trim(entry.login_field))
+        ).filter(typed_login__in=names)
+        _deleted(rows, touched)
+
+
+def _deleted(rows: models.QuerySet[models.Model], touched: set[str]) -> None:
+    _total, per_model = rows.delete()
+    touched.update(label for label, count in per_model.items() if count)
+
+
+def _updated(rows: models.QuerySet[models.Model], touched: set[str], **values: object) -> None:
+    if rows.update(**values):
+        touched.add(rows.model._meta.label)
+
+
 @transaction.atomic
-def member_erase(*, member: Member, staff: User | None = None) -> None:
+def member_erase(
+    *,
+    member: Member,
+    staff: User | None = None,
+    reason: ErasureReason = ErasureReason.REQUEST,
+    repeat: bool = False,
+) -> None:
     """Anonymise ``member`` through the registry (each table's ``Erasure``), end their sessions,
     disable their login; statistics stay. Refuses (MemberError/PrivacyError) with blockers.
 
     Locks the member row. A fixed number of queries per registered table, whatever the number of
     rows. The login is deleted after its ``session_version`` was raised, so every session of it
-    ends at its next request. A goodbye e-mail is queued (sent after commit)."""
+    ends at its next request. A goodbye e-mail saying why (``reason``) is queued (sent after
+    commit); the tables that changed are vacuumed after commit.
+
+    ``repeat``: erasing again a member that a restored backup brought back (``kaft erase-again``):
+    they were erased before, so nothing stands in the way and no second goodbye is sent."""
+    from kaft.members.family import family_links_end_on_erasure
+
     locked = member_for_update(member.pk)
     if locked.erased_at is not None or locked.status == MemberStatus.ERASED:
         raise PrivacyError(PrivacyErrorCode.ALREADY_ERASED)
-    if erasure_blockers(locked):
+    if not repeat and erasure_blockers(locked):
         raise PrivacyError(PrivacyErrorCode.ERASURE_BLOCKED)
     now = timezone.now()
-    notice_id = _goodbye_notice(locked, now)
+    touched: set[str] = {"members.Member"}
+    names = _login_names(locked)  # before the rows that hold them go
+    notice_id = None if repeat else _goodbye_notice(locked, now, reason)
     user_id = locked.user_id
     if user_id is not None:
         User.objects.filter(pk=user_id).update(session_version=F("session_version") + 1)
     _cancel_active_holds(locked, staff, now)
-    # Login attempts are tied to no member, only to what was typed in: the card number or e-mail.
-    typed = Q()
-    for value in (locked.card_number, locked.email):
-        if value:
-            typed |= Q(username__iexact=value)
+    family_links_end_on_erasure(member=locked, now=now)
+    _delete_login_records(names, touched)
     for entry in REGISTRY:
-        if not entry.member_paths and "username" in entry.fields and typed:
-            entry.model_class._default_manager.filter(typed).delete()
         if not entry.member_paths or entry.model == "members.Member":
             continue
         model = entry.model_class
@@ -221,19 +304,21 @@ def member_erase(*, member: Member, staff: User | None = None) -> None:
             match = Q(**{owner: locked.pk})
             for path in others:
                 if _nullable(model, path):
-                    manager.filter(**{path: locked.pk}).update(**{path: None})
+                    _updated(manager.filter(**{path: locked.pk}), touched, **{path: None})
                 else:
                     match |= Q(**{path: locked.pk})
-            manager.filter(match).delete()
+            _deleted(manager.filter(match), touched)
         elif entry.erasure is Erasure.UNLINK:
             for path in entry.member_paths:
-                manager.filter(**{path: locked.pk}).update(**{path: None})
+                _updated(manager.filter(**{path: locked.pk}), touched, **{path: None})
     _anonymise(locked, now)
     ErasureRequest.objects.filter(member=locked, status=ErasureStatus.WAITING).update(
         status=ErasureStatus.DONE, done_at=now, staff=staff
     )
     if notice_id is not None:
         _send_after_commit(notice_id)
+    dead_rows_clear_after_commit(sorted(touched))
+    logger.info("member %s erased (%s)", locked.pk, reason.value)
 
 
 @transaction.atomic

@@ -11,6 +11,10 @@ one to read the chunk (keyset pagination on the primary key), one for the consen
 a member may keep their history, and one or a few for the update or delete. Erasing a member
 whose membership ended is the exception: :func:`~kaft.privacy.services.erasure.member_erase`
 works on one member at a time.
+
+Mail the development setup writes to files (``EMAIL_FILE_PATH``, ``var/mail/``) is a copy of the
+outbox and keeps its rule: :mod:`~kaft.privacy.services.retention.mail_files`. The tables a run
+changed are vacuumed once at its end (:mod:`kaft.core.dead_rows`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 from django.utils import timezone
 
+from kaft.core.dead_rows import dead_rows_batch, dead_rows_clear_after_commit
 from kaft.members.models import Member, User
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
 from kaft.privacy.models import (
@@ -29,6 +34,7 @@ from kaft.privacy.models import (
     RetentionSetting,
 )
 from kaft.privacy.registry import RULES
+from kaft.privacy.services.retention import mail_files
 from kaft.privacy.services.retention.targets import (
     CHUNK_SIZE,
     TARGETS,
@@ -156,9 +162,11 @@ def _apply_chunk(target: Target, pks: list[object]) -> int:
     model = target.model_class
     rows = model._base_manager.filter(pk__in=pks)
     if target.action is Action.UNLINK:
+        dead_rows_clear_after_commit([model])
         return rows.update(**{target.member_field: None})
     if target.action is Action.DELETE:
         deleted, per_model = rows.delete()
+        dead_rows_clear_after_commit([label for label, count in per_model.items() if count])
         return per_model.get(model._meta.label, 0)
     return _erase(rows)
 
@@ -166,13 +174,13 @@ def _apply_chunk(target: Target, pks: list[object]) -> int:
 def _erase(rows: models.QuerySet[models.Model]) -> int:
     """Erase members whose membership ended (one at a time: erasure spans every table)."""
     from kaft.core.errors import DomainError
-    from kaft.privacy.services.erasure import member_erase
+    from kaft.privacy.services.erasure import ErasureReason, member_erase
 
     erased = 0
     for member in rows:
         assert isinstance(member, Member)
         try:
-            member_erase(member=member, staff=None)
+            member_erase(member=member, staff=None, reason=ErasureReason.RETENTION)
         except DomainError:
             continue  # something still stands in the way; tried again tomorrow
         erased += 1
@@ -193,15 +201,21 @@ def retention_apply(
     run = RetentionRun.objects.create(started_at=timezone.now(), counts={})
     periods = retention_periods()
     counts: dict[str, dict[str, int]] = {}
-    for target in TARGETS:
-        done = 0
-        for chunk in past_rows(target, moment=moment, periods=periods, chunk_size=chunk_size):
-            with transaction.atomic():
-                done += _apply_chunk(target, [row.pk for row in chunk])
-        counts.setdefault(target.rule, {})[target.model] = (
-            counts.get(target.rule, {}).get(target.model, 0) + done
+    with dead_rows_batch():  # every table the run changed is cleared once, at the end
+        for target in TARGETS:
+            done = 0
+            for chunk in past_rows(target, moment=moment, periods=periods, chunk_size=chunk_size):
+                with transaction.atomic():
+                    done += _apply_chunk(target, [row.pk for row in chunk])
+            counts.setdefault(target.rule, {})[target.model] = (
+                counts.get(target.rule, {}).get(target.model, 0) + done
+            )
+        counts.setdefault("erasure_requests", {})["privacy.ErasureRequest"] = (
+            erasure_requests_settle()
         )
-    counts.setdefault("erasure_requests", {})["privacy.ErasureRequest"] = erasure_requests_settle()
+    counts.setdefault(mail_files.RULE, {})[mail_files.LABEL] = mail_files.mail_files_prune(
+        now=moment.now, days=periods.get(mail_files.RULE)
+    )
     run.counts = counts
     run.finished_at = timezone.now()
     run.save(update_fields=["counts", "finished_at"])
@@ -229,6 +243,8 @@ def retention_overdue(
         for chunk in past_rows(target, moment=moment, periods=periods, chunk_size=chunk_size):
             for row in chunk:
                 yield OverdueRow(target.model, row.pk, target.rule, moment.now - row.due)
+    for past in mail_files.mail_files_past(now=moment.now, days=periods.get(mail_files.RULE)):
+        yield OverdueRow(mail_files.LABEL, past.path.name, mail_files.RULE, moment.now - past.due)
 
 
 def retention_overdue_counts(*, now: dt.datetime | None = None) -> dict[str, int]:
