@@ -14,9 +14,7 @@ class Command(BaseCommand):
         root = Path(settings.BASE_DIR) / "kaft"
         count = 0
         for po_path in sorted(root.rglob("LC_MESSAGES/*.po")):
-            mo_path = po_path.with_suffix(".mo")
-            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-                continue
-            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+            # Every time: a checkout or merge can leave a .po no newer than a stale .mo.
+            polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
             count += 1
         self.stdout.write(f"compiled {count} translation file(s)")
