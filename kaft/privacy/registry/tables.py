@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import models
 
-from kaft.privacy.models.categories import DataCategory
+from kaft.privacy.models.categories import DataCategory, PartyRole
 from kaft.privacy.registry.rules import Erasure
 
 
@@ -22,6 +22,10 @@ class PersonalTable:
     - ``rule``: the key of its retention rule in :data:`RULES`.
     - ``erasure``: what erasing the member does with the row.
     - ``export``: whether the member's export includes it (False only with a ``note`` why).
+    - ``roles``: fields that name a person other than the member the row is read for (a family
+      member, a guardian, staff), with the role by which data handed over to police or justice
+      refers to them. A link to a member or a login not named here is "another member" or
+      "staff" all the same; a text field naming someone must be named here.
     """
 
     model: str
@@ -32,6 +36,7 @@ class PersonalTable:
     export: bool = True
     note: str = ""
     anonymise: dict[str, object] = field(default_factory=dict)
+    roles: dict[str, PartyRole] = field(default_factory=dict)
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -43,6 +48,7 @@ class PersonalTable:
 
 
 C = DataCategory
+R = PartyRole
 
 REGISTRY: list[PersonalTable] = [
     PersonalTable(
@@ -131,6 +137,7 @@ REGISTRY: list[PersonalTable] = [
         ("owner", "grantee"),
         "closed_requests",
         Erasure.DELETE,
+        roles={"owner": R.FAMILY_MEMBER, "grantee": R.FAMILY_MEMBER, "ended_by": R.FAMILY_MEMBER},
     ),
     PersonalTable(
         "members.FamilyAccessEvent",
@@ -144,6 +151,7 @@ REGISTRY: list[PersonalTable] = [
         ("owner", "actor"),
         "family_log",
         Erasure.DELETE,
+        roles={"owner": R.FAMILY_MEMBER, "actor": R.FAMILY_MEMBER},
     ),
     PersonalTable(
         "members.GuardianLink",
@@ -157,6 +165,7 @@ REGISTRY: list[PersonalTable] = [
         ("child", "guardian"),
         "closed_requests",
         Erasure.DELETE,
+        roles={"child": R.CHILD, "guardian": R.GUARDIAN},
     ),
     PersonalTable(
         "members.IdentityChangeRequest",
@@ -255,6 +264,7 @@ REGISTRY: list[PersonalTable] = [
         ("member",),
         "access_log",
         Erasure.DELETE,
+        roles={"staff_name": R.STAFF},
     ),
     PersonalTable(
         "privacy.Consent",
@@ -276,6 +286,7 @@ REGISTRY: list[PersonalTable] = [
         ("member", "guardian"),
         "with_member",
         Erasure.DELETE,
+        roles={"guardian": R.GUARDIAN},
     ),
     PersonalTable(
         "privacy.StatementSeen",

@@ -9,17 +9,21 @@ officers cannot both decide it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any, cast
 
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kaft.core.crypto import is_sealed, stored_copy, unseal
 from kaft.members.models import Member, StaffProfile, StaffRole, User
 from kaft.privacy import registry
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
-from kaft.privacy.models import LegalRequest, LegalRequestStatus
+from kaft.privacy.models import LegalRequest, LegalRequestStatus, PartyRole
 from kaft.privacy.services.disclosure import categories_clean, disclosure_record
 
 DECIDING_ROLES = (StaffRole.PRIVACY_OFFICER, StaffRole.ADMINISTRATOR)
@@ -153,7 +157,155 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _rows(entry: registry.PersonalTable, request: LegalRequest, fields: list[str]) -> list[Any]:
+# --- Other people: only by their role --------------------------------------------------------
+
+
+def _is_person(field: Any) -> bool:
+    """A link to a member or a login: the fields that may point at another person."""
+    return bool(field.is_relation and field.related_model in (Member, User))
+
+
+@dataclass
+class _Others:
+    """The member in scope and how everyone else around them is referred to."""
+
+    member: Member
+    # Every identifying string of another person (name, card number, e-mail, login), with the
+    # role that replaces it in free text; longest first.
+    pattern: re.Pattern[str] | None = None
+    roles: dict[str, PartyRole] = dc_field(default_factory=dict)
+
+    def role_of(self, entry: registry.PersonalTable, name: str, target_id: Any) -> str | None:
+        """The value for a link ``name`` of a row: the member in scope, or a role."""
+        if target_id is None:
+            return None
+        field = entry.model_class._meta.get_field(name)
+        if field.related_model is Member and target_id == self.member.pk:
+            return PartyRole.MEMBER.value
+        if field.related_model is User and target_id == self.member.user_id:
+            return PartyRole.MEMBER.value
+        default = PartyRole.OTHER_MEMBER if field.related_model is Member else PartyRole.STAFF
+        return entry.roles.get(name, default).value
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every identifying string of another person replaced by their role."""
+        if self.pattern is None or not text:
+            return text
+
+        def role(match: re.Match[str]) -> str:
+            found = self.roles.get(match.group(0).casefold(), PartyRole.OTHER_MEMBER)
+            return f"[{found.value}]"
+
+        return self.pattern.sub(role, text)
+
+
+def _identifiers_of_member(member: Member) -> set[str]:
+    values = {
+        member.first_name,
+        member.last_name,
+        f"{member.name_prefix} {member.last_name}",
+        member.full_name,
+        member.card_number,
+        member.email,
+        member.phone,
+        f"member-{member.pk}",
+    }
+    return {" ".join(v.split()) for v in values if v and len(v.strip()) > 1}
+
+
+def _identifiers_of_user(user: User) -> set[str]:
+    profile = StaffProfile.objects.filter(user_id=user.pk).only("display_name").first()
+    values = {
+        user.get_username(),
+        user.first_name,
+        user.last_name,
+        user.get_full_name(),
+        user.email,
+        profile.display_name if profile else "",
+    }
+    return {" ".join(v.split()) for v in values if v and len(v.strip()) > 1}
+
+
+def _others(member: Member) -> _Others:
+    """Everyone linked to ``member`` in a registered table (whatever the period or category: a
+    message in scope may name a family member whose access row is not), and the strings that
+    identify them. A string the member shares with them (a last name, a household address) is
+    the member's own and stays."""
+    members: dict[int, PartyRole] = {}
+    users: dict[int, PartyRole] = {}
+    texts: dict[str, PartyRole] = {}
+    for entry in registry.entries():
+        if not entry.member_paths:
+            continue
+        model = entry.model_class
+        people = [f for f in model._meta.concrete_fields if _is_person(f)]
+        named = [n for n in entry.roles if not model._meta.get_field(n).is_relation]
+        if not people and not named:
+            continue
+        match = Q()
+        for path in entry.member_paths:
+            match |= Q(**{path: member.pk})
+        columns = [f.attname for f in people] + named
+        for values in model._default_manager.filter(match).values_list(*columns).distinct():
+            for f, value in zip(people, values, strict=False):
+                if value is None:
+                    continue
+                role = entry.roles.get(f.name)
+                if f.related_model is Member and value != member.pk:
+                    members.setdefault(value, role or PartyRole.OTHER_MEMBER)
+                elif f.related_model is User and value != member.user_id:
+                    users.setdefault(value, role or PartyRole.STAFF)
+            for name, value in zip(named, values[len(people) :], strict=True):
+                if value:
+                    texts.setdefault(" ".join(str(value).split()), entry.roles[name])
+    found: dict[str, PartyRole] = {}
+    for other in Member.objects.filter(pk__in=members):
+        for text in _identifiers_of_member(other):
+            found.setdefault(text.casefold(), members[other.pk])
+    member_users = dict(Member.objects.filter(user_id__in=users).values_list("user_id", "pk"))
+    for user in User.objects.filter(pk__in=users):
+        if user.pk in member_users:  # another member's login
+            role = users[user.pk] if users[user.pk] != PartyRole.STAFF else PartyRole.OTHER_MEMBER
+            for other in Member.objects.filter(pk=member_users[user.pk]):
+                for text in _identifiers_of_member(other):
+                    found.setdefault(text.casefold(), role)
+        for text in _identifiers_of_user(user):
+            found.setdefault(text.casefold(), users[user.pk])
+    for text, role in texts.items():
+        if len(text) > 1:
+            found.setdefault(text.casefold(), role)
+    own = {text.casefold() for text in _identifiers_of_member(member)}
+    roles = {text: role.value for text, role in found.items() if text not in own}
+    others = _Others(member=member)
+    if roles:
+        alternatives = "|".join(re.escape(t) for t in sorted(roles, key=len, reverse=True))
+        others.pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+        others.roles = {text: PartyRole(role) for text, role in roles.items()}
+    return others
+
+
+def _value(entry: registry.PersonalTable, obj: models.Model, name: str, others: _Others) -> Any:
+    """One field of a row as handed over: a link to a person as a role (or the member in scope),
+    a field naming someone else as their role, an encrypted value sealed, free text scrubbed of
+    other people's names."""
+    field = obj._meta.get_field(name)
+    if _is_person(field):
+        target_id = getattr(obj, cast("models.Field[Any, Any]", field).attname)
+        own_login = target_id is not None and target_id == others.member.user_id
+        if field.related_model is User and own_login:
+            return getattr(obj, name).get_username()
+        return others.role_of(entry, name, target_id)
+    if name in entry.roles:
+        return entry.roles[name].value if getattr(obj, name) else ""
+    value = _jsonable(stored_copy(obj, name))
+    if isinstance(value, str) and not is_sealed(value) and not getattr(field, "choices", None):
+        return others.scrub(value)
+    return value
+
+
+def _rows(
+    entry: registry.PersonalTable, request: LegalRequest, fields: list[str], others: _Others
+) -> list[Any]:
     model = entry.model_class
     paths = list(entry.member_paths)
     match = Q()
@@ -174,16 +326,20 @@ def _rows(entry: registry.PersonalTable, request: LegalRequest, fields: list[str
     else:
         queryset = queryset.order_by("pk")
     relations = [
-        name for name in fields if model._meta.get_field(name).is_relation and name not in paths
+        name
+        for name in fields
+        if model._meta.get_field(name).is_relation and not _is_person(model._meta.get_field(name))
     ]
     extra = EXTRA_FIELDS.get(entry.model, {})
     related = relations + ["__".join(p.split("__")[:-1]) for p in extra.values()]
+    if "user" in fields and entry.model == "members.Member":
+        related.append("user")
     queryset = queryset.select_related(*[r for r in related if r])
     rows = []
     for obj in queryset:
         row: dict[str, Any] = {}
         for name in fields:
-            row[name] = _jsonable(getattr(obj, name))
+            row[name] = _value(entry, obj, name, others)
         for label, path in extra.items():
             value: Any = obj
             for step in path.split("__"):
@@ -195,21 +351,32 @@ def _rows(entry: registry.PersonalTable, request: LegalRequest, fields: list[str
 
 def legal_scope_data(request: LegalRequest) -> dict[str, Any]:
     """Exactly the data in the request's scope: per chosen category, per registered table, the
-    fields of that category (not the link to the member itself) of the rows in the period."""
+    fields of that category of the rows in the period. The link to the member itself is left
+    out, unless a table links two people (family access, a guardian): then each side is given as
+    "member" or by the other person's role.
+
+    Only the member in scope is identified: anyone else appears as a role (``PartyRole``), also
+    in free text, so erasing that person later leaves nothing of them here. A value encrypted at
+    rest stays sealed in the stored data (``kaft.core.crypto.stored_copy``); the download opens
+    it."""
+    others = _others(request.member)
     data: dict[str, Any] = {}
     for category in request.categories:
         tables: dict[str, Any] = {}
         for entry in registry.entries():
             if not entry.export or not entry.member_paths:
                 continue
+            two_sided = len(entry.member_paths) > 1
             fields = [
                 name
                 for name, cat in entry.fields.items()
-                if cat == category and name not in NEVER and name not in entry.member_paths
+                if cat == category
+                and name not in NEVER
+                and (two_sided or name not in entry.member_paths)
             ]
             if not fields:
                 continue
-            tables[entry.model] = _rows(entry, request, fields)
+            tables[entry.model] = _rows(entry, request, fields, others)
         data[category] = tables
     return {
         "request": {
@@ -223,3 +390,9 @@ def legal_scope_data(request: LegalRequest) -> dict[str, Any]:
         "produced_at": timezone.now().isoformat(),
         "data": data,
     }
+
+
+def legal_produced_handover(request: LegalRequest) -> dict[str, Any]:
+    """The produced data as it is handed to the authority: encrypted values opened. Only here,
+    at the moment the data leaves Kaft; the stored copy stays sealed."""
+    return cast(dict[str, Any], unseal(request.produced or {}))
