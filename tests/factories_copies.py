@@ -132,7 +132,7 @@ def build_world(
 
     ``subject_is_child``: the other member is the subject's parent (guardian, consents for
     her); otherwise the subject is the other member's parent. Family access runs both ways
-    either way; staff (Anna de Balie) handle loans, notes, blocks, checks and corrections.
+    either way; staff (Anna Verhoeven) handle loans, notes, blocks, checks and corrections.
     ``capture``: pytest-django's ``django_capture_on_commit_callbacks``.
     """
     branch = cast(Branch, BranchFactory(code="centrum", name="Centrale Bibliotheek"))
@@ -143,10 +143,10 @@ def build_world(
         StaffFactory(
             username="balie-anna",
             first_name="Anna",
-            last_name="Balie",
-            email="anna.balie@bieb.example",
+            last_name="Verhoeven",
+            email="anna.verhoeven@bieb.example",
             profile__branch=branch,
-            profile__display_name="Anna de Balie",
+            profile__display_name="Anna Verhoeven",
         ),
     )
     registrar = officer(branch, username="fg-fatima", name="Fatima Officier")
@@ -237,7 +237,7 @@ def build_world(
         # --- staff notes (naming the other member and a colleague), a block, a lost login
         note_add(
             member=subject,
-            text="Joris Smitsma belde namens Sanne; Anna de Balie heeft het opgelost.",
+            text="Joris Smitsma belde namens Sanne; Anna Verhoeven heeft het opgelost.",
             expires_on=None,
             staff=staff,
         )
