@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from kaft.catalog.models import Branch
+from kaft.catalog.models import Branch, Item, Record
 from kaft.circulation.models import Hold
 from kaft.circulation.services import hold_place, loan_checkin, loan_checkout, loan_renew
 from kaft.members.family import (
@@ -57,6 +57,7 @@ from kaft.privacy.models import (
     DataCategory,
     LegalBasis,
     LegalRequest,
+    Partner,
     StatementVersion,
 )
 from kaft.privacy.services.consent import consent_set
@@ -215,7 +216,7 @@ def build_world(
         )
         family_access_accept(owner=other, access=back)
         # --- loans and reservations, handled by staff and by the other member
-        item = ItemFactory(home_branch=branch, record__title="De avonden")
+        item = cast(Item, ItemFactory(home_branch=branch, record__title="De avonden"))
         loan = loan_checkout(item=item, member=subject, staff=staff, branch=branch)
         loan_renew(loan=loan, staff=None, via="portal")
         family_event_record(
@@ -223,8 +224,8 @@ def build_world(
         )
         notice_queue_due_soon(loan=loan, days=3)
         loan_checkin(item=item, branch=branch, staff=staff)
-        wanted = RecordFactory(title="Max Havelaar")
-        copy = ItemFactory(home_branch=branch, record=wanted)
+        wanted = cast(Record, RecordFactory(title="Max Havelaar"))
+        copy = cast(Item, ItemFactory(home_branch=branch, record=wanted))
         loan_checkout(item=copy, member=other, staff=staff, branch=branch)
         hold: Hold = hold_place(record=wanted, member=subject, pickup_branch=branch, staff=None)
         family_event_record(
@@ -257,9 +258,12 @@ def build_world(
         version = StatementVersion.objects.get(version="1")
         statement_respond(member=subject, version=version, message="Duidelijk, dank u.")
         # --- a disclosure to a partner
-        partner = PartnerFactory(
-            legal_basis=LegalBasis.CONTRACT,
-            categories=[DataCategory.IDENTITY.value, DataCategory.MEMBERSHIP.value],
+        partner = cast(
+            Partner,
+            PartnerFactory(
+                legal_basis=LegalBasis.CONTRACT,
+                categories=[DataCategory.IDENTITY.value, DataCategory.MEMBERSHIP.value],
+            ),
         )
         disclosure_record(
             member=subject,
@@ -270,7 +274,9 @@ def build_world(
     # --- a correction of the date of birth: asked in MijnBibliotheek, refused, asked again,
     # approved at the desk
     portal = Client()
-    login = User.objects.get(pk=subject.user_id)  # fresh: the block ended earlier sessions
+    login = User.objects.get(
+        pk=cast(int, subject.user_id)
+    )  # fresh: the block ended earlier sessions
     portal.force_login(login, backend="kaft.members.auth.MemberCardOrEmailBackend")
     desk = staff_login(Client(), staff)
     correction = {
