@@ -179,3 +179,23 @@ def test_erasing_the_other_member_leaves_nothing_of_him(world: World) -> None:
     assert leaks(decided.produced, {k: v for k, v in people.items() if k != "father"}) == []
     family = cast(dict[str, Any], decided.produced)["data"]["family"]["members.FamilyAccess"]
     assert {row["ended_by"] for row in family} <= ROLES | {None}
+
+
+def test_every_field_naming_someone_else_has_a_role() -> None:
+    """A registered text field that holds another person's name, e-mail or card number (a
+    snapshot such as the access log's staff name) must say by which role it is handed over;
+    every declared role is a registered field of its table."""
+    from kaft.privacy.registry import REGISTRY
+
+    own = {"first_name", "last_name", "name_prefix", "email", "card_number"}
+    for entry in REGISTRY:
+        model = entry.model_class
+        for name in entry.roles:
+            assert name in entry.fields, f"{entry.model}.{name}: a role for an unregistered field"
+            model._meta.get_field(name)
+        for name in entry.fields:
+            field = model._meta.get_field(name)
+            names_someone = name.endswith(("_name", "_email", "_card_number", "_phone"))
+            if field.is_relation or name in own or not names_someone:
+                continue
+            assert name in entry.roles, f"{entry.model}.{name} names someone: give it a role"
