@@ -9,10 +9,7 @@ officers cannot both decide it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from dataclasses import field as dc_field
 from typing import Any, cast
 
 from django.db import models, transaction
@@ -23,8 +20,9 @@ from kaft.core.crypto import is_sealed, stored_copy, unseal
 from kaft.members.models import Member, StaffProfile, StaffRole, User
 from kaft.privacy import registry
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
-from kaft.privacy.models import LegalRequest, LegalRequestStatus, PartyRole
+from kaft.privacy.models import LegalRequest, LegalRequestStatus
 from kaft.privacy.services.disclosure import categories_clean, disclosure_record
+from kaft.privacy.services.parties import Others, is_person, others_of
 
 DECIDING_ROLES = (StaffRole.PRIVACY_OFFICER, StaffRole.ADMINISTRATOR)
 
@@ -157,139 +155,12 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-# --- Other people: only by their role --------------------------------------------------------
-
-
-def _is_person(field: Any) -> bool:
-    """A link to a member or a login: the fields that may point at another person."""
-    return bool(field.is_relation and field.related_model in (Member, User))
-
-
-@dataclass
-class _Others:
-    """The member in scope and how everyone else around them is referred to."""
-
-    member: Member
-    # Every identifying string of another person (name, card number, e-mail, login), with the
-    # role that replaces it in free text; longest first.
-    pattern: re.Pattern[str] | None = None
-    roles: dict[str, PartyRole] = dc_field(default_factory=dict)
-
-    def role_of(self, entry: registry.PersonalTable, name: str, target_id: Any) -> str | None:
-        """The value for a link ``name`` of a row: the member in scope, or a role."""
-        if target_id is None:
-            return None
-        field = entry.model_class._meta.get_field(name)
-        if field.related_model is Member and target_id == self.member.pk:
-            return PartyRole.MEMBER.value
-        if field.related_model is User and target_id == self.member.user_id:
-            return PartyRole.MEMBER.value
-        default = PartyRole.OTHER_MEMBER if field.related_model is Member else PartyRole.STAFF
-        return entry.roles.get(name, default).value
-
-    def scrub(self, text: str) -> str:
-        """``text`` with every identifying string of another person replaced by their role."""
-        if self.pattern is None or not text:
-            return text
-
-        def role(match: re.Match[str]) -> str:
-            found = self.roles.get(match.group(0).casefold(), PartyRole.OTHER_MEMBER)
-            return f"[{found.value}]"
-
-        return self.pattern.sub(role, text)
-
-
-def _identifiers_of_member(member: Member) -> set[str]:
-    values = {
-        member.first_name,
-        member.last_name,
-        f"{member.name_prefix} {member.last_name}",
-        member.full_name,
-        member.card_number,
-        member.email,
-        member.phone,
-        f"member-{member.pk}",
-    }
-    return {" ".join(v.split()) for v in values if v and len(v.strip()) > 1}
-
-
-def _identifiers_of_user(user: User) -> set[str]:
-    profile = StaffProfile.objects.filter(user_id=user.pk).only("display_name").first()
-    values = {
-        user.get_username(),
-        user.first_name,
-        user.last_name,
-        user.get_full_name(),
-        user.email,
-        profile.display_name if profile else "",
-    }
-    return {" ".join(v.split()) for v in values if v and len(v.strip()) > 1}
-
-
-def _others(member: Member) -> _Others:
-    """Everyone linked to ``member`` in a registered table (whatever the period or category: a
-    message in scope may name a family member whose access row is not), and the strings that
-    identify them. A string the member shares with them (a last name, a household address) is
-    the member's own and stays."""
-    members: dict[int, PartyRole] = {}
-    users: dict[int, PartyRole] = {}
-    texts: dict[str, PartyRole] = {}
-    for entry in registry.entries():
-        if not entry.member_paths:
-            continue
-        model = entry.model_class
-        people = [f for f in model._meta.concrete_fields if _is_person(f)]
-        named = [n for n in entry.roles if not model._meta.get_field(n).is_relation]
-        if not people and not named:
-            continue
-        match = Q()
-        for path in entry.member_paths:
-            match |= Q(**{path: member.pk})
-        columns = [f.attname for f in people] + named
-        for values in model._default_manager.filter(match).values_list(*columns).distinct():
-            for f, value in zip(people, values, strict=False):
-                if value is None:
-                    continue
-                role = entry.roles.get(f.name)
-                if f.related_model is Member and value != member.pk:
-                    members.setdefault(value, role or PartyRole.OTHER_MEMBER)
-                elif f.related_model is User and value != member.user_id:
-                    users.setdefault(value, role or PartyRole.STAFF)
-            for name, value in zip(named, values[len(people) :], strict=True):
-                if value:
-                    texts.setdefault(" ".join(str(value).split()), entry.roles[name])
-    found: dict[str, PartyRole] = {}
-    for other in Member.objects.filter(pk__in=members):
-        for text in _identifiers_of_member(other):
-            found.setdefault(text.casefold(), members[other.pk])
-    member_users = dict(Member.objects.filter(user_id__in=users).values_list("user_id", "pk"))
-    for user in User.objects.filter(pk__in=users):
-        if user.pk in member_users:  # another member's login
-            role = users[user.pk] if users[user.pk] != PartyRole.STAFF else PartyRole.OTHER_MEMBER
-            for other in Member.objects.filter(pk=member_users[user.pk]):
-                for text in _identifiers_of_member(other):
-                    found.setdefault(text.casefold(), role)
-        for text in _identifiers_of_user(user):
-            found.setdefault(text.casefold(), users[user.pk])
-    for text, role in texts.items():
-        if len(text) > 1:
-            found.setdefault(text.casefold(), role)
-    own = {text.casefold() for text in _identifiers_of_member(member)}
-    roles = {text: role.value for text, role in found.items() if text not in own}
-    others = _Others(member=member)
-    if roles:
-        alternatives = "|".join(re.escape(t) for t in sorted(roles, key=len, reverse=True))
-        others.pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-        others.roles = {text: PartyRole(role) for text, role in roles.items()}
-    return others
-
-
-def _value(entry: registry.PersonalTable, obj: models.Model, name: str, others: _Others) -> Any:
+def _value(entry: registry.PersonalTable, obj: models.Model, name: str, others: Others) -> Any:
     """One field of a row as handed over: a link to a person as a role (or the member in scope),
     a field naming someone else as their role, an encrypted value sealed, free text scrubbed of
     other people's names."""
     field = obj._meta.get_field(name)
-    if _is_person(field):
+    if is_person(field):
         target_id = getattr(obj, cast("models.Field[Any, Any]", field).attname)
         own_login = target_id is not None and target_id == others.member.user_id
         if field.related_model is User and own_login:
@@ -304,7 +175,7 @@ def _value(entry: registry.PersonalTable, obj: models.Model, name: str, others: 
 
 
 def _rows(
-    entry: registry.PersonalTable, request: LegalRequest, fields: list[str], others: _Others
+    entry: registry.PersonalTable, request: LegalRequest, fields: list[str], others: Others
 ) -> list[Any]:
     model = entry.model_class
     paths = list(entry.member_paths)
@@ -328,7 +199,7 @@ def _rows(
     relations = [
         name
         for name in fields
-        if model._meta.get_field(name).is_relation and not _is_person(model._meta.get_field(name))
+        if model._meta.get_field(name).is_relation and not is_person(model._meta.get_field(name))
     ]
     extra = EXTRA_FIELDS.get(entry.model, {})
     related = relations + ["__".join(p.split("__")[:-1]) for p in extra.values()]
@@ -359,7 +230,7 @@ def legal_scope_data(request: LegalRequest) -> dict[str, Any]:
     in free text, so erasing that person later leaves nothing of them here. A value encrypted at
     rest stays sealed in the stored data (``kaft.core.crypto.stored_copy``); the download opens
     it."""
-    others = _others(request.member)
+    others = others_of(request.member)
     data: dict[str, Any] = {}
     for category in request.categories:
         tables: dict[str, Any] = {}
