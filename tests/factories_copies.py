@@ -118,6 +118,8 @@ def register(
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
+    if (day.month, day.day) == (2, 29):
+        day = day.replace(day=28)
     return day.replace(year=day.year - years)
 
 
@@ -388,6 +390,21 @@ def date_forms(day: dt.date) -> list[str]:
         f"{ENGLISH_MONTHS[m - 1]} {d}, {y}",
     }
     return sorted(forms)
+
+
+def encrypted_values() -> list[str]:
+    """Every value stored in an encrypted column today, in every way of writing it: whatever
+    field is encrypted (a date of birth now, bank details later), its clear value is looked for."""
+    from kaft.core.crypto import encrypted_fields
+
+    found: set[str] = set()
+    for model, name in encrypted_fields():
+        for value in model._base_manager.values_list(name, flat=True):
+            if isinstance(value, dt.date):
+                found.update(date_forms(value))
+            elif value is not None and len(str(value)) >= 4:
+                found.add(str(value))
+    return sorted(found)
 
 
 def _text_columns() -> Iterator[tuple[type[models.Model], models.Field[Any, Any]]]:
