@@ -212,10 +212,11 @@ def _rows(
         for name in fields:
             row[name] = _value(entry, obj, name, others)
         for label, path in extra.items():
-            value: Any = obj
-            for step in path.split("__"):
-                value = getattr(value, step, None) if value is not None else None
-            row[label] = _jsonable(value)
+            *steps, last = path.split("__")
+            holder: Any = obj
+            for step in steps:
+                holder = getattr(holder, step, None) if holder is not None else None
+            row[label] = _jsonable(stored_copy(holder, last)) if holder is not None else None
         rows.append(row)
     return rows
 
