@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import models
+from django.db import connection, models
 from django.db.models.functions import Cast
 from django.test import Client
 from django.urls import reverse
@@ -437,6 +437,27 @@ def stored_texts() -> Iterator[tuple[str, Any, str]]:
             if model._meta.label == "sessions.Session" and field.name == "session_data":
                 text = str(SessionStore().decode(text))
             yield f"{model._meta.db_table}.{field.column}", pk, text
+    yield from _unmodelled_texts()
+
+
+def _unmodelled_texts() -> Iterator[tuple[str, Any, str]]:
+    """Tables without a model (a database cache, anything a library keeps by itself): every
+    column, as text."""
+    modelled = {m._meta.db_table for m in apps.get_models(include_auto_created=True)}
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        for table in tables:
+            if table in modelled or table in ("django_migrations", "sqlite_sequence"):
+                continue
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, table)
+            ]
+            for column in columns:
+                name, quoted = connection.ops.quote_name(column), connection.ops.quote_name(table)
+                cursor.execute(f"SELECT CAST({name} AS TEXT) FROM {quoted}")  # noqa: S608
+                for (raw,) in cursor.fetchall():
+                    if raw is not None:
+                        yield f"{table}.{column}", None, str(raw)
 
 
 def clear_copies(needles: list[str]) -> list[tuple[str, Any, str]]:
