@@ -7,13 +7,20 @@ re-encrypts every encrypted column under the new key, after which the old key ca
 
 The tokens are random per write, so an encrypted column cannot be searched or compared in SQL;
 code reads the value on the Python side after it has found the row by something else.
+
+Copies: a value that is encrypted in its own column is never stored in clear anywhere else
+(produced data, snapshots, events, messages). Every encrypted field is an :class:`EncryptedField`,
+so :func:`is_encrypted` knows it whatever its type; code that copies a field's value into a
+stored row or JSON snapshot calls :func:`stored_copy`, which seals it (an ``f1:`` token, like the
+column itself). :func:`unseal` opens the tokens in a snapshot only where it leaves Kaft (a
+download), and ``kaft rotate-field-keys`` re-encrypts tokens inside JSON columns too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+from typing import Any, cast
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -61,7 +68,16 @@ def rotate_token(token: str) -> str:
     return PREFIX + fernet().rotate(token[len(PREFIX) :].encode()).decode()
 
 
-class EncryptedDateField(models.TextField):
+class EncryptedField(models.TextField):
+    """The base of every field stored encrypted (date of birth now, bank details later): a new
+    encrypted field subclasses this, and every copy, snapshot and key rotation covers it."""
+
+    def copy_text(self, value: Any) -> str:
+        """The clear text of a Python value of this field, as it is sealed in a copy."""
+        return str(value)
+
+
+class EncryptedDateField(EncryptedField):
     """A date stored encrypted. Python sees a ``datetime.date`` (or None)."""
 
     description = "A date, encrypted at rest"
@@ -96,6 +112,52 @@ class EncryptedDateField(models.TextField):
         value = self.value_from_object(obj)
         return "" if value is None else str(value)
 
+    def copy_text(self, value: Any) -> str:
+        date = self.to_python(value)
+        return "" if date is None else date.isoformat()
+
+
+def is_encrypted(field: Any) -> bool:
+    """Whether ``field`` (a model field) is stored encrypted."""
+    return isinstance(field, EncryptedField)
+
+
+def is_sealed(value: Any) -> bool:
+    """Whether ``value`` is an encrypted token (as stored in an encrypted column or a copy)."""
+    return isinstance(value, str) and value.startswith(PREFIX)
+
+
+def stored_copy(instance: models.Model, name: str) -> Any:
+    """``instance.<name>`` as it may be copied into another stored row or JSON snapshot: the
+    plain value, except for an encrypted field, whose value is sealed (None stays None)."""
+    field = instance._meta.get_field(name)
+    value = getattr(instance, name)
+    if not is_encrypted(field) or value is None:
+        return value
+    return encrypt_text(cast(EncryptedField, field).copy_text(value))
+
+
+def unseal(data: Any) -> Any:
+    """A JSON structure with every sealed string opened: for data at the moment it leaves Kaft."""
+    if isinstance(data, dict):
+        return {key: unseal(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [unseal(value) for value in data]
+    if is_sealed(data):
+        return decrypt_text(data)
+    return data
+
+
+def rotate_sealed(data: Any) -> Any:
+    """A JSON structure with every sealed string re-encrypted under the current key."""
+    if isinstance(data, dict):
+        return {key: rotate_sealed(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [rotate_sealed(value) for value in data]
+    if is_sealed(data):
+        return rotate_token(data)
+    return data
+
 
 def encrypted_fields() -> list[tuple[type[models.Model], str]]:
     """Every (model, field name) stored encrypted, for key rotation."""
@@ -105,5 +167,17 @@ def encrypted_fields() -> list[tuple[type[models.Model], str]]:
         (model, field.name)
         for model in apps.get_models()
         for field in model._meta.get_fields()
-        if isinstance(field, EncryptedDateField)
+        if is_encrypted(field)
+    ]
+
+
+def snapshot_fields() -> list[tuple[type[models.Model], str]]:
+    """Every (model, field name) of a JSON column: where sealed copies may live, for rotation."""
+    from django.apps import apps
+
+    return [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.JSONField)
     ]

@@ -113,3 +113,40 @@ def test_a_malformed_or_missing_key_is_a_clear_error(settings: Any) -> None:
 
 def test_every_encrypted_field_is_found() -> None:
     assert (Member, "date_of_birth") in crypto.encrypted_fields()
+
+
+def test_a_copy_of_an_encrypted_field_is_sealed_and_opens_again(settings: Any) -> None:
+    member = _members(1, settings)[0]
+
+    for model, name in crypto.encrypted_fields():
+        copy = crypto.stored_copy(model(**{name: dt.date(1983, 7, 4)}), name)
+        assert crypto.is_sealed(copy), f"{model._meta.label}.{name}"
+        assert "1983" not in copy
+        assert crypto.unseal({"rows": [{name: copy}]}) == {"rows": [{name: "1983-07-04"}]}
+    assert crypto.stored_copy(member, "first_name") == member.first_name
+    assert crypto.stored_copy(Member(date_of_birth=None), "date_of_birth") is None
+
+
+def test_rotation_re_encrypts_sealed_copies_inside_json_columns(settings: Any) -> None:
+    from kaft.privacy.models import LegalRequest
+    from tests.factories_transparency import legal_request, officer
+
+    member = _members(1, settings)[0]
+    sealed = crypto.stored_copy(member, "date_of_birth")
+    produced = {"data": {"identity": {"members.Member": [{"date_of_birth": sealed}]}}}
+    legal = legal_request(member, officer(username="fg1"), produced=produced)
+    plain = legal_request(member, officer(username="fg2"), produced={"data": {}})
+    settings.KAFT_FIELD_KEYS = [NEW, OLD]
+    out = StringIO()
+
+    call_command("rotate_field_keys", stdout=out)
+
+    assert "privacy.LegalRequest.produced: 1 rows with sealed copies re-encrypted" in out.getvalue()
+    settings.KAFT_FIELD_KEYS = [NEW]  # the old key is gone: the copy still opens
+    stored = cast(dict[str, Any], LegalRequest.objects.get(pk=legal.pk).produced)
+    token = stored["data"]["identity"]["members.Member"][0]["date_of_birth"]
+    assert token != sealed and crypto.is_sealed(token)
+    assert crypto.unseal(stored) == {
+        "data": {"identity": {"members.Member": [{"date_of_birth": "1980-01-01"}]}}
+    }
+    assert LegalRequest.objects.get(pk=plain.pk).produced == {"data": {}}

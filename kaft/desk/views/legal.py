@@ -20,7 +20,11 @@ from kaft.desk.views.transparency import OFFICERS, parts_for
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.models import AccessPurpose, DataPart, LegalRequest, LegalRequestStatus
 from kaft.privacy.selectors_transparency import category_labels, legal_requests
-from kaft.privacy.services.legal import legal_request_decide, legal_request_register
+from kaft.privacy.services.legal import (
+    legal_produced_handover,
+    legal_request_decide,
+    legal_request_register,
+)
 
 
 def _is_officer(request: DeskRequest) -> bool:
@@ -124,7 +128,7 @@ def legal_download(request: HttpRequest, legal_request_id: int) -> HttpResponse:
     member_look(
         desk, legal.member, parts_for(list(legal.categories)), purpose=AccessPurpose.LEGAL_REQUEST
     )
-    content = json.dumps(legal.produced, ensure_ascii=False, indent=2).encode()
+    content = json.dumps(legal_produced_handover(legal), ensure_ascii=False, indent=2).encode()
     response = HttpResponse(content, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="vordering-{legal.pk}.json"'
     return response

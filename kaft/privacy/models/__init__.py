@@ -1,7 +1,7 @@
 """What the library promises the member it keeps track of (see the modules for each part)."""
 
 from kaft.privacy.models.access import AccessLogEntry, AccessPurpose, DataPart
-from kaft.privacy.models.categories import DataCategory
+from kaft.privacy.models.categories import DataCategory, PartyRole
 from kaft.privacy.models.consent import Consent, ConsentEvent, ConsentPurpose, ConsentVia
 from kaft.privacy.models.disclosure import (
     AgreementKind,
@@ -38,6 +38,7 @@ __all__ = [
     "LegalRequestStatus",
     "PageViewCount",
     "Partner",
+    "PartyRole",
     "RetentionRun",
     "RetentionSetting",
     "StatementResponse",

@@ -25,3 +25,16 @@ class DataCategory(models.TextChoices):
     ACCESS_LOG = "access_log", _("Who looked at your data")
     DISCLOSURES = "disclosures", _("Who received your data")
     REQUESTS = "requests", _("Your requests and our answers")
+
+
+class PartyRole(models.TextChoices):
+    """How data handed over about a member (a request from police or justice) refers to people:
+    the member in scope as such, anyone else only by the role they had, never by name, card
+    number, e-mail address or id."""
+
+    MEMBER = "member", _("The member the request is about")
+    FAMILY_MEMBER = "family_member", _("A family member")
+    GUARDIAN = "guardian", _("A parent or guardian")
+    CHILD = "child", _("A child in their care")
+    OTHER_MEMBER = "other_member", _("Another member")
+    STAFF = "staff", _("Staff")

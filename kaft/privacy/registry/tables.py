@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import models
 
-from kaft.privacy.models.categories import DataCategory
+from kaft.privacy.models.categories import DataCategory, PartyRole
 from kaft.privacy.registry.rules import Erasure
 
 
@@ -30,6 +30,10 @@ class PersonalTable:
       typed to log in (card number, e-mail address; current or former). Erasure collects them.
     - ``login_field``: in a table of login records tied to no member (django-axes), the column
       with the name typed in; erasure deletes the rows written under any of the member's names.
+    - ``roles``: fields that name a person other than the member the row is read for (a family
+      member, a guardian, staff), with the role by which data handed over to police or justice
+      refers to them. A link to a member or a login not named here is "another member" or
+      "staff" all the same; a text field naming someone must be named here.
     """
 
     model: str
@@ -43,6 +47,7 @@ class PersonalTable:
     technical: dict[str, str] = field(default_factory=dict)
     login_names: tuple[str, ...] = ()
     login_field: str = ""
+    roles: dict[str, PartyRole] = field(default_factory=dict)
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -74,6 +79,7 @@ STAFF_LOGIN = (
 
 
 C = DataCategory
+R = PartyRole
 
 REGISTRY: list[PersonalTable] = [
     PersonalTable(
@@ -190,6 +196,7 @@ REGISTRY: list[PersonalTable] = [
         ("owner", "grantee", "ended_by"),
         "closed_requests",
         Erasure.DELETE,
+        roles={"owner": R.FAMILY_MEMBER, "grantee": R.FAMILY_MEMBER, "ended_by": R.FAMILY_MEMBER},
     ),
     PersonalTable(
         "members.FamilyAccessEvent",
@@ -207,6 +214,7 @@ REGISTRY: list[PersonalTable] = [
             "access": "The internal key of the family access it happened under; owner and actor "
             "say who.",
         },
+        roles={"owner": R.FAMILY_MEMBER, "actor": R.FAMILY_MEMBER},
     ),
     PersonalTable(
         "members.GuardianLink",
@@ -222,6 +230,7 @@ REGISTRY: list[PersonalTable] = [
         "closed_requests",
         Erasure.DELETE,
         technical={"recorded_by": STAFF_LOGIN},
+        roles={"child": R.CHILD, "guardian": R.GUARDIAN},
     ),
     PersonalTable(
         "members.IdentityChangeRequest",
@@ -411,6 +420,7 @@ REGISTRY: list[PersonalTable] = [
         "access_log",
         Erasure.DELETE,
         technical={"staff": STAFF_LOGIN},
+        roles={"staff_name": R.STAFF},
     ),
     PersonalTable(
         "privacy.Consent",
@@ -434,6 +444,7 @@ REGISTRY: list[PersonalTable] = [
         "with_member",
         Erasure.DELETE,
         technical={"staff": STAFF_LOGIN},
+        roles={"guardian": R.GUARDIAN},
     ),
     PersonalTable(
         "privacy.StatementSeen",

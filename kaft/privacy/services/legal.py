@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kaft.core.crypto import is_sealed, stored_copy, unseal
 from kaft.members.models import Member, StaffProfile, StaffRole, User
 from kaft.privacy import registry
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
 from kaft.privacy.models import LegalRequest, LegalRequestStatus
 from kaft.privacy.services.disclosure import categories_clean, disclosure_record
+from kaft.privacy.services.parties import Others, is_person, others_of
 
 DECIDING_ROLES = (StaffRole.PRIVACY_OFFICER, StaffRole.ADMINISTRATOR)
 
@@ -153,7 +155,28 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _rows(entry: registry.PersonalTable, request: LegalRequest, fields: list[str]) -> list[Any]:
+def _value(entry: registry.PersonalTable, obj: models.Model, name: str, others: Others) -> Any:
+    """One field of a row as handed over: a link to a person as a role (or the member in scope),
+    a field naming someone else as their role, an encrypted value sealed, free text scrubbed of
+    other people's names."""
+    field = obj._meta.get_field(name)
+    if is_person(field):
+        target_id = getattr(obj, cast("models.Field[Any, Any]", field).attname)
+        own_login = target_id is not None and target_id == others.member.user_id
+        if field.related_model is User and own_login:
+            return getattr(obj, name).get_username()
+        return others.role_of(entry, name, target_id)
+    if name in entry.roles:
+        return entry.roles[name].value if getattr(obj, name) else ""
+    value = _jsonable(stored_copy(obj, name))
+    if isinstance(value, str) and not is_sealed(value) and not getattr(field, "choices", None):
+        return others.scrub(value)
+    return value
+
+
+def _rows(
+    entry: registry.PersonalTable, request: LegalRequest, fields: list[str], others: Others
+) -> list[Any]:
     model = entry.model_class
     paths = list(entry.member_paths)
     match = Q()
@@ -174,42 +197,58 @@ def _rows(entry: registry.PersonalTable, request: LegalRequest, fields: list[str
     else:
         queryset = queryset.order_by("pk")
     relations = [
-        name for name in fields if model._meta.get_field(name).is_relation and name not in paths
+        name
+        for name in fields
+        if model._meta.get_field(name).is_relation and not is_person(model._meta.get_field(name))
     ]
     extra = EXTRA_FIELDS.get(entry.model, {})
     related = relations + ["__".join(p.split("__")[:-1]) for p in extra.values()]
+    if "user" in fields and entry.model == "members.Member":
+        related.append("user")
     queryset = queryset.select_related(*[r for r in related if r])
     rows = []
     for obj in queryset:
         row: dict[str, Any] = {}
         for name in fields:
-            row[name] = _jsonable(getattr(obj, name))
+            row[name] = _value(entry, obj, name, others)
         for label, path in extra.items():
-            value: Any = obj
-            for step in path.split("__"):
-                value = getattr(value, step, None) if value is not None else None
-            row[label] = _jsonable(value)
+            *steps, last = path.split("__")
+            holder: Any = obj
+            for step in steps:
+                holder = getattr(holder, step, None) if holder is not None else None
+            row[label] = _jsonable(stored_copy(holder, last)) if holder is not None else None
         rows.append(row)
     return rows
 
 
 def legal_scope_data(request: LegalRequest) -> dict[str, Any]:
     """Exactly the data in the request's scope: per chosen category, per registered table, the
-    fields of that category (not the link to the member itself) of the rows in the period."""
+    fields of that category of the rows in the period. The link to the member itself is left
+    out, unless a table links two people (family access, a guardian): then each side is given as
+    "member" or by the other person's role.
+
+    Only the member in scope is identified: anyone else appears as a role (``PartyRole``), also
+    in free text, so erasing that person later leaves nothing of them here. A value encrypted at
+    rest stays sealed in the stored data (``kaft.core.crypto.stored_copy``); the download opens
+    it."""
+    others = others_of(request.member)
     data: dict[str, Any] = {}
     for category in request.categories:
         tables: dict[str, Any] = {}
         for entry in registry.entries():
             if not entry.export or not entry.member_paths:
                 continue
+            two_sided = len(entry.member_paths) > 1
             fields = [
                 name
                 for name, cat in entry.fields.items()
-                if cat == category and name not in NEVER and name not in entry.member_paths
+                if cat == category
+                and name not in NEVER
+                and (two_sided or name not in entry.member_paths)
             ]
             if not fields:
                 continue
-            tables[entry.model] = _rows(entry, request, fields)
+            tables[entry.model] = _rows(entry, request, fields, others)
         data[category] = tables
     return {
         "request": {
@@ -223,3 +262,9 @@ def legal_scope_data(request: LegalRequest) -> dict[str, Any]:
         "produced_at": timezone.now().isoformat(),
         "data": data,
     }
+
+
+def legal_produced_handover(request: LegalRequest) -> dict[str, Any]:
+    """The produced data as it is handed to the authority: encrypted values opened. Only here,
+    at the moment the data leaves Kaft; the stored copy stays sealed."""
+    return cast(dict[str, Any], unseal(request.produced or {}))

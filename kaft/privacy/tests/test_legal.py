@@ -23,7 +23,11 @@ from kaft.privacy.models import (
     LegalRequest,
     LegalRequestStatus,
 )
-from kaft.privacy.services.legal import legal_request_decide, legal_request_register
+from kaft.privacy.services.legal import (
+    legal_produced_handover,
+    legal_request_decide,
+    legal_request_register,
+)
 from tests.factories import BranchFactory, MemberFactory, StaffFactory
 from tests.factories_desk import make_item
 from tests.factories_transparency import legal_request, officer
@@ -285,11 +289,16 @@ def test_the_access_log_in_scope_is_the_period_only(
     data = cast(dict[str, Any], decided.produced)["data"]
     assert list(data) == ["identity", "access_log"]
     log = data["access_log"]["privacy.AccessLogEntry"]
+    # staff only by their role, never by name
     assert [(row["at"][:10], row["part"], row["staff_name"]) for row in log] == [
-        ("2026-03-15", "contact", "Anna")
+        ("2026-03-15", "contact", "staff")
     ]
     identity = data["identity"]["members.Member"]
-    assert identity == [
+    # the date of birth is kept sealed (encrypted) with the request, opened only in the hand-over
+    assert identity[0]["date_of_birth"].startswith("f1:")
+    assert "1985-04-12" not in str(decided.produced)
+    handed_over = legal_produced_handover(decided)["data"]["identity"]["members.Member"]
+    assert handed_over == [
         {
             "first_name": "Sanne",
             "name_prefix": "",

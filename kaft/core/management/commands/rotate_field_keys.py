@@ -4,10 +4,15 @@ Put the new key first in ``KAFT_FIELD_KEYS`` and keep the old ones after it; run
 old keys can be removed. Rows are read in chunks as raw (still encrypted) column values, rotated
 in Python (Fernet's rotate: decrypt with any key, encrypt with the first) and written back with
 one UPDATE per chunk: two queries per chunk, never one per row. Safe to run again.
+
+Sealed copies of encrypted values inside JSON columns (the data produced for a request from police
+or justice, see :func:`kaft.core.crypto.stored_copy`) are re-encrypted too, row by row: only rows
+that hold a token are written.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cryptography.fernet import InvalidToken
@@ -17,7 +22,14 @@ from django.db import models, transaction
 from django.db.models import Case, Value, When
 from django.db.models.functions import Cast
 
-from kaft.core.crypto import encrypted_fields, fernet, rotate_token
+from kaft.core.crypto import (
+    PREFIX,
+    encrypted_fields,
+    fernet,
+    rotate_sealed,
+    rotate_token,
+    snapshot_fields,
+)
 
 CHUNK = 500
 
@@ -58,6 +70,35 @@ def rotate_field(model: type[models.Model], field_name: str, *, chunk: int = CHU
             done += len(rotated)
 
 
+def rotate_snapshots(model: type[models.Model], field_name: str, *, chunk: int = CHUNK) -> int:
+    """Re-encrypt the sealed values inside the JSON column ``field_name`` of every row of
+    ``model``; return the number of rows that held one."""
+    manager = model._base_manager
+    done = 0
+    last_pk: Any = None
+    while True:
+        rows = manager.filter(**{f"{field_name}__isnull": False}).order_by("pk")
+        if last_pk is not None:
+            rows = rows.filter(pk__gt=last_pk)
+        batch = list(rows.values_list("pk", field_name)[:chunk])
+        if not batch:
+            return done
+        last_pk = batch[-1][0]
+        for pk, data in batch:
+            if PREFIX not in json.dumps(data):
+                continue
+            try:
+                rotated = rotate_sealed(data)
+            except InvalidToken as exc:
+                raise ImproperlyConfigured(
+                    f"{model._meta.label}.{field_name} of row {pk} holds a value that cannot be "
+                    "read with any key in KAFT_FIELD_KEYS: keep the old key after the new one "
+                    "until the rotation is done."
+                ) from exc
+            manager.filter(pk=pk).update(**{field_name: rotated})
+            done += 1
+
+
 def _rotated(model: type[models.Model], field_name: str, pk: Any, token: str) -> str:
     try:
         return rotate_token(token)
@@ -82,4 +123,10 @@ class Command(BaseCommand):
             total += count
             label = f"{model._meta.label}.{field_name}"
             self.stdout.write(f"{label}: {count} re-encrypted")
+        for model, field_name in snapshot_fields():
+            count = rotate_snapshots(model, field_name, chunk=options["chunk"])
+            if count:
+                total += count
+                label = f"{model._meta.label}.{field_name}"
+                self.stdout.write(f"{label}: {count} rows with sealed copies re-encrypted")
         self.stdout.write(self.style.SUCCESS(f"Done: {total} values re-encrypted."))

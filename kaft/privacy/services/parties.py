@@ -1,0 +1,146 @@
+"""Other people around a member, for data handed over about that member (a request from police
+or justice): who they are, and the role by which they are named instead.
+
+Everyone linked to the member in a table of the register (through a link to a member or a login,
+or a snapshot of a name the register gives a role) is found, with every string that identifies
+them: names, card number, e-mail address, phone number, login. :meth:`Others.role_of` gives a
+link's value (the member in scope, or a role), :meth:`Others.scrub` puts the role in place of
+those strings in free text (a staff note, a message body, a block reason). A string the member
+shares with them (a last name, a household e-mail address) is the member's own and stays.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from kaft.members.models import Member, StaffProfile, User
+from kaft.privacy import registry
+from kaft.privacy.models import PartyRole
+
+
+def is_person(field: Any) -> bool:
+    """A link to a member or a login: the fields that may point at another person."""
+    return bool(field.is_relation and field.related_model in (Member, User))
+
+
+@dataclass
+class Others:
+    """The member in scope and how everyone else around them is referred to."""
+
+    member: Member
+    # Every identifying string of another person (name, card number, e-mail, phone, login),
+    # case-folded, with the role that replaces it in free text; and one pattern matching them all.
+    roles: dict[str, PartyRole] = field(default_factory=dict)
+    pattern: re.Pattern[str] | None = None
+
+    def role_of(self, entry: registry.PersonalTable, name: str, target_id: Any) -> str | None:
+        """The value for a link ``name`` of a row: the member in scope, or a role."""
+        if target_id is None:
+            return None
+        target = entry.model_class._meta.get_field(name).related_model
+        if target is Member and target_id == self.member.pk:
+            return PartyRole.MEMBER.value
+        if target is User and target_id == self.member.user_id:
+            return PartyRole.MEMBER.value
+        default = PartyRole.OTHER_MEMBER if target is Member else PartyRole.STAFF
+        return entry.roles.get(name, default).value
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every identifying string of another person replaced by their role."""
+        if self.pattern is None or not text:
+            return text
+
+        def role(match: re.Match[str]) -> str:
+            found = self.roles.get(match.group(0).casefold(), PartyRole.OTHER_MEMBER)
+            return f"[{found.value}]"
+
+        return self.pattern.sub(role, text)
+
+
+def identifiers_of_member(member: Member) -> set[str]:
+    values = {
+        member.first_name,
+        member.last_name,
+        f"{member.name_prefix} {member.last_name}",
+        member.full_name,
+        member.card_number,
+        member.email,
+        member.phone,
+        f"member-{member.pk}",
+    }
+    return {" ".join(v.split()) for v in values if v and len(v.strip()) > 1}
+
+
+def identifiers_of_user(user: User) -> set[str]:
+    profile = StaffProfile.objects.filter(user_id=user.pk).only("display_name").first()
+    values = {
+        user.get_username(),
+        user.first_name,
+        user.last_name,
+        user.get_full_name(),
+        user.email,
+        profile.display_name if profile else "",
+    }
+    return {" ".join(v.split()) for v in values if v and len(v.strip()) > 1}
+
+
+def others_of(member: Member) -> Others:
+    """Everyone linked to ``member`` in a registered table (whatever the period or category: a
+    message in scope may name a family member whose access row is not), and the strings that
+    identify them. A string the member shares with them (a last name, a household address) is
+    the member's own and stays."""
+    members: dict[int, PartyRole] = {}
+    users: dict[int, PartyRole] = {}
+    texts: dict[str, PartyRole] = {}
+    for entry in registry.entries():
+        if not entry.member_paths:
+            continue
+        model = entry.model_class
+        people = [f for f in model._meta.concrete_fields if is_person(f)]
+        named = [n for n in entry.roles if not model._meta.get_field(n).is_relation]
+        if not people and not named:
+            continue
+        match = Q()
+        for path in entry.member_paths:
+            match |= Q(**{path: member.pk})
+        columns = [f.attname for f in people] + named
+        for values in model._default_manager.filter(match).values_list(*columns).distinct():
+            for f, value in zip(people, values, strict=False):
+                if value is None:
+                    continue
+                role = entry.roles.get(f.name)
+                if f.related_model is Member and value != member.pk:
+                    members.setdefault(value, role or PartyRole.OTHER_MEMBER)
+                elif f.related_model is User and value != member.user_id:
+                    users.setdefault(value, role or PartyRole.STAFF)
+            for name, value in zip(named, values[len(people) :], strict=True):
+                if value:
+                    texts.setdefault(" ".join(str(value).split()), entry.roles[name])
+    found: dict[str, PartyRole] = {}
+    for other in Member.objects.filter(pk__in=members):
+        for text in identifiers_of_member(other):
+            found.setdefault(text.casefold(), members[other.pk])
+    member_users = dict(Member.objects.filter(user_id__in=users).values_list("user_id", "pk"))
+    for user in User.objects.filter(pk__in=users):
+        if user.pk in member_users:  # another member's login
+            role = users[user.pk] if users[user.pk] != PartyRole.STAFF else PartyRole.OTHER_MEMBER
+            for other in Member.objects.filter(pk=member_users[user.pk]):
+                for text in identifiers_of_member(other):
+                    found.setdefault(text.casefold(), role)
+        for text in identifiers_of_user(user):
+            found.setdefault(text.casefold(), users[user.pk])
+    for text, role in texts.items():
+        if len(text) > 1:
+            found.setdefault(text.casefold(), role)
+    own = {text.casefold() for text in identifiers_of_member(member)}
+    others = Others(member=member)
+    others.roles = {text: role for text, role in found.items() if text not in own}
+    if others.roles:
+        longest_first = sorted(others.roles, key=len, reverse=True)
+        alternatives = "|".join(re.escape(text) for text in longest_first)
+        others.pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return others
