@@ -69,7 +69,9 @@ def make_member_with_every_column() -> FullMember:
         last_name="Bakker-login",
         email="login.sanne@example.org",
     )
-    MemberEvent.objects.filter(member=member).update(note="Nieuw adres doorgegeven")
+    MemberEvent.objects.filter(member=member).update(
+        note="Nieuw adres doorgegeven", former_email="vorig.adres.sanne@example.org"
+    )
     FamilyAccess.objects.filter(owner=member).update(
         decided_at=now - dt.timedelta(days=2),
         ended_at=now - dt.timedelta(days=1),
