@@ -39,11 +39,14 @@ def members_for_login(login: str) -> QuerySet[Member]:
 
 
 def login_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
-    """The username django-axes counts failures under: the normalised card number or address."""
-    if credentials is not None:
+    """The username django-axes counts failures under: the normalised card number or address.
+
+    What the login form posted comes first: after a successful login axes passes the login's
+    own username (``member-<id>``) as credentials, and resetting the failures
+    (``AXES_RESET_ON_SUCCESS``) must find them under what was typed."""
+    typed = request.POST.get("username") if request is not None else None
+    if not typed and credentials is not None:
         typed = credentials.get("username")
-    else:
-        typed = request.POST.get("username") if request is not None else None
     return login_normalise(typed if isinstance(typed, str) else None)
 
 

@@ -294,6 +294,21 @@ def test_variants_of_a_username_count_as_one_for_the_lockout(
     }
 
 
+def test_a_successful_login_clears_the_failures_of_every_variant(
+    client: Client, member: Member
+) -> None:
+    for login in ("SANNE@example.org", "sanne@EXAMPLE.org", "Sanne@example.org"):
+        client.post(LOGIN, {"username": login, "password": "verkeerd wachtwoord"})
+    assert AccessAttempt.objects.get().failures_since_start == 3
+
+    assert (
+        client.post(LOGIN, {"username": "sAnne@example.org", "password": PASSWORD}).status_code
+        == 302
+    )
+
+    assert AccessAttempt.objects.count() == 0
+
+
 def test_a_card_number_with_spaces_logs_in(client: Client, member: Member) -> None:
     assert _logs_in("2100 0000 0000 01")
 
