@@ -135,6 +135,38 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_kaft{_TEST_DB_SUFFIX}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Shared cache -----------------------------------------------------------------------------
+# Attempt limits (kaft/core/limits.py) must be one count for every web worker. KAFT_CACHE_URL
+# (redis://host:6379/1) uses Redis; without it Kaft's database cache, a table made by `migrate`.
+KAFT_CACHE_URL = os.environ.get("KAFT_CACHE_URL", "").strip()
+
+
+def cache_settings(url: str) -> dict[str, dict[str, object]]:
+    """The CACHES setting for ``KAFT_CACHE_URL`` (empty: the database cache)."""
+    if not url:
+        return {
+            "default": {
+                "BACKEND": "kaft.core.cache.DatabaseCache",
+                "LOCATION": "kaft_cache",
+                # Culling (deleting a third of the entries when full) would forget counts.
+                "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+            }
+        }
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "KAFT_CACHE_URL must be a Redis address (redis://, rediss:// or unix://)."
+        )
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "kaft",
+        }
+    }
+
+
+CACHES = cache_settings(KAFT_CACHE_URL)
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
 PASSWORD_HASHERS = [
@@ -162,6 +194,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
+# Failures are counted per normalised username: e-mail lower-cased, card number without spaces.
+AXES_USERNAME_CALLABLE = "kaft.members.auth.login_username"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -20,6 +20,7 @@ from django.db import models
 from kaft.catalog.models import Branch
 from kaft.circulation.models import AgeBand, Hold, HoldStatus, Loan, LoanStatus
 from kaft.members.models import (
+    EmailChange,
     FamilyAccess,
     FamilyAccessEvent,
     FamilyAccessStatus,
@@ -195,6 +196,16 @@ def reset_code(world: World, at: dt.datetime) -> ResetCode:
     )
 
 
+def email_change(world: World, at: dt.datetime) -> EmailChange:
+    return EmailChange.objects.create(
+        member=world.member,
+        new_email="nieuw@example.org",
+        token_hash=f"hash-{EmailChange.objects.count()}",
+        requested_at=at - dt.timedelta(days=1),
+        expires_at=at,
+    )
+
+
 def statement_response(world: World, at: dt.datetime) -> StatementResponse:
     return StatementResponse.objects.create(
         member=world.member,
@@ -276,6 +287,7 @@ DATETIME_MAKERS: dict[str, Callable[[World, dt.datetime], models.Model]] = {
     "identity_requests": identity_request,
     "identity_checks": identity_check,
     "reset_codes": reset_code,
+    "email_changes": email_change,
     "statement_responses": statement_response,
     "disclosures": disclosure,
     "legal_requests": legal_request,

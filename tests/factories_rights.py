@@ -15,6 +15,7 @@ from kaft.members.models import (
     Address,
     AddressKind,
     Channel,
+    EmailChange,
     FamilyAccess,
     FamilyAccessEvent,
     FamilyAccessStatus,
@@ -152,6 +153,13 @@ def make_full_member(*, erasable: bool = False) -> FullMember:
     )
     ResetCode.objects.create(
         member=member, code_hash="x", created_at=now, expires_at=now + dt.timedelta(hours=1)
+    )
+    EmailChange.objects.create(
+        member=member,
+        new_email="nieuw.adres@example.org",
+        token_hash="x",
+        requested_at=now,
+        expires_at=now + dt.timedelta(hours=1),
     )
     open_loan = make_loan(member, age_band=AgeBand.ADULT, item__record__title="De avonden")
     returned_loan = make_loan(

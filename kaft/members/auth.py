@@ -1,13 +1,53 @@
-"""Members log in with their card number or e-mail address and their password."""
+"""Members log in with their card number or e-mail address and their password.
+
+What is typed is normalised once, by :func:`login_normalise`, for everything that reads it: the
+login itself, the lockout count of django-axes (:func:`login_username`, set as
+``AXES_USERNAME_CALLABLE``), and the attempt limits of resetting a password. So ``Sanne@X.nl``,
+`` sanne@x.nl`` and ``sanne@x.nl`` are one username with one count of failures, and
+``2100 0000 0000 01`` is the card ``21000000000001``.
+
+An e-mail address logs in only when it belongs to exactly one member (compared without regard
+to case). Members of one household may share an address; they log in with their card number.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from kaft.members.models import Member, User
+
+
+def login_normalise(login: str | None) -> str:
+    """An e-mail address stripped and lower-cased; a card number without any white space."""
+    text = (login or "").strip()
+    if "@" in text:
+        return text.lower()
+    return "".join(text.split())
+
+
+def members_for_login(login: str) -> QuerySet[Member]:
+    """The members a normalised card number or e-mail address may mean (e-mail: any case)."""
+    if not login:
+        return Member.objects.none()
+    if "@" in login:
+        return Member.objects.filter(email__iexact=login)
+    return Member.objects.filter(card_number=login)
+
+
+def login_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
+    """The username django-axes counts failures under: the normalised card number or address.
+
+    What the login form posted comes first: after a successful login axes passes the login's
+    own username (``member-<id>``) as credentials, and resetting the failures
+    (``AXES_RESET_ON_SUCCESS``) must find them under what was typed."""
+    typed = request.POST.get("username") if request is not None else None
+    if not typed and credentials is not None:
+        typed = credentials.get("username")
+    return login_normalise(typed if isinstance(typed, str) else None)
 
 
 class MemberCardOrEmailBackend(ModelBackend):
@@ -20,10 +60,9 @@ class MemberCardOrEmailBackend(ModelBackend):
     ) -> User | None:
         if not username or not password:
             return None
-        login = username.strip()
-        lookup = {"email__iexact": login} if "@" in login else {"card_number": login}
+        login = login_normalise(username)
         members = list(
-            Member.objects.filter(user__isnull=False, **lookup).select_related("user")[:2]
+            members_for_login(login).filter(user__isnull=False).select_related("user")[:2]
         )
         if len(members) != 1:  # unknown, or an e-mail address two members share: use the card
             User().set_password(password)  # same work as a real check: no timing difference

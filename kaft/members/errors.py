@@ -19,6 +19,14 @@ class MemberErrorCode(ErrorCode):
     IDENTITY_REQUEST_NOT_PENDING = "identity_request_not_pending"
     IDENTITY_DOCUMENT_REQUIRED = "identity_document_required"
     IDENTITY_REFUSAL_REASON_REQUIRED = "identity_refusal_reason_required"
+    # -- account codes --
+    PASSWORD_TOO_MANY_TRIES = "password_too_many_tries"
+    EMAIL_UNCHANGED = "email_unchanged"
+    EMAIL_INVALID = "email_invalid"
+    EMAIL_NEEDS_CONFIRMATION = "email_needs_confirmation"
+    EMAIL_TOO_MANY_REQUESTS = "email_too_many_requests"
+    EMAIL_LINK_INVALID = "email_link_invalid"
+    FAMILY_TOO_MANY_TRIES = "family_too_many_tries"
     # -- rights codes --
     FAMILY_NO_MATCH = "family_no_match"
     FAMILY_SELF = "family_self"
@@ -63,6 +71,27 @@ class MemberErrorCode(ErrorCode):
             cls.IDENTITY_REQUEST_NOT_PENDING: _("This request has already been answered."),
             cls.IDENTITY_DOCUMENT_REQUIRED: _("Choose which identity document you checked."),
             cls.IDENTITY_REFUSAL_REASON_REQUIRED: _("Give the reason for refusing."),
+            # -- account messages --
+            cls.PASSWORD_TOO_MANY_TRIES: _(
+                "Too many wrong passwords. Wait an hour and try again, or set a new password "
+                'with "Forgot your password?".'
+            ),
+            cls.EMAIL_UNCHANGED: _("This is already your e-mail address."),
+            cls.EMAIL_INVALID: _("Enter a valid e-mail address."),
+            cls.EMAIL_NEEDS_CONFIRMATION: _(
+                "A new e-mail address takes effect only after you follow the link we send to it."
+            ),
+            cls.EMAIL_TOO_MANY_REQUESTS: _(
+                "You asked for too many links to a new e-mail address. Wait an hour and try again."
+            ),
+            cls.EMAIL_LINK_INVALID: _(
+                "This link is no longer valid: it has expired, has already been used, or a newer "
+                "link was sent. Change your e-mail address again in MijnBibliotheek."
+            ),
+            cls.FAMILY_TOO_MANY_TRIES: _(
+                "Too many requests with a card number and last name that do not match. Try "
+                "again tomorrow, or ask at the desk."
+            ),
             # -- rights messages --
             cls.FAMILY_NO_MATCH: _(
                 "We cannot send a request with this card number and last name. Check both and "

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kaft.core.lifecycle import TransitionNotAllowed, next_state
+from kaft.core.limits import FAMILY_REQUEST, limit_count, limit_reached
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.locks import member_for_update
 from kaft.members.models import (
@@ -110,7 +111,6 @@ def _same_last_name(member: Member, given: str) -> bool:
     }
 
 
-@transaction.atomic
 def family_access_request(
     *, grantee: Member, card_number: str, last_name: str, now: dt.datetime | None = None
 ) -> FamilyAccess:
@@ -118,17 +118,27 @@ def family_access_request(
 
     An unknown card, a last name that does not match, or an account that cannot be asked (an
     erased one) all get the same FAMILY_NO_MATCH, so the answer never tells whether a card
-    exists. Refuses asking for oneself and a second open request for the same account. The
-    owner gets a message (first name of the asker only). Locks the owner's member row.
+    exists; and such misses are limited per asker (:data:`~kaft.core.limits.FAMILY_REQUEST`,
+    counted before any transaction), after which every request is refused with
+    FAMILY_TOO_MANY_TRIES, a matching one too: card number and last name cannot be guessed
+    through this form. Refuses asking for oneself and a second open request for the same
+    account. The owner gets a message (first name of the asker only). Locks the owner's row.
     """
-    now = now or timezone.now()
-    owner = Member.objects.filter(card_number=card_number.strip()).first()
+    if limit_reached(FAMILY_REQUEST, grantee.pk):
+        raise MemberError(MemberErrorCode.FAMILY_TOO_MANY_TRIES)
+    owner = Member.objects.filter(card_number="".join(card_number.split())).first()
     if (
         owner is None
         or owner.status == MemberStatus.ERASED
         or not _same_last_name(owner, last_name)
     ):
+        limit_count(FAMILY_REQUEST, grantee.pk)
         raise MemberError(MemberErrorCode.FAMILY_NO_MATCH)
+    return _family_access_open(grantee=grantee, owner=owner, now=now or timezone.now())
+
+
+@transaction.atomic
+def _family_access_open(*, grantee: Member, owner: Member, now: dt.datetime) -> FamilyAccess:
     if owner.pk == grantee.pk:
         raise MemberError(MemberErrorCode.FAMILY_SELF)
     owner = member_for_update(owner.pk)

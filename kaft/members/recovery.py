@@ -6,7 +6,8 @@ of a reset code only its hash. Every reset raises the login's ``session_version`
 elsewhere end.
 
 Limits: 3 failed identity checks per member per 24 hours (counted in the database); wrong reset
-codes and reset-link requests are counted per card number in Django's cache (an hour).
+codes per card number and reset-link requests per login typed go through Kaft's one attempt
+limiter (:mod:`kaft.core.limits`), shared by every worker.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from typing import cast
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,6 +30,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from kaft.catalog.models import Branch
+from kaft.core.limits import RESET_CODE, RESET_LINK, limit_count, limit_reached
+from kaft.members.auth import login_normalise, members_for_login
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.locks import member_for_update
 from kaft.members.models import (
@@ -50,9 +52,6 @@ logger = logging.getLogger(__name__)
 CHECK_WINDOW = dt.timedelta(hours=24)
 MAX_FAILED_CHECKS = 3
 CODE_VALID = dt.timedelta(hours=24)
-MAX_WRONG_CODES = 5
-MAX_LINK_REQUESTS = 3
-THROTTLE_SECONDS = 60 * 60
 # No 0/O, 1/I/L: a code read from paper is typed without doubt.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12  # about 59 bits
@@ -188,24 +187,6 @@ def reset_code_issue(
     return format_code(code)
 
 
-def _throttle_key(kind: str, login: str) -> str:
-    digest = salted_hmac("kaft.members.recovery.throttle", login.strip().lower()).hexdigest()
-    return f"kaft:recovery:{kind}:{digest[:32]}"
-
-
-def _throttled(kind: str, login: str, limit: int) -> bool:
-    return int(cache.get(_throttle_key(kind, login), 0)) >= limit
-
-
-def _count(kind: str, login: str) -> None:
-    key = _throttle_key(kind, login)
-    if not cache.add(key, 1, THROTTLE_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, THROTTLE_SECONDS)
-
-
 def _login_of(member: Member) -> User:
     """The member's login; a member registered without a password gets one now."""
     if member.user is not None:
@@ -219,9 +200,12 @@ def _login_of(member: Member) -> User:
 
 
 def _set_password(member: Member, user: User, password: str) -> None:
+    from kaft.members.services_account import email_changes_void
+
     user.set_password(password)
     user.save(update_fields=["password"])
     sessions_end_everywhere(user=user)
+    email_changes_void(member=member)  # a link someone else asked for stops working
 
 
 def reset_code_redeem(
@@ -234,8 +218,8 @@ def reset_code_redeem(
     Locks the member row.
     """
     now = now or timezone.now()
-    card = card_number.strip()
-    if _throttled("code", card, MAX_WRONG_CODES):
+    card = login_normalise(card_number)
+    if limit_reached(RESET_CODE, card):
         raise MemberError(MemberErrorCode.RESET_TOO_MANY_TRIES)
     with transaction.atomic():
         found = Member.objects.filter(card_number=card).values_list("pk", flat=True).first()
@@ -260,7 +244,7 @@ def reset_code_redeem(
             _event(locked, MemberAction.PASSWORD_RESET, None, "code")
             return locked
     if reset is None:
-        _count("code", card)
+        limit_count(RESET_CODE, card)
         raise MemberError(MemberErrorCode.RESET_CODE_WRONG)
     if reset.used_at is not None:
         raise MemberError(MemberErrorCode.RESET_CODE_USED)
@@ -268,11 +252,11 @@ def reset_code_redeem(
 
 
 def _member_for_login(login: str) -> Member | None:
-    login = login.strip()
-    if not login:
-        return None
-    lookup = {"email__iexact": login} if "@" in login else {"card_number": login}
-    members = list(Member.objects.filter(erased_at__isnull=True, **lookup).exclude(email="")[:2])
+    """The one member this card number or e-mail address means, with an address to write to.
+
+    An e-mail address shared by several members (a household) means none of them: each asks
+    with their card number, and the link goes to the address on record."""
+    members = list(members_for_login(login).filter(erased_at__isnull=True).exclude(email="")[:2])
     return members[0] if len(members) == 1 else None
 
 
@@ -282,13 +266,14 @@ def reset_link_request(*, login: str, link_for: Callable[[str, str], str]) -> bo
     When exactly one member with an e-mail address matches, a link built by ``link_for(uid,
     token)`` (Django's token generator: valid 24 hours, void once the password changed) is
     queued in the outbox. Returns whether a message was queued; the page must not say.
-    At most 3 requests per login per hour.
+    At most :data:`~kaft.core.limits.RESET_LINK` requests per login (normalised) per hour.
     """
     from kaft.notices.account import notice_queue_password_reset_link
 
-    if _throttled("link", login, MAX_LINK_REQUESTS):
+    login = login_normalise(login)
+    if limit_reached(RESET_LINK, login):
         return False
-    _count("link", login)
+    limit_count(RESET_LINK, login)
     member = _member_for_login(login)
     if member is None:
         return False

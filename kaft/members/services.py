@@ -179,8 +179,8 @@ def member_register(
 def member_update_contact(
     *,
     member: Member,
-    email: str,
     phone: str,
+    email: str | None = None,
     home_address: AddressInput | None = None,
     postal_address: AddressInput | None = None,
     keep_postal: bool = False,
@@ -191,13 +191,21 @@ def member_update_contact(
     """Contact details the member may change themselves (and the desk on their behalf).
 
     Locks the member row. ``home_address`` None leaves the home address as it is; ``postal_address``
-    None removes the postal address unless ``keep_postal``.
+    None removes the postal address unless ``keep_postal``. ``email`` None leaves the address as
+    it is; a new one is set here only by staff (``EMAIL_NEEDS_CONFIRMATION`` otherwise: the
+    member's own new address takes effect through the link sent to it, see
+    :func:`kaft.members.services_account.email_change_request`). The old address is told.
     """
+    from kaft.members.services_account import member_email_set
+
     locked = member_for_update(member.pk)
     former_email = locked.email
-    locked.email = email.strip().lower()
+    if email is not None and email.strip().lower() != locked.email.strip().lower():
+        if staff is None:
+            raise MemberError(MemberErrorCode.EMAIL_NEEDS_CONFIRMATION)
+        member_email_set(member=locked, email=email, staff=staff, event=False)
     locked.phone = phone.strip()
-    fields = ["email", "phone", "updated_at"]
+    fields = ["phone", "updated_at"]
     if preferred_language:
         locked.preferred_language = preferred_language
         fields.append("preferred_language")
@@ -208,7 +216,7 @@ def member_update_contact(
         _save_address(locked, AddressKind.POSTAL, postal_address)
     if message_channels is not None:
         member_set_message_channels(member=locked, channels=message_channels)
-    changed = former_email.strip().lower() != locked.email
+    changed = former_email.strip().lower() != locked.email.strip().lower()
     _event(
         locked, MemberAction.CONTACT_CHANGED, staff, former_email=former_email if changed else ""
     )
@@ -256,7 +264,6 @@ def member_update_identity(
     return locked
 
 
-@transaction.atomic
 def member_change_password(
     *,
     member: Member,
@@ -264,15 +271,22 @@ def member_change_password(
     new_password: str,
     staff: User | None = None,
 ) -> None:
-    """The member changes their own password; the current one must be right. Locks the member."""
-    locked = member_for_update(member.pk)
-    user = member.user
-    if user is None or not user.check_password(current_password):
-        raise MemberError(MemberErrorCode.WRONG_PASSWORD)
+    """The member changes their own password; the current one must be right, with a limited
+    number of tries (checked before the transaction, so a wrong one stays counted). Links to a
+    new e-mail address that wait stop working. Locks the member."""
+    from kaft.members.services_account import email_changes_void, member_password_confirm
+
+    member_password_confirm(member=member, password=current_password)
     _validate_password(new_password, member)
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
-    _event(locked, MemberAction.PASSWORD_CHANGED, staff)
+    with transaction.atomic():
+        locked = member_for_update(member.pk)
+        user = User.objects.select_for_update().get(member=locked)
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        email_changes_void(member=locked)
+        _event(locked, MemberAction.PASSWORD_CHANGED, staff)
+    if member.user is not None and member.user.pk == user.pk:
+        member.user.password = user.password  # the caller's copy keeps the session hash right
 
 
 @transaction.atomic

@@ -1,7 +1,9 @@
-"""Account messages: a password-reset link or code, always by e-mail (no channel choice).
+"""Account messages, always by e-mail (no channel choice): a password-reset link or code, the
+link that confirms a new e-mail address (sent to that new address), and the notice to the old
+address that the address was changed.
 
-The message holds the link or the code and nothing else about the member. Both stop working
-after 24 hours or once used, so the copy kept in the outbox (90 days) opens nothing.
+The message holds the link or the code and nothing else about the member. Links and codes stop
+working after 24 hours or once used, so the copy kept in the outbox (90 days) opens nothing.
 """
 
 from __future__ import annotations
@@ -17,15 +19,23 @@ from kaft.notices.models import Notice
 from kaft.notices.services import _draft, _outbox_insert
 
 
-def _queue(member: Member, kind: str, context: dict[str, str], now: dt.datetime | None) -> Notice:
+def _queue(
+    member: Member,
+    kind: str,
+    context: dict[str, str],
+    now: dt.datetime | None,
+    message_type: MessageType = MessageType.PASSWORD_RESET,
+    recipient: str | None = None,
+) -> Notice:
     draft = _draft(
         member=member,
-        message_type=MessageType.PASSWORD_RESET,
+        message_type=message_type,
         channel=Channel.EMAIL,
         # Every request is its own message: a new link or code, never deduplicated away.
-        dedup_key=f"password_reset:{kind}:{member.pk}:{secrets.token_hex(8)}",
+        dedup_key=f"{message_type.value}:{kind}:{member.pk}:{secrets.token_hex(8)}",
         context=context,
         now=now or timezone.now(),
+        recipient=recipient,
     )
     with transaction.atomic():
         _outbox_insert([draft])
@@ -44,3 +54,19 @@ def notice_queue_password_reset_code(
 ) -> Notice:
     """Queue the e-mail with the one-time code issued at the desk (valid 24 hours)."""
     return _queue(member, "code", {"link": "", "code": code}, now)
+
+
+def notice_queue_email_confirm(
+    *, member: Member, address: str, link: str, now: dt.datetime | None = None
+) -> Notice:
+    """Queue the link that confirms ``address`` as the member's new e-mail address; it goes to
+    that new address, not to the one on record (valid 24 hours)."""
+    return _queue(member, "link", {"link": link}, now, MessageType.EMAIL_CONFIRM, address)
+
+
+def notice_queue_email_changed(
+    *, member: Member, old_address: str, now: dt.datetime | None = None
+) -> Notice:
+    """Tell the old address that the member's e-mail address was changed (it does not say to
+    what), so an owner who did not do this can act."""
+    return _queue(member, "old", {}, now, MessageType.EMAIL_CHANGED, old_address)

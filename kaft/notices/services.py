@@ -185,15 +185,20 @@ def _draft(
     dedup_key: str,
     context: dict[str, Any],
     now: dt.datetime,
+    recipient: str | None = None,
 ) -> Notice:
-    """An unsaved notice, rendered; born failed (with the problem) when it cannot be delivered."""
+    """An unsaved notice, rendered; born failed (with the problem) when it cannot be delivered.
+
+    ``recipient`` None: the member's address on record; account messages about a change of
+    address name the new or the old address themselves."""
+    address = member.email if recipient is None else recipient
     message = render_message(
         message_type.value, language=message_language(member.preferred_language), context=context
     )
     problem = ""
     if channel != Channel.EMAIL:
         problem = NoticeProblem.CHANNEL_UNAVAILABLE
-    elif not member.email:
+    elif not address:
         problem = NoticeProblem.NO_EMAIL
     return Notice(
         member=member,
@@ -201,7 +206,7 @@ def _draft(
         channel=channel,
         dedup_key=dedup_key,
         language=message.language,
-        recipient="" if problem else member.email,
+        recipient="" if problem else address,
         subject=message.subject,
         body=message.body,
         status=NoticeStatus.FAILED if problem else NoticeStatus.PENDING,

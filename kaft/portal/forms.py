@@ -83,9 +83,10 @@ ADDRESS_PARTS = ("street", "house_number", "postcode", "city")
 
 
 class ContactForm(forms.Form):
-    """What a member may change themselves: contact details, addresses, messages, language."""
+    """What a member may change themselves: contact details, addresses, messages, language.
 
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    Not the e-mail address: a new one takes effect through a link (:class:`EmailChangeForm`)."""
+
     phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
     preferred_language = forms.ChoiceField(
         label=_("Language of our messages"), choices=Language.choices
@@ -93,7 +94,6 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget = forms.TelInput(attrs={"autocomplete": "tel"})
         self.fields.update(_address_fields("home", required=True))
         self.fields.update(_address_fields("postal", required=False))
@@ -105,7 +105,6 @@ class ContactForm(forms.Form):
     @classmethod
     def initial_for(cls, member: Member) -> dict[str, Any]:
         initial: dict[str, Any] = {
-            "email": member.email,
             "phone": member.phone,
             "preferred_language": member.preferred_language,
         }
@@ -186,3 +185,17 @@ class PasswordForm(NewPasswordFields):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     field_order = ["current_password", "new_password", "new_password_again"]
+
+
+class EmailChangeForm(forms.Form):
+    """A new e-mail address, confirmed with the current password; the link goes to the new one."""
+
+    new_email = forms.EmailField(label=_("New e-mail address"), max_length=254)
+    current_password = forms.CharField(
+        label=_("Your current password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_email"].widget.attrs["autocomplete"] = "email"

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from kaft.portal.views import auth, holds, loans, opac, profile
+from kaft.portal.views import auth, email, holds, loans, opac, profile
 
 app_name = "portal"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("mijn/gegevens/", profile.profile, name="profile"),
     path("mijn/gegevens/wijzigen/", profile.profile_edit, name="profile_edit"),
     path("mijn/wachtwoord/", profile.password_change, name="password"),
+    path("mijn/gegevens/e-mail/", email.email_change, name="email_change"),
+    path("e-mail/bevestigen/", email.email_confirm, name="email_confirm"),
     path("", include("kaft.portal.urls_retention")),
     path("", include("kaft.portal.urls_consent")),
     path("", include("kaft.portal.urls_transparency")),

@@ -1,6 +1,7 @@
 """Members, their categories and addresses, and the login accounts of members and staff."""
 
 from kaft.members.models.care import (
+    EmailChange,
     FamilyAccess,
     FamilyAccessEvent,
     FamilyAccessStatus,
@@ -39,6 +40,7 @@ __all__ = [
     "AddressKind",
     "CHANNEL_CHOICE_TYPES",
     "Channel",
+    "EmailChange",
     "FamilyAccess",
     "FamilyAccessEvent",
     "FamilyAccessStatus",

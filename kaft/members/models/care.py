@@ -229,3 +229,23 @@ class ResetCode(models.Model):
     class Meta:
         verbose_name = _("password reset code")
         verbose_name_plural = _("password reset codes")
+
+
+class EmailChange(models.Model):
+    """A new e-mail address the member asked for in MijnBibliotheek.
+
+    It takes effect only when the link sent to it is followed (proof that the member controls
+    it); until then login and password resets keep using the address on record. Of the link
+    only a hash is kept; it works once, for a day, and a newer request or a new password voids it.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="email_changes")
+    new_email = models.EmailField(_("new e-mail address"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    requested_at = models.DateTimeField(_("asked"))
+    expires_at = models.DateTimeField(_("valid until"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("change of e-mail address")
+        verbose_name_plural = _("changes of e-mail address")

@@ -183,6 +183,8 @@ class MessageType(models.TextChoices):
     ACCOUNT_ERASED = "account_erased", _("Your account was deleted")
     PASSWORD_RESET = "password_reset", _("Resetting your password")
     FAMILY_REQUEST = "family_request", _("Someone asked for access to your account")
+    EMAIL_CONFIRM = "email_confirm", _("Confirm your new e-mail address")
+    EMAIL_CHANGED = "email_changed", _("Your e-mail address was changed")
 
 
 # The messages a member chooses a channel for; the others (account and privacy messages) always

@@ -164,8 +164,10 @@ def test_update_contact(adult: MemberCategory, branch: Branch) -> None:
         ),
     )
 
+    desk = cast(User, StaffFactory(profile__branch=branch))
     updated = member_update_contact(
         member=member,
+        staff=desk,
         email=" NIEUW@example.org",
         phone=" 030 1234567 ",
         home_address=AddressInput(
@@ -192,7 +194,7 @@ def test_update_contact_can_keep_the_postal_address(adult: MemberCategory, branc
     postal = AddressInput(street="Postbus", house_number="10", postcode="3500AA", city="Utrecht")
     member = register(adult, branch, postal_address=postal)
 
-    member_update_contact(member=member, email="", phone="", keep_postal=True)
+    member_update_contact(member=member, phone="", keep_postal=True)
 
     assert sorted(member.addresses.values_list("kind", flat=True)) == ["home", "postal"]
     assert Member.objects.get(pk=member.pk).preferred_language == "nl"
@@ -305,7 +307,7 @@ def test_every_change_is_in_the_history_with_who_made_it(
     # When the desk registers a member, the member changes contact details and password in
     # MijnBibliotheek, and the desk changes identity, blocks and unblocks
     member = register(adult, branch, password="een lang wachtwoord 42", staff=registrar)
-    member_update_contact(member=member, email="nieuw@example.org", phone="")
+    member_update_contact(member=member, phone="030 1234567")
     member_change_password(
         member=member,
         current_password="een lang wachtwoord 42",

@@ -204,14 +204,14 @@ def test_blockers_are_shown_and_a_request_can_wait_and_be_cancelled(
 
     page = member_client.get("/mijn/account/verwijderen/").content.decode()
     assert "De avonden" in page
-    assert 'name="password"' not in page
+    assert "Mijn account nu verwijderen" not in page
 
-    # posting the password anyway erases nothing
+    # posting the password for erasure now erases nothing
     member_client.post("/mijn/account/verwijderen/", {"password": PASSWORD})
     member.refresh_from_db()
     assert member.status == MemberStatus.ACTIVE
 
-    member_client.post("/mijn/account/verwijderen/", {"action": "wait"})
+    member_client.post("/mijn/account/verwijderen/", {"action": "wait", "password": PASSWORD})
     waiting = ErasureRequest.objects.get(member=member)
     assert waiting.status == ErasureStatus.WAITING
     page = member_client.get("/mijn/account/verwijderen/").content.decode()

@@ -14,6 +14,7 @@ from kaft.core.errors import DomainError
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import CHANNEL_CHOICE_TYPES, AddressKind, Channel, Member
 from kaft.members.services import member_change_password, member_update_contact
+from kaft.members.services_account import email_change_pending
 from kaft.portal.access import PortalRequest, member_required
 from kaft.portal.forms import ContactForm, PasswordForm
 from kaft.portal.views.common import render_portal
@@ -41,6 +42,7 @@ def profile(request: PortalRequest) -> HttpResponse:
         "home_address": addresses.get(AddressKind.HOME),
         "postal_address": addresses.get(AddressKind.POSTAL),
         "channels": channels,
+        "email_pending": email_change_pending(member),
         "section": "profile",
     }
     return render_portal(request, "portal/profile.html", context)
@@ -56,7 +58,6 @@ def profile_edit(request: PortalRequest) -> HttpResponse:
             try:
                 member_update_contact(
                     member=member,
-                    email=form.cleaned_data["email"],
                     phone=form.cleaned_data["phone"],
                     home_address=form.address("home"),
                     postal_address=form.address("postal"),

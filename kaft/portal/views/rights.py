@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaft.core.errors import DomainError
+from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import IdentityChangeRequest, MemberEvent
 from kaft.members.services_identity import (
     identity_change_request,
@@ -27,8 +28,8 @@ from kaft.portal.views.common import render_portal
 from kaft.privacy.models import ErasureStatus
 from kaft.privacy.services.erasure import (
     erasure_blockers,
-    erasure_request,
     erasure_request_cancel,
+    erasure_request_confirmed,
     erasure_request_waiting,
 )
 from kaft.privacy.services.export import member_export_zip
@@ -142,32 +143,30 @@ def erasure(request: PortalRequest) -> HttpResponse:
     blockers = erasure_blockers(member)
     waiting = erasure_request_waiting(member)
     form = EraseForm(request.POST or None)
-    # Waiting is only for a member with blockers: without, erasure needs the password.
-    if request.method == "POST" and request.POST.get("action") == "wait" and blockers:
+    # Both ways need the current password: at once when nothing is in the way, otherwise waiting
+    # until it is settled (only offered when something is in the way).
+    wait = request.POST.get("action") == "wait"
+    if request.method == "POST" and (wait == bool(blockers)) and form.is_valid():
         try:
-            erasure_request(member=member)
+            done = erasure_request_confirmed(
+                member=member, current_password=form.cleaned_data["password"]
+            )
+        except MemberError as error:
+            field = "password" if error.code == MemberErrorCode.WRONG_PASSWORD else None
+            form.add_error(field, error.message)
         except DomainError as error:
-            messages.error(request, error.message)
+            form.add_error(None, error.message)
         else:
+            if done.status == ErasureStatus.DONE:
+                logout(request)
+                return redirect("portal:erased")
             messages.success(
                 request,
                 _("We will delete your account as soon as nothing stands in the way any more."),
             )
-        return redirect("portal:erasure")
-    if request.method == "POST" and not blockers and form.is_valid():
-        user = member.user
-        if user is None or not user.check_password(form.cleaned_data["password"]):
-            form.add_error("password", _("This password is not correct."))
-        else:
-            try:
-                done = erasure_request(member=member)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                if done.status == ErasureStatus.DONE:
-                    logout(request)
-                    return redirect("portal:erased")
-                return redirect("portal:erasure")  # something came in the way meanwhile
+            return redirect("portal:erasure")
+    elif request.method == "POST" and wait != bool(blockers):
+        form.add_error(None, _("Reload the page: what stands in the way has changed."))
     context = {
         "blockers": blockers,
         "waiting": waiting,

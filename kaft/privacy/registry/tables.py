@@ -267,6 +267,20 @@ REGISTRY: list[PersonalTable] = [
         technical={"staff": STAFF_LOGIN},
     ),
     PersonalTable(
+        "members.EmailChange",
+        {
+            "member": C.CONTACT,
+            "new_email": C.CONTACT,
+            "requested_at": C.CONTACT,
+            "expires_at": C.CONTACT,
+            "confirmed_at": C.CONTACT,
+        },
+        ("member",),
+        "closed_requests",
+        Erasure.DELETE,
+        note="Of the confirmation link only a hash is kept, and it is not exported.",
+    ),
+    PersonalTable(
         "members.ResetCode",
         {
             "member": C.ACCOUNT,
@@ -608,4 +622,8 @@ NOT_PERSONAL: dict[str, str] = {
     "auth.Permission": "A permission's name.",
     "contenttypes.ContentType": "The name of a model.",
     "otp_totp.TOTPDevice": "A staff login's second factor; its name is the device's label.",
+    "core.CacheEntry": (
+        "The shared cache: attempt counts under keyed hashes (no card number, address or id), "
+        "gone when their window ends."
+    ),
 }

@@ -340,6 +340,16 @@ def erasure_request(*, member: Member) -> ErasureRequest:
     return request
 
 
+def erasure_request_confirmed(*, member: Member, current_password: str) -> ErasureRequest:
+    """The member asks in MijnBibliotheek, at once or for once it is settled, and confirms with
+    their current password: a wrong one refuses (``MemberError``) and is counted by the attempt
+    limiter, before the request's transaction opens, so the count stays."""
+    from kaft.members.services_account import member_password_confirm
+
+    member_password_confirm(member=member, password=current_password)
+    return erasure_request(member=member)
+
+
 @transaction.atomic
 def erasure_request_cancel(*, member: Member) -> ErasureRequest:
     """The member no longer wants to be deleted: the waiting request is cancelled. Locks the

@@ -272,6 +272,14 @@ TARGETS: tuple[Target, ...] = (
         base=lambda m: Q(used_at__isnull=False) | Q(expires_at__lt=m.now),
     ),
     Target(
+        "email_changes",
+        "members.EmailChange",
+        "closed_requests",
+        Action.DELETE,
+        (Clock("expires_at"), Clock("confirmed_at", True)),
+        base=lambda m: Q(confirmed_at__isnull=False) | Q(expires_at__lt=m.now),
+    ),
+    Target(
         "statement_responses",
         "privacy.StatementResponse",
         "closed_requests",
