@@ -27,6 +27,7 @@ from kaft.circulation.models import (
     TransferStatus,
 )
 from kaft.members.models import (
+    EmailChange,
     FamilyAccess,
     FamilyAccessEvent,
     GuardianLink,
@@ -148,5 +149,6 @@ def make_member_with_every_column() -> FullMember:
         partner=partner, hidden_until=today - dt.timedelta(days=1)
     )
     ErasureRequest.objects.filter(member=member).update(done_at=now - dt.timedelta(minutes=30))
+    EmailChange.objects.filter(member=member).update(confirmed_at=now - dt.timedelta(minutes=40))
     member.refresh_from_db()
     return full

@@ -278,7 +278,10 @@ REGISTRY: list[PersonalTable] = [
         ("member",),
         "closed_requests",
         Erasure.DELETE,
-        note="Of the confirmation link only a hash is kept, and it is not exported.",
+        technical={
+            "token_hash": "A one-way hash of the confirmation link: it cannot be read back."
+        },
+        login_names=("new_email",),
     ),
     PersonalTable(
         "members.ResetCode",

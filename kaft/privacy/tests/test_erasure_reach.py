@@ -27,11 +27,13 @@ from kaft.members.models import (
     User,
 )
 from kaft.members.services import member_update_contact
+from kaft.members.services_account import email_change_confirm, email_change_request
 from kaft.notices.models import DeliveryAttempt, Notice, NoticeStatus
 from kaft.privacy.models import ConsentEvent, ConsentPurpose, ConsentVia
 from kaft.privacy.registry import REGISTRY, Erasure
 from kaft.privacy.services.erasure import member_erase
 from kaft.privacy.services.retention import retention_apply
+from tests.factories import PASSWORD
 from tests.factories_family import active_access, born_years_ago
 from tests.factories_rights import make_member, make_staff
 from tests.smtp import SmtpSink, use_smtp
@@ -50,10 +52,22 @@ def _attempt(username: str, **extra: Any) -> AccessAttempt:
     )
 
 
+def _change_address_by_link(member: Member, new_email: str) -> None:
+    """The member's own way: ask with the current password, then follow the link."""
+    tokens: list[str] = []
+    email_change_request(
+        member=member,
+        current_password=PASSWORD,
+        new_email=new_email,
+        link_for=lambda token: tokens.append(token) or f"https://bibliotheek.example.nl/{token}/",
+    )
+    email_change_confirm(token=tokens[-1])
+
+
 def test_login_records_under_every_name_the_member_had_go() -> None:
     # given a member who changed her address, and login records under every form of her names
     member = make_member(card_number="21000000000123", email="eva.jansen@example.org")
-    member_update_contact(member=member, email="Eva.Nieuw@Example.org", phone="")
+    _change_address_by_link(member, "Eva.Nieuw@Example.org")
     other = make_member(card_number="21000000000456", email="ander@example.org")
     mine = [
         f"member-{member.pk}",  # a successful login
@@ -110,13 +124,17 @@ def test_every_login_record_table_and_every_address_column_is_reached() -> None:
 
 def test_a_changed_address_is_kept_in_the_change_history_only() -> None:
     member = make_member(email="oud@example.org")
+    staff = make_staff()
 
-    member_update_contact(member=member, email="nieuw@example.org", phone="")
-    member_update_contact(member=member, email="NIEUW@example.org", phone="0612345678")
+    # at the desk, then by the member's own link, then a change of the phone number only
+    member_update_contact(member=member, email="nieuw@example.org", phone="", staff=staff)
+    _change_address_by_link(member, "nieuwer@example.org")
+    member_update_contact(member=member, email="NIEUWER@example.org", phone="0612345678")
 
     events = member.events.order_by("pk").values_list("action", "former_email")
     assert list(events) == [
         ("contact_changed", "oud@example.org"),
+        ("contact_changed", "nieuw@example.org"),
         ("contact_changed", ""),
     ]
 
@@ -297,7 +315,11 @@ def test_once_sent_the_goodbye_row_holds_nothing_that_leads_back(
 def _queue_every_type(recipient: Member, third: Member) -> dict[str, Any]:
     """Queue each type of message to ``recipient`` through its own service, with ``third``
     involved where a message type could name someone else."""
-    from kaft.notices.account import notice_queue_password_reset_link
+    from kaft.notices.account import (
+        notice_queue_email_changed,
+        notice_queue_email_confirm,
+        notice_queue_password_reset_link,
+    )
     from kaft.notices.services import notice_queue_due_soon, notice_queue_hold_ready
     from kaft.notices.statement import notice_statement_changed
     from kaft.privacy.models import StatementVersion
@@ -323,6 +345,14 @@ def _queue_every_type(recipient: Member, third: Member) -> dict[str, Any]:
         ),
         MessageType.FAMILY_REQUEST: lambda: family_access_request(
             grantee=third, card_number=recipient.card_number, last_name=recipient.last_name
+        ),
+        MessageType.EMAIL_CONFIRM: lambda: notice_queue_email_confirm(
+            member=recipient,
+            address="nieuw.adres@example.org",
+            link="https://bibliotheek.example.nl/e-mail/x/",
+        ),
+        MessageType.EMAIL_CHANGED: lambda: notice_queue_email_changed(
+            member=recipient, old_address="oud.adres@example.org"
         ),
         MessageType.ACCOUNT_ERASED: lambda: _return_all_and_erase(recipient),
     }
