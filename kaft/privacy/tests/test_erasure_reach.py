@@ -55,11 +55,13 @@ def _attempt(username: str, **extra: Any) -> AccessAttempt:
 def _change_address_by_link(member: Member, new_email: str) -> None:
     """The member's own way: ask with the current password, then follow the link."""
     tokens: list[str] = []
+
+    def link_for(token: str) -> str:
+        tokens.append(token)
+        return f"https://bibliotheek.example.nl/e-mail/{token}/"
+
     email_change_request(
-        member=member,
-        current_password=PASSWORD,
-        new_email=new_email,
-        link_for=lambda token: tokens.append(token) or f"https://bibliotheek.example.nl/{token}/",
+        member=member, current_password=PASSWORD, new_email=new_email, link_for=link_for
     )
     email_change_confirm(token=tokens[-1])
 
