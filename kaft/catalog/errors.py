@@ -30,6 +30,7 @@ class CatalogErrorCode(ErrorCode):
     NO_BRANCH = "no_branch"
     BARCODE_TAKEN = "barcode_taken"
     BARCODE_INVALID = "barcode_invalid"
+    BARCODE_MALFORMED = "barcode_malformed"
     NOT_SAVED = "not_saved"
 
     @classmethod
@@ -54,7 +55,14 @@ class CatalogErrorCode(ErrorCode):
             cls.UNKNOWN_BRANCH: _("Field %(tag)s names an unknown branch “%(branch)s”."),
             cls.NO_BRANCH: _("Field %(tag)s names no branch and no default branch was given."),
             cls.BARCODE_TAKEN: _("Barcode %(barcode)s already belongs to another title."),
-            cls.BARCODE_INVALID: _("Barcode %(barcode)s is longer than 32 characters."),
+            cls.BARCODE_INVALID: _(
+                "Barcode %(barcode)s is not valid: a barcode has 1 to 32 characters, only "
+                "letters (A–Z), digits and hyphens."
+            ),
+            cls.BARCODE_MALFORMED: _(
+                "This is not a valid barcode: a barcode has 1 to 32 characters, only letters "
+                "(A–Z), digits and hyphens."
+            ),
             cls.NOT_SAVED: _("The record could not be saved: %(detail)s"),
         }
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from kaft.catalog.barcodes import barcode_is_valid
 from kaft.catalog.errors import CatalogErrorCode
 from kaft.catalog.marc.mapping import RecordData, generated_barcode
 from kaft.catalog.models import Audience, Branch, Item, ItemType, MaterialType, Record
@@ -123,7 +124,7 @@ class BranchResolver:
                     code = CatalogErrorCode.NO_BRANCH
                 return [], (code, {"tag": holding.tag, "branch": holding.branch_code})
             barcode = holding.barcode or generated_barcode(data.control_number, number)
-            if len(barcode) > 32:
+            if not barcode_is_valid(barcode):
                 return [], (CatalogErrorCode.BARCODE_INVALID, {"barcode": barcode})
             plans.append(ItemPlan(barcode, branch, holding.call_number[:64]))
         if not plans and items_per_record and self.default is not None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaft.catalog.barcodes import BARCODE_MAX_LENGTH, validate_barcode
+
 
 class Branch(models.Model):
     """A vestiging. ``isil`` is the ISO 15511 library identifier (e.g. NL-AsdOBA)."""
@@ -130,7 +132,9 @@ class ItemStatus(models.TextChoices):
 class Item(models.Model):
     """A copy of a record. Its status is changed only by circulation services."""
 
-    barcode = models.CharField(_("barcode"), max_length=32, unique=True)
+    barcode = models.CharField(
+        _("barcode"), max_length=BARCODE_MAX_LENGTH, unique=True, validators=[validate_barcode]
+    )
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="items")
     home_branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="home_items")
     current_branch = models.ForeignKey(

@@ -10,8 +10,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaft.catalog.barcodes import BARCODE_MAX_LENGTH, validate_barcode
 from kaft.catalog.models import Branch
 from kaft.desk.access import staff_profile_of
+from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, validate_card_number
 from kaft.members.models import Address, AddressKind, Language, Member, MemberCategory
 from kaft.members.services import AddressInput
 
@@ -50,7 +52,9 @@ class SearchForm(forms.Form):
 
 
 class ItemLookupForm(forms.Form):
-    barcode = forms.CharField(label=_("Barcode"), max_length=32)
+    barcode = forms.CharField(
+        label=_("Barcode"), max_length=BARCODE_MAX_LENGTH, validators=[validate_barcode]
+    )
 
 
 class BlockForm(forms.Form):
@@ -172,7 +176,8 @@ class RegistrationForm(IdentityForm, ContactForm):
 
     card_number = forms.CharField(
         label=_("Card number"),
-        max_length=20,
+        max_length=CARD_NUMBER_MAX_LENGTH,
+        validators=[validate_card_number],
         required=False,
         help_text=_("Scan the new card. Empty: Kaft makes up a number."),
     )

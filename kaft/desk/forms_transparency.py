@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, validate_card_number
 from kaft.members.models import Member
 from kaft.privacy.models import AgreementKind, DataCategory, LegalBasis, Partner
 
@@ -103,7 +104,11 @@ class LegalRequestForm(forms.Form):
         max_length=120,
         help_text=_("For example: art. 126nd Wetboek van Strafvordering"),
     )
-    card_number = forms.CharField(label=_("Member's card number"), max_length=20)
+    card_number = forms.CharField(
+        label=_("Member's card number"),
+        max_length=CARD_NUMBER_MAX_LENGTH,
+        validators=[validate_card_number],
+    )
     categories = category_field()
     period_start = forms.DateField(
         label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"})

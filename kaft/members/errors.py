@@ -10,6 +10,7 @@ from kaft.core.errors import DomainError, ErrorCode
 class MemberErrorCode(ErrorCode):
     UNKNOWN_CARD = "unknown_card"
     CARD_IN_USE = "card_in_use"
+    CARD_NUMBER_INVALID = "card_number_invalid"
     TOO_OLD_FOR_CATEGORY = "too_old_for_category"
     WRONG_PASSWORD = "wrong_password"
     ALREADY_BLOCKED = "already_blocked"
@@ -58,6 +59,10 @@ class MemberErrorCode(ErrorCode):
         return {
             cls.UNKNOWN_CARD: _("No member has this card number."),
             cls.CARD_IN_USE: _("This card number is already in use."),
+            cls.CARD_NUMBER_INVALID: _(
+                "This is not a valid card number: a card number has 1 to 20 characters, only "
+                "letters (A–Z), digits and hyphens."
+            ),
             cls.TOO_OLD_FOR_CATEGORY: _("This member is too old for the chosen category."),
             cls.WRONG_PASSWORD: _("The current password is not correct."),
             cls.ALREADY_BLOCKED: _("This member is already blocked."),

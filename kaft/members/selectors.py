@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
+from kaft.members.cards import card_number_clean
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
 from kaft.members.services import normalise_postcode
 
 
 def member_by_card(card_number: str) -> Member:
+    """The member with this card; MemberError CARD_NUMBER_INVALID (not a card number by
+    :mod:`kaft.members.cards`) or UNKNOWN_CARD."""
+    card = card_number_clean(card_number)
     try:
-        return Member.objects.select_related("category", "home_branch").get(
-            card_number=card_number.strip()
-        )
+        return Member.objects.select_related("category", "home_branch").get(card_number=card)
     except Member.DoesNotExist:
         raise MemberError(MemberErrorCode.UNKNOWN_CARD) from None
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from kaft.catalog.models import Branch
+from kaft.members.cards import card_number_clean
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.locks import member_for_update
 from kaft.members.models import (
@@ -136,7 +137,9 @@ def member_register(
     """Register a member at the desk. Creates the login account too (password optional)."""
     today = timezone.localdate()
     _check_category(category, date_of_birth, today)
-    card = (card_number or "").strip() or card_number_generate()
+    # A card handed out must be a card number by the one rule; none given: Kaft makes one up.
+    given = (card_number or "").strip()
+    card = card_number_clean(given) if given else card_number_generate()
     if Member.objects.filter(card_number=card).exists():
         raise MemberError(MemberErrorCode.CARD_IN_USE)
     if password:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from kaft.catalog.models import Branch
+from kaft.members.cards import validate_card_number_or_email
 from kaft.members.models import CHANNEL_CHOICE_TYPES, Channel, Language, Member
 from kaft.members.services import AddressInput
 
@@ -20,6 +21,7 @@ class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Card number or e-mail address"),
         max_length=254,
+        validators=[validate_card_number_or_email],
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     error_messages = {

@@ -57,7 +57,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    """A fresh page in its own context. Every request must go to Kaft's own origin."""
+    """A fresh page in its own context. Every request must go to Kaft's own origin, and nothing
+    the page does may break the Content-Security-Policy (Chromium reports each violation in the
+    console: an inline script or handler, a style element or attribute, eval, another origin)."""
     context = browser.new_context(locale="nl-NL")
     page = context.new_page()
     own = urlparse(live_server.url).netloc
@@ -68,8 +70,16 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
         if url.scheme in {"http", "https", "ws", "wss"} and url.netloc != own:
             foreign.append(request.url)
 
+    violations: list[str] = []
+
+    def console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
     page.on("request", check)
+    page.on("console", console)
     page.set_default_timeout(10_000)
     yield page
     context.close()
     assert foreign == [], f"requests to other sites: {foreign}"
+    assert violations == [], f"Content-Security-Policy violations: {violations}"

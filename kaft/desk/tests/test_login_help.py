@@ -64,7 +64,7 @@ def test_right_answers_print_a_code_once(desk: Client, member: Member) -> None:
     assert "no-store" in response["Cache-Control"]
     code = response.context["code"]
     html = response.content.decode()
-    assert code in html and "window.print()" in html
+    assert code in html and "data-print" in html and "desk/print.js" in html
     check = IdentityCheck.objects.get()
     assert (check.method, check.passed, check.document_type) == ("questions", True, "")
     assert ResetCode.objects.filter(member=member, used_at__isnull=True).count() == 1

@@ -20,6 +20,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kaft.catalog.barcodes import barcode_is_valid
+from kaft.catalog.errors import CatalogErrorCode
 from kaft.catalog.models import Item
 from kaft.circulation.errors import CirculationError
 from kaft.circulation.selectors import hold_with_member, item_by_barcode
@@ -31,6 +33,7 @@ from kaft.desk.views.common import (
     from_iso,
     iso,
     scan_answer,
+    scan_refused,
     session_rows,
     session_rows_add,
     wants_json,
@@ -83,6 +86,10 @@ def checkin_scan(request: HttpRequest) -> HttpResponse:
     back = reverse("desk:checkin")
     if not value:
         return scan_answer(request, fallback=back)
+    if not barcode_is_valid(value):  # the catalogue's rule: refused before any lookup
+        return scan_refused(
+            request, fallback=back, message=CatalogErrorCode.BARCODE_MALFORMED.message
+        )
     if not wants_json(request):
         # Without the scan script the page shows the answer: it logs the look itself.
         row = _scanned(desk, value, show_member=False)

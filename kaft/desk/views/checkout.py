@@ -18,6 +18,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kaft.catalog.barcodes import barcode_is_valid
+from kaft.catalog.errors import CatalogErrorCode
 from kaft.catalog.models import Item
 from kaft.circulation.errors import CirculationError
 from kaft.circulation.models import Loan
@@ -45,6 +47,7 @@ from kaft.desk.views.common import (
     session_rows_add,
     wants_json,
 )
+from kaft.members.cards import card_number_is_valid
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
 from kaft.members.selectors import member_by_card
@@ -84,6 +87,9 @@ def scan(request: HttpRequest) -> HttpResponse:
     back = reverse("desk:checkout")
     if not value:
         return scan_answer(request, fallback=back)
+    malformed = _malformed(desk, value)
+    if malformed:
+        return scan_refused(request, fallback=back, message=malformed)
     card_holder = _card_holder(value)
     if card_holder is not None:
         return _serve(desk, card_holder)
@@ -129,9 +135,25 @@ def _serve(desk: DeskRequest, member: Member) -> HttpResponse:
     )
 
 
+def _malformed(desk: DeskRequest, value: str) -> str:
+    """Why ``value`` can be neither a card number nor a barcode, or "" when it can be one.
+
+    The rules are those of the members and the catalogue; such a scan is refused before anything
+    is looked up or stored. The message names what the screen expects: a card while nobody is
+    being served, else a barcode.
+    """
+    if card_number_is_valid(value) or barcode_is_valid(value):
+        return ""
+    if active_member(desk) is None:
+        return MemberErrorCode.CARD_NUMBER_INVALID.message
+    return CatalogErrorCode.BARCODE_MALFORMED.message
+
+
 def _not_a_card(value: str) -> str:
     if Item.objects.filter(barcode=value).exists():
         return _("This is an item barcode. Scan the member's card first.")
+    if not card_number_is_valid(value):
+        return MemberErrorCode.CARD_NUMBER_INVALID.message
     return MemberErrorCode.UNKNOWN_CARD.message
 
 

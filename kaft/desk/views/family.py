@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kaft.desk.access import DeskRequest, desk_view, member_look
 from kaft.desk.forms import DateInput
 from kaft.desk.views.common import desk_render
+from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, validate_card_number
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.family import guardian_link, guardian_unlink
 from kaft.members.models import GuardianCheck, GuardianLink, Member, MemberNote, User
@@ -65,7 +66,9 @@ class GuardianForm(forms.Form):
     """A parent or guardian for a child, and what staff checked."""
 
     card_number = forms.CharField(
-        label=gettext_lazy("Card number of the parent or guardian"), max_length=20
+        label=gettext_lazy("Card number of the parent or guardian"),
+        max_length=CARD_NUMBER_MAX_LENGTH,
+        validators=[validate_card_number],
     )
     checked = forms.ChoiceField(
         label=gettext_lazy("What was checked"), choices=GuardianCheck.choices

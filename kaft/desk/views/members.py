@@ -55,6 +55,7 @@ EDIT_PARTS = (DataPart.IDENTITY, DataPart.STATUS, DataPart.CONTACT)
 # Which form field a refusal belongs to (the rest are shown above the form).
 ERROR_FIELDS = {
     MemberErrorCode.CARD_IN_USE: "card_number",
+    MemberErrorCode.CARD_NUMBER_INVALID: "card_number",
     MemberErrorCode.TOO_OLD_FOR_CATEGORY: "category",
 }
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaft.catalog.models import Branch
 from kaft.core.crypto import EncryptedDateField
+from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, validate_card_number
 
 
 class User(AbstractUser):
@@ -99,7 +100,12 @@ class Member(models.Model):
     user = models.OneToOneField(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="member"
     )
-    card_number = models.CharField(_("card number"), max_length=20, unique=True)
+    card_number = models.CharField(
+        _("card number"),
+        max_length=CARD_NUMBER_MAX_LENGTH,
+        unique=True,
+        validators=[validate_card_number],
+    )
     first_name = models.CharField(_("first name"), max_length=80)
     name_prefix = models.CharField(_("prefix"), max_length=20, blank=True)  # tussenvoegsel
     last_name = models.CharField(_("last name"), max_length=120)

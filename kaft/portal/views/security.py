@@ -35,6 +35,11 @@ from kaft.core.statistics import (
     STATS_COOKIE_AGE,
     STATS_DECLINED,
 )
+from kaft.members.cards import (
+    CARD_NUMBER_MAX_LENGTH,
+    validate_card_number,
+    validate_card_number_or_email,
+)
 from kaft.members.errors import MemberError
 from kaft.members.recovery import (
     reset_code_redeem,
@@ -70,7 +75,8 @@ def security(request: PortalRequest) -> HttpResponse:
 class CodeForm(NewPasswordFields):
     card_number = forms.CharField(
         label=gettext_lazy("Card number"),
-        max_length=20,
+        max_length=CARD_NUMBER_MAX_LENGTH,
+        validators=[validate_card_number],
         widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "numeric"}),
     )
     code = forms.CharField(
@@ -85,6 +91,7 @@ class ForgottenForm(forms.Form):
     login = forms.CharField(
         label=gettext_lazy("Card number or e-mail address"),
         max_length=254,
+        validators=[validate_card_number_or_email],
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
 

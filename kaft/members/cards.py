@@ -1,0 +1,51 @@
+"""What a card number may be: one rule for every place where one is scanned or typed.
+
+A card number is 1 to 20 characters from the letters A–Z (either case), the digits and the
+hyphen, the characters of the barcode on a library card. Kaft's own numbers (``2100`` and ten
+digits) and those of the demo fit. Spaces around what was typed or scanned are removed first;
+anything else (emoji, markup, control characters, spaces inside, a longer number) is refused with
+:attr:`MemberErrorCode.CARD_NUMBER_INVALID` before any lookup, so nothing is looked up, stored or
+changed with it. The desk's scan fields, its forms, the portal's login and the admin all use this
+module: the model field carries :func:`validate_card_number` too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+
+from kaft.members.errors import MemberError, MemberErrorCode
+
+CARD_NUMBER_MAX_LENGTH = 20
+_CARD_NUMBER = re.compile(rf"[A-Za-z0-9-]{{1,{CARD_NUMBER_MAX_LENGTH}}}")
+
+
+def card_number_is_valid(value: str) -> bool:
+    """Whether ``value`` (already stripped) is a card number by the rule above."""
+    return _CARD_NUMBER.fullmatch(value) is not None
+
+
+def card_number_clean(value: str) -> str:
+    """``value`` without the spaces around it; MemberError(CARD_NUMBER_INVALID) if it is not a
+    card number by the rule above."""
+    card = value.strip()
+    if not card_number_is_valid(card):
+        raise MemberError(MemberErrorCode.CARD_NUMBER_INVALID)
+    return card
+
+
+def validate_card_number(value: str) -> None:
+    """The rule as a Django validator, for model and form fields."""
+    if not card_number_is_valid(value):
+        raise ValidationError(
+            MemberErrorCode.CARD_NUMBER_INVALID.message,
+            code=str(MemberErrorCode.CARD_NUMBER_INVALID),
+        )
+
+
+def validate_card_number_or_email(value: str) -> None:
+    """For a field that takes a card number or an e-mail address (the portal's login): without
+    ``@`` it must be a card number."""
+    if "@" not in value:
+        validate_card_number(value)
