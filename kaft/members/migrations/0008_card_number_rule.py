@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0005_message_types'),
+        ('members', '0007_email_change'),
     ]
 
     operations = [
