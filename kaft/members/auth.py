@@ -18,6 +18,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from kaft.members.cards import card_number_typed
 from kaft.members.models import Member, User
 
 
@@ -26,7 +27,7 @@ def login_normalise(login: str | None) -> str:
     text = (login or "").strip()
     if "@" in text:
         return text.lower()
-    return "".join(text.split())
+    return card_number_typed(text)
 
 
 def members_for_login(login: str) -> QuerySet[Member]:

@@ -13,12 +13,20 @@ from __future__ import annotations
 
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 from kaft.members.errors import MemberError, MemberErrorCode
 
 CARD_NUMBER_MAX_LENGTH = 20
 _CARD_NUMBER = re.compile(rf"[A-Za-z0-9-]{{1,{CARD_NUMBER_MAX_LENGTH}}}")
+
+
+def card_number_typed(value: str) -> str:
+    """A card number as a member types it at home: without the white space around it and the
+    spaces people put between groups of digits (``2100 0000 0000 01``). The rule still applies
+    to what is left. Scans at the desk are not typed this way and keep the strict rule."""
+    return value.strip().replace(" ", "")
 
 
 def card_number_is_valid(value: str) -> bool:
@@ -46,6 +54,16 @@ def validate_card_number(value: str) -> None:
 
 def validate_card_number_or_email(value: str) -> None:
     """For a field that takes a card number or an e-mail address (the portal's login): without
-    ``@`` it must be a card number."""
+    ``@`` it must be a card number as typed (:func:`card_number_typed`)."""
     if "@" not in value:
-        validate_card_number(value)
+        validate_card_number(card_number_typed(value))
+
+
+class TypedCardNumberField(forms.CharField):
+    """A form field for a card number a member types: spaces between groups are dropped, then the
+    rule applies (the portal's reset-code and family-request forms)."""
+
+    default_validators = [validate_card_number]
+
+    def to_python(self, value: object) -> str:
+        return card_number_typed(super().to_python(value) or "")

@@ -7,7 +7,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kaft.core.demo.people import BLOCKED_CARD, DEMO_CARD, EXPIRED_CARD, YOUTH_CARD
-from kaft.members.cards import card_number_clean, card_number_is_valid, validate_card_number
+from kaft.members.cards import (
+    card_number_clean,
+    card_number_is_valid,
+    card_number_typed,
+    validate_card_number,
+    validate_card_number_or_email,
+)
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
 from kaft.members.selectors import member_by_card
@@ -36,6 +42,14 @@ def test_anything_else_is_refused_with_the_code(value: str) -> None:
 
 def test_spaces_around_are_removed() -> None:
     assert card_number_clean(" \t21000000000042 ") == "21000000000042"
+
+
+def test_a_typed_card_loses_the_spaces_between_groups_and_nothing_else() -> None:
+    assert card_number_typed(" 2100 0000 0000 42 ") == "21000000000042"
+    assert card_number_typed("2100\t42") == "2100\t42"  # and the rule then refuses it
+    with pytest.raises(ValidationError):
+        validate_card_number_or_email("2100\t0000 0000 42")
+    validate_card_number_or_email("2100 0000 0000 42")
 
 
 @pytest.mark.parametrize("value", ["2100📚42", "<b>21000000000042</b>", "2" * 21])

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, validate_card_number
+from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, TypedCardNumberField
 from kaft.members.errors import MemberError
 from kaft.members.family import (
     family_access_accept,
@@ -34,10 +34,9 @@ from kaft.portal.views.common import render_portal
 
 
 class FamilyRequestForm(forms.Form):
-    card_number = forms.CharField(
+    card_number = TypedCardNumberField(
         label=gettext_lazy("Card number of the other member"),
         max_length=CARD_NUMBER_MAX_LENGTH,
-        validators=[validate_card_number],
     )
     last_name = forms.CharField(
         label=gettext_lazy("Last name of the other member"),

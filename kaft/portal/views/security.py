@@ -37,7 +37,7 @@ from kaft.core.statistics import (
 )
 from kaft.members.cards import (
     CARD_NUMBER_MAX_LENGTH,
-    validate_card_number,
+    TypedCardNumberField,
     validate_card_number_or_email,
 )
 from kaft.members.errors import MemberError
@@ -73,10 +73,9 @@ def security(request: PortalRequest) -> HttpResponse:
 
 
 class CodeForm(NewPasswordFields):
-    card_number = forms.CharField(
+    card_number = TypedCardNumberField(
         label=gettext_lazy("Card number"),
         max_length=CARD_NUMBER_MAX_LENGTH,
-        validators=[validate_card_number],
         widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "numeric"}),
     )
     code = forms.CharField(
