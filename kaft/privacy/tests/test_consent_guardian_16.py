@@ -7,9 +7,11 @@ before lapses on the birthday until the member confirms it themselves.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Iterator
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -175,3 +177,31 @@ def test_the_statement_mail_queued_before_the_birthday_is_not_sent_after_it(
     assert smtp_server.wait_for(1, timeout=0.5) == []
     notice.refresh_from_db()
     assert (notice.status, notice.problem) == (NoticeStatus.FAILED, NoticeProblem.NO_CONSENT)
+
+
+def test_the_migration_marks_the_yeses_parents_gave_before() -> None:
+    migration = importlib.import_module("kaft.privacy.migrations.0005_consent_by_guardian")
+    member, parent = _with_parent(born_years_ago(16))
+    now = timezone.now()
+    by_parent = Consent.objects.create(member=member, purpose=NEWSLETTER, given=True, since=now)
+    ConsentEvent.objects.create(
+        member=member,
+        purpose=NEWSLETTER,
+        given=True,
+        at=now,
+        via=ConsentVia.GUARDIAN,
+        guardian=parent,
+    )
+    own = Consent.objects.create(
+        member=member, purpose=ConsentPurpose.CONTESTS, given=True, since=now
+    )
+    ConsentEvent.objects.create(
+        member=member, purpose=ConsentPurpose.CONTESTS, given=True, at=now, via=ConsentVia.PORTAL
+    )
+
+    migration.mark_guardian_consents(apps, None)
+
+    by_parent.refresh_from_db()
+    own.refresh_from_db()
+    assert (by_parent.by_guardian, own.by_guardian) == (True, False)
+    assert consent_given(member=member, purpose=NEWSLETTER) is False  # 16 today: lapsed

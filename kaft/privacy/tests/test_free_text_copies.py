@@ -11,6 +11,7 @@ A new free-text field that this test does not fill fails it too.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 from collections.abc import Iterator
 
@@ -254,3 +255,21 @@ def test_a_copy_may_only_go_where_it_cannot_outlive_its_source(
     source: str, copy: str, allowed: bool
 ) -> None:
     assert may_hold_copy(source=source, copy=copy) is allowed
+
+
+def test_the_migration_empties_refusal_reasons_copied_by_earlier_versions() -> None:
+    migration = importlib.import_module(
+        "kaft.members.migrations.0006_history_drops_refusal_reasons"
+    )
+    member = make_member(age=40)
+    now = timezone.now()
+    copied = MemberEvent.objects.create(
+        member=member, action="identity_refused", at=now, note="Geen geldig paspoort"
+    )
+    blocked = MemberEvent.objects.create(member=member, action="blocked", at=now, note="Boete")
+
+    migration.drop_copied_reasons(apps, None)
+
+    copied.refresh_from_db()
+    blocked.refresh_from_db()
+    assert (copied.note, blocked.note) == ("", "Boete")
