@@ -257,19 +257,20 @@ def test_a_copy_may_only_go_where_it_cannot_outlive_its_source(
     assert may_hold_copy(source=source, copy=copy) is allowed
 
 
-def test_the_migration_empties_refusal_reasons_copied_by_earlier_versions() -> None:
-    migration = importlib.import_module(
-        "kaft.members.migrations.0006_history_drops_refusal_reasons"
-    )
+def test_the_migration_empties_what_earlier_versions_copied_into_the_history() -> None:
+    migration = importlib.import_module("kaft.members.migrations.0006_history_keeps_no_copies")
     member = make_member(age=40)
     now = timezone.now()
     copied = MemberEvent.objects.create(
         member=member, action="identity_refused", at=now, note="Geen geldig paspoort"
     )
+    helped = MemberEvent.objects.create(
+        member=member, action="login_help", at=now, note="questions: failed"
+    )
     blocked = MemberEvent.objects.create(member=member, action="blocked", at=now, note="Boete")
 
     migration.drop_copied_reasons(apps, None)
 
-    copied.refresh_from_db()
-    blocked.refresh_from_db()
-    assert (copied.note, blocked.note) == ("", "Boete")
+    for event in (copied, helped, blocked):
+        event.refresh_from_db()
+    assert (copied.note, helped.note, blocked.note) == ("", "", "Boete")
