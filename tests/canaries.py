@@ -4,7 +4,8 @@
 people around them: a family member on each side, a parent, staff) with texts that contain
 ``kanarie-<tag>-``; a page or file that shows any of them shows that member's data.
 ``tables_without_rows`` names the registered tables the world left empty, so a new table in the
-register must get a row here before the isolation test passes.
+register must get a row here before the isolation test passes. (Loan and reservation events are
+written too, although the register reaches them through their loan or reservation.)
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from kaft.circulation.models import HoldStatus, LoanStatus
+from kaft.circulation.models import (
+    HoldAction,
+    HoldEvent,
+    HoldStatus,
+    LoanAction,
+    LoanEvent,
+    LoanStatus,
+)
 from kaft.members.models import (
     Address,
     AddressKind,
@@ -166,18 +174,25 @@ def member_world(member: Member, tag: str) -> None:
     ResetCode.objects.create(
         member=member, code_hash=f"{c}code", created_at=now, expires_at=now + dt.timedelta(hours=1)
     )
-    LoanFactory.create(member=member, item__record__title=f"{c}titel-lening")
-    LoanFactory.create(
+    loan = LoanFactory.create(member=member, item__record__title=f"{c}titel-lening")
+    returned = LoanFactory.create(
         member=member,
         status=LoanStatus.RETURNED,
         returned_at=now - dt.timedelta(days=1),
         item__record__title=f"{c}titel-geschiedenis",
     )
-    HoldFactory.create(
+    for action, at, of in (
+        (LoanAction.CHECKOUT, now, loan),
+        (LoanAction.RENEW, now, loan),
+        (LoanAction.RETURN, now, returned),
+    ):
+        LoanEvent.objects.create(loan=of, action=action, at=at, branch=of.branch, via="portal")
+    hold = HoldFactory.create(
         member=member,
         pickup_branch=member.home_branch,
         record__title=f"{c}titel-reservering",
     )
+    HoldEvent.objects.create(hold=hold, action=HoldAction.PLACE, at=now)
     HoldFactory.create(
         member=member,
         pickup_branch=member.home_branch,
