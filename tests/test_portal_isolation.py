@@ -3,11 +3,18 @@
 The URL patterns are discovered from the whole URL configuration (kaft.urls), less the other
 doors' prefixes, so a new URL that takes an id is checked the day it is added, wherever it is
 added; an argument this test does not know how to fill fails the test.
+
+Pages without ids are checked too: member A fetches every MijnBibliotheek page (and the data
+download) while member B has a row in every table of the privacy register, each with canary
+texts (``tests/canaries.py``); none of B's canaries may appear. A table added to the register
+without a row for B fails the test, so new tables are covered as well as new pages.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +25,7 @@ from django.urls import URLPattern, URLResolver
 from kaft.circulation.models import Hold, Loan
 from kaft.members.models import Member
 from kaft.urls import urlpatterns
+from tests.canaries import found_canaries, member_world, tables_without_rows
 from tests.factories import LoanRuleFactory, MemberFactory
 from tests.factories_portal import HoldFactory, LoanFactory
 
@@ -136,3 +144,89 @@ def test_logged_out_visitor_is_sent_to_login_from_every_mijn_url(
         assert response["Location"] == f"/inloggen/?next={path}"
 
     assert _state(member) == before
+
+
+# --- pages without ids: member B's data appears on none of member A's pages -----------------
+
+MIJN_PAGES = [route for route in MIJN if not route.arguments]
+# POST-only pages that change nothing and answer with the member's data: fetched with POST too.
+READ_ONLY_POSTS = {"data_download"}
+
+
+def _page_text(response: Any) -> str:
+    """The text of a page, or of every file in a ZIP download."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/zip"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "\n".join(
+                archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+            )
+    return content.decode("utf-8", "replace")
+
+
+@pytest.fixture
+def two_worlds() -> tuple[Member, Member]:
+    """Member A and member B, each with rows in every table of the register (canary texts)."""
+    LoanRuleFactory.create()
+    member_a, member_b = MemberFactory.create(), MemberFactory.create()
+    member_world(member_a, "A")
+    member_world(member_b, "B")
+    return member_a, member_b
+
+
+def test_the_walk_finds_the_mijn_pages_without_ids() -> None:
+    names = {route.name for route in MIJN_PAGES}
+    assert {"loans", "holds", "history", "access_log", "consents", "data_download"} <= names
+    assert names >= READ_ONLY_POSTS
+
+
+@pytest.mark.django_db
+def test_member_b_has_a_row_in_every_table_with_member_data(
+    two_worlds: tuple[Member, Member],
+) -> None:
+    _member_a, member_b = two_worlds
+    assert tables_without_rows(member_b) == [], "give member B a row there in tests/canaries.py"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", MIJN_PAGES, ids=lambda route: route.name)
+def test_no_mijn_page_shows_another_members_data(
+    client: Client, route: Route, two_worlds: tuple[Member, Member]
+) -> None:
+    member_a, member_b = two_worlds
+    _login(client, member_a)
+
+    responses = [client.get(route.path({}), follow=True)]
+    if route.name in READ_ONLY_POSTS:
+        responses.append(client.post(route.path({}), follow=True))
+
+    for response in responses:
+        assert response.status_code in (200, 405), (route.route, response.status_code)
+        text = _page_text(response)
+        assert found_canaries(text, "B") == [], route.route
+        assert member_b.card_number not in text, route.route
+
+
+@pytest.mark.django_db
+def test_member_as_own_canaries_do_show_so_the_lists_were_rendered(
+    client: Client, two_worlds: tuple[Member, Member]
+) -> None:
+    member_a, _member_b = two_worlds
+    _login(client, member_a)
+    shown: set[str] = set()
+    for route in MIJN_PAGES:
+        shown.update(found_canaries(_page_text(client.get(route.path({}), follow=True)), "A"))
+        if route.name in READ_ONLY_POSTS:
+            shown.update(found_canaries(_page_text(client.post(route.path({}))), "A"))
+
+    # each list page showed A's own rows: loans, reservations, history, access log, ...
+    assert {
+        "kanarie-A-titel-lening",
+        "kanarie-A-titel-reservering",
+        "kanarie-A-blokkade",
+        "kanarie-A-inzage",
+        "kanarie-A-ontvanger",
+        "kanarie-A-gezinsactie",
+        "kanarie-A-weigering",
+        "kanarie-A-aantekening",  # in the download
+    } <= shown

@@ -4,7 +4,10 @@ A member cannot change their name or date of birth themselves (the library must 
 a member); they send a request from MijnBibliotheek. At the desk a member of staff sees the
 identity document, notes which kind of document it was (never its number) and approves — the
 new details are then applied through :func:`member_update_identity` — or refuses with a reason.
-Every step is written to the member's change history (:class:`MemberEvent`).
+Every step is written to the member's change history (:class:`MemberEvent`). The history
+names the step only: a refusal's reason stays on the request, which is deleted under the
+answered-requests rule, and is never copied into the history (kept as long as the member), so it
+cannot outlive its own rule (see ``kaft/privacy/registry/copies.py``).
 
 One request per member can wait at a time (also a database constraint).
 """
@@ -30,10 +33,8 @@ from kaft.members.models import (
 from kaft.members.services import member_update_identity
 
 
-def _event(member: Member, action: MemberAction, staff: User | None, note: str = "") -> None:
-    MemberEvent.objects.create(
-        member=member, action=action, staff=staff, at=timezone.now(), note=note[:200]
-    )
+def _event(member: Member, action: MemberAction, staff: User | None) -> None:
+    MemberEvent.objects.create(member=member, action=action, staff=staff, at=timezone.now())
 
 
 def identity_request_pending(member: Member) -> IdentityChangeRequest | None:
@@ -122,7 +123,10 @@ def identity_change_approve(
 def identity_change_refuse(
     *, request: IdentityChangeRequest, reason: str, staff: User
 ) -> IdentityChangeRequest:
-    """Staff refuse the request, with the reason the member will see. Locks the request."""
+    """Staff refuse the request, with the reason the member will see. Locks the request.
+
+    The reason lives on the request only (the member sees it there, in MijnBibliotheek, until
+    the request is deleted under its rule); the history records that it was refused."""
     reason = reason.strip()
     if not reason:
         raise MemberError(MemberErrorCode.IDENTITY_REFUSAL_REASON_REQUIRED)
@@ -132,7 +136,7 @@ def identity_change_refuse(
     locked.decided_by = staff
     locked.reason = reason[:200]
     locked.save(update_fields=["status", "decided_at", "decided_by", "reason"])
-    _event(locked.member, MemberAction.IDENTITY_CHANGE_REFUSED, staff, locked.reason)
+    _event(locked.member, MemberAction.IDENTITY_CHANGE_REFUSED, staff)
     return locked
 
 

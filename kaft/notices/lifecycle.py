@@ -5,7 +5,8 @@
     pending --claim--> sending --deliver--> sent
        |                  |--defer-----> pending   (attempt failed; tried again later)
        |                  |--give_up---> failed    (attempt failed MAX_ATTEMPTS times)
-       |                  '--release---> pending   (the worker that claimed it vanished)
+       |                  |--release---> failed    (the worker that claimed it vanished)
+                  '--cancel----> failed    (the consent it needs is no longer given)
        '--refuse--> failed                          (cannot be delivered at all)
     failed --retry--> pending                       (staff asks to try again)
 
@@ -45,6 +46,7 @@ class NoticeAction(models.TextChoices):
     RELEASE = "release", _("Set aside: the worker stopped while sending")
     REFUSE = "refuse", _("Cannot be delivered")
     RETRY = "retry", _("Sent again on request")
+    CANCEL = "cancel", _("Cancelled: the consent it needs is no longer given")
 
 
 TRANSITIONS: dict[tuple[NoticeStatus, NoticeAction], NoticeStatus] = {
@@ -57,6 +59,8 @@ TRANSITIONS: dict[tuple[NoticeStatus, NoticeAction], NoticeStatus] = {
     # itself (a member must not get a message twice); staff look and retry by hand.
     (NoticeStatus.SENDING, NoticeAction.RELEASE): NoticeStatus.FAILED,
     (NoticeStatus.FAILED, NoticeAction.RETRY): NoticeStatus.PENDING,
+    # Consent is asked again after claiming, right before the mail server is called.
+    (NoticeStatus.SENDING, NoticeAction.CANCEL): NoticeStatus.FAILED,
 }
 
 ATTEMPT_ACTIONS = (NoticeAction.DELIVER, NoticeAction.DEFER, NoticeAction.GIVE_UP)
@@ -98,6 +102,8 @@ def _changes(
         return {"claimed_at": None, "problem": NoticeProblem.DELIVERY_UNCERTAIN}
     if action == NoticeAction.REFUSE:
         return {"problem": problem}
+    if action == NoticeAction.CANCEL:
+        return {"claimed_at": None, "problem": problem}
     # RETRY: a fresh series of attempts; the earlier DeliveryAttempt rows stay as history.
     return {"attempts": 0, "problem": "", "next_attempt_at": now}
 

@@ -26,6 +26,10 @@ class NoticeProblem(models.TextChoices):
     NO_EMAIL = "no_email", _("The member has no e-mail address")
     CHANNEL_UNAVAILABLE = "channel_unavailable", _("SMS and letters cannot be sent yet")
     TOO_MANY_ATTEMPTS = "too_many_attempts", _("Sending failed too many times")
+    NO_CONSENT = (
+        "no_consent",
+        _("Not sent: the member no longer gives the consent this message needs"),
+    )
     DELIVERY_UNCERTAIN = (
         "delivery_uncertain",
         _("The worker stopped while sending: check whether it arrived before sending it again"),

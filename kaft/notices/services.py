@@ -35,7 +35,9 @@ from kaft.notices import selectors
 from kaft.notices.errors import NoticeError, NoticeErrorCode
 from kaft.notices.lifecycle import MAX_ATTEMPTS, NoticeAction, notice_apply
 from kaft.notices.models import Notice, NoticeProblem, NoticeStatus
+from kaft.notices.purposes import consent_needed
 from kaft.notices.render import message_language, render_message
+from kaft.privacy.services.consent import consent_given
 
 logger = logging.getLogger(__name__)
 
@@ -249,6 +251,11 @@ def notice_send(*, notice_id: int, now: dt.datetime | None = None) -> Notice | N
     one wins, the other returns without sending. The mail server is called outside any
     transaction; then the attempt is recorded and the notice becomes sent, or pending again for
     a later attempt, or failed after ``MAX_ATTEMPTS``. Call it outside ``transaction.atomic``.
+
+    A message that needs a consent (:mod:`kaft.notices.purposes`) is sent only if the member
+    still gives it at this moment: after the claim, consent is asked again, and a withdrawn
+    consent cancels the message (failed, problem ``no_consent``) without calling the mail
+    server: first attempt, a later attempt and a retry by staff alike.
     Returns the notice as it is afterwards, or None when there is no such notice.
     """
     notice = Notice.objects.filter(pk=notice_id).first()
@@ -262,6 +269,11 @@ def notice_send(*, notice_id: int, now: dt.datetime | None = None) -> Notice | N
         return notice
     if not notice_apply(notice, NoticeAction.CLAIM, now=now or timezone.now()):
         return notice
+    if not _consent_still_given(notice):
+        notice_apply(
+            notice, NoticeAction.CANCEL, now=now or timezone.now(), problem=NoticeProblem.NO_CONSENT
+        )
+        return notice
     error = _deliver_email(notice)
     if error is None:
         action = NoticeAction.DELIVER
@@ -272,6 +284,15 @@ def notice_send(*, notice_id: int, now: dt.datetime | None = None) -> Notice | N
     if not notice_apply(notice, action, now=now or timezone.now(), error=error or ""):
         logger.warning("notice %s was released while it was being sent", notice.pk)
     return notice
+
+
+def _consent_still_given(notice: Notice) -> bool:
+    """Whether the consent this notice's message type needs (if any) is given right now."""
+    purpose = consent_needed(notice.message_type)
+    if purpose is None:
+        return True
+    member = Member.objects.filter(pk=notice.member_id).first() if notice.member_id else None
+    return member is not None and consent_given(member=member, purpose=purpose)
 
 
 def _deliver_email(notice: Notice) -> str | None:

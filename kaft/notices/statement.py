@@ -1,7 +1,9 @@
 """Announcing a new version of the privacy statement by e-mail, to newsletter subscribers only.
 
-Who gets it is decided by the consent service (``members_with_consent(NEWSLETTER)``): a member
-without that consent is never written to. The message says what changed and links to the
+Who gets it is decided by the consent service (``members_with_consent``) for the purpose
+declared in :mod:`kaft.notices.purposes` (the newsletter): a member without that consent is never
+written to, and one who withdraws it before the message is sent does not get it (checked again
+when sending). The message says what changed and links to the
 statement and to the response form; it holds no personal data.
 """
 
@@ -16,8 +18,9 @@ from django.utils import timezone
 
 from kaft.members.models import Channel, Member, MessageType
 from kaft.notices.models import Notice
+from kaft.notices.purposes import consent_needed
 from kaft.notices.services import _draft, _outbox_insert
-from kaft.privacy.models import ConsentPurpose, StatementVersion
+from kaft.privacy.models import StatementVersion
 from kaft.privacy.services.consent import members_with_consent
 
 STATEMENT_CHUNK = 500
@@ -64,7 +67,9 @@ def notices_statement_changed(
     now = now or timezone.now()
     queued = 0
     after = 0
-    recipients = members_with_consent(ConsentPurpose.NEWSLETTER).order_by("pk")
+    purpose = consent_needed(MessageType.STATEMENT_CHANGED)
+    assert purpose is not None  # declared in kaft.notices.purposes
+    recipients = members_with_consent(purpose).order_by("pk")
     while True:
         members = list(recipients.filter(pk__gt=after)[:chunk_size])
         if not members:

@@ -20,6 +20,7 @@ class PrivacyErrorCode(ErrorCode):
     CONSENT_CHILD_NEEDS_GUARDIAN = "consent_child_needs_guardian"
     CONSENT_GUARDIAN_NOT_LINKED = "consent_guardian_not_linked"
     CONSENT_MEMBER_ERASED = "consent_member_erased"
+    CONSENT_GUARDIAN_MEMBER_16 = "consent_guardian_member_16"
     # -- consent codes --
     STATEMENT_VERSION_TAKEN = "statement_version_taken"
     STATEMENT_ALREADY_PUBLISHED = "statement_already_published"
@@ -68,6 +69,10 @@ class PrivacyErrorCode(ErrorCode):
                 "This person is not recorded as a parent or guardian of this member."
             ),
             cls.CONSENT_MEMBER_ERASED: _("This account has been deleted."),
+            cls.CONSENT_GUARDIAN_MEMBER_16: _(
+                "This member is 16 or older and decides about consents themselves: a parent or "
+                "guardian can no longer give or withdraw them."
+            ),
             # -- consent messages --
             cls.STATEMENT_VERSION_TAKEN: _(
                 "There is already a version of the privacy statement with this name."

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from kaft.members.models import GuardianLink, Member, MemberStatus
 from kaft.privacy.models import Consent, ConsentEvent, ConsentPurpose, Partner
 from kaft.privacy.models.disclosure import LegalBasis
+from kaft.privacy.services.consent import guardian_consent_lapsed
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,14 @@ class PurposeState:
     """One purpose as a member sees it."""
 
     purpose: ConsentPurpose
-    given: bool | None  # None: never answered
+    given: bool | None  # None: never answered; False also for a yes that lapsed at 16
     since: dt.datetime | None
     text: PurposeText
     partners: list[str] = field(default_factory=list)
     history: list[ConsentEvent] = field(default_factory=list)
+    # A parent or guardian said yes before the member turned 16: it counts again only once the
+    # member confirms it.
+    needs_confirming: bool = False
 
     @property
     def label(self) -> str:
@@ -99,7 +103,8 @@ class PurposeState:
 
 def consent_overview(member: Member) -> list[PurposeState]:
     """Every purpose in a fixed order with ``member``'s current answer, since when, and the
-    history (newest first). Three queries, however long the history."""
+    history (newest first). A yes a parent or guardian gave that lapsed at 16 shows as not given,
+    waiting for the member's confirmation. Three queries, however long the history."""
     current = {c.purpose: c for c in Consent.objects.filter(member=member)}
     history: dict[str, list[ConsentEvent]] = {}
     events = (
@@ -114,17 +119,20 @@ def consent_overview(member: Member) -> list[PurposeState]:
             "name", flat=True
         )
     )
+    lapsed = guardian_consent_lapsed(member)
     states = []
     for purpose in ConsentPurpose:
         consent = current.get(purpose.value)
+        needs_confirming = consent is not None and consent.given and consent.by_guardian and lapsed
         states.append(
             PurposeState(
                 purpose=purpose,
-                given=consent.given if consent is not None else None,
+                given=(consent.given and not needs_confirming) if consent is not None else None,
                 since=consent.since if consent is not None else None,
                 text=PURPOSE_TEXTS[purpose],
                 partners=partners if purpose in PARTNER_PURPOSES else [],
                 history=history.get(purpose.value, []),
+                needs_confirming=needs_confirming,
             )
         )
     return states

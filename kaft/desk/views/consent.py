@@ -88,7 +88,8 @@ def member_consents(request: HttpRequest, member_id: int) -> HttpResponse:
         "member": member,
         "purposes": consent_overview(member),
         "child": child,
-        "guardians": member_guardians(member),
+        # From 16 on only the member answers (UAVG art. 5): no parent or guardian to choose.
+        "guardians": member_guardians(member) if child else [],
         "vias": DESK_VIAS,
     }
     return desk_render(request, "desk/consents.html", context)

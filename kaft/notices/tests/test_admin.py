@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import RequestFactory
+from django.utils import translation
 
 from kaft.notices.admin import NoticeAdmin
 from kaft.notices.lifecycle import MAX_ATTEMPTS
@@ -34,9 +35,11 @@ def test_send_again_only_takes_messages_that_were_given_up():
     request._messages = CookieStorage(request)  # type: ignore[attr-defined]
     model_admin = NoticeAdmin(Notice, admin.site)
 
-    model_admin.send_again(request, Notice.objects.order_by("pk"))
+    with translation.override("nl"):  # no middleware here: earlier tests may have left "en" on
+        model_admin.send_again(request, Notice.objects.order_by("pk"))
+        messages = [str(m) for m in get_messages(request)]
 
-    assert [str(m) for m in get_messages(request)] == [
+    assert messages == [
         f"#{no_address.pk}: Alleen een bericht dat na meerdere pogingen niet verstuurd kon "
         "worden, of waarvan niet zeker is of het is aangekomen, kan opnieuw worden verstuurd.",
         "1 bericht wordt opnieuw verstuurd.",

@@ -37,6 +37,9 @@ class Consent(models.Model):
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
     given = models.BooleanField(_("given"))
     since = models.DateTimeField(_("since"))
+    # A yes a parent or guardian gave while the member was under 16: it no longer counts from
+    # the 16th birthday on, until the member confirms it (kaft.privacy.services.consent).
+    by_guardian = models.BooleanField(_("given by a parent or guardian"), default=False)
 
     class Meta:
         verbose_name = _("consent")

@@ -441,7 +441,13 @@ REGISTRY: list[PersonalTable] = [
     ),
     PersonalTable(
         "privacy.Consent",
-        {"member": C.CONSENTS, "purpose": C.CONSENTS, "given": C.CONSENTS, "since": C.CONSENTS},
+        {
+            "member": C.CONSENTS,
+            "purpose": C.CONSENTS,
+            "given": C.CONSENTS,
+            "since": C.CONSENTS,
+            "by_guardian": C.CONSENTS,
+        },
         ("member",),
         "with_member",
         Erasure.DELETE,

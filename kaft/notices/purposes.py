@@ -1,0 +1,33 @@
+"""Which consent each kind of message needs, declared once for every message type.
+
+A message whose purpose rests on consent (the statement mail goes to newsletter subscribers
+only) may only reach a member who still says yes. Consent can be withdrawn at any moment, also
+between queueing and sending, or while a failed message waits for a retry; so the send path
+(:func:`kaft.notices.services.notice_send`) asks :func:`consent_given` again right before the
+message is handed to the mail server, and cancels it with the problem ``no_consent`` when the
+answer is no. Queueing in bulk reads the same table, so both ask for the same purpose.
+
+``None``: the message is part of the membership agreement or of a request the member made
+(a reservation, a password reset, an erasure, a family request), and needs no consent.
+``kaft/notices/tests/test_consent_at_sending.py`` fails when a message type is missing here.
+"""
+
+from __future__ import annotations
+
+from kaft.members.models import MessageType
+from kaft.privacy.models import ConsentPurpose
+
+CONSENT_NEEDED: dict[MessageType, ConsentPurpose | None] = {
+    MessageType.HOLD_READY: None,
+    MessageType.DUE_SOON: None,
+    MessageType.STATEMENT_CHANGED: ConsentPurpose.NEWSLETTER,
+    MessageType.ACCOUNT_ERASED: None,
+    MessageType.PASSWORD_RESET: None,
+    MessageType.FAMILY_REQUEST: None,
+}
+
+
+def consent_needed(message_type: str) -> ConsentPurpose | None:
+    """The consent a message of ``message_type`` needs, or None. An undeclared type raises
+    KeyError: sending it is refused rather than guessed."""
+    return CONSENT_NEEDED[MessageType(message_type)]

@@ -1,0 +1,286 @@
+"""A member with a row in every table of the privacy register, each carrying canary strings.
+
+``member_world(member, tag)`` fills every table that holds member data for ``member`` (and the
+people around them: a family member on each side, a parent, staff) with texts that contain
+``kanarie-<tag>-``; a page or file that shows any of them shows that member's data.
+``tables_without_rows`` names the registered tables the world left empty, so a new table in the
+register must get a row here before the isolation test passes. (Loan and reservation events are
+written too, although the register reaches them through their loan or reservation.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from kaft.circulation.models import (
+    HoldAction,
+    HoldEvent,
+    HoldStatus,
+    LoanAction,
+    LoanEvent,
+    LoanStatus,
+)
+from kaft.members.models import (
+    Address,
+    AddressKind,
+    Channel,
+    FamilyAccess,
+    FamilyAccessEvent,
+    FamilyAccessStatus,
+    FamilyAction,
+    GuardianCheck,
+    GuardianLink,
+    IdentityChangeRequest,
+    IdentityCheck,
+    IdentityCheckMethod,
+    IdentityDocument,
+    Member,
+    MemberAction,
+    MemberEvent,
+    MemberNote,
+    MessagePreference,
+    MessageType,
+    RequestStatus,
+    ResetCode,
+)
+from kaft.notices.models import DeliveryAttempt, Notice, NoticeStatus
+from kaft.privacy import registry
+from kaft.privacy.models import (
+    AccessLogEntry,
+    Consent,
+    ConsentEvent,
+    ConsentPurpose,
+    ConsentVia,
+    DataPart,
+    Disclosure,
+    ErasureRequest,
+    ErasureStatus,
+    LegalRequest,
+    LegalRequestStatus,
+    StatementResponse,
+    StatementSeen,
+    StatementVersion,
+)
+from tests.factories import MemberFactory, StaffFactory
+from tests.factories_portal import HoldFactory, LoanFactory
+
+
+def canary_marker(tag: str) -> str:
+    return f"kanarie-{tag}-"
+
+
+def _version() -> StatementVersion:
+    version = StatementVersion.objects.filter(version="kanarie").first()
+    if version is None:
+        version = StatementVersion.objects.create(
+            version="kanarie", text_nl="Tekst", text_en="Text", published_at=timezone.now()
+        )
+    return version
+
+
+def member_world(member: Member, tag: str) -> None:
+    """Give ``member`` a row in every registered table, with ``kanarie-<tag>-...`` texts."""
+    c = canary_marker(tag)
+    now = timezone.now()
+    today = timezone.localdate()
+    Member.objects.filter(pk=member.pk).update(
+        first_name=f"{c}voornaam",
+        last_name=f"{c}achternaam",
+        email=f"{c}lid@example.org",
+        phone=f"{c}tel"[:20],
+    )
+    assert member.user is not None
+    type(member.user).objects.filter(pk=member.user_id).update(
+        first_name=f"{c}login-voornaam", last_name=f"{c}login-achternaam"
+    )
+    member.refresh_from_db()
+    staff = StaffFactory.create(profile__display_name=f"{c}medewerker"[:80])
+    other_staff = StaffFactory.create()
+    grantee = MemberFactory.create(first_name=f"{c}gezinslid", email=f"{c}gezin@example.org")
+    owner = MemberFactory.create(first_name=f"{c}eigenaar", email=f"{c}eigenaar@example.org")
+    parent = MemberFactory.create(first_name=f"{c}ouder", email=f"{c}ouder@example.org")
+
+    Address.objects.create(
+        member=member,
+        kind=AddressKind.HOME,
+        street=f"{c}straat",
+        house_number="1",
+        postcode="1234 AB",
+        city=f"{c}stad",
+    )
+    MessagePreference.objects.create(
+        member=member, message_type=MessageType.HOLD_READY, channel=Channel.EMAIL
+    )
+    MemberEvent.objects.create(
+        member=member, action=MemberAction.BLOCKED, at=now, staff=staff, note=f"{c}blokkade"
+    )
+    MemberNote.objects.create(
+        member=member,
+        text=f"{c}aantekening",
+        created_by=staff,
+        created_at=now,
+        expires_on=today + dt.timedelta(days=10),
+    )
+    given = FamilyAccess.objects.create(
+        owner=member,
+        grantee=grantee,
+        status=FamilyAccessStatus.ACTIVE,
+        requested_at=now,
+        answer_by=now + dt.timedelta(days=14),
+    )
+    FamilyAccessEvent.objects.create(
+        access=given,
+        owner=member,
+        actor=grantee,
+        action=FamilyAction.RENEWED,
+        detail=f"{c}gezinsactie",
+        at=now,
+    )
+    FamilyAccess.objects.create(
+        owner=owner,
+        grantee=member,
+        status=FamilyAccessStatus.REQUESTED,
+        requested_at=now,
+        answer_by=now + dt.timedelta(days=14),
+    )
+    GuardianLink.objects.create(
+        child=member,
+        guardian=parent,
+        checked=GuardianCheck.OTHER,
+        check_note=f"{c}voogdcheck",
+        recorded_at=now,
+    )
+    IdentityChangeRequest.objects.create(
+        member=member,
+        first_name=f"{c}nieuwe-voornaam",
+        last_name=f"{c}nieuwe-achternaam",
+        date_of_birth=dt.date(1985, 4, 12),
+        requested_at=now,
+        status=RequestStatus.REFUSED,
+        reason=f"{c}weigering",
+    )
+    IdentityCheck.objects.create(
+        member=member,
+        staff=staff,
+        method=IdentityCheckMethod.DOCUMENT,
+        document_type=IdentityDocument.PASSPORT,
+        passed=True,
+        at=now,
+    )
+    ResetCode.objects.create(
+        member=member, code_hash=f"{c}code", created_at=now, expires_at=now + dt.timedelta(hours=1)
+    )
+    loan = LoanFactory.create(member=member, item__record__title=f"{c}titel-lening")
+    returned = LoanFactory.create(
+        member=member,
+        status=LoanStatus.RETURNED,
+        returned_at=now - dt.timedelta(days=1),
+        item__record__title=f"{c}titel-geschiedenis",
+    )
+    for action, at, of in (
+        (LoanAction.CHECKOUT, now, loan),
+        (LoanAction.RENEW, now, loan),
+        (LoanAction.RETURN, now, returned),
+    ):
+        LoanEvent.objects.create(loan=of, action=action, at=at, branch=of.branch, via="portal")
+    hold = HoldFactory.create(
+        member=member,
+        pickup_branch=member.home_branch,
+        record__title=f"{c}titel-reservering",
+    )
+    HoldEvent.objects.create(hold=hold, action=HoldAction.PLACE, at=now)
+    HoldFactory.create(
+        member=member,
+        pickup_branch=member.home_branch,
+        status=HoldStatus.CANCELLED,
+        closed_at=now,
+        record__title=f"{c}titel-oude-reservering",
+    )
+    notice = Notice.objects.create(
+        member=member,
+        message_type=MessageType.HOLD_READY,
+        dedup_key=f"{c}bericht",
+        recipient=f"{c}lid@example.org",
+        subject=f"{c}onderwerp",
+        body=f"{c}berichttekst",
+        status=NoticeStatus.SENT,
+        sent_at=now,
+    )
+    DeliveryAttempt.objects.create(notice=notice, at=now, ok=False, error=f"{c}fout")
+    AccessLogEntry.objects.create(
+        staff=staff,
+        member=member,
+        staff_role="desk",
+        staff_name=f"{c}inzage"[:80],
+        part=DataPart.LOANS,
+        at=now,
+    )
+    Consent.objects.create(member=member, purpose=ConsentPurpose.NEWSLETTER, given=True, since=now)
+    ConsentEvent.objects.create(
+        member=member,
+        guardian=parent,
+        purpose=ConsentPurpose.NEWSLETTER,
+        given=True,
+        at=now,
+        via=ConsentVia.GUARDIAN,
+    )
+    version = _version()
+    StatementSeen.objects.create(member=member, version=version, at=now)
+    StatementResponse.objects.create(member=member, version=version, message=f"{c}reactie", at=now)
+    Disclosure.objects.create(
+        member=member,
+        recipient=f"{c}ontvanger",
+        purpose=f"{c}doel",
+        legal_basis="consent",
+        categories=["identity"],
+        at=now,
+    )
+    LegalRequest.objects.create(
+        authority=f"{c}instantie",
+        reference=f"{c}kenmerk",
+        legal_basis="art. 126nd Sv",
+        member=member,
+        categories=["loans"],
+        period_start=today - dt.timedelta(days=30),
+        period_end=today,
+        registered_by=staff,
+        registered_at=now,
+        status=LegalRequestStatus.APPROVED,
+        decided_by=other_staff,
+        decided_at=now,
+        decision_reason=f"{c}besluit",
+        produced={"loans": [{"title": f"{c}verstrekt"}]},
+    )
+    ErasureRequest.objects.create(member=member, requested_at=now, status=ErasureStatus.CANCELLED)
+
+
+def tables_without_rows(member: Member) -> list[str]:
+    """The registered tables that hold member data and have no row of ``member``."""
+    empty = []
+    for entry in registry.entries():
+        if not entry.member_paths:
+            continue  # tables no row of which can be tied to a member (login attempts, sessions)
+        match = Q()
+        for path in entry.member_paths:
+            match |= Q(**{path: member.pk})
+        if not entry.model_class._default_manager.filter(match).exists():
+            empty.append(entry.model)
+    return empty
+
+
+def found_canaries(text: str, tag: str) -> list[str]:
+    """The canary words of ``tag`` in ``text`` (each up to the next space or markup)."""
+    marker = canary_marker(tag)
+    found: list[Any] = []
+    start = text.find(marker)
+    while start != -1:
+        end = start + len(marker)
+        while end < len(text) and (text[end].isalnum() or text[end] in "-_@."):
+            end += 1
+        found.append(text[start:end])
+        start = text.find(marker, end)
+    return sorted(set(found))
