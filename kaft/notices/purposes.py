@@ -24,6 +24,8 @@ CONSENT_NEEDED: dict[MessageType, ConsentPurpose | None] = {
     MessageType.ACCOUNT_ERASED: None,
     MessageType.PASSWORD_RESET: None,
     MessageType.FAMILY_REQUEST: None,
+    MessageType.EMAIL_CONFIRM: None,  # the link the member asked for, to the new address
+    MessageType.EMAIL_CHANGED: None,  # the account's security: the old address is told
 }
 
 
