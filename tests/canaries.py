@@ -23,11 +23,15 @@ from kaft.circulation.models import (
     LoanAction,
     LoanEvent,
     LoanStatus,
+    Transfer,
+    TransferReason,
+    TransferStatus,
 )
 from kaft.members.models import (
     Address,
     AddressKind,
     Channel,
+    EmailChange,
     FamilyAccess,
     FamilyAccessEvent,
     FamilyAccessStatus,
@@ -65,7 +69,7 @@ from kaft.privacy.models import (
     StatementSeen,
     StatementVersion,
 )
-from tests.factories import MemberFactory, StaffFactory
+from tests.factories import ItemFactory, MemberFactory, StaffFactory
 from tests.factories_portal import HoldFactory, LoanFactory
 
 
@@ -171,6 +175,13 @@ def member_world(member: Member, tag: str) -> None:
         passed=True,
         at=now,
     )
+    EmailChange.objects.create(
+        member=member,
+        new_email=f"{c}nieuw-adres@example.org",
+        token_hash=f"{c}link"[:64],
+        requested_at=now,
+        expires_at=now + dt.timedelta(days=1),
+    )
     ResetCode.objects.create(
         member=member, code_hash=f"{c}code", created_at=now, expires_at=now + dt.timedelta(hours=1)
     )
@@ -193,6 +204,15 @@ def member_world(member: Member, tag: str) -> None:
         record__title=f"{c}titel-reservering",
     )
     HoldEvent.objects.create(hold=hold, action=HoldAction.PLACE, at=now)
+    Transfer.objects.create(
+        item=ItemFactory.create(record=hold.record),
+        from_branch=hold.pickup_branch,
+        to_branch=hold.pickup_branch,
+        reason=TransferReason.HOLD,
+        hold=hold,
+        status=TransferStatus.IN_TRANSIT,
+        sent_at=now,
+    )
     HoldFactory.create(
         member=member,
         pickup_branch=member.home_branch,
