@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from kaft.catalog.models import Branch
+from kaft.members.birth import date_of_birth_check
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.locks import member_for_update
 from kaft.members.models import (
@@ -118,8 +119,12 @@ def member_register(
     membership_end: dt.date | None = None,
     staff: User | None = None,
 ) -> Member:
-    """Register a member at the desk. Creates the login account too (password optional)."""
+    """Register a member at the desk. Creates the login account too (password optional).
+
+    Refused: a date of birth outside :mod:`kaft.members.birth`'s rule, too old for the category,
+    a card number in use."""
     today = timezone.localdate()
+    date_of_birth_check(date_of_birth, today=today)
     _check_category(category, date_of_birth, today)
     card = (card_number or "").strip() or card_number_generate()
     if Member.objects.filter(card_number=card).exists():
@@ -222,8 +227,11 @@ def member_update_identity(
 ) -> Member:
     """Desk only: names, date of birth, category and membership (after an ID check).
 
-    Locks the member row."""
-    _check_category(category, date_of_birth, timezone.localdate())
+    Locks the member row. Refused: a date of birth outside :mod:`kaft.members.birth`'s rule, or
+    too old for the category."""
+    today = timezone.localdate()
+    date_of_birth_check(date_of_birth, today=today)
+    _check_category(category, date_of_birth, today)
     locked = member_for_update(member.pk)
     locked.first_name = first_name.strip()
     locked.name_prefix = name_prefix.strip()
