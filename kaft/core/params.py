@@ -47,6 +47,11 @@ DateBound = dt.date | Callable[[], dt.date]
 Choice = TypeVar("Choice", bound=str)
 
 
+def ascii_digits(value: str) -> bool:
+    """Whether ``value`` is one or more ASCII digits and nothing else (``str.isdigit`` is not)."""
+    return bool(value) and set(value) <= ASCII_DIGITS
+
+
 def ascii_number(value: object) -> int | None:
     """``value`` as a whole number when it is 1 to 19 ASCII digits and nothing else, else None."""
     if isinstance(value, bool):
@@ -55,7 +60,7 @@ def ascii_number(value: object) -> int | None:
         return value
     if not isinstance(value, str) or not value or len(value) > MAX_DIGITS:
         return None
-    if not set(value) <= ASCII_DIGITS:
+    if not ascii_digits(value):
         return None
     return int(value)
 
@@ -104,7 +109,7 @@ def date_from(
     """An ISO date (``yyyy-mm-dd``) between ``earliest`` and ``latest``, else None."""
     if not isinstance(value, str) or len(value) != 10 or value[4] != "-" or value[7] != "-":
         return None
-    if not set(value[:4] + value[5:7] + value[8:]) <= ASCII_DIGITS:
+    if not ascii_digits(value[:4] + value[5:7] + value[8:]):
         return None
     try:
         day = dt.date.fromisoformat(value)

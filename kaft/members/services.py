@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from kaft.catalog.models import Branch
+from kaft.core import params
 from kaft.members.birth import date_of_birth_check
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.locks import member_for_update
@@ -62,8 +63,14 @@ def _validate_password(password: str, member: Member) -> None:
 def normalise_postcode(postcode: str) -> str:
     """Dutch postcodes as "1234 AB"; anything else stripped and upper-cased."""
     compact = postcode.replace(" ", "").upper()
-    if len(compact) == 6 and compact[:4].isdigit() and compact[4:].isalpha():
-        return f"{compact[:4]} {compact[4:]}"
+    digits, letters = compact[:4], compact[4:]
+    if (
+        len(compact) == 6
+        and params.ascii_digits(digits)
+        and letters.isascii()
+        and letters.isalpha()
+    ):
+        return f"{digits} {letters}"
     return postcode.strip().upper()
 
 

@@ -190,3 +190,19 @@ def test_a_model_choice_reads_the_id_with_the_same_rule() -> None:
         assert not form.is_valid()
         assert list(form.errors) == ["branch"]
     assert not Pick({"branch": "99999999999999999999999"}).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("0123", True), ("", False), ("²", False), ("١٢", False), ("１２", False), ("12a", False)],
+)
+def test_ascii_digits(value: str, expected: bool) -> None:
+    assert params.ascii_digits(value) is expected
+
+
+def test_the_members_domain_reads_digits_the_same_way() -> None:
+    from kaft.members.services import normalise_postcode
+
+    assert normalise_postcode("3511ab") == "3511 AB"
+    assert normalise_postcode("３５１１ab") == "３５１１AB"  # not a Dutch postcode: kept as typed
+    assert normalise_postcode("35１1ab") == "35１1AB"

@@ -66,17 +66,17 @@ def _branch_from_param(value: str) -> Branch | None:
     return branch
 
 
-def _url(params: dict[str, str]) -> str:
-    return "?" + urlencode({key: value for key, value in params.items() if value})
+def _url(chosen: dict[str, str]) -> str:
+    return "?" + urlencode({key: value for key, value in chosen.items() if value})
 
 
-def _facet_groups(facets: dict[str, list[Any]], params: dict[str, str]) -> list[FacetGroup]:
+def _facet_groups(facets: dict[str, list[Any]], chosen: dict[str, str]) -> list[FacetGroup]:
     groups = []
     for facet, (param, heading) in FACETS.items():
         links = []
         for value in facets.get(facet, []):
-            selected = params.get(param) == str(value.value)
-            changed = {**params, "page": "", param: "" if selected else str(value.value)}
+            selected = chosen.get(param) == str(value.value)
+            changed = {**chosen, "page": "", param: "" if selected else str(value.value)}
             links.append(FacetLink(str(value.label), value.count, _url(changed), selected))
         if links:
             groups.append(FacetGroup(param, str(heading), links))
