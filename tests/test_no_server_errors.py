@@ -61,8 +61,8 @@ from tests.factories_desk import staff_login
 from tests.factories_rights import make_full_member, make_member
 from tests.factories_transparency import PartnerFactory, legal_request, officer
 
-# Ids, page numbers and dates nobody sends by accident: Unicode digits that str.isdigit() and
-# int() accept, numbers past any database integer, signs, empty and impossible dates.
+# Ids, page numbers, dates and text nobody sends by accident: Unicode digits that str.isdigit()
+# and int() accept, numbers past any database integer, signs, empty and impossible dates, NUL.
 BAD_NUMBERS = [
     "²",
     "①",
@@ -79,7 +79,9 @@ BAD_NUMBERS = [
     "1e3",
 ]
 BAD_DATES = ["0000-00-00", "9999-12-31", "0001-01-01", "31-02-2024", "2024-02-30", "x"]
-BAD = BAD_NUMBERS + BAD_DATES
+# Text no lookup can match: PostgreSQL refuses NUL in any text.
+BAD_TEXT = ["a\x00b", "x" * 5000]
+BAD = BAD_NUMBERS + BAD_DATES + BAD_TEXT
 # Path arguments are matched by <int:...>: only ASCII digits reach the view at all.
 BAD_IN_PATH = ["0", "99999999999999999999999", "9223372036854775808", "2147483648", "²", "-1"]
 # Parameters whose value is encoded by the page that sends it: the bad values are encoded too.

@@ -19,6 +19,8 @@ PostgreSQL; a page number past the last asks for an ``OFFSET`` no database takes
   (what ``<input type="date">`` sends); :class:`DateField` is Django's, bounded;
 - a **choice** of a model row (a branch, a partner) goes through :class:`ModelChoiceField`,
   which reads the id with the same rule;
+- a **text** looked up as it is (a version label, a card number, a barcode) has no NUL
+  character, which PostgreSQL refuses in any text, and a sane length (:func:`text_from`);
 - an **onward address** (``next``) is a path on this site (:func:`onward`).
 
 A door never calls ``int()`` on what a request carries, nor ``isdigit()``; it calls these.
@@ -118,6 +120,15 @@ def date_from(
     if not _bound(earliest) <= day <= _bound(latest):
         return None
     return day
+
+
+def text_from(value: object, *, max_length: int) -> str | None:
+    """``value`` stripped, when it is text without NUL of at most ``max_length`` characters;
+    else None (nothing can match it)."""
+    if not isinstance(value, str) or "\x00" in value:
+        return None
+    text = value.strip()
+    return text if len(text) <= max_length else None
 
 
 def choice_from(value: object, choices: Sequence[Choice], default: Choice) -> Choice:

@@ -12,10 +12,12 @@ from kaft.members.services import normalise_postcode
 
 
 def member_by_card(card_number: str) -> Member:
+    """The member with this card number; ``UNKNOWN_CARD`` for anything no card can be."""
+    card = params.text_from(card_number, max_length=64)
     try:
-        return Member.objects.select_related("category", "home_branch").get(
-            card_number=card_number.strip()
-        )
+        if not card:
+            raise Member.DoesNotExist
+        return Member.objects.select_related("category", "home_branch").get(card_number=card)
     except Member.DoesNotExist:
         raise MemberError(MemberErrorCode.UNKNOWN_CARD) from None
 

@@ -206,3 +206,17 @@ def test_the_members_domain_reads_digits_the_same_way() -> None:
     assert normalise_postcode("3511ab") == "3511 AB"
     assert normalise_postcode("３５１１ab") == "３５１１AB"  # not a Dutch postcode: kept as typed
     assert normalise_postcode("35１1ab") == "35１1AB"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (" 2026-1 ", "2026-1"),
+        ("a\x00b", None),
+        ("x" * 65, None),
+        ("x" * 64, "x" * 64),
+        (None, None),
+    ],
+)
+def test_text_looked_up_as_it_is(value: object, expected: str | None) -> None:
+    assert params.text_from(value, max_length=64) == expected

@@ -18,7 +18,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kaft.catalog.models import Item
 from kaft.circulation.errors import CirculationError
 from kaft.circulation.models import Loan
 from kaft.circulation.selectors import item_by_barcode, member_open_loans
@@ -130,9 +129,11 @@ def _serve(desk: DeskRequest, member: Member) -> HttpResponse:
 
 
 def _not_a_card(value: str) -> str:
-    if Item.objects.filter(barcode=value).exists():
-        return _("This is an item barcode. Scan the member's card first.")
-    return MemberErrorCode.UNKNOWN_CARD.message
+    try:
+        item_by_barcode(value)  # reads the scan as the lending does (no NUL, a sane length)
+    except CirculationError:
+        return MemberErrorCode.UNKNOWN_CARD.message
+    return _("This is an item barcode. Scan the member's card first.")
 
 
 def _lend(desk: DeskRequest, member: Member, value: str) -> dict[str, Any]:
