@@ -1,7 +1,8 @@
 """No request gets a 500, whatever it carries; a refused request changes nothing.
 
-Every URL pattern of every door is found in the project's URL configuration (the admin is
-Django's own and not a door of Kaft; the ``i18n/`` language switch is walked too). Each is asked
+Every URL pattern of every door is found in the project's URL configuration (the ``i18n/``
+language switch is walked too; Django's admin, not a door of Kaft, gets the bad ids in its object
+addresses and list pages in a test of its own at the end). Each is asked
 for by the kind of user it is for — the portal by a member (and, outside ``mijn/``, by a visitor),
 the desk by a privacy officer past the second factor, who may use every desk screen — with GET
 and with POST, and then:
@@ -557,3 +558,33 @@ def test_no_request_gets_a_server_error(scene: Scene, name: str, visitor: bool) 
     walker.walk()
     assert walker.tried > 0
     assert walker.failures == [], _summary(walker.failures)
+
+
+# --- the admin: Django's own, but its object ids come from the address bar too ------------------
+
+
+def _admin_urls() -> list[str]:
+    from django.contrib import admin
+
+    urls = []
+    for model in admin.site._registry:
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for value in [*BAD_IN_PATH, "١٢", "abc", "a%00b"]:
+            urls += [f"{base}{value}/change/", f"{base}{value}/history/", f"{base}{value}/delete/"]
+        urls += [f"{base}?p={value}" for value in ("99999999999999999999999", "²", "-1")]
+        urls += [f"{base}?id__exact={value}" for value in ("99999999999999999999999", "²")]
+    return urls
+
+
+@pytest.mark.django_db
+def test_the_admin_answers_bad_ids_without_a_server_error(admin_client: Client) -> None:
+    failures = []
+    for url in _admin_urls():
+        try:
+            status = admin_client.get(url).status_code
+        except Exception as error:
+            failures.append(f"GET {url} raised {_origin(error)}")
+            continue
+        if status not in OK_STATUSES:
+            failures.append(f"GET {url} answered {status}")
+    assert failures == []
