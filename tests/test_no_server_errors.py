@@ -588,3 +588,95 @@ def test_the_admin_answers_bad_ids_without_a_server_error(admin_client: Client) 
         if status not in OK_STATUSES:
             failures.append(f"GET {url} answered {status}")
     assert failures == []
+
+
+# --- the cases the audit found: each answers clearly, and nothing changes ------------------------
+
+
+def _messages(response: Any) -> list[str]:
+    storage = getattr(response.wsgi_request, "_messages", None)
+    return [str(message) for message in getattr(storage, "_queued_messages", [])]
+
+
+def _state() -> dict[str, int]:
+    return row_counts(_tables())
+
+
+KNOWN: list[tuple[str, str, Callable[[Scene], Data], int, str]] = [
+    # (route, method, data, status, what the answer says)
+    (
+        "desk:member_note_delete",
+        "POST",
+        lambda s: {"note": "²"},
+        302,
+        "This note no longer exists.",
+    ),
+    ("desk:member_guardian_end", "POST", lambda s: {"link": "①"}, 302, "already ended"),
+    ("desk:statement_publish", "POST", lambda s: {"version": "١"}, 302, "Choose a version"),
+    ("desk:inbox_handle", "POST", lambda s: {"response": "²"}, 302, "Choose a response."),
+    ("desk:statement_draft", "GET", lambda s: {"id": "²"}, 404, ""),
+    ("desk:inbox", "GET", lambda s: {"handled": "①"}, 200, ""),
+    ("portal:family_answer", "POST", lambda s: {"access": "²", "answer": "accept"}, 404, ""),
+    ("portal:family_end", "POST", lambda s: {"access": "١٢"}, 404, ""),
+    (
+        "portal:record_hold",
+        "POST",
+        lambda s: {"pickup_branch": str(s.branch.pk), "for_member": "²"},
+        404,
+        "",
+    ),
+    ("portal:search", "GET", lambda s: {"q": "avonden", "branch": "²"}, 200, ""),
+    ("portal:search", "GET", lambda s: {"q": "avonden", "page": "9" * 23}, 200, ""),
+    ("portal:access_log", "GET", lambda s: {"pagina": "9" * 23}, 200, ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "data", "status", "says"),
+    KNOWN,
+    ids=[f"{case[0]}-{i}" for i, case in enumerate(KNOWN)],
+)
+def test_the_cases_the_audit_found_answer_clearly(
+    scene: Scene, name: str, method: str, data: Callable[[Scene], Data], status: int, says: str
+) -> None:
+    route = ROUTES_BY_NAME[name]
+    walker = Walker(scene, route, _user_for(scene, route, visitor=False))
+    walker.login()
+    path = route.path({arg: str(FILL[arg](scene)) for arg in route.arguments})
+    walker.client.cookies["django_language"] = "en"
+    before = _state()
+
+    send = walker.client.get if method == "GET" else walker.client.post
+    response = send(path, data(scene))
+
+    assert response.status_code == status
+    if says:
+        assert any(says in message for message in _messages(response)), _messages(response)
+    after = _state()
+    assert {t: (before[t], after[t]) for t in before if before[t] != after[t]} == {}
+
+
+def test_a_reset_link_for_a_user_id_in_other_digits_is_no_longer_valid(scene: Scene) -> None:
+    client = Client()
+    client.cookies["django_language"] = "en"
+    wrong = urlsafe_base64_encode("²".encode())
+
+    first = client.get("/wachtwoord/nieuw/", {"u": wrong, "t": scene.reset_token})
+    response = client.get(first["Location"])
+
+    assert response.status_code == 400
+    assert b"This link is no longer valid" in response.content
+
+
+def test_a_search_page_past_the_last_is_the_last_page(scene: Scene) -> None:
+    response = Client().get("/zoeken/", {"q": "avonden", "page": "99999"})
+
+    assert response.status_code == 200
+    assert response.context["result"].page == response.context["pages"] == 1
+
+
+def test_an_onward_address_that_is_no_path_goes_home(scene: Scene) -> None:
+    response = Client().post("/cookies/keuze/", {"next": "abc", "choice": "declined"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
