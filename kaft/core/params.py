@@ -84,7 +84,13 @@ def id_or_404(value: object) -> int:
 
 
 def page_from(value: object) -> int:
-    """A page number from 1 to :data:`MAX_PAGE`; anything else (missing, ``'²'``, ``-1``) is 1."""
+    """A page number from 1 to :data:`MAX_PAGE` (a larger number of ASCII digits, however long,
+    is :data:`MAX_PAGE`: past the last page); anything else (missing, ``'²'``, ``-1``) is 1."""
+    if isinstance(value, str) and ascii_digits(value):
+        digits = value.lstrip("0")
+        if len(digits) > len(str(MAX_PAGE)):  # never int() of a number a page long
+            return MAX_PAGE
+        value = int(digits or "0")
     number = ascii_number(value)
     if number is None or number < 1:
         return 1
