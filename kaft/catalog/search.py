@@ -99,10 +99,13 @@ def search_records(
     """Ranked records matching all words of ``query`` and the filters, one page, with facets.
 
     An empty query with filters lists the filtered records, newest first. Never raises on odd
-    input: quotes, ``*``, ``-``, AND/OR are just characters.
+    input: quotes, ``*``, ``-``, AND/OR are just characters; a page past the capped result is the
+    page after its last one (empty).
     """
     filters = filters or SearchFilters()
-    page, per_page = max(1, page), max(1, min(per_page, 100))
+    per_page = max(1, min(per_page, 100))
+    # Never more pages than the capped result has: an OFFSET past it would only overflow.
+    page = max(1, min(page, -(-CANDIDATE_LIMIT // per_page)))
     words = query_words(query or "")
     if not words and not filters.any():
         return _empty(page, per_page)

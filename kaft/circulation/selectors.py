@@ -36,6 +36,7 @@ from kaft.circulation.models import (
     Transfer,
     TransferStatus,
 )
+from kaft.core import params
 from kaft.members.models import Member, MemberCategory, MemberStatus
 
 # Items that can never go out: their type, or what happened to them.
@@ -51,9 +52,13 @@ class BranchAvailability:
 
 
 def item_by_barcode(barcode: str) -> Item:
+    """The copy with this barcode; ``UNKNOWN_BARCODE`` for anything no barcode can be."""
+    code = params.text_from(barcode, max_length=64)
     try:
+        if not code:
+            raise Item.DoesNotExist
         return Item.objects.select_related("record", "home_branch", "current_branch").get(
-            barcode=barcode.strip()
+            barcode=code
         )
     except Item.DoesNotExist:
         raise CirculationError(CirculationErrorCode.UNKNOWN_BARCODE) from None

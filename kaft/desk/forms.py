@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaft.catalog.barcodes import BARCODE_MAX_LENGTH, validate_barcode
 from kaft.catalog.models import Branch
+from kaft.core import params
 from kaft.desk.access import staff_profile_of
+from kaft.members.birth import validate_date_of_birth
 from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, validate_card_number
 from kaft.members.models import Address, AddressKind, Language, Member, MemberCategory
 from kaft.members.services import AddressInput
@@ -21,7 +21,7 @@ from kaft.members.services import AddressInput
 class StaffLoginForm(AuthenticationForm):
     """Django's login form, for staff accounts only, plus the branch to work at."""
 
-    branch = forms.ModelChoiceField(
+    branch = params.ModelChoiceField(
         label=_("Branch"),
         queryset=Branch.objects.order_by("name"),
         required=False,
@@ -42,7 +42,7 @@ class StaffLoginForm(AuthenticationForm):
 
 
 class BranchForm(forms.Form):
-    branch = forms.ModelChoiceField(
+    branch = params.ModelChoiceField(
         label=_("Branch"), queryset=Branch.objects.order_by("name"), empty_label=None
     )
 
@@ -68,29 +68,22 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _past_date(value: dt.date | None) -> dt.date | None:
-    if value is not None and value > timezone.localdate():
-        raise forms.ValidationError(_("The date of birth cannot be in the future."))
-    return value
-
-
 class IdentityForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=80)
     name_prefix = forms.CharField(label=_("Prefix (tussenvoegsel)"), max_length=20, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=120)
-    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
-    category = forms.ModelChoiceField(
+    date_of_birth = params.DateField(
+        label=_("Date of birth"), widget=DateInput(), validators=[validate_date_of_birth]
+    )
+    category = params.ModelChoiceField(
         label=_("Category"), queryset=MemberCategory.objects.order_by("name")
     )
-    home_branch = forms.ModelChoiceField(
+    home_branch = params.ModelChoiceField(
         label=_("Home branch"), queryset=Branch.objects.order_by("name")
     )
-    membership_end = forms.DateField(
+    membership_end = params.DateField(
         label=_("Member until"), required=False, widget=DateInput(), help_text=_("Empty: no end.")
     )
-
-    def clean_date_of_birth(self) -> dt.date | None:
-        return _past_date(self.cleaned_data.get("date_of_birth"))
 
     @classmethod
     def initial_from(cls, member: Member) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaft.core import params
 from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, validate_card_number
 from kaft.members.models import Member
 from kaft.privacy.models import AgreementKind, DataCategory, LegalBasis, Partner
@@ -26,7 +27,7 @@ class PartnerForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose"), max_length=300, widget=forms.Textarea)
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis.choices)
     agreement_kind = forms.ChoiceField(label=_("Agreement"), choices=AgreementKind.choices)
-    agreement_date = forms.DateField(
+    agreement_date = params.DateField(
         label=_("Agreement signed on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -75,7 +76,7 @@ class ExportForm(forms.Form):
         widget=forms.RadioSelect,
         initial=TO_MEMBER,
     )
-    partner = forms.ModelChoiceField(
+    partner = params.ModelChoiceField(
         label=_("Partner organisation"),
         queryset=Partner.objects.filter(active=True).order_by("name"),
         required=False,
@@ -110,13 +111,13 @@ class LegalRequestForm(forms.Form):
         validators=[validate_card_number],
     )
     categories = category_field()
-    period_start = forms.DateField(
+    period_start = params.DateField(
         label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    period_end = forms.DateField(
+    period_end = params.DateField(
         label=_("Period until"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    non_disclosure_until = forms.DateField(
+    non_disclosure_until = params.DateField(
         label=_("Non-disclosure order until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

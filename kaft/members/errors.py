@@ -53,6 +53,9 @@ class MemberErrorCode(ErrorCode):
     RESET_LINK_INVALID = "reset_link_invalid"
     NO_EMAIL = "no_email"
     # -- security codes --
+    DATE_OF_BIRTH_FUTURE = "date_of_birth_future"
+    DATE_OF_BIRTH_TOO_EARLY = "date_of_birth_too_early"
+    # -- date-of-birth codes --
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
@@ -149,6 +152,11 @@ class MemberErrorCode(ErrorCode):
             ),
             cls.NO_EMAIL: _("This member has no e-mail address: print the code instead."),
             # -- security messages --
+            cls.DATE_OF_BIRTH_FUTURE: _("The date of birth cannot be in the future."),
+            cls.DATE_OF_BIRTH_TOO_EARLY: _(
+                "This date of birth is too long ago: enter a date from %(earliest)s on."
+            ),
+            # -- date-of-birth messages --
         }
 
 

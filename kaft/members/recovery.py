@@ -30,6 +30,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from kaft.catalog.models import Branch
+from kaft.core import params
 from kaft.core.limits import RESET_CODE, RESET_LINK, limit_count, limit_reached
 from kaft.members.auth import login_normalise, members_for_login
 from kaft.members.errors import MemberError, MemberErrorCode
@@ -289,7 +290,8 @@ def reset_link_request(*, login: str, link_for: Callable[[str, str], str]) -> bo
 
 def reset_link_user(uid: int | str, token: str) -> User | None:
     """The login a reset link is for, or None when the link is wrong, used or expired."""
-    user = User.objects.filter(pk=uid).first() if str(uid).isdigit() else None
+    user_id = params.id_from(uid)
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     if user is None or not default_token_generator.check_token(user, token):
         return None
     return user

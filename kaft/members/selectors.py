@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
+from kaft.core import params
 from kaft.members.cards import card_number_clean
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
@@ -30,12 +31,12 @@ def member_search(query: str, *, limit: int = 50) -> QuerySet[Member]:
     )
     if not text:
         return members.none()
-    if text.isdigit():
+    if params.ascii_digits(text):
         return members.filter(card_number__startswith=text)[:limit]
     if "@" in text:
         return members.filter(email__iexact=text)[:limit]
     postcode = normalise_postcode(text)
-    if len(postcode) == 7 and postcode[:4].isdigit():
+    if len(postcode) == 7 and params.ascii_digits(postcode[:4]):
         return members.filter(addresses__postcode=postcode).distinct()[:limit]
     condition = Q()
     for word in text.split():

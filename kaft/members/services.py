@@ -16,6 +16,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from kaft.catalog.models import Branch
+from kaft.core import params
+from kaft.members.birth import date_of_birth_check
 from kaft.members.cards import card_number_clean
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.locks import member_for_update
@@ -63,8 +65,14 @@ def _validate_password(password: str, member: Member) -> None:
 def normalise_postcode(postcode: str) -> str:
     """Dutch postcodes as "1234 AB"; anything else stripped and upper-cased."""
     compact = postcode.replace(" ", "").upper()
-    if len(compact) == 6 and compact[:4].isdigit() and compact[4:].isalpha():
-        return f"{compact[:4]} {compact[4:]}"
+    digits, letters = compact[:4], compact[4:]
+    if (
+        len(compact) == 6
+        and params.ascii_digits(digits)
+        and letters.isascii()
+        and letters.isalpha()
+    ):
+        return f"{digits} {letters}"
     return postcode.strip().upper()
 
 
@@ -134,8 +142,12 @@ def member_register(
     membership_end: dt.date | None = None,
     staff: User | None = None,
 ) -> Member:
-    """Register a member at the desk. Creates the login account too (password optional)."""
+    """Register a member at the desk. Creates the login account too (password optional).
+
+    Refused: a date of birth outside :mod:`kaft.members.birth`'s rule, too old for the category,
+    a card number in use."""
     today = timezone.localdate()
+    date_of_birth_check(date_of_birth, today=today)
     _check_category(category, date_of_birth, today)
     # A card handed out must be a card number by the one rule; none given: Kaft makes one up.
     given = (card_number or "").strip()
@@ -252,8 +264,11 @@ def member_update_identity(
 ) -> Member:
     """Desk only: names, date of birth, category and membership (after an ID check).
 
-    Locks the member row."""
-    _check_category(category, date_of_birth, timezone.localdate())
+    Locks the member row. Refused: a date of birth outside :mod:`kaft.members.birth`'s rule, or
+    too old for the category."""
+    today = timezone.localdate()
+    date_of_birth_check(date_of_birth, today=today)
+    _check_category(category, date_of_birth, today)
     locked = member_for_update(member.pk)
     locked.first_name = first_name.strip()
     locked.name_prefix = name_prefix.strip()

@@ -19,6 +19,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kaft.members.birth import date_of_birth_check
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.locks import member_for_update
 from kaft.members.models import (
@@ -53,7 +54,9 @@ def identity_change_request(
 ) -> IdentityChangeRequest:
     """The member asks to correct name and/or date of birth. Locks the member row.
 
-    Refused when a request is already waiting, or when nothing would change."""
+    Refused when a request is already waiting, when nothing would change, or when the date of
+    birth is one the desk could not enter either (:mod:`kaft.members.birth`)."""
+    date_of_birth_check(date_of_birth)
     locked = member_for_update(member.pk)
     if identity_request_pending(locked) is not None:
         raise MemberError(MemberErrorCode.IDENTITY_REQUEST_PENDING)

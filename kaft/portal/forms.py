@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from kaft.catalog.models import Branch
+from kaft.core import params
 from kaft.members.cards import validate_card_number_or_email
 from kaft.members.models import CHANNEL_CHOICE_TYPES, Channel, Language, Member
 from kaft.members.services import AddressInput
@@ -55,13 +56,13 @@ class SearchForm(forms.Form):
     )
     material_type = forms.CharField(required=False, max_length=16)
     language = forms.CharField(required=False, max_length=3)
-    year = forms.IntegerField(required=False, min_value=0, max_value=9999)
+    year = params.NumberField(required=False, min_value=0, max_value=9999)
     branch = forms.CharField(required=False, max_length=20)
-    page = forms.IntegerField(required=False, min_value=1)
+    page = params.PageField(required=False)
 
 
 class HoldForm(forms.Form):
-    pickup_branch = forms.ModelChoiceField(
+    pickup_branch = params.ModelChoiceField(
         label=_("Pick up at"),
         queryset=Branch.objects.order_by("name"),
         empty_label=None,

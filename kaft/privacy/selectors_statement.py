@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from kaft.core import params
 from kaft.privacy.models import StatementResponse, StatementVersion
 
 
@@ -22,7 +23,8 @@ def statement_archive() -> QuerySet[StatementVersion]:
 
 def statement_published(version: str) -> StatementVersion | None:
     """The published version with label ``version``, or None (drafts are not public)."""
-    return statement_archive().filter(version=version).first()
+    label = params.text_from(version, max_length=64)
+    return statement_archive().filter(version=label).first() if label else None
 
 
 def statement_versions_all() -> QuerySet[StatementVersion]:

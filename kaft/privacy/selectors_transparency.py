@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from kaft.core import params
 from kaft.members.models import (
     FamilyAccess,
     FamilyAccessEvent,
@@ -100,7 +101,7 @@ def member_access_log(
         .annotate(n=Count("pk"))
         .order_by("-at", "staff_id")
     )
-    page = Paginator(groups, ACCESS_LOG_PAGE_SIZE).get_page(page_number)
+    page = params.paginate(groups, ACCESS_LOG_PAGE_SIZE, page_number)
     rows = list(page.object_list)
     parts: dict[tuple[Any, ...], list[str]] = defaultdict(list)
     if rows:
@@ -140,7 +141,7 @@ def member_family_events(member: Member, page_number: Any = 1) -> Page[Any]:
         .select_related("actor")
         .order_by("-at", "-pk")
     )
-    return Paginator(events, ACCESS_LOG_PAGE_SIZE).get_page(page_number)
+    return params.paginate(events, ACCESS_LOG_PAGE_SIZE, page_number)
 
 
 def disclosures_visible(member: Member, today: dt.date | None = None) -> QuerySet[Disclosure]:

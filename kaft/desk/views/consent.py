@@ -11,12 +11,13 @@ from typing import cast
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view, member_look
 from kaft.desk.views.common import desk_render
 from kaft.members.models import Member, StaffRole
@@ -51,7 +52,7 @@ class DeskConsentForm(forms.Form):
     purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
     given = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
     via = forms.ChoiceField(label=gettext_lazy("How"), choices=DESK_VIAS)
-    guardian = forms.IntegerField(required=False)
+    guardian = params.IdField(required=False)
 
 
 class DraftForm(forms.Form):
@@ -142,12 +143,10 @@ def statements(request: HttpRequest) -> HttpResponse:
 def statement_draft(request: HttpRequest) -> HttpResponse:
     """Write a new draft, or with ``?id=`` change an unpublished one."""
     desk = cast(DeskRequest, request)
-    draft_id = request.GET.get("id", "")
     draft = None
-    if draft_id:
-        if not draft_id.isdigit():
-            raise Http404
-        draft = get_object_or_404(StatementVersion, pk=int(draft_id), published_at__isnull=True)
+    if "id" in request.GET:
+        draft_id = params.id_or_404(request.GET["id"])
+        draft = get_object_or_404(StatementVersion, pk=draft_id, published_at__isnull=True)
     if request.method == "POST":
         form = DraftForm(request.POST)
         if form.is_valid():
@@ -176,12 +175,8 @@ def statement_draft(request: HttpRequest) -> HttpResponse:
 @require_POST
 def statement_publish_view(request: HttpRequest) -> HttpResponse:
     desk = cast(DeskRequest, request)
-    version_id = request.POST.get("version", "")
-    version = (
-        StatementVersion.objects.filter(pk=int(version_id)).first()
-        if version_id.isdigit()
-        else None
-    )
+    version_id = params.id_from(request.POST.get("version"))
+    version = StatementVersion.objects.filter(pk=version_id).first() if version_id else None
     if version is None:
         messages.error(request, _("Choose a version to publish."))
         return redirect("desk:statements")
@@ -208,7 +203,7 @@ def statement_publish_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     desk = cast(DeskRequest, request)
-    show_handled = request.GET.get("handled") == "1"
+    show_handled = params.choice_from(request.GET.get("handled"), ["0", "1"], "0") == "1"
     responses = list(statement_inbox(handled=show_handled)[:200])
     members = list({response.member_id: response.member for response in responses}.values())
     if members:
@@ -227,12 +222,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_handle(request: HttpRequest) -> HttpResponse:
     desk = cast(DeskRequest, request)
-    response_id = request.POST.get("response", "")
-    response = (
-        StatementResponse.objects.filter(pk=int(response_id)).first()
-        if response_id.isdigit()
-        else None
-    )
+    response_id = params.id_from(request.POST.get("response"))
+    response = StatementResponse.objects.filter(pk=response_id).first() if response_id else None
     if response is None:
         messages.error(request, _("Choose a response."))
         return redirect("desk:inbox")

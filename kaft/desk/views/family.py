@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view, member_look
 from kaft.desk.forms import DateInput
 from kaft.desk.views.common import desk_render
@@ -44,7 +45,7 @@ class NoteForm(forms.Form):
             "Only what staff need to know to help this member. The member can read it."
         ),
     )
-    expires_on = forms.DateField(
+    expires_on = params.DateField(
         label=gettext_lazy("Delete on"), required=False, widget=DateInput()
     )
 
@@ -165,12 +166,8 @@ def member_notes_view(request: HttpRequest, member_id: int) -> HttpResponse:
 def member_note_delete(request: HttpRequest, member_id: int) -> HttpResponse:
     desk = cast(DeskRequest, request)
     member = _member(member_id)
-    note_id = request.POST.get("note", "")
-    note = (
-        MemberNote.objects.filter(pk=int(note_id), member=member).first()
-        if note_id.isdigit()
-        else None
-    )
+    note_id = params.id_from(request.POST.get("note"))
+    note = MemberNote.objects.filter(pk=note_id, member=member).first() if note_id else None
     if note is None:
         messages.error(request, _("This note no longer exists."))
     else:
@@ -220,10 +217,10 @@ def member_guardians(request: HttpRequest, member_id: int) -> HttpResponse:
 def member_guardian_end(request: HttpRequest, member_id: int) -> HttpResponse:
     desk = cast(DeskRequest, request)
     member = _member(member_id)
-    link_id = request.POST.get("link", "")
+    link_id = params.id_from(request.POST.get("link"))
     link = (
-        GuardianLink.objects.filter(Q(child=member) | Q(guardian=member), pk=int(link_id)).first()
-        if link_id.isdigit()
+        GuardianLink.objects.filter(Q(child=member) | Q(guardian=member), pk=link_id).first()
+        if link_id
         else None
     )
     try:

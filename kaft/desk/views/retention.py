@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view
 from kaft.desk.views.common import desk_render
 from kaft.members.models import StaffRole
@@ -32,7 +33,8 @@ RUNS_SHOWN = 10
 
 class RetentionSettingForm(forms.Form):
     rule = forms.CharField(widget=forms.HiddenInput)
-    days = forms.IntegerField(label=gettext_lazy("Days"), min_value=0)
+    # The bounds of each rule are the service's; this only keeps the number a number.
+    days = params.NumberField(label=gettext_lazy("Days"), min_value=0, max_value=100_000)
 
 
 @desk_view(roles=OFFICERS)

@@ -25,7 +25,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -33,6 +32,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view, member_look, staff_profile_of
 from kaft.desk.views.common import desk_render
 from kaft.members.errors import MemberError, MemberErrorCode
@@ -70,12 +70,8 @@ def _qr_svg(url: str) -> str:
 
 
 def _next_url(request: HttpRequest) -> str:
-    wanted = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return reverse("desk:checkout")
+    wanted = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
+    return params.onward(request, wanted, reverse("desk:checkout"))
 
 
 @never_cache
@@ -140,7 +136,7 @@ class LoginHelpForm(forms.Form):
         choices=[("", "—"), *IdentityDocument.choices],
         required=False,
     )
-    date_of_birth = forms.DateField(
+    date_of_birth = params.DateField(
         label=gettext_lazy("Date of birth the member gives"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),

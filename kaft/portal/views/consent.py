@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaft.core import params
 from kaft.members.models import Member
 from kaft.portal.access import PortalRequest, member_required
 from kaft.portal.views.common import render_portal
@@ -186,9 +187,4 @@ def statement_after_login(
 
 
 def _onward(request: HttpRequest) -> str:
-    onward = request.GET.get("next", "")
-    if onward and url_has_allowed_host_and_scheme(
-        onward, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return onward
-    return reverse("portal:loans")
+    return params.onward(request, request.GET.get("next"), reverse("portal:loans"))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from kaft.core import params
 from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, TypedCardNumberField
 from kaft.members.errors import MemberError
 from kaft.members.family import (
@@ -55,13 +56,15 @@ def people_in_reach(request: PortalRequest) -> list[Member]:
     return [request.member, *(others[pk] for pk in ids[1:] if pk in others)]
 
 
-def person_in_reach(request: PortalRequest, member_id: str) -> Member:
-    """The member ``member_id`` if in reach, else Http404 (the same for unknown ids)."""
-    if not member_id.isdigit() or int(member_id) not in members_in_reach(request):
+def person_in_reach(request: PortalRequest, member_id: object) -> Member:
+    """The member ``member_id`` (as posted) if in reach, else Http404 (the same for unknown
+    ids and for ids that are no id)."""
+    wanted = params.id_or_404(member_id)
+    if wanted not in members_in_reach(request):
         raise Http404
-    if int(member_id) == request.member.pk:
+    if wanted == request.member.pk:
         return request.member
-    return Member.objects.get(pk=int(member_id))
+    return Member.objects.get(pk=wanted)
 
 
 def family_viewed(request: PortalRequest, owners: list[Member]) -> None:
@@ -121,8 +124,7 @@ def family_request(request: PortalRequest) -> HttpResponse:
 
 
 def _access_of(request: PortalRequest) -> Any:
-    access_id = request.POST.get("access", "")
-    access = member_family_access(request.member, int(access_id)) if access_id.isdigit() else None
+    access = member_family_access(request.member, params.id_or_404(request.POST.get("access")))
     if access is None:
         raise Http404
     return access

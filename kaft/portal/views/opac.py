@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -19,6 +18,7 @@ from kaft.catalog.search import SearchFilters, search_records
 from kaft.circulation.errors import CirculationError
 from kaft.circulation.selectors import record_availability
 from kaft.circulation.services import hold_place
+from kaft.core import params
 from kaft.members.models import FamilyAction
 from kaft.portal.access import PortalRequest, current_member, member_required
 from kaft.portal.forms import HoldForm, SearchForm
@@ -60,22 +60,23 @@ def _branch_from_param(value: str) -> Branch | None:
     if not value:
         return None
     branch = Branch.objects.filter(code=value).first()
-    if branch is None and value.isdigit():
-        branch = Branch.objects.filter(pk=int(value)).first()
+    branch_id = params.id_from(value)
+    if branch is None and branch_id is not None:
+        branch = Branch.objects.filter(pk=branch_id).first()
     return branch
 
 
-def _url(params: dict[str, str]) -> str:
-    return "?" + urlencode({key: value for key, value in params.items() if value})
+def _url(chosen: dict[str, str]) -> str:
+    return "?" + urlencode({key: value for key, value in chosen.items() if value})
 
 
-def _facet_groups(facets: dict[str, list[Any]], params: dict[str, str]) -> list[FacetGroup]:
+def _facet_groups(facets: dict[str, list[Any]], chosen: dict[str, str]) -> list[FacetGroup]:
     groups = []
     for facet, (param, heading) in FACETS.items():
         links = []
         for value in facets.get(facet, []):
-            selected = params.get(param) == str(value.value)
-            changed = {**params, "page": "", param: "" if selected else str(value.value)}
+            selected = chosen.get(param) == str(value.value)
+            changed = {**chosen, "page": "", param: "" if selected else str(value.value)}
             links.append(FacetLink(str(value.label), value.count, _url(changed), selected))
         if links:
             groups.append(FacetGroup(param, str(heading), links))
@@ -87,8 +88,8 @@ def search(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render_portal(request, "portal/search.html", {"form": form}, status=400)
     data = form.cleaned_data
-    params = {name: str(data[name] or "") for name in ("q", *FILTER_PARAMS)}
-    if not any(params.values()):
+    chosen = {name: str(data[name] or "") for name in ("q", *FILTER_PARAMS)}
+    if not any(chosen.values()):
         return render_portal(request, "portal/search.html", {"form": form})
     filters = SearchFilters(
         material_type=data["material_type"] or None,
@@ -98,17 +99,20 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     page = data["page"] or 1
     result = search_records(query=data["q"], filters=filters, page=page, per_page=PER_PAGE)
-    pages = max(1, math.ceil(result.total / result.per_page))
+    pages = params.last_page(result.total, result.per_page)
+    if page > pages:  # past the last page: the last page
+        page = pages
+        result = search_records(query=data["q"], filters=filters, page=page, per_page=PER_PAGE)
     context = {
         "form": form,
         "result": result,
-        "facet_groups": _facet_groups(result.facets, params),
-        "active_filters": any(params[name] for name in FILTER_PARAMS),
-        "clear_filters_url": _url({"q": params["q"]}),
+        "facet_groups": _facet_groups(result.facets, chosen),
+        "active_filters": any(chosen[name] for name in FILTER_PARAMS),
+        "clear_filters_url": _url({"q": chosen["q"]}),
         "pages": pages,
         "first_number": (result.page - 1) * result.per_page + 1,
-        "previous_url": _url({**params, "page": str(page - 1)}) if page > 1 else None,
-        "next_url": _url({**params, "page": str(page + 1)}) if page < pages else None,
+        "previous_url": _url({**chosen, "page": str(page - 1)}) if page > 1 else None,
+        "next_url": _url({**chosen, "page": str(page + 1)}) if page < pages else None,
     }
     return render_portal(request, "portal/search.html", context)
 
@@ -148,7 +152,7 @@ def record_hold(request: PortalRequest, record_id: int) -> HttpResponse:
     if not form.is_valid():
         return _record_page(request, record, form, status=400)
     # "For whom": the member or someone who gave them family access; anyone else is not found.
-    for_member = person_in_reach(request, request.POST.get("for_member") or str(request.member.pk))
+    for_member = person_in_reach(request, request.POST.get("for_member") or request.member.pk)
     try:
         hold_place(
             record=record,

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaft.core import params
 from kaft.core.errors import DomainError
+from kaft.members.birth import validate_date_of_birth
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import IdentityChangeRequest, MemberEvent
 from kaft.members.services_identity import (
@@ -63,8 +65,10 @@ class CorrectionForm(forms.Form):
         label=gettext_lazy("Prefix (e.g. van, de)"), max_length=20, required=False
     )
     last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=120)
-    date_of_birth = forms.DateField(
-        label=gettext_lazy("Date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+    date_of_birth = params.DateField(
+        label=gettext_lazy("Date of birth"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_of_birth],
     )
 
 

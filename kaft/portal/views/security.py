@@ -22,12 +22,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kaft.core import params
 from kaft.core.errors import DomainError
 from kaft.core.statistics import (
     STATS_ACCEPTED,
@@ -187,12 +187,7 @@ def cookies(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cookie_choice(request: HttpRequest) -> HttpResponse:
     """Remember the answer to the statistics question (accepted or declined) for a year."""
-    wanted = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        wanted = reverse("portal:home")
-    response = redirect(wanted)
+    response = redirect(params.onward(request, request.POST.get("next"), reverse("portal:home")))
     choice = STATS_ACCEPTED if request.POST.get("choice") == STATS_ACCEPTED else STATS_DECLINED
     member = current_member(request)
     if member is not None:  # a member's answer is also kept as their consent, with its history

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from kaft.core import params
 from kaft.portal.access import PortalRequest, member_required
 from kaft.portal.views.common import render_portal
 from kaft.privacy.selectors_transparency import (
@@ -22,7 +23,7 @@ from kaft.privacy.selectors_transparency import (
 @member_required
 @require_GET
 def access_log(request: PortalRequest) -> HttpResponse:
-    page, looks = member_access_log(request.member, request.GET.get("pagina", 1))
+    page, looks = member_access_log(request.member, params.page_from(request.GET.get("pagina")))
     context = {
         "page": page,
         "looks": looks,
@@ -35,7 +36,7 @@ def access_log(request: PortalRequest) -> HttpResponse:
 @member_required
 @require_GET
 def family_log(request: PortalRequest) -> HttpResponse:
-    page = member_family_events(request.member, request.GET.get("pagina", 1))
+    page = member_family_events(request.member, params.page_from(request.GET.get("pagina")))
     context = {"page": page, "section": "transparency"}
     return render_portal(request, "portal/transparency_family.html", context)
 

@@ -128,10 +128,25 @@ def legal_request_decide(
     return locked
 
 
-def _bounds(request: LegalRequest) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(request.period_start, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(request.period_end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+def _start_of(day: dt.date) -> dt.datetime | None:
+    """Midnight at the start of ``day`` here, or None when that moment cannot be written in UTC
+    (the first day of year 1 starts before it, in a time zone east of Greenwich)."""
+    moment = dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+    try:
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        return None
+    return moment
+
+
+def _bounds(request: LegalRequest) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The period as [start, end) moments; None for an end that is open because the period runs
+    from the first or to the last day a date can have (0001-01-01, 9999-12-31): nothing lies
+    beyond those, so there is nothing to leave out."""
+    start = _start_of(request.period_start)
+    end = None
+    if request.period_end < dt.date.max:
+        end = _start_of(request.period_end + dt.timedelta(days=1))
     return start, end
 
 
@@ -188,7 +203,10 @@ def _rows(
         start, end = _bounds(request)
         field = model._meta.get_field(when)
         if isinstance(field, models.DateTimeField):
-            queryset = queryset.filter(**{f"{when}__gte": start, f"{when}__lt": end})
+            if start is not None:
+                queryset = queryset.filter(**{f"{when}__gte": start})
+            if end is not None:
+                queryset = queryset.filter(**{f"{when}__lt": end})
         else:
             queryset = queryset.filter(
                 **{f"{when}__gte": request.period_start, f"{when}__lte": request.period_end}
