@@ -96,6 +96,7 @@ BOOKKEEPING = {
     "axes_accessattempt",  # failed logins are counted to lock out guessing
     "axes_accessfailurelog",
     "axes_accesslog",
+    "kaft_cache",  # the attempt limiter counts refused guesses (kaft/core/limits.py)
 }
 # Tables one screen writes to on purpose when it refuses.
 BOOKKEEPING_OF: dict[str, set[str]] = {

@@ -15,7 +15,7 @@ PostgreSQL; a page number past the last asks for an ``OFFSET`` no database takes
 - a **page number** is 1 to :data:`MAX_PAGE`; anything else is page 1, and a page past the last
   is the last page (:func:`page_from`, :func:`paginate`, :class:`PageField`);
 - a **date** lies between :data:`EARLIEST` and :data:`LATEST` unless its use narrows that
-  (the date of birth: :mod:`kaft.members.rules`). :func:`date_from` reads ISO ``yyyy-mm-dd``
+  (the date of birth: :mod:`kaft.members.birth`). :func:`date_from` reads ISO ``yyyy-mm-dd``
   (what ``<input type="date">`` sends); :class:`DateField` is Django's, bounded;
 - a **choice** of a model row (a branch, a partner) goes through :class:`ModelChoiceField`,
   which reads the id with the same rule;
