@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from django.db import models
 
 from kaft.privacy.registry.rules import RULES, Erasure, RetentionRule
-from kaft.privacy.registry.tables import NOT_PERSONAL, REGISTRY, PersonalTable
+from kaft.privacy.registry.table import PersonalTable
+from kaft.privacy.registry.tables import NOT_PERSONAL, REGISTRY
 
 __all__ = [
     "NOT_PERSONAL",
