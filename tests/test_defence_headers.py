@@ -9,7 +9,6 @@ is checked the day it is added; an argument this test cannot fill fails it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -17,7 +16,6 @@ from typing import Any, cast
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from kaft.catalog.models import Branch
 from kaft.members.models import Member, StaffRole
@@ -25,6 +23,7 @@ from tests.factories import BranchFactory, ItemFactory, LoanRuleFactory, MemberF
 from tests.factories_desk import staff_login
 from tests.factories_portal import HoldFactory, LoanFactory
 from tests.factories_security import staff_with_role
+from tests.urlwalk import Route, path_routes, routes
 
 # The directives the policy must hold, exactly.
 POLICY = {
@@ -38,41 +37,7 @@ POLICY = {
     "frame-ancestors": "'none'",
 }
 
-ARGUMENT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
-
-
-@dataclass(frozen=True)
-class Route:
-    door: str
-    name: str
-    route: str
-
-    @property
-    def arguments(self) -> list[str]:
-        return [match["name"] for match in ARGUMENT.finditer(self.route)]
-
-    def path(self, values: dict[str, int]) -> str:
-        return "/" + ARGUMENT.sub(lambda match: str(values[match["name"]]), self.route)
-
-
-def _routes() -> list[Route]:
-    found: list[Route] = []
-
-    def walk(patterns: Iterable[Any], prefix: str, namespace: str) -> None:
-        for entry in patterns:
-            route = prefix + str(entry.pattern)
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, route, namespace or (entry.namespace or ""))
-            elif isinstance(entry, URLPattern) and namespace in ("portal", "desk"):
-                if route.startswith("^") or "(?P" in route:
-                    pytest.fail(f"regular-expression URL {route!r}: use path() so it is checked")
-                found.append(Route(namespace, f"{namespace}:{entry.name}", route))
-
-    walk(get_resolver().url_patterns, "", "")
-    return found
-
-
-ROUTES = _routes()
+ROUTES = path_routes(route for route in routes() if route.door in ("portal", "desk"))
 
 
 @dataclass

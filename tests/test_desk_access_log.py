@@ -9,13 +9,13 @@ the log by being forgotten.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from kaft.catalog.models import Branch
 from kaft.circulation.models import Loan
@@ -24,33 +24,16 @@ from kaft.members.models import Member, MemberStatus, User
 from kaft.privacy.models import AccessLogEntry, DataPart
 from tests.factories import BranchFactory, MemberCategoryFactory, MemberFactory, StaffFactory
 from tests.factories_desk import JSON, make_item
-
-NAMESPACE = "desk"
+from tests.urlwalk import routes
 
 
 def desk_patterns() -> dict[str, tuple[str, ...]]:
     """``"desk:<name>"`` -> the names of its arguments, for every pattern in the namespace."""
     found: dict[str, tuple[str, ...]] = {}
-
-    def arguments(pattern: Any) -> tuple[str, ...]:
-        converters = getattr(pattern, "converters", None)
-        if converters is not None:  # path("<int:member_id>/")
-            return tuple(converters)
-        return tuple(pattern.regex.groupindex)  # re_path(r"(?P<member_id>\d+)/")
-
-    def walk(patterns: Iterable[Any], namespace: str, inherited: tuple[str, ...]) -> None:
-        for entry in patterns:
-            args = inherited + arguments(entry.pattern)
-            if isinstance(entry, URLResolver):
-                inner = namespace
-                if entry.namespace:
-                    inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-                walk(entry.url_patterns, inner, args)
-            elif isinstance(entry, URLPattern) and namespace.split(":")[0] == NAMESPACE:
-                assert entry.name, f"a desk URL pattern without a name: {entry.pattern}"
-                found[f"{namespace}:{entry.name}"] = args
-
-    walk(get_resolver().url_patterns, "", ())
+    for route in routes():
+        if route.door == "desk":
+            assert route.url_name, f"a desk URL pattern without a name: {route.route}"
+            found[route.name] = route.arguments
     return found
 
 

@@ -23,7 +23,6 @@ message, or a form shown again with errors — must leave every table with as ma
 from __future__ import annotations
 
 import datetime as dt
-import re
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,7 +37,6 @@ from django.db import connection, transaction
 from django.forms import BaseForm
 from django.http import QueryDict
 from django.test import Client
-from django.urls import URLPattern, URLResolver
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -56,11 +54,11 @@ from kaft.members.models import (
     User,
 )
 from kaft.privacy.models import LegalRequest, Partner, StatementResponse, StatementVersion
-from kaft.urls import urlpatterns
 from tests.factories import LoanRuleFactory
 from tests.factories_desk import staff_login
 from tests.factories_rights import make_full_member, make_member
 from tests.factories_transparency import PartnerFactory, legal_request, officer
+from tests.urlwalk import Route, path_routes, routes
 
 # Ids, page numbers, dates and text nobody sends by accident: Unicode digits that str.isdigit()
 # and int() accept, numbers past any database integer, signs, empty and impossible dates, NUL.
@@ -194,43 +192,7 @@ def scene(db: None) -> Scene:
 # --- the routes ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Route:
-    name: str  # "portal:search"
-    route: str  # "zoeken/"
-    arguments: tuple[str, ...]
-
-    @property
-    def door(self) -> str:
-        return self.name.split(":")[0] if ":" in self.name else "i18n"
-
-    def path(self, values: dict[str, str]) -> str:
-        return "/" + re.sub(
-            r"<(?:\w+:)?(?P<name>\w+)>", lambda match: values[match["name"]], self.route
-        )
-
-
-def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[Route]:
-    routes: list[Route] = []
-    for entry in patterns:
-        route = prefix + str(entry.pattern)
-        if route.startswith(NOT_A_DOOR):
-            continue
-        if isinstance(entry, URLResolver):
-            inner = namespace
-            if entry.namespace:
-                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-            routes += _walk(entry.url_patterns, route, inner)
-        elif isinstance(entry, URLPattern):
-            if route.startswith("^") or "(?P" in route:
-                pytest.fail(f"regular-expression URL {route!r}: use path() so it can be walked")
-            name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
-            arguments = tuple(re.findall(r"<(?:\w+:)?(\w+)>", route))
-            routes.append(Route(name, route, arguments))
-    return routes
-
-
-ROUTES = _walk(urlpatterns)
+ROUTES = path_routes(route for route in routes() if not route.route.startswith(NOT_A_DOOR))
 ROUTES_BY_NAME = {route.name: route for route in ROUTES}
 
 # How to fill each path argument with a value that exists.

@@ -13,62 +13,30 @@ without a row for B fails the test, so new tables are covered as well as new pag
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver
 
 from kaft.circulation.models import Hold, Loan
 from kaft.members.models import Member
-from kaft.urls import urlpatterns
 from tests.canaries import found_canaries, member_world, tables_without_rows
 from tests.factories import LoanRuleFactory, MemberFactory
 from tests.factories_portal import HoldFactory, LoanFactory
+from tests.urlwalk import Route, path_routes, routes
 
-ARGUMENT = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 # Arguments naming a member's own objects: each is filled with the other member's object.
 OWNED = {"loan_id", "hold_id"}
 # Arguments naming public catalogue data, the same for everyone.
 PUBLIC = {"record_id"}
 
 
-@dataclass(frozen=True)
-class Route:
-    name: str
-    route: str
-
-    @property
-    def arguments(self) -> list[str]:
-        return [match["name"] for match in ARGUMENT.finditer(self.route)]
-
-    def path(self, values: dict[str, int]) -> str:
-        return "/" + ARGUMENT.sub(lambda match: str(values[match["name"]]), self.route)
-
-
 # The other doors, each with its own check (the desk logs every look; the admin is for staff).
 OTHER_DOORS = ("admin/", "desk/", "i18n/")
 
 
-def _walk(patterns: list[Any], prefix: str = "") -> list[Route]:
-    routes: list[Route] = []
-    for entry in patterns:
-        if (prefix + str(entry.pattern)).startswith(OTHER_DOORS):
-            continue
-        if isinstance(entry, URLResolver):
-            routes += _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            route = prefix + str(entry.pattern)
-            if route.startswith("^") or "(?P" in route:
-                pytest.fail(f"regular-expression URL {route!r}: use path() so it can be checked")
-            routes.append(Route(str(entry.name), route))
-    return routes
-
-
-ROUTES = _walk(urlpatterns)
+ROUTES = path_routes(route for route in routes() if not route.route.startswith(OTHER_DOORS))
 WITH_IDS = [route for route in ROUTES if route.arguments]
 WITH_OWNED_IDS = [route for route in WITH_IDS if set(route.arguments) & OWNED]
 MIJN = [route for route in ROUTES if route.route.startswith("mijn/")]
@@ -84,9 +52,9 @@ def test_every_argument_is_known() -> None:
 
 
 def test_the_walk_finds_the_id_taking_and_mijn_urls() -> None:
-    names = {route.name for route in WITH_IDS}
+    names = {route.url_name for route in WITH_IDS}
     assert {"loan_renew", "hold_cancel", "record"} <= names
-    assert {"loans", "holds", "profile", "password"} <= {route.name for route in MIJN}
+    assert {"loans", "holds", "profile", "password"} <= {route.url_name for route in MIJN}
 
 
 def _objects_of(member: Member) -> dict[str, int]:
@@ -110,7 +78,7 @@ def _login(client: Client, member: Member) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("route", WITH_OWNED_IDS, ids=lambda route: route.name)
+@pytest.mark.parametrize("route", WITH_OWNED_IDS, ids=lambda route: str(route.url_name))
 def test_member_a_cannot_reach_member_bs_objects(client: Client, route: Route) -> None:
     LoanRuleFactory.create()
     member_a, member_b = MemberFactory.create(), MemberFactory.create()
@@ -129,7 +97,7 @@ def test_member_a_cannot_reach_member_bs_objects(client: Client, route: Route) -
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("route", MIJN, ids=lambda route: route.name)
+@pytest.mark.parametrize("route", MIJN, ids=lambda route: str(route.url_name))
 def test_logged_out_visitor_is_sent_to_login_from_every_mijn_url(
     client: Client, route: Route
 ) -> None:
@@ -175,7 +143,7 @@ def two_worlds() -> tuple[Member, Member]:
 
 
 def test_the_walk_finds_the_mijn_pages_without_ids() -> None:
-    names = {route.name for route in MIJN_PAGES}
+    names = {route.url_name for route in MIJN_PAGES}
     assert {"loans", "holds", "history", "access_log", "consents", "data_download"} <= names
     assert names >= READ_ONLY_POSTS
 
@@ -189,7 +157,7 @@ def test_member_b_has_a_row_in_every_table_with_member_data(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("route", MIJN_PAGES, ids=lambda route: route.name)
+@pytest.mark.parametrize("route", MIJN_PAGES, ids=lambda route: str(route.url_name))
 def test_no_mijn_page_shows_another_members_data(
     client: Client, route: Route, two_worlds: tuple[Member, Member]
 ) -> None:
@@ -197,7 +165,7 @@ def test_no_mijn_page_shows_another_members_data(
     _login(client, member_a)
 
     responses = [client.get(route.path({}), follow=True)]
-    if route.name in READ_ONLY_POSTS:
+    if route.url_name in READ_ONLY_POSTS:
         responses.append(client.post(route.path({}), follow=True))
 
     for response in responses:
@@ -216,7 +184,7 @@ def test_member_as_own_canaries_do_show_so_the_lists_were_rendered(
     shown: set[str] = set()
     for route in MIJN_PAGES:
         shown.update(found_canaries(_page_text(client.get(route.path({}), follow=True)), "A"))
-        if route.name in READ_ONLY_POSTS:
+        if route.url_name in READ_ONLY_POSTS:
             shown.update(found_canaries(_page_text(client.post(route.path({}))), "A"))
 
     # each list page showed A's own rows: loans, reservations, history, access log, ...
