@@ -11,34 +11,24 @@ with it. The model field carries :func:`validate_barcode` too (the admin, model 
 
 from __future__ import annotations
 
-import re
-
-from django.core.exceptions import ValidationError
-
 from kaft.catalog.errors import CatalogError, CatalogErrorCode
+from kaft.core.codes import ScannedCode
 
 BARCODE_MAX_LENGTH = 32
-_BARCODE = re.compile(rf"[A-Za-z0-9-]{{1,{BARCODE_MAX_LENGTH}}}")
+BARCODE = ScannedCode(BARCODE_MAX_LENGTH, CatalogError, CatalogErrorCode.BARCODE_MALFORMED)
 
 
 def barcode_is_valid(value: str) -> bool:
     """Whether ``value`` (already stripped) is a barcode by the rule above."""
-    return _BARCODE.fullmatch(value) is not None
+    return BARCODE.is_valid(value)
 
 
 def barcode_clean(value: str) -> str:
     """``value`` without the spaces around it; CatalogError(BARCODE_MALFORMED) if it is not a
     barcode by the rule above."""
-    barcode = value.strip()
-    if not barcode_is_valid(barcode):
-        raise CatalogError(CatalogErrorCode.BARCODE_MALFORMED)
-    return barcode
+    return BARCODE.clean(value)
 
 
 def validate_barcode(value: str) -> None:
     """The rule as a Django validator, for model and form fields."""
-    if not barcode_is_valid(value):
-        raise ValidationError(
-            CatalogErrorCode.BARCODE_MALFORMED.message,
-            code=str(CatalogErrorCode.BARCODE_MALFORMED),
-        )
+    BARCODE.validate(value)

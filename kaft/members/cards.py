@@ -11,15 +11,13 @@ module: the model field carries :func:`validate_card_number` too.
 
 from __future__ import annotations
 
-import re
-
 from django import forms
-from django.core.exceptions import ValidationError
 
+from kaft.core.codes import ScannedCode
 from kaft.members.errors import MemberError, MemberErrorCode
 
 CARD_NUMBER_MAX_LENGTH = 20
-_CARD_NUMBER = re.compile(rf"[A-Za-z0-9-]{{1,{CARD_NUMBER_MAX_LENGTH}}}")
+CARD_NUMBER = ScannedCode(CARD_NUMBER_MAX_LENGTH, MemberError, MemberErrorCode.CARD_NUMBER_INVALID)
 
 
 def card_number_typed(value: str) -> str:
@@ -31,25 +29,18 @@ def card_number_typed(value: str) -> str:
 
 def card_number_is_valid(value: str) -> bool:
     """Whether ``value`` (already stripped) is a card number by the rule above."""
-    return _CARD_NUMBER.fullmatch(value) is not None
+    return CARD_NUMBER.is_valid(value)
 
 
 def card_number_clean(value: str) -> str:
     """``value`` without the spaces around it; MemberError(CARD_NUMBER_INVALID) if it is not a
     card number by the rule above."""
-    card = value.strip()
-    if not card_number_is_valid(card):
-        raise MemberError(MemberErrorCode.CARD_NUMBER_INVALID)
-    return card
+    return CARD_NUMBER.clean(value)
 
 
 def validate_card_number(value: str) -> None:
     """The rule as a Django validator, for model and form fields."""
-    if not card_number_is_valid(value):
-        raise ValidationError(
-            MemberErrorCode.CARD_NUMBER_INVALID.message,
-            code=str(MemberErrorCode.CARD_NUMBER_INVALID),
-        )
+    CARD_NUMBER.validate(value)
 
 
 def validate_card_number_or_email(value: str) -> None:
