@@ -285,9 +285,9 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
 
 def parts_logged(scene: Scene) -> list[str]:
     return list(
-        AccessLogEntry.objects.filter(
-            member=scene.member, staff=scene.staff, branch=scene.central
-        ).values_list("part", flat=True)
+        AccessLogEntry.objects.filter(member=scene.member, staff=scene.staff, branch=scene.central)
+        .order_by("pk")  # in the order written: PostgreSQL promises no order without it
+        .values_list("part", flat=True)
     )
 
 
