@@ -17,8 +17,10 @@ on SQLite and PostgreSQL alike, without holding a row lock while the mail server
 The delivery moves (deliver, defer, give_up) write a :class:`DeliveryAttempt` as their event.
 
 A notice to nobody on record (``member`` None: the goodbye e-mail of an erased member) keeps the
-address and the text only until it is delivered: the deliver move empties both, and the error
-texts of earlier attempts (a mail server's error may name the recipient). What stays (type,
+address and the text only while it may still be sent: the move that ends it (delivered, given up
+after ``MAX_ATTEMPTS``, set aside as uncertain) empties both, and the error texts of earlier
+attempts (a mail server's error may name the recipient). An address that bounces is not kept
+for the outbox's whole period either; such a goodbye cannot be retried. What stays (type,
 subject, dates, a random dedup key) cannot be traced back to the anonymised member.
 """
 
@@ -64,11 +66,22 @@ TRANSITIONS: dict[tuple[NoticeStatus, NoticeAction], NoticeStatus] = {
 }
 
 ATTEMPT_ACTIONS = (NoticeAction.DELIVER, NoticeAction.DEFER, NoticeAction.GIVE_UP)
+# The states in which a notice is no longer sent by itself.
+ENDED = frozenset({NoticeStatus.SENT, NoticeStatus.FAILED})
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
     """How long to wait after the ``attempts``-th failed attempt."""
     return FIRST_RETRY_DELAY * (2 ** max(attempts - 1, 0))
+
+
+def _forgotten(notice: Notice, new_status: NoticeStatus) -> dict[str, Any]:
+    """What a notice to nobody on record (``member`` None) drops once it ends, delivered or
+    not: the address and the text. It will never be sent by itself again, so nothing of the
+    person may stay (:data:`ENDED`)."""
+    if notice.member_id is None and new_status in ENDED:
+        return {"recipient": "", "body": ""}
+    return {}
 
 
 def _changes(
@@ -82,9 +95,7 @@ def _changes(
             "sent_at": now,
             "attempts": notice.attempts + 1,
         }
-        if notice.member_id is None:  # nobody on record: nothing may point at the person
-            delivered |= {"recipient": "", "body": ""}
-        return {**delivered, "problem": ""}
+        return {**delivered, **_forgotten(notice, NoticeStatus.SENT), "problem": ""}
     if action == NoticeAction.DEFER:
         attempts = notice.attempts + 1
         return {
@@ -97,13 +108,18 @@ def _changes(
             "claimed_at": None,
             "attempts": notice.attempts + 1,
             "problem": NoticeProblem.TOO_MANY_ATTEMPTS,
+            **_forgotten(notice, NoticeStatus.FAILED),
         }
     if action == NoticeAction.RELEASE:
-        return {"claimed_at": None, "problem": NoticeProblem.DELIVERY_UNCERTAIN}
+        return {
+            "claimed_at": None,
+            "problem": NoticeProblem.DELIVERY_UNCERTAIN,
+            **_forgotten(notice, NoticeStatus.FAILED),
+        }
     if action == NoticeAction.REFUSE:
-        return {"problem": problem}
+        return {"problem": problem, **_forgotten(notice, NoticeStatus.FAILED)}
     if action == NoticeAction.CANCEL:
-        return {"claimed_at": None, "problem": problem}
+        return {"claimed_at": None, "problem": problem, **_forgotten(notice, NoticeStatus.FAILED)}
     # RETRY: a fresh series of attempts; the earlier DeliveryAttempt rows stay as history.
     return {"attempts": 0, "problem": "", "next_attempt_at": now}
 
@@ -137,7 +153,7 @@ def notice_apply(
             DeliveryAttempt.objects.create(
                 notice=notice, at=now, ok=action == NoticeAction.DELIVER, error=error[:500]
             )
-        if action == NoticeAction.DELIVER and notice.member_id is None:
+        if new_status in ENDED and notice.member_id is None:
             DeliveryAttempt.objects.filter(notice=notice).exclude(error="").update(error="")
     notice.status = new_status
     for field, value in changes.items():

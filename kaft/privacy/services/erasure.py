@@ -168,7 +168,8 @@ def _goodbye_notice(member: Member, now: dt.datetime, reason: ErasureReason) -> 
 
     The notice keeps only what is needed to send it (address, subject, text without name or
     card number), no link to the member, and a dedup key that is a random token; once it has
-    been sent the address and the text are emptied too (:mod:`kaft.notices.lifecycle`)."""
+    been sent, or given up on (an address that bounces), the address and the text are emptied
+    too (:mod:`kaft.notices.lifecycle`)."""
     from kaft.notices.models import Notice, NoticeStatus
     from kaft.notices.render import message_language, render_message
 

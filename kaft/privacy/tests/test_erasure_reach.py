@@ -311,6 +311,58 @@ def test_once_sent_the_goodbye_row_holds_nothing_that_leads_back(
         assert private not in text
 
 
+class RefusingBackend:
+    """A mail server that refuses the recipient every time (an address that no longer exists)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        pass
+
+    def send_messages(self, messages: list[Any]) -> int:
+        import smtplib
+
+        raise smtplib.SMTPRecipientsRefused(
+            {address: (550, b"no such user") for m in messages for address in m.to}
+        )
+
+
+@pytest.mark.parametrize("ending", ["given_up", "uncertain"])
+def test_a_goodbye_that_cannot_be_delivered_keeps_nothing_that_leads_back(
+    settings: Any, django_capture_on_commit_callbacks: Any, ending: str
+) -> None:
+    """The address of an ended membership erased years later often bounces: the goodbye is
+    then given up (or set aside when the worker vanished), and may not keep the address, the
+    text or an error naming it for the outbox's whole period."""
+    from kaft.notices.lifecycle import MAX_ATTEMPTS
+    from kaft.notices.services import notice_send, notices_send_pending
+
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    member = make_member(first_name="Afke", email="weg@example.org", card_number="21000000000998")
+    with django_capture_on_commit_callbacks():
+        member_erase(member=member)
+    notice = Notice.objects.get(message_type=MessageType.ACCOUNT_ERASED)
+    if ending == "given_up":
+        for _attempt_number in range(MAX_ATTEMPTS):
+            notice_send(notice_id=notice.pk)
+    else:
+        notice_send(notice_id=notice.pk)  # one refused attempt, then a worker claims and dies
+        Notice.objects.filter(pk=notice.pk).update(
+            status=NoticeStatus.SENDING, claimed_at=timezone.now() - dt.timedelta(days=1)
+        )
+        with django_capture_on_commit_callbacks():
+            notices_send_pending()
+
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.FAILED
+    assert (notice.member_id, notice.recipient, notice.body) == (None, "", "")
+    assert {error for _ok, error in notice.delivery_attempts.values_list("ok", "error")} == {""}
+    text = " ".join(
+        str(value)
+        for row in [*Notice.objects.values(), *DeliveryAttempt.objects.values()]
+        for value in row.values()
+    )
+    assert "weg@example.org" not in text
+
+
 # --- stored messages name no other member ------------------------------------------------------
 
 
