@@ -26,6 +26,10 @@ What erasure reaches besides the member's own rows:
   register's ``login_names``), compared stripped and case-insensitively;
 - other members' rows that mention the member (family access, a guardian's consent): they stay
   with their owner, the mention emptied (family access and guardian links end first);
+- free text in the rows of the members linked to them (a note, a block reason, a guardian
+  check's note, a message) that names them: the name becomes their role
+  (:func:`kaft.privacy.services.parties.mentions_of_erased_scrub`; a few queries per linked
+  member and table, and one per row that changes: a member has few people linked to them);
 - dead rows: after the commit the tables that changed are vacuumed (:mod:`kaft.core.dead_rows`).
 """
 
@@ -60,6 +64,7 @@ from kaft.members.models import (
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
 from kaft.privacy.models import ErasureRequest, ErasureStatus, LegalRequest, LegalRequestStatus
 from kaft.privacy.registry import REGISTRY, Erasure
+from kaft.privacy.services.parties import mentions_of_erased_scrub
 
 logger = logging.getLogger(__name__)
 
@@ -285,6 +290,7 @@ def member_erase(
     now = timezone.now()
     touched: set[str] = {"members.Member"}
     names = _login_names(locked)  # before the rows that hold them go
+    touched |= mentions_of_erased_scrub(locked)  # before the links to the others go
     notice_id = None if repeat else _goodbye_notice(locked, now, reason)
     user_id = locked.user_id
     if user_id is not None:

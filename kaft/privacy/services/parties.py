@@ -15,8 +15,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.db.models import Q
 
+from kaft.core.crypto import EncryptedField
 from kaft.members.models import Member, StaffProfile, User
 from kaft.privacy import registry
 from kaft.privacy.models import PartyRole
@@ -93,6 +95,26 @@ def others_of(member: Member) -> Others:
     message in scope may name a family member whose access row is not), and the strings that
     identify them. A string the member shares with them (a last name, a household address) is
     the member's own and stays."""
+    members, users, texts = _linked(member)
+    found = _identifiers(members, users, texts)
+    own = {text.casefold() for text in identifiers_of_member(member)}
+    return _others(member, {text: role for text, role in found.items() if text not in own})
+
+
+def _others(member: Member, roles: dict[str, PartyRole]) -> Others:
+    others = Others(member=member)
+    others.roles = roles
+    if others.roles:
+        longest_first = sorted(others.roles, key=len, reverse=True)
+        alternatives = "|".join(re.escape(text) for text in longest_first)
+        others.pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return others
+
+
+def _linked(
+    member: Member,
+) -> tuple[dict[int, PartyRole], dict[int, PartyRole], dict[str, PartyRole]]:
+    """The members, logins and name snapshots linked to ``member`` in registered tables."""
     members: dict[int, PartyRole] = {}
     users: dict[int, PartyRole] = {}
     texts: dict[str, PartyRole] = {}
@@ -120,6 +142,12 @@ def others_of(member: Member) -> Others:
             for name, value in zip(named, values[len(people) :], strict=True):
                 if value:
                     texts.setdefault(" ".join(str(value).split()), entry.roles[name])
+    return members, users, texts
+
+
+def _identifiers(
+    members: dict[int, PartyRole], users: dict[int, PartyRole], texts: dict[str, PartyRole]
+) -> dict[str, PartyRole]:
     found: dict[str, PartyRole] = {}
     for other in Member.objects.filter(pk__in=members):
         for text in identifiers_of_member(other):
@@ -136,11 +164,70 @@ def others_of(member: Member) -> Others:
     for text, role in texts.items():
         if len(text) > 1:
             found.setdefault(text.casefold(), role)
-    own = {text.casefold() for text in identifiers_of_member(member)}
-    others = Others(member=member)
-    others.roles = {text: role for text, role in found.items() if text not in own}
-    if others.roles:
-        longest_first = sorted(others.roles, key=len, reverse=True)
-        alternatives = "|".join(re.escape(text) for text in longest_first)
-        others.pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-    return others
+    return found
+
+
+# Columns that hold the row owner's own identity (a member's name, a correction's new name, a
+# login): never another person's mention, so erasing someone else leaves them as they are.
+OWN_IDENTITY = frozenset(
+    {"first_name", "name_prefix", "last_name", "card_number", "email", "phone", "username"}
+)
+
+
+def free_text_fields(entry: registry.PersonalTable) -> list[str]:
+    """The registered text columns of ``entry`` that may mention another person: text without
+    choices, not encrypted, not a technical column, not a role snapshot, not the owner's own identity."""
+    model = entry.model_class
+    names = []
+    for name in entry.fields:
+        field = model._meta.get_field(name)
+        if (
+            isinstance(field, models.CharField | models.TextField)
+            and not isinstance(field, EncryptedField)
+            and not field.choices
+            and not field.is_relation
+            and name not in entry.technical
+            and name not in entry.roles
+            and name not in entry.login_names
+            and name not in OWN_IDENTITY
+        ):
+            names.append(name)
+    return names
+
+
+def mentions_of_erased_scrub(member: Member) -> set[str]:
+    """Erasing ``member``: the members linked to them (family, a child, a guardian) keep their
+    rows, but free text in those rows (a staff note, a block reason, a guardian check's note, a
+    message) no longer names ``member``; each mention becomes the role ``member`` had for that
+    member, as in data handed to police or justice. Run before the links are emptied. Returns
+    the tables that changed. A few queries per linked member and table."""
+    members, users, _texts = _linked(member)
+    linked = set(members) | set(
+        Member.objects.filter(user_id__in=users).values_list("pk", flat=True)
+    )
+    linked.discard(member.pk)
+    gone = {text.casefold() for text in identifiers_of_member(member)}
+    touched: set[str] = set()
+    if not linked or not gone:
+        return touched
+    for other in Member.objects.filter(pk__in=linked).order_by("pk"):
+        around = others_of(other)
+        scrubber = _others(other, {t: r for t, r in around.roles.items() if t in gone})
+        if scrubber.pattern is None:
+            continue
+        for entry in registry.entries():
+            fields = free_text_fields(entry) if entry.member_paths else []
+            if not fields:
+                continue
+            manager = entry.model_class._default_manager
+            rows = manager.filter(**{entry.member_paths[0]: other.pk})
+            for pk, *values in rows.values_list("pk", *fields):
+                changed = {
+                    name: scrubber.scrub(value)
+                    for name, value in zip(fields, values, strict=True)
+                    if isinstance(value, str) and value and scrubber.scrub(value) != value
+                }
+                if changed:
+                    manager.filter(pk=pk).update(**changed)
+                    touched.add(entry.model)
+    return touched

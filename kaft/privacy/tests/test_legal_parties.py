@@ -202,3 +202,43 @@ def test_every_field_naming_someone_else_has_a_role() -> None:
             if field.is_relation or name in own or not names_someone:
                 continue
             assert name in entry.roles, f"{entry.model}.{name} names someone: give it a role"
+
+
+def test_erasing_him_scrubs_his_name_from_her_free_text(world: World) -> None:
+    """Her rows stay hers, but staff notes, her block history, the guardian check's note and her
+    messages no longer name her father once he is erased: a role stands in his place (the first found, as in data handed to police or justice), and a
+    request decided afterwards finds nothing of him either."""
+    from kaft.members.models import GuardianLink, MemberEvent, MemberNote
+    from kaft.privacy.registry import REGISTRY
+    from kaft.privacy.services.parties import free_text_fields
+
+    father = world.other
+    gone = identifiers_of_member(father)
+    GuardianLink.objects.filter(child=world.subject).update(
+        check_note=f"Uittreksel gezien, paspoort van {father.full_name} ({father.card_number})"
+    )
+
+    member_erase(member=father, staff=world.staff)
+
+    assert list(MemberNote.objects.filter(member=world.subject).values_list("text", flat=True)) == [
+        "[family_member] belde namens Sanne; Anna Verhoeven heeft het opgelost."
+    ]
+    notes = MemberEvent.objects.filter(member=world.subject).exclude(note="")
+    assert "Pas kwijt volgens [family_member]" in list(notes.values_list("note", flat=True))
+    [link] = GuardianLink.objects.filter(child=world.subject)
+    assert (link.guardian_id, link.check_note) == (
+        None,
+        "Uittreksel gezien, paspoort van [family_member] ([family_member])",
+    )
+    # her own name stays where it is hers
+    assert Member.objects.get(pk=world.subject.pk).first_name == "Sanne"
+    # no free text of any of her rows names him
+    for entry in REGISTRY:
+        fields = free_text_fields(entry) if entry.member_paths else []
+        if not fields:
+            continue
+        rows = entry.model_class._default_manager.filter(
+            **{entry.member_paths[0]: world.subject.pk}
+        )
+        text = json.dumps(list(rows.values_list(*fields)), ensure_ascii=False).casefold()
+        assert [v for v in gone if v and v.casefold() in text] == [], entry.model
