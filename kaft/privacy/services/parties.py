@@ -23,6 +23,28 @@ from kaft.members.models import Member, StaffProfile, User
 from kaft.privacy import registry
 from kaft.privacy.models import PartyRole
 
+# A number (card, phone) as people write it: groups of digits with spaces, dots or hyphens.
+NUMBER = re.compile(r"[\d][\d\s.\-]*[\d]")
+SEPARATORS = re.compile(r"[\s.\-]")
+
+
+def identifier_key(text: str) -> str:
+    """How an identifying string is compared: case-folded, white space as one space; a number
+    (a card number, a phone number) by its digits only, so ``2100 0000 0008 82`` and
+    ``21000000000882`` are one."""
+    text = " ".join(text.split())
+    if NUMBER.fullmatch(text):
+        return SEPARATORS.sub("", text)
+    return text.casefold()
+
+
+def _written(key: str) -> str:
+    """A pattern for every way ``key`` may be written: a number with or without a separator
+    between any two digits, other text as it is (case aside)."""
+    if key.isdigit():
+        return r"[\s.\-]?".join(re.escape(digit) for digit in key)
+    return re.escape(key)
+
 
 def is_person(field: Any) -> bool:
     """A link to a member or a login: the fields that may point at another person."""
@@ -57,7 +79,7 @@ class Others:
             return text
 
         def role(match: re.Match[str]) -> str:
-            found = self.roles.get(match.group(0).casefold(), PartyRole.OTHER_MEMBER)
+            found = self.roles.get(identifier_key(match.group(0)), PartyRole.OTHER_MEMBER)
             return f"[{found.value}]"
 
         return self.pattern.sub(role, text)
@@ -97,7 +119,7 @@ def others_of(member: Member) -> Others:
     the member's own and stays."""
     members, users, texts = _linked(member)
     found = _identifiers(members, users, texts)
-    own = {text.casefold() for text in identifiers_of_member(member)}
+    own = {identifier_key(text) for text in identifiers_of_member(member)}
     return _others(member, {text: role for text, role in found.items() if text not in own})
 
 
@@ -106,7 +128,7 @@ def _others(member: Member, roles: dict[str, PartyRole]) -> Others:
     others.roles = roles
     if others.roles:
         longest_first = sorted(others.roles, key=len, reverse=True)
-        alternatives = "|".join(re.escape(text) for text in longest_first)
+        alternatives = "|".join(_written(text) for text in longest_first)
         others.pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
     return others
 
@@ -151,19 +173,19 @@ def _identifiers(
     found: dict[str, PartyRole] = {}
     for other in Member.objects.filter(pk__in=members):
         for text in identifiers_of_member(other):
-            found.setdefault(text.casefold(), members[other.pk])
+            found.setdefault(identifier_key(text), members[other.pk])
     member_users = dict(Member.objects.filter(user_id__in=users).values_list("user_id", "pk"))
     for user in User.objects.filter(pk__in=users):
         if user.pk in member_users:  # another member's login
             role = users[user.pk] if users[user.pk] != PartyRole.STAFF else PartyRole.OTHER_MEMBER
             for other in Member.objects.filter(pk=member_users[user.pk]):
                 for text in identifiers_of_member(other):
-                    found.setdefault(text.casefold(), role)
+                    found.setdefault(identifier_key(text), role)
         for text in identifiers_of_user(user):
-            found.setdefault(text.casefold(), users[user.pk])
+            found.setdefault(identifier_key(text), users[user.pk])
     for text, role in texts.items():
         if len(text) > 1:
-            found.setdefault(text.casefold(), role)
+            found.setdefault(identifier_key(text), role)
     return found
 
 
@@ -206,7 +228,7 @@ def mentions_of_erased_scrub(member: Member) -> set[str]:
         Member.objects.filter(user_id__in=users).values_list("pk", flat=True)
     )
     linked.discard(member.pk)
-    gone = {text.casefold() for text in identifiers_of_member(member)}
+    gone = {identifier_key(text) for text in identifiers_of_member(member)}
     touched: set[str] = set()
     if not linked or not gone:
         return touched

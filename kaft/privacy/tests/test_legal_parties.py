@@ -242,3 +242,34 @@ def test_erasing_him_scrubs_his_name_from_her_free_text(world: World) -> None:
         )
         text = json.dumps(list(rows.values_list(*fields)), ensure_ascii=False).casefold()
         assert [v for v in gone if v and v.casefold() in text] == [], entry.model
+
+
+def test_numbers_written_with_spaces_or_hyphens_are_recognised(world: World) -> None:
+    """Staff write a card number in groups and a phone number with a hyphen: the father is
+    still not identified in what is handed over, nor in her rows once he is erased."""
+    from kaft.members.models import MemberNote
+
+    father = world.other
+    card = father.card_number  # 21000000000882
+    spaced = f"{card[:4]} {card[4:8]} {card[8:12]} {card[12:]}"
+    hyphened = f"{father.phone[:2]}-{father.phone[2:]}"
+    MemberNote.objects.filter(member=world.subject).update(
+        text=f"Kwam met pas {spaced} van een ander; terugbellen op {hyphened}."
+    )
+    again = legal_request(
+        world.subject,
+        officer(username="fg-numbers", name="Cijfer Officier"),
+        categories=[DataCategory.NOTES],
+        period_start=timezone.localdate() - dt.timedelta(days=30),
+        period_end=timezone.localdate() + dt.timedelta(days=1),
+    )
+    decided = legal_request_decide(request=again, staff=world.officer, approve=True, reason="Ok")
+    produced = cast(dict[str, Any], decided.produced)
+
+    assert [row["text"] for row in produced["data"]["notes"]["members.MemberNote"]] == [
+        "Kwam met pas [family_member] van een ander; terugbellen op [family_member]."
+    ]
+    member_erase(member=father, staff=world.staff)
+    assert list(MemberNote.objects.filter(member=world.subject).values_list("text", flat=True)) == [
+        "Kwam met pas [family_member] van een ander; terugbellen op [family_member]."
+    ]
