@@ -83,7 +83,8 @@ def consent_set(
     other. Setting the state the member already has writes nothing. A ``guardian`` must have an
     open link with the member and the member must be under 16 (PrivacyError
     CONSENT_GUARDIAN_NOT_LINKED, CONSENT_GUARDIAN_MEMBER_16; nothing written); the event is then
-    recorded ``via=guardian``. For a member under 16 a yes needs such a guardian (PrivacyError
+    recorded ``via=guardian``. ``via=guardian`` without a ``guardian`` is refused the same way
+    (MEMBER_16 from 16 on, NOT_LINKED below): it would record a parent's answer as the member's. For a member under 16 a yes needs such a guardian (PrivacyError
     CONSENT_CHILD_NEEDS_GUARDIAN otherwise). The member's own yes on a consent a guardian gave
     confirms it: it is recorded, and it no longer lapses at 16.
     """
@@ -92,6 +93,12 @@ def consent_set(
         locked = Member.objects.select_for_update().get(pk=member.pk)
         if locked.status == MemberStatus.ERASED:
             raise PrivacyError(PrivacyErrorCode.CONSENT_MEMBER_ERASED)
+        if guardian is None and ConsentVia(via) == ConsentVia.GUARDIAN:
+            # "Given by a parent or guardian" without saying who: not the member's own answer,
+            # and no parent who can be checked. Never taken as the member's yes.
+            if not member_is_child(locked):
+                raise PrivacyError(PrivacyErrorCode.CONSENT_GUARDIAN_MEMBER_16)
+            raise PrivacyError(PrivacyErrorCode.CONSENT_GUARDIAN_NOT_LINKED)
         if guardian is not None:
             if not guardian_linked(child=locked, guardian=guardian):
                 raise PrivacyError(PrivacyErrorCode.CONSENT_GUARDIAN_NOT_LINKED)

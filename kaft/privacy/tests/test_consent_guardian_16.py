@@ -205,3 +205,23 @@ def test_the_migration_marks_the_yeses_parents_gave_before() -> None:
     own.refresh_from_db()
     assert (by_parent.by_guardian, own.by_guardian) == (True, False)
     assert consent_given(member=member, purpose=NEWSLETTER) is False  # 16 today: lapsed
+
+
+@pytest.mark.parametrize("given", [True, False])
+def test_an_answer_via_a_parent_who_is_not_named_is_refused(given: bool) -> None:
+    """``via=guardian`` without the guardian: for a member of 16 or older it would be a
+    parent's answer recorded as the member's own yes; below 16 there is no parent to check."""
+    member, _parent = _with_parent(born_years_ago(17))
+    child, _ = _with_parent(born_years_ago(10))
+
+    for who, code in (
+        (member, PrivacyErrorCode.CONSENT_GUARDIAN_MEMBER_16),
+        (child, PrivacyErrorCode.CONSENT_GUARDIAN_NOT_LINKED),
+    ):
+        with pytest.raises(PrivacyError) as refused:
+            consent_set(member=who, purpose=NEWSLETTER, given=given, via=ConsentVia.GUARDIAN)
+        assert refused.value.code == code
+        if who is member:
+            assert refused.value.message == REFUSED_EN
+    assert _rows() == (0, 0)
+    assert consent_given(member=member, purpose=NEWSLETTER) is False
