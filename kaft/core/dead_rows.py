@@ -15,7 +15,9 @@ Both run after the commit (VACUUM cannot run inside a transaction), in a Celery 
 a large table may take a while; a member's request does not wait for it), are best effort (a
 failure is logged, never raised: the erasure itself is done) and name tables only, never rows.
 Work that changes many members at once (the retention job, itself in a worker) collects the
-tables in :func:`dead_rows_batch` and clears them once at the end. Backups are another matter: see
+tables in :func:`dead_rows_batch` and clears them once at the end. The goodbye e-mail of an erased
+member is sent after the erasure; the move that empties its address and text clears the outbox's
+tables again (:mod:`kaft.notices.lifecycle`). Backups are another matter: see
 ``docs/operations.md`` ("Backups").
 """
 

@@ -32,6 +32,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from kaft.core.dead_rows import dead_rows_clear_after_commit
 from kaft.core.lifecycle import next_state
 from kaft.notices.models import DeliveryAttempt, Notice, NoticeProblem, NoticeStatus
 
@@ -155,6 +156,8 @@ def notice_apply(
             )
         if new_status in ENDED and notice.member_id is None:
             DeliveryAttempt.objects.filter(notice=notice).exclude(error="").update(error="")
+            # The old versions of the row (address, text, errors) must not linger either.
+            dead_rows_clear_after_commit([Notice, DeliveryAttempt])
     notice.status = new_status
     for field, value in changes.items():
         setattr(notice, field, value)
