@@ -60,7 +60,10 @@ def test_erasure_vacuums_the_tables_it_changed_after_commit() -> None:
     with CaptureQueriesContext(connection) as queries:
         member_erase(member=member)
 
-    [vacuum] = _statements(queries, "VACUUM")
+    # the erasure's, and the goodbye's once it was sent and its address emptied
+    goodbye = 'VACUUM "notices_deliveryattempt", "notices_notice"'
+    [vacuum] = [v for v in _statements(queries, "VACUUM") if v != goodbye]
+    assert goodbye in _statements(queries, "VACUUM")
     for table in ("members_member", "members_memberevent", "members_user"):
         assert f'"{table}"' in vacuum
     assert '"circulation_loan"' not in vacuum  # nothing changed there
