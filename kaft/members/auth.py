@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 
 from kaft.members.cards import card_number_typed
@@ -31,11 +32,17 @@ def login_normalise(login: str | None) -> str:
 
 
 def members_for_login(login: str) -> QuerySet[Member]:
-    """The members a normalised card number or e-mail address may mean (e-mail: any case)."""
+    """The members a normalised card number or e-mail address may mean (e-mail: any case).
+
+    The address on record, lower-cased by the database, must equal the normalised login
+    exactly: every login that finds a member is then one string, the one the lockout counts.
+    (``email__iexact`` compares upper-cased on PostgreSQL, where ``ſ`` and ``ı`` become ``S``
+    and ``I``: ``ſanne@…`` found Sanne under a username of its own, a fresh lockout count per
+    variant.)"""
     if not login:
         return Member.objects.none()
     if "@" in login:
-        return Member.objects.filter(email__iexact=login)
+        return Member.objects.annotate(login_email=Lower("email")).filter(login_email=login)
     return Member.objects.filter(card_number=login)
 
 

@@ -309,6 +309,18 @@ def test_a_successful_login_clears_the_failures_of_every_variant(
     assert AccessAttempt.objects.count() == 0
 
 
+@pytest.mark.parametrize("variant", ["ſanne@example.org", "ſANNE@EXAMPLE.ORG"])
+def test_an_address_that_only_the_database_folds_to_the_members_does_not_log_in(
+    client: Client, member: Member, variant: str
+) -> None:
+    """A variant the lockout would count apart (PostgreSQL upper-cases ``ſ`` to ``S``) must not
+    find the member: otherwise each variant guesses with a count of its own."""
+    assert not _logs_in(variant)
+    assert client.post(RESET, {"login": variant}).status_code == 200
+    assert not Notice.objects.filter(message_type="password_reset").exists()
+    assert _logs_in("SANNE@example.org")
+
+
 def test_a_card_number_with_spaces_logs_in(client: Client, member: Member) -> None:
     assert _logs_in("2100 0000 0000 01")
 
