@@ -200,6 +200,7 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
 # Failures are counted per normalised username: e-mail lower-cased, card number without spaces.
 AXES_USERNAME_CALLABLE = "kaft.members.auth.login_username"
+AXES_CLIENT_IP_CALLABLE = "kaft.members.auth.login_client_address"  # IPv6: per /64
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

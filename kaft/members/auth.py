@@ -12,10 +12,12 @@ to case). Members of one household may share an address; they log in with their 
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 
 from kaft.members.cards import card_number_typed
@@ -31,11 +33,17 @@ def login_normalise(login: str | None) -> str:
 
 
 def members_for_login(login: str) -> QuerySet[Member]:
-    """The members a normalised card number or e-mail address may mean (e-mail: any case)."""
+    """The members a normalised card number or e-mail address may mean (e-mail: any case).
+
+    The address on record, lower-cased by the database, must equal the normalised login
+    exactly: every login that finds a member is then one string, the one the lockout counts.
+    (``email__iexact`` compares upper-cased on PostgreSQL, where ``ſ`` and ``ı`` become ``S``
+    and ``I``: ``ſanne@…`` found Sanne under a username of its own, a fresh lockout count per
+    variant.)"""
     if not login:
         return Member.objects.none()
     if "@" in login:
-        return Member.objects.filter(email__iexact=login)
+        return Member.objects.annotate(login_email=Lower("email")).filter(login_email=login)
     return Member.objects.filter(card_number=login)
 
 
@@ -49,6 +57,26 @@ def login_username(request: HttpRequest | None, credentials: dict[str, Any] | No
     if not typed and credentials is not None:
         typed = credentials.get("username")
     return login_normalise(typed if isinstance(typed, str) else None)
+
+
+def login_client_address(request: HttpRequest) -> str:
+    """The address django-axes counts failures from (``AXES_CLIENT_IP_CALLABLE``): an IPv4
+    address as it is, an IPv6 address as the first address of its /64 network (a valid address,
+    for axes' address columns).
+
+    One IPv6 host is given a whole /64 and picks any address in it at will: counted per address,
+    the lockout (per username *and* address) let one machine guess without end by moving to a
+    new address every few tries."""
+    remote = str(request.META.get("REMOTE_ADDR") or "")
+    try:
+        address = ipaddress.ip_address(remote.split("%")[0])
+    except ValueError:
+        return remote
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False).network_address)
+    return str(address)
 
 
 class MemberCardOrEmailBackend(ModelBackend):

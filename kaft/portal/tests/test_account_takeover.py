@@ -309,6 +309,41 @@ def test_a_successful_login_clears_the_failures_of_every_variant(
     assert AccessAttempt.objects.count() == 0
 
 
+@pytest.mark.parametrize("variant", ["ſanne@example.org", "ſANNE@EXAMPLE.ORG"])
+def test_an_address_that_only_the_database_folds_to_the_members_does_not_log_in(
+    client: Client, member: Member, variant: str
+) -> None:
+    """A variant the lockout would count apart (PostgreSQL upper-cases ``ſ`` to ``S``) must not
+    find the member: otherwise each variant guesses with a count of its own."""
+    assert not _logs_in(variant)
+    assert client.post(RESET, {"login": variant}).status_code == 200
+    assert not Notice.objects.filter(message_type="password_reset").exists()
+    assert _logs_in("SANNE@example.org")
+
+
+def test_new_ipv6_addresses_of_one_network_count_as_one_for_the_lockout(member: Member) -> None:
+    """One IPv6 host picks any address of its /64: moving on after each guess is one client."""
+    for n in range(1, 6):
+        response = Client(REMOTE_ADDR=f"2001:db8:1:2::{n:x}").post(
+            LOGIN, {"username": "sanne@example.org", "password": "verkeerd wachtwoord"}
+        )
+        assert response.status_code in (200, 429)
+
+    other_host = Client(REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:ffff")
+    response = other_host.post(LOGIN, {"username": "sanne@example.org", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in other_host.session
+    assert list(AccessAttempt.objects.values_list("ip_address", "failures_since_start")) == [
+        ("2001:db8:1:2::", 6)  # the refused right one counts too
+    ]
+    elsewhere = Client(REMOTE_ADDR="2001:db8:1:3::1")  # another network is not locked out
+    assert (
+        elsewhere.post(LOGIN, {"username": "sanne@example.org", "password": PASSWORD}).status_code
+        == 302
+    )
+
+
 def test_a_card_number_with_spaces_logs_in(client: Client, member: Member) -> None:
     assert _logs_in("2100 0000 0000 01")
 
