@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from axes.models import AccessLog
 from django.utils import timezone
 
 from kaft.circulation.models import (
@@ -35,6 +36,7 @@ from kaft.members.models import (
     Member,
     MemberEvent,
     User,
+    member_username,
 )
 from kaft.notices.models import DeliveryAttempt, Notice, NoticeProblem
 from kaft.privacy.models import (
@@ -150,5 +152,33 @@ def make_member_with_every_column() -> FullMember:
     )
     ErasureRequest.objects.filter(member=member).update(done_at=now - dt.timedelta(minutes=30))
     EmailChange.objects.filter(member=member).update(confirmed_at=now - dt.timedelta(minutes=40))
+    _logins(full, now)
     member.refresh_from_db()
     return full
+
+
+# A login record of the member's own (the export shows it); the others are not theirs.
+OWN_LOGIN_ADDRESS = "203.0.113.7"
+OTHER_MEMBERS_LOGIN_ADDRESS = "198.51.100.23"
+TYPED_ADDRESS_LOGIN_ADDRESS = "192.0.2.99"
+
+
+def _logins(full: FullMember, now: dt.datetime) -> None:
+    """django-axes login records: the member's own, under ``member-<id>``, with every column
+    filled; another member's; and one under the member's e-mail address as typed (a household
+    may share it), which must not reach the member's export."""
+    for username, address in (
+        (member_username(full.member.pk), OWN_LOGIN_ADDRESS),
+        (member_username(full.other.pk), OTHER_MEMBERS_LOGIN_ADDRESS),
+        (full.member.email, TYPED_ADDRESS_LOGIN_ADDRESS),
+    ):
+        log = AccessLog.objects.create(
+            username=username,
+            ip_address=address,
+            user_agent=f"Mozilla/5.0 (Kaft test; {address})",
+            http_accept="text/html,application/xhtml+xml",
+            path_info="/mijn/inloggen/",
+            logout_time=now - dt.timedelta(hours=4),
+            session_hash="0f" * 32,
+        )
+        AccessLog.objects.filter(pk=log.pk).update(attempt_time=now - dt.timedelta(hours=5))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Q
 
 from kaft.privacy.models.categories import DataCategory, PartyRole
 from kaft.privacy.registry.rules import Erasure
@@ -30,6 +31,10 @@ class PersonalTable:
       typed to log in (card number, e-mail address; current or former). Erasure collects them.
     - ``login_field``: in a table of login records tied to no member (django-axes), the column
       with the name typed in; erasure deletes the rows written under any of the member's names.
+    - ``own_login_field``: in such a table, the column that holds the opaque username of the
+      member's own login (``member-<id>``) on the rows of the member's own successful logins: how
+      the export finds the member's rows without a foreign key. Rows under a typed name (an
+      e-mail address a household may share, a card number) are never taken for the member's.
     - ``roles``: fields that name a person other than the member the row is read for (a family
       member, a guardian, staff), with the role by which data handed over to police or justice
       refers to them. A link to a member or a login not named here is "another member" or
@@ -47,6 +52,7 @@ class PersonalTable:
     technical: dict[str, str] = field(default_factory=dict)
     login_names: tuple[str, ...] = ()
     login_field: str = ""
+    own_login_field: str = ""
     roles: dict[str, PartyRole] = field(default_factory=dict)
 
     @property
@@ -63,6 +69,26 @@ class PersonalTable:
         primary_key = self.model_class._meta.pk
         found = {primary_key.name: ROW_ID} if primary_key is not None else {}
         return {**found, **self.technical}
+
+    @property
+    def finds_members_rows(self) -> bool:
+        """Whether the member's own rows can be found: through a foreign key or their login."""
+        return bool(self.member_paths or self.own_login_field)
+
+    def member_rows_filter(self, member_id: int) -> Q:
+        """The filter for the rows of member ``member_id``: any of ``member_paths``, or the
+        member's own login in ``own_login_field``. A table with neither has no rows of a member
+        to find: asking for them is a mistake in the register, not an empty result."""
+        from kaft.members.models import member_username
+
+        if not self.finds_members_rows:
+            raise ValueError(f"{self.model}: no member_paths nor own_login_field")
+        match = Q()
+        for path in self.member_paths:
+            match |= Q(**{path: member_id})
+        if self.own_login_field:
+            match |= Q(**{self.own_login_field: member_username(member_id)})
+        return match
 
     @property
     def exported_fields(self) -> dict[str, DataCategory]:

@@ -149,19 +149,50 @@ THIRD_PARTY: list[PersonalTable] = [
             Erasure.DELETE,
             export=False,
             note=(
-                "Login attempts (django-axes): the username is what was typed in (card number or "
-                "e-mail address, also a former one) or, for a successful login, the opaque "
-                "member-<id>. No link to a member: erasure deletes the rows written under any "
-                "name the member had (compared stripped and case-insensitively); the rest go "
-                "after the login-attempts period."
+                "Failed login attempts (django-axes), kept under the name that was typed in (card "
+                "number or e-mail address, also a former one). Not exported: what was typed may "
+                "be someone else's attempt, or an address a household shares, so the rows cannot "
+                "be told to be the member's. Erasure deletes the rows written under any name the "
+                "member had (compared stripped and case-insensitively); the rest go after the "
+                "login-attempts period."
             ),
             login_field="username",
         )
         for label, extra in (
             ("axes.AccessAttempt", {"get_data": C.ACCOUNT, "post_data": C.ACCOUNT}),
-            ("axes.AccessLog", {"logout_time": C.ACCOUNT, "session_hash": C.ACCOUNT}),
             ("axes.AccessFailureLog", {}),
         )
+    ),
+    PersonalTable(
+        "axes.AccessLog",
+        {
+            "username": C.ACCOUNT,
+            "ip_address": C.ACCOUNT,
+            "user_agent": C.ACCOUNT,
+            "http_accept": C.ACCOUNT,
+            "path_info": C.ACCOUNT,
+            "attempt_time": C.ACCOUNT,
+            "logout_time": C.ACCOUNT,
+            "session_hash": C.ACCOUNT,
+        },
+        (),
+        "login_attempts",
+        Erasure.DELETE,
+        note=(
+            "Successful logins (django-axes): no foreign key to a member; a member's own logins "
+            "are written under the opaque username of their login, member-<id>, and the export "
+            "shows exactly those rows. Rows under a typed card number or e-mail address are not "
+            "exported: a household may share an address, so they could show another member's "
+            "IP address. Erasure deletes the rows written under any name the member had "
+            "(compared stripped and case-insensitively); the rest go after the login-attempts "
+            "period."
+        ),
+        technical={
+            "session_hash": "A one-way hash of the login session's key: it says nothing about "
+            "the member and cannot be read back."
+        },
+        login_field="username",
+        own_login_field="username",
     ),
     PersonalTable(
         "sessions.Session",

@@ -1,7 +1,8 @@
 """The right of access and portability: all of a member's personal data, from the registry.
 
 Every exported entry of :data:`kaft.privacy.registry.REGISTRY` contributes the rows tied to the
-member through any of its ``member_paths``, with every registered field that is not technical
+member through any of its ``member_paths`` (or, for login records tied to no member, written
+under the member's own login: ``own_login_field``), with every registered field that is not technical
 (``PersonalTable.exported_fields``), grouped by the data category of each field. The register's
 test makes every column of an exported table either such a field or technical with a reason, so
 a new column reaches the export without a change here. A field pointing at a branch, title or
@@ -89,7 +90,10 @@ VALUE_LABELS: dict[str, dict[str, Promise]] = {
 
 
 def _exported() -> list[PersonalTable]:
-    return [entry for entry in REGISTRY if entry.export and entry.member_paths]
+    """Every exported entry of the register. One that cannot find a member's rows is not
+    skipped: :meth:`PersonalTable.member_rows_filter` refuses it, and the register's test names
+    it."""
+    return [entry for entry in REGISTRY if entry.export]
 
 
 def _categories(entry: PersonalTable) -> set[DataCategory]:
@@ -99,10 +103,7 @@ def _categories(entry: PersonalTable) -> set[DataCategory]:
 
 def _rows(entry: PersonalTable, member: Member) -> list[models.Model]:
     model = entry.model_class
-    match = Q()
-    for path in entry.member_paths:
-        match |= Q(**{path: member.pk})
-    rows = model._default_manager.filter(match)
+    rows = model._default_manager.filter(entry.member_rows_filter(member.pk))
     if entry.model == "privacy.Disclosure":  # under a non-disclosure order: not yet
         today = timezone.localdate()
         rows = rows.filter(Q(hidden_until__isnull=True) | Q(hidden_until__lte=today))
@@ -191,6 +192,11 @@ def _about(member: Member, now: dt.datetime) -> dict[str, Any]:
         model = entry.model_class
         tables[entry.model] = {
             "name": _both(table_label(model)),
+            **(
+                {"explanation": _both(TABLE_NOTES[entry.model])}
+                if entry.model in TABLE_NOTES
+                else {}
+            ),
             "columns": {name: _both(column_label(model, name)) for name in columns(entry)},
             "categories": sorted(str(c) for c in _categories(entry)),
             "retention": {
@@ -269,6 +275,7 @@ def _html(member: Member, data: dict[str, Any]) -> str:
                 tables.append(
                     {
                         "name": capfirst(about["name"][language]),
+                        "explanation": about.get("explanation", {}).get(language, ""),
                         "retention": about["retention"]["explanation"][language],
                         "headers": headers,
                         "rows": [[_cell(row[c]) for c in names] for row in rows],
@@ -327,6 +334,31 @@ TABLE_LABELS: dict[str, Promise] = {
     "circulation.LoanEvent": pgettext_lazy("export table", "Checkouts, renewals and returns"),
     "circulation.HoldEvent": pgettext_lazy("export table", "What happened to reservations"),
     "privacy.StatementSeen": pgettext_lazy("export table", "Privacy statements you have seen"),
+    "axes.AccessLog": pgettext_lazy("export table", "Your logins"),
+}
+
+# Column names of one table, before the model's own and :data:`COLUMN_LABELS` (a library's
+# model whose names have no Dutch).
+TABLE_COLUMN_LABELS: dict[str, dict[str, Promise]] = {
+    "axes.AccessLog": {
+        "username": pgettext_lazy("export column", "Login name"),
+        "ip_address": pgettext_lazy("export column", "IP address"),
+        "user_agent": pgettext_lazy("export column", "Browser (user agent)"),
+        "http_accept": pgettext_lazy("export column", "Formats the browser accepts"),
+        "path_info": pgettext_lazy("export column", "Login page"),
+        "attempt_time": pgettext_lazy("export column", "Logged in"),
+        "logout_time": pgettext_lazy("export column", "Logged out"),
+    },
+}
+
+# What a table holds, where its name alone would not say which rows are there.
+TABLE_NOTES: dict[str, Promise] = {
+    "axes.AccessLog": _(
+        "The logins made with your own account: when, from which IP address and browser, and "
+        "when you logged out. Failed login attempts are not included, nor logins recorded only "
+        "under a typed e-mail address or card number: a household may share an address, so "
+        "those could be someone else's."
+    ),
 }
 
 
@@ -346,7 +378,11 @@ def table_label(model: type[models.Model]) -> str | Promise:
 
 
 def column_label(model: type[models.Model], name: str) -> str | Promise:
-    """The column's name: the field's own where the model sets one, else from the export."""
+    """The column's name: the export's for this table, else the field's own where the model sets
+    one, else the export's for every table."""
+    own_table = TABLE_COLUMN_LABELS.get(model._meta.label, {})
+    if name in own_table:
+        return own_table[name]
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:

@@ -17,16 +17,16 @@ import zipfile
 from typing import Any
 
 import pytest
+from axes.models import AccessLog
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.text import capfirst
 
-from kaft.members.models import Member, User
+from kaft.members.models import Member, User, member_username
 from kaft.privacy.models import DataCategory
-from kaft.privacy.registry import REGISTRY, PersonalTable
+from kaft.privacy.registry import REGISTRY, Erasure, PersonalTable
 from kaft.privacy.services.export import (
     TABLE_LABELS,
     VALUE_LABELS,
@@ -35,11 +35,16 @@ from kaft.privacy.services.export import (
     member_export_zip,
     table_label,
 )
-from tests.factories_export import make_member_with_every_column
+from tests.factories_export import (
+    OTHER_MEMBERS_LOGIN_ADDRESS,
+    OWN_LOGIN_ADDRESS,
+    TYPED_ADDRESS_LOGIN_ADDRESS,
+    make_member_with_every_column,
+)
 
 pytestmark = pytest.mark.django_db
 
-EXPORTED = [entry for entry in REGISTRY if entry.export and entry.member_paths]
+EXPORTED = [entry for entry in REGISTRY if entry.export]
 EMPTY: tuple[object, ...] = (None, "", [])
 
 
@@ -50,10 +55,7 @@ def non_technical_columns(entry: PersonalTable) -> list[str]:
 
 
 def member_rows(entry: PersonalTable, member: Member) -> list[models.Model]:
-    match = Q()
-    for path in entry.member_paths:
-        match |= Q(**{path: member.pk})
-    return list(entry.model_class._default_manager.filter(match))
+    return list(entry.model_class._default_manager.filter(entry.member_rows_filter(member.pk)))
 
 
 def expected(row: models.Model, name: str, member: Member) -> object:
@@ -99,6 +101,9 @@ def export_problems(member: Member, registry: list[PersonalTable]) -> list[str]:
     page = files["index.html"]
     problems = []
     for entry in registry:
+        if not entry.finds_members_rows:
+            problems.append(f"{entry.model}: exported, but no member_paths nor own_login_field")
+            continue
         rows = member_rows(entry, member)
         if not rows:
             problems.append(f"{entry.model}: no row (add one in tests/factories_export.py)")
@@ -176,3 +181,62 @@ def test_every_column_and_table_has_a_dutch_and_english_name() -> None:
             if not isinstance(column_label(model, column), Promise):
                 untranslated.append(f"{entry.model}.{column}")
     assert untranslated == []
+
+
+def test_the_members_own_logins_are_exported_and_no_one_elses() -> None:
+    # given the member's own login record (under member-<id>), another member's, and one under
+    # the member's e-mail address as typed (which a household may share)
+    full = make_member_with_every_column()
+    own = AccessLog.objects.get(username=member_username(full.member.pk))
+
+    files = unzip(member_export_zip(full.member))
+    data = json.loads(files["data.json"])
+
+    # then data.json holds the member's own login, every column but the session's hash
+    assert data["categories"]["account"]["tables"]["axes.AccessLog"] == [
+        {
+            "username": member_username(full.member.pk),
+            "ip_address": OWN_LOGIN_ADDRESS,
+            "user_agent": f"Mozilla/5.0 (Kaft test; {OWN_LOGIN_ADDRESS})",
+            "http_accept": "text/html,application/xhtml+xml",
+            "path_info": "/mijn/inloggen/",
+            "attempt_time": timezone.localtime(own.attempt_time).isoformat(timespec="seconds"),
+            "logout_time": timezone.localtime(own.logout_time).isoformat(timespec="seconds"),
+        }
+    ]
+    about = data["about"]["tables"]["axes.AccessLog"]
+    assert about["name"] == {"nl": "Uw inloggen", "en": "Your logins"}
+    assert about["columns"]["ip_address"] == {"nl": "IP-adres", "en": "IP address"}
+    assert "typed e-mail address or card number" in about["explanation"]["en"]
+    assert "ingetypt e-mailadres of pasnummer" in about["explanation"]["nl"]
+    # and the page shows it in Dutch, with what the rows are
+    page = files["index.html"]
+    assert "<h3>Uw inloggen</h3>" in page
+    assert f"<td>{OWN_LOGIN_ADDRESS}</td>" in page
+    assert "ingetypt e-mailadres of pasnummer" in page
+    # and nothing of the other logins is anywhere in the export
+    for address in (OTHER_MEMBERS_LOGIN_ADDRESS, TYPED_ADDRESS_LOGIN_ADDRESS):
+        assert [name for name, text in files.items() if address in text] == []
+    assert own.session_hash not in files["data.json"]
+
+
+def test_an_exported_table_that_cannot_find_the_members_rows_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given failed login attempts marked as exported, with no way to find a member's rows
+    full = make_member_with_every_column()
+    attempts = PersonalTable(
+        "axes.AccessFailureLog",
+        {"username": DataCategory.ACCOUNT, "ip_address": DataCategory.ACCOUNT},
+        (),
+        "login_attempts",
+        Erasure.DELETE,
+    )
+
+    # then the test names the table, and the export refuses rather than leave it out
+    assert export_problems(full.member, [attempts]) == [
+        "axes.AccessFailureLog: exported, but no member_paths nor own_login_field"
+    ]
+    monkeypatch.setattr("kaft.privacy.services.export.REGISTRY", [attempts])
+    with pytest.raises(ValueError, match="axes.AccessFailureLog: no member_paths"):
+        member_export_zip(full.member)

@@ -64,6 +64,8 @@ COMPOSED: dict[tuple[str, str], str] = {
     ("admin.LogEntry", "object_repr"): "written by Django's admin",
     ("axes.AccessAttempt", "get_data"): "the request as django-axes saw it",
     ("axes.AccessAttempt", "post_data"): "the request as django-axes saw it",
+    ("axes.AccessLog", "http_accept"): "the formats the browser accepts, as it sent them",
+    ("axes.AccessLog", "path_info"): "the path of Kaft's own login page",
     ("sessions.Session", "session_data"): "signed session data",
     ("members.Member", "date_of_birth"): "an encrypted date, not text",
     ("members.IdentityChangeRequest", "date_of_birth"): "an encrypted date, not text",

@@ -160,7 +160,7 @@ def column_problems(registry: Iterable[PersonalTable]) -> list[str]:
     listed as technical with a reason."""
     problems = []
     for entry in registry:
-        if not (entry.export and entry.member_paths):
+        if not entry.export:
             continue
         technical = entry.technical_columns
         names = {f.name for f in entry.model_class._meta.concrete_fields}
@@ -202,8 +202,14 @@ def test_third_party_tables_with_members_data_are_declared() -> None:
     declared = {entry.model: entry for entry in REGISTRY}
     for label in ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"):
         assert declared[label].rule == "login_attempts"
-        assert declared[label].export is False and declared[label].note
+        assert declared[label].note and declared[label].login_field == "username"
         assert {"username", "ip_address"} <= set(declared[label].fields)
+    # a member's own logins (under member-<id>) are exported; failed attempts, under what was
+    # typed, are not
+    assert declared["axes.AccessLog"].export is True
+    assert declared["axes.AccessLog"].own_login_field == "username"
+    for label in ("axes.AccessAttempt", "axes.AccessFailureLog"):
+        assert declared[label].export is False and not declared[label].own_login_field
     assert declared["sessions.Session"].rule == "sessions"
     assert "object_repr" in declared["admin.LogEntry"].fields
 
@@ -258,6 +264,14 @@ def test_every_entry_field_exists_on_its_model() -> None:
     for entry in REGISTRY:
         names = {f.name for f in entry.model_class._meta.concrete_fields}
         assert set(entry.fields) - names == set(), entry.model
+
+
+def test_every_exported_table_finds_the_members_rows() -> None:
+    # through a foreign key to the member, or the member's own login (member-<id>) in a column
+    assert [e.model for e in REGISTRY if e.export and not e.finds_members_rows] == []
+    for entry in REGISTRY:
+        if entry.own_login_field:
+            assert entry.own_login_field in entry.fields, entry.model
 
 
 def test_every_member_path_resolves_to_member() -> None:
