@@ -27,12 +27,11 @@ from django.utils.text import capfirst
 from kaft.members.models import Member, User, member_username
 from kaft.privacy.models import DataCategory
 from kaft.privacy.registry import REGISTRY, Erasure, PersonalTable
-from kaft.privacy.services.export import (
+from kaft.privacy.services.export import columns, member_export_zip
+from kaft.privacy.services.export_labels import (
     TABLE_LABELS,
     VALUE_LABELS,
     column_label,
-    columns,
-    member_export_zip,
     table_label,
 )
 from tests.factories_export import (
