@@ -17,6 +17,14 @@ def pytest_configure(config: pytest.Config) -> None:
     # stale .mo, and compiling every catalogue takes well under a second.
     for po_path in Path(__file__).parent.joinpath("kaft").rglob("LC_MESSAGES/*.po"):
         polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+    # pytest-django set Django up before this hook, and that already read the Dutch catalogue:
+    # forget what was read (Django's and Python's caches), so this run uses the fresh files.
+    import gettext
+
+    from django.test.signals import language_changed
+
+    gettext._translations.clear()  # type: ignore[attr-defined]
+    language_changed(setting="LOCALE_PATHS")
 
 
 @pytest.fixture(autouse=True, scope="session")
