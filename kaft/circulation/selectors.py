@@ -22,6 +22,7 @@ from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from kaft.catalog.barcodes import barcode_is_valid
 from kaft.catalog.models import Branch, Item, ItemStatus, ItemType, Record
 from kaft.circulation import sql
 from kaft.circulation.errors import CirculationError, CirculationErrorCode
@@ -36,7 +37,6 @@ from kaft.circulation.models import (
     Transfer,
     TransferStatus,
 )
-from kaft.core import params
 from kaft.members.models import Member, MemberCategory, MemberStatus
 
 # Items that can never go out: their type, or what happened to them.
@@ -52,10 +52,10 @@ class BranchAvailability:
 
 
 def item_by_barcode(barcode: str) -> Item:
-    """The copy with this barcode; ``UNKNOWN_BARCODE`` for anything no barcode can be."""
-    code = params.text_from(barcode, max_length=64)
+    """The copy; ``UNKNOWN_BARCODE`` too for what is no barcode by :mod:`kaft.catalog.barcodes`."""
+    code = barcode.strip()
     try:
-        if not code:
+        if not barcode_is_valid(code):  # never looked up
             raise Item.DoesNotExist
         return Item.objects.select_related("record", "home_branch", "current_branch").get(
             barcode=code
