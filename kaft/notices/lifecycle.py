@@ -6,7 +6,7 @@
        |                  |--defer-----> pending   (attempt failed; tried again later)
        |                  |--give_up---> failed    (attempt failed MAX_ATTEMPTS times)
        |                  |--release---> failed    (the worker that claimed it vanished)
-                  '--cancel----> failed    (the consent it needs is no longer given)
+       |                  '--cancel----> failed    (the consent it needs is no longer given)
        '--refuse--> failed                          (cannot be delivered at all)
     failed --retry--> pending                       (staff asks to try again)
 
