@@ -12,6 +12,8 @@ PY := $(VENV)/bin/python
 KAFT := $(VENV)/bin/kaft
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in mail point where `make run` serves, unless KAFT_SITE_URL is set.
+SITE_URL := $(or $(KAFT_SITE_URL),http://$(HOST):$(PORT))
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
@@ -44,7 +46,7 @@ demo: setup
 
 run: demo
 	@$(KAFT) demo --banner --url http://$(HOST):$(PORT)/
-	@trap 'kill 0' EXIT INT TERM; \
+	@trap 'kill 0' EXIT INT TERM; export KAFT_SITE_URL="$(SITE_URL)"; \
 	  $(VENV)/bin/celery -A kaft worker --beat --loglevel=WARNING --concurrency=1 --pool=solo & \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
