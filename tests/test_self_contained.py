@@ -40,7 +40,9 @@ def test_no_file_in_the_project_points_outside_it() -> None:
     # Given every tracked text file (code, Makefile, CI script, docs)
     offenders = []
     for path in _tracked_files():
-        if path.suffix in {".po", ".mo", ".mrc", ".dat", ".lock"} or not path.is_file():
+        skipped = path.suffix in {".po", ".mo", ".mrc", ".dat", ".lock"}
+        # (this file names such paths as examples of what it looks for)
+        if skipped or not path.is_file() or path == Path(__file__).resolve():
             continue
         try:
             text = path.read_text(encoding="utf-8")
