@@ -20,7 +20,7 @@ from bench import db
 from kaft.catalog.models import Branch, Item, ItemStatus, Record
 from kaft.circulation.models import Loan, LoanAction, LoanEvent, LoanRule, LoanStatus
 from kaft.core.crypto import encrypt_text
-from kaft.core.demo.generate import make_address, make_person, make_record
+from kaft.demo.generate import make_address, make_person, make_record
 from kaft.members.models import Address, AddressKind, Member, MemberCategory, StaffProfile, User
 
 GENERATOR_VERSION = "2"

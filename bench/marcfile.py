@@ -8,7 +8,7 @@ from pathlib import Path
 import pymarc
 
 from kaft.catalog.models import MaterialType
-from kaft.core.demo.generate import RecordData, make_record
+from kaft.demo.generate import RecordData, make_record
 
 VERSION = "1"
 # Leader position 6 (type of record) per material type.

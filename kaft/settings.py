@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kaft.privacy",
     "kaft.desk",
     "kaft.portal",
+    "kaft.demo",
     "kaft.core",
 ]
 
@@ -87,7 +88,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     # Counts page views per day and page, only after the visitor accepted (KAFT_USAGE_STATISTICS).
-    "kaft.core.statistics.UsageStatisticsMiddleware",
+    "kaft.privacy.statistics.UsageStatisticsMiddleware",
 ]
 
 if PRODUCTION:

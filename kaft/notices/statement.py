@@ -10,18 +10,20 @@ statement and to the response form; it holds no personal data.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kaft.members.models import Channel, Member, MessageType
+from kaft.members.models import Channel, Member, MessageType, User
 from kaft.notices.models import Notice
 from kaft.notices.purposes import consent_needed
 from kaft.notices.services import _draft, _outbox_insert
 from kaft.privacy.models import StatementVersion
 from kaft.privacy.services.consent import members_with_consent
+from kaft.privacy.services.statement import statement_publish
 
 STATEMENT_CHUNK = 500
 
@@ -78,3 +80,16 @@ def notices_statement_changed(
         with transaction.atomic():
             queued += len(_outbox_insert(drafts))
         after = members[-1].pk
+
+
+def statement_publish_and_announce(*, version: StatementVersion, staff: User) -> StatementVersion:
+    """Publish ``version`` (:func:`kaft.privacy.services.statement.statement_publish`: locks it,
+    refuses a version already published) and, after commit, e-mail the members who gave consent
+    for the newsletter, and only them. Privacy knows nothing of messages: this is the one way
+    the desk publishes."""
+    from kaft.notices.tasks_statement import notify_statement_changed
+
+    with transaction.atomic():
+        published = statement_publish(version=version, staff=staff)
+        transaction.on_commit(partial(notify_statement_changed.delay, published.pk))
+    return published

@@ -15,7 +15,7 @@ from kaft.catalog.marc.mapping import generated_barcode
 from kaft.catalog.models import Item, Record
 from kaft.catalog.services import marc_import
 from kaft.catalog.tests.marc_bytes import book, subfields
-from kaft.core.demo.catalogue import BARCODE_PREFIX
+from kaft.demo.catalogue import BARCODE_PREFIX
 from tests.factories import BranchFactory, ItemFactory
 
 BAD = ["", "3100📚1", "<b>1</b>", "31\x0001", "31\t01", "31 01", "3" * 33, "³¹", "31_01", "31/01"]

@@ -21,6 +21,7 @@ from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view, member_look
 from kaft.desk.views.common import desk_render
 from kaft.members.models import Member, StaffRole
+from kaft.notices.statement import statement_publish_and_announce
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.models import (
     AccessPurpose,
@@ -34,11 +35,7 @@ from kaft.privacy.selectors_consent import consent_overview, member_guardians
 from kaft.privacy.selectors_statement import statement_inbox, statement_versions_all
 from kaft.privacy.services import access_log_record_many
 from kaft.privacy.services.consent import consent_set, member_is_child
-from kaft.privacy.services.statement import (
-    statement_draft_save,
-    statement_publish,
-    statement_response_handle,
-)
+from kaft.privacy.services.statement import statement_draft_save, statement_response_handle
 
 PRIVACY_ROLES = (StaffRole.PRIVACY_OFFICER, StaffRole.ADMINISTRATOR)
 CONSENT_PARTS = (DataPart.STATUS,)
@@ -181,7 +178,7 @@ def statement_publish_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose a version to publish."))
         return redirect("desk:statements")
     try:
-        statement_publish(version=version, staff=desk.user)
+        statement_publish_and_announce(version=version, staff=desk.user)
     except PrivacyError as error:
         messages.error(request, error.message)
     else:

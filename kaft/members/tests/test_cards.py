@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from kaft.core.demo.people import BLOCKED_CARD, DEMO_CARD, EXPIRED_CARD, YOUTH_CARD
+from kaft.demo.people import BLOCKED_CARD, DEMO_CARD, EXPIRED_CARD, YOUTH_CARD
 from kaft.members.cards import (
     card_number_clean,
     card_number_is_valid,

@@ -29,12 +29,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kaft.core import params
 from kaft.core.errors import DomainError
-from kaft.core.statistics import (
-    STATS_ACCEPTED,
-    STATS_COOKIE,
-    STATS_COOKIE_AGE,
-    STATS_DECLINED,
-)
 from kaft.members.cards import (
     CARD_NUMBER_MAX_LENGTH,
     TypedCardNumberField,
@@ -53,6 +47,12 @@ from kaft.portal.forms import NewPasswordFields
 from kaft.portal.views.common import render_portal
 from kaft.privacy.models import ConsentPurpose, ConsentVia
 from kaft.privacy.services.consent import consent_set
+from kaft.privacy.statistics import (
+    STATS_ACCEPTED,
+    STATS_COOKIE,
+    STATS_COOKIE_AGE,
+    STATS_DECLINED,
+)
 
 SESSION_RESET = "portal_reset_link"
 logger = logging.getLogger(__name__)

@@ -36,12 +36,9 @@ What erasure reaches besides the member's own rows:
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import logging
-import secrets
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -54,26 +51,18 @@ from django.utils.translation import ngettext
 from kaft.core.dead_rows import dead_rows_clear_after_commit
 from kaft.members.locks import member_for_update
 from kaft.members.models import (
-    Channel,
     Member,
     MemberStatus,
-    MessageType,
     User,
     member_username,
 )
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
 from kaft.privacy.models import ErasureRequest, ErasureStatus, LegalRequest, LegalRequestStatus
 from kaft.privacy.registry import REGISTRY, Erasure
+from kaft.privacy.services.erasure_steps import ErasureReason, ErasureStep, erasure_steps_run
 from kaft.privacy.services.parties import mentions_of_erased_scrub
 
 logger = logging.getLogger(__name__)
-
-
-class ErasureReason(enum.StrEnum):
-    """Why a member is erased: the goodbye e-mail says so."""
-
-    REQUEST = "request"  # the member asked (at once, or settled later by the daily job)
-    RETENTION = "retention"  # the membership ended longer ago than the retention period
 
 
 @dataclass(frozen=True)
@@ -168,51 +157,6 @@ def _anonymise(member: Member, now: dt.datetime) -> None:
     member.save(update_fields=[*values, "updated_at"])
 
 
-def _goodbye_notice(member: Member, now: dt.datetime, reason: ErasureReason) -> int | None:
-    """Queue the last e-mail: the address is read here, before the member row is emptied.
-
-    The notice keeps only what is needed to send it (address, subject, text without name or
-    card number), no link to the member, and a dedup key that is a random token; once it has
-    been sent, or given up on (an address that bounces), the address and the text are emptied
-    too (:mod:`kaft.notices.lifecycle`)."""
-    from kaft.notices.models import Notice, NoticeStatus
-    from kaft.notices.render import message_language, render_message
-
-    if not member.email:
-        return None
-    context: dict[str, object] = {"erased_on": timezone.localdate(now), "reason": reason.value}
-    if reason is ErasureReason.RETENTION and member.membership_end is not None:
-        from kaft.privacy.services.retention import retention_periods
-
-        context["membership_end"] = member.membership_end
-        context["ended_days"] = (timezone.localdate(now) - member.membership_end).days
-        context["period_days"] = retention_periods()["ended_membership"]
-    message = render_message(
-        MessageType.ACCOUNT_ERASED.value,
-        language=message_language(member.preferred_language),
-        context=context,
-    )
-    notice = Notice.objects.create(
-        member=None,
-        message_type=MessageType.ACCOUNT_ERASED,
-        channel=Channel.EMAIL,
-        dedup_key=f"account_erased:{secrets.token_hex(16)}",
-        language=message.language,
-        recipient=member.email,
-        subject=message.subject,
-        body=message.body,
-        status=NoticeStatus.PENDING,
-        next_attempt_at=now + dt.timedelta(minutes=2),
-    )
-    return notice.pk
-
-
-def _send_after_commit(notice_id: int) -> None:
-    from kaft.notices.tasks import send_notice
-
-    transaction.on_commit(partial(send_notice.delay, notice_id))
-
-
 def _cancel_active_holds(member: Member, staff: User | None, now: dt.datetime) -> None:
     """Reservations still in the queue or waiting for pickup are cancelled first, through
     circulation's own service (a copy set aside for one is then routed as for any cancellation);
@@ -275,8 +219,10 @@ def member_erase(
 
     Locks the member row. A fixed number of queries per registered table, whatever the number of
     rows. The login is deleted after its ``session_version`` was raised, so every session of it
-    ends at its next request. A goodbye e-mail saying why (``reason``) is queued (sent after
-    commit); the tables that changed are vacuumed after commit.
+    ends at its next request. The steps other domains registered run first, while the member is
+    still complete (:mod:`kaft.privacy.services.erasure_steps`: ``notices`` queues the goodbye
+    e-mail saying why, ``reason``, sent after commit); the tables that changed are vacuumed after
+    commit.
 
     ``repeat``: erasing again a member that a restored backup brought back (``kaft erase-again``):
     they were erased before, so nothing stands in the way and no second goodbye is sent."""
@@ -291,7 +237,9 @@ def member_erase(
     touched: set[str] = {"members.Member"}
     names = _login_names(locked)  # before the rows that hold them go
     touched |= mentions_of_erased_scrub(locked)  # before the links to the others go
-    notice_id = None if repeat else _goodbye_notice(locked, now, reason)
+    erasure_steps_run(
+        ErasureStep(member=locked, staff=staff, now=now, reason=reason, repeat=repeat)
+    )
     user_id = locked.user_id
     if user_id is not None:
         User.objects.filter(pk=user_id).update(session_version=F("session_version") + 1)
@@ -322,8 +270,6 @@ def member_erase(
     ErasureRequest.objects.filter(member=locked, status=ErasureStatus.WAITING).update(
         status=ErasureStatus.DONE, done_at=now, staff=staff
     )
-    if notice_id is not None:
-        _send_after_commit(notice_id)
     dead_rows_clear_after_commit(sorted(touched))
     logger.info("member %s erased (%s)", locked.pk, reason.value)
 

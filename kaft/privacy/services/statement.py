@@ -8,7 +8,6 @@ members who subscribed to the newsletter, by a task queued after commit.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -71,8 +70,10 @@ def statement_draft_save(
 
 
 def statement_publish(*, version: StatementVersion, staff: User) -> StatementVersion:
-    """Publish a draft. Locks it; refuses a version already published. After commit a task
-    e-mails the members who gave consent for the newsletter (and only them)."""
+    """Publish a draft. Locks it; refuses a version already published.
+
+    Announcing it to members is the job of ``notices``, which sits above privacy: the desk calls
+    :func:`kaft.notices.statement.statement_publish_and_announce`, which calls this."""
     with transaction.atomic():
         locked = StatementVersion.objects.select_for_update().get(pk=version.pk)
         if locked.published_at is not None:
@@ -80,9 +81,6 @@ def statement_publish(*, version: StatementVersion, staff: User) -> StatementVer
         locked.published_at = timezone.now()
         locked.published_by = staff
         locked.save(update_fields=["published_at", "published_by"])
-        from kaft.notices.tasks_statement import notify_statement_changed
-
-        transaction.on_commit(partial(notify_statement_changed.delay, locked.pk))
     version.published_at, version.published_by = locked.published_at, staff
     return locked
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone, translation
 
-from kaft.core.demo import DEMO_CARD, demo_load
+from kaft.demo.load import DEMO_CARD, demo_load
 from kaft.members.models import Member
 from kaft.privacy.services.retention import retention_apply
 from kaft.privacy.tasks import apply_retention

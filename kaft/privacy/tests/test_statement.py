@@ -12,7 +12,11 @@ from django.utils import timezone
 
 from kaft.members.models import MessageType
 from kaft.notices.models import Notice, NoticeStatus
-from kaft.notices.statement import notice_statement_changed, notices_statement_changed
+from kaft.notices.statement import (
+    notice_statement_changed,
+    notices_statement_changed,
+    statement_publish_and_announce,
+)
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
 from kaft.privacy.models import (
     ConsentPurpose,
@@ -223,18 +227,14 @@ def test_publishing_emails_newsletter_subscribers_only(
     draft = _draft()
 
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-        statement_publish(version=draft, staff=StaffFactory.create())
+        statement_publish_and_announce(version=draft, staff=StaffFactory.create())
 
     mails = smtp_server.wait_for(2)
     assert sorted(rcpt for mail in mails for rcpt in mail.rcpt_tos) == sorted(expected)
     assert smtp_server.wait_for(3, timeout=0.5) == mails  # nothing more arrives
     by_recipient = {mail.rcpt_tos[0]: mail for mail in mails}
     dutch, english = by_recipient["ja@example.org"], by_recipient["yes@example.org"]
-    # Dutch once the lead merged the translations (until then the English msgid).
-    assert dutch.subject in {
-        "Onze privacyverklaring is gewijzigd (versie 2)",
-        "Our privacy statement has changed (version 2)",
-    }
+    assert dutch.subject == "Onze privacyverklaring is gewijzigd (versie 2)"
     assert "Kortere bewaartermijn." in dutch.body
     assert "https://bieb.example.org/privacy/" in dutch.body
     assert "https://bieb.example.org/mijn/privacyverklaring/reageren/" in dutch.body

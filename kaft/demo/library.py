@@ -59,7 +59,7 @@ def kings_day(today: dt.date) -> dt.date:
 
 def branches_ensure() -> list[Branch]:
     """Three branches, closed on Sundays and on the next Koningsdag."""
-    from kaft.core.demo.words import TOWN
+    from kaft.demo.words import TOWN
 
     holiday = kings_day(timezone.localdate())
     result = []

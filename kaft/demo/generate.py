@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 
 from kaft.catalog.models import Audience, ItemType, MaterialType
-from kaft.core.demo import words as w
+from kaft.demo import words as w
 
 # (material type, audience, item type, weight)
 _KINDS: tuple[tuple[str, str, str, int], ...] = (

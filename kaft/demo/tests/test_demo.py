@@ -22,8 +22,8 @@ from kaft.circulation.models import (
     LoanStatus,
     Transfer,
 )
-from kaft.core.demo import DEMO_CARD, DEMO_PASSWORD, DESK_STAFF, banner, demo_load
-from kaft.core.demo.people import BLOCK_REASON, BLOCKED_CARD, YOUTH_CARD
+from kaft.demo.load import DEMO_CARD, DEMO_PASSWORD, DESK_STAFF, banner, demo_load
+from kaft.demo.people import BLOCK_REASON, BLOCKED_CARD, YOUTH_CARD
 from kaft.members.models import (
     Address,
     Member,

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 
 from kaft.catalog.models import Branch
-from kaft.core.demo.generate import AddressData, make_address, make_person
+from kaft.demo.generate import AddressData, make_address, make_person
 from kaft.members.models import Member, MemberCategory
 from kaft.members.services import AddressInput, member_register
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kaft.core.demo.people import DemoMembers
+from kaft.demo.people import DemoMembers
 from kaft.members.models import MemberNote, MessageType, User
 from kaft.notices.models import DeliveryAttempt, Notice, NoticeStatus
 from kaft.privacy.models import AccessLogEntry, DataPart

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from kaft.core.statistics import STATS_ACCEPTED, STATS_DECLINED, statistics_asked
+from kaft.privacy.statistics import STATS_ACCEPTED, STATS_DECLINED, statistics_asked
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from kaft.core.demo import banner, demo_load
+from kaft.demo.load import banner, demo_load
 
 
 class Command(BaseCommand):

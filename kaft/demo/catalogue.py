@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 from kaft.catalog.models import Branch, Item, ItemType, Record
-from kaft.core.demo.generate import RecordData, call_number, make_record
+from kaft.demo.generate import RecordData, call_number, make_record
 
 TARGET_ITEMS = 2000
 SEED = 1883  # the year the first Dutch public reading room opened its doors, roughly

@@ -1,7 +1,7 @@
 """The demo library that `make run` loads: ``demo_load()`` is idempotent.
 
 The whole demo is written in one transaction. When the demo member (card
-:data:`~kaft.core.demo.people.DEMO_CARD`) exists, the demo is complete and nothing is written:
+:data:`~kaft.demo.people.DEMO_CARD`) exists, the demo is complete and nothing is written:
 a second run neither duplicates nor wipes anything, also not what was changed since.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from kaft.core.demo.library import DESK_STAFF, PRIVACY_OFFICER
-from kaft.core.demo.people import DEMO_CARD, DEMO_PASSWORD
+from kaft.demo.library import DESK_STAFF, PRIVACY_OFFICER
+from kaft.demo.people import DEMO_CARD, DEMO_PASSWORD
 from kaft.members.models import Member
 
 __all__ = ["DEMO_CARD", "DEMO_PASSWORD", "DESK_STAFF", "PRIVACY_OFFICER", "banner", "demo_load"]
@@ -30,7 +30,7 @@ def demo_is_loaded() -> bool:
 
 def demo_load() -> DemoResult:
     """Load the demo library into the configured database unless it is there already."""
-    from kaft.core.demo import activity, catalogue, library, partners, people
+    from kaft.demo import activity, catalogue, library, partners, people
     from kaft.members.services import member_block
 
     with transaction.atomic():
@@ -50,7 +50,7 @@ def demo_load() -> DemoResult:
         activity.holds_ensure(members=members, branches=branches, staff=desk, now=now)
         member_block(member=members.blocked, reason=people.BLOCK_REASON)
         partners.partners_ensure()
-        from kaft.core.demo import privacy
+        from kaft.demo import privacy
 
         privacy.retention_examples_ensure(members=members, staff=desk, now=now)
     return DemoResult(loaded=True)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from kaft.catalog.models import Branch, Item, ItemStatus, ItemType
 from kaft.circulation.services import hold_place, loan_checkin, loan_checkout
-from kaft.core.demo.people import SEED, DemoMembers
+from kaft.demo.people import SEED, DemoMembers
 from kaft.members.models import Member, User
 
 

@@ -1,0 +1,1 @@
+"""The demo library: see :mod:`kaft.demo.load`."""
