@@ -267,7 +267,7 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:checkin": (get(), "Scan"),
     "desk:member_new": (get(), "Nieuw lid inschrijven"),
     # the copy is on loan to the member: the lookup says so, not to whom
-    "desk:items": (get({"barcode": "30000000000001"}), "De avonden"),
+    "desk:items": (get({"q": "30000000000001"}), "De avonden"),
     # only the last four digits of the card, as on the shelf label
     "desk:holds_shelf": (get(), "…0042"),
     "desk:transit": (get(), "Turks fruit"),
