@@ -17,8 +17,8 @@ from tests.factories import ItemFactory, RecordFactory
 
 @pytest.fixture
 def titles(central: Branch, west: Branch) -> None:
-    avonden = RecordFactory(title="De avonden", contributors="Reve, Gerard")
-    havelaar = RecordFactory(title="Max Havelaar", contributors="Multatuli")
+    avonden = RecordFactory.create(title="De avonden", contributors="Reve, Gerard")
+    havelaar = RecordFactory.create(title="Max Havelaar", contributors="Multatuli")
     ItemFactory(record=avonden, barcode="30000000000001", home_branch=central, call_number="REVE")
     ItemFactory(
         record=avonden,
