@@ -274,3 +274,33 @@ def test_hand_over_without_script_redirects_and_the_page_shows_the_result(
     assert response["Location"] == "/desk/"
     assert "Ingenomen van de vorige lener en uitgeleend" in desk.get("/desk/").content.decode()
     assert Loan.objects.get(status=LoanStatus.OPEN).member_id == member.pk
+
+
+def _queries_of_a_lend_scan(desk: Client, member: Member, central: Branch, barcode: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_item(central, barcode, "Nieuw")
+    with CaptureQueriesContext(connection) as queries:
+        answer = scan(desk, barcode)
+    assert "member-panel" in answer["replace"] and "lent" in answer["append"]
+    return len(queries)
+
+
+def test_the_panel_after_a_scan_costs_the_same_queries_however_much_the_member_has(
+    desk: Client, staff: User, central: Branch, member: Member
+) -> None:
+    # Given Sanne being served with nothing, then with 12 more loans and 4 reservations
+    scan(desk, member.card_number)
+    few = _queries_of_a_lend_scan(desk, member, central, "33000000000001")
+    for n in range(12):
+        item = make_item(central, f"31000000000{n:03d}", f"Titel {n}")
+        loan_checkout(item=item, member=member, staff=staff, branch=central)
+    for n in range(4):
+        item = make_item(central, f"32000000000{n:03d}", f"Wacht {n}", status=ItemStatus.ON_LOAN)
+        hold_place(record=item.record, member=member, pickup_branch=central, staff=None)
+
+    many = _queries_of_a_lend_scan(desk, member, central, "33000000000002")
+
+    # Then the lend and the whole panel shown again take as many queries as before
+    assert many == few
