@@ -128,6 +128,20 @@ def from_the_lending_page() -> Request:
     return send
 
 
+def handed_over() -> Request:
+    """A copy still on loan to another member, taken in and lent to the member served."""
+
+    def send(scene: Scene, url: str) -> Any:
+        other = cast(Member, MemberFactory(card_number="21000000000099", home_branch=scene.central))
+        copy = make_item(scene.central, "30000000000005", "Een schitterend gebrek")
+        loan_checkout(item=copy, member=other, staff=scene.staff, branch=scene.central)
+        AccessLogEntry.objects.all().delete()
+        data = {"member": str(scene.member.pk), "barcode": copy.barcode}
+        return scene.client.post(url, data, headers=JSON)
+
+    return send
+
+
 def blocked_first(then: Request) -> Request:
     def send(scene: Scene, url: str) -> Any:
         Member.objects.filter(pk=scene.member.pk).update(
@@ -199,8 +213,10 @@ DETAIL = [DataPart.IDENTITY, DataPart.STATUS, DataPart.CONTACT, DataPart.LOANS, 
 LOOKS: dict[str, tuple[Request, list[DataPart]]] = {
     "desk:checkout": (served(get()), PANEL),
     "desk:scan": (post({"value": "21000000000042"}, json=True), PANEL),
-    "desk:renew": (served(from_the_lending_page()), [DataPart.LOANS]),
-    "desk:renew_all": (served(from_the_lending_page()), [DataPart.LOANS]),
+    # after a renewal or a hand-over the whole panel is shown again, as it is now
+    "desk:renew": (served(from_the_lending_page()), PANEL),
+    "desk:renew_all": (served(from_the_lending_page()), PANEL),
+    "desk:hand_over": (served(handed_over()), PANEL),
     # the copy goes onto the holds shelf: staff see whose reservation it is
     "desk:checkin_scan": (
         post({"value": "30000000000004"}, json=True),
@@ -251,7 +267,7 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:checkin": (get(), "Scan"),
     "desk:member_new": (get(), "Nieuw lid inschrijven"),
     # the copy is on loan to the member: the lookup says so, not to whom
-    "desk:items": (get({"barcode": "30000000000001"}), "De avonden"),
+    "desk:items": (get({"q": "30000000000001"}), "De avonden"),
     # only the last four digits of the card, as on the shelf label
     "desk:holds_shelf": (get(), "…0042"),
     "desk:transit": (get(), "Turks fruit"),

@@ -292,7 +292,7 @@ GOOD: dict[str, Callable[[Scene], Data]] = {
     "desk:branch": lambda s: {"branch": str(s.branch.pk)},
     "desk:retention": lambda s: {"rule": "messages", "days": "90"},
     "desk:correction_decide": lambda s: {"decision": "refuse", "reason": "Geen ID"},
-    "desk:items": lambda s: {"barcode": "x"},
+    "desk:items": lambda s: {"q": "x"},
 }
 # Requests after which the client is no longer logged in: log in again before the next one.
 LOGS_OUT = {"portal:logout", "portal:security", "desk:logout", "portal:erasure"}

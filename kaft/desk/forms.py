@@ -8,7 +8,6 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from kaft.catalog.barcodes import BARCODE_MAX_LENGTH, validate_barcode
 from kaft.catalog.models import Branch
 from kaft.core import params
 from kaft.desk.access import staff_profile_of
@@ -52,9 +51,9 @@ class SearchForm(forms.Form):
 
 
 class ItemLookupForm(forms.Form):
-    barcode = forms.CharField(
-        label=_("Barcode"), max_length=BARCODE_MAX_LENGTH, validators=[validate_barcode]
-    )
+    """A barcode, or words from a title or an author's name (the catalogue search)."""
+
+    q = forms.CharField(label=_("Barcode, title or author"), max_length=200)
 
 
 class BlockForm(forms.Form):

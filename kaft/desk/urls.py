@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from kaft.desk.views import auth, checkin, checkout, lists, members
+from kaft.desk.views import auth, checkin, checkout, handover, lists, members
 
 app_name = "desk"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("next/", checkout.next_member, name="next_member"),
     path("loans/<int:loan_id>/renew/", checkout.renew, name="renew"),
     path("renew-all/", checkout.renew_all, name="renew_all"),
+    path("hand-over/", handover.hand_over, name="hand_over"),
     path("checkin/", checkin.checkin_page, name="checkin"),
     path("checkin/scan/", checkin.checkin_scan, name="checkin_scan"),
     path("members/", members.member_list, name="members"),

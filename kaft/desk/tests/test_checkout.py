@@ -60,7 +60,8 @@ def test_scanning_a_card_shows_the_member_and_logs_exactly_what_is_shown(
     assert "te laat" in panel
     ready = Hold.objects.get(record=ready_item.record)
     assert f'<tr id="hold-{ready.pk}" class="ready">' in panel
-    assert "Ligt klaar om op te halen" in panel
+    assert "Op de afhaalplank" in panel  # staff words, not the portal's "Ligt klaar om op te halen"
+    assert "Wacht in de rij" in panel
     assert "Turks fruit" in panel and "Vestiging West" in panel
     assert log_parts(member) == [
         ("identity", staff.pk, central.pk),
@@ -123,16 +124,14 @@ def test_scanned_items_are_lent_to_the_member_by_this_staff_at_this_branch(
     assert "Uitgeleend, terug op" in one["append"]
     assert "Max Havelaar" in two["append"]
     assert one["announce"].startswith("Uitgeleend: De avonden, terug op ")
-    assert "2 uitleningen" in two["replace"]["member-loans"]
-    # the card scan, then the loan list shown again after each item
+    assert "2 uitleningen" in two["replace"]["member-panel"]
+    # the card scan, then the whole panel shown again after each item
     assert [part for part, _s, _b in log_parts(member)] == [
         "identity",
         "status",
         "loans",
         "holds",
-        "loans",
-        "loans",
-    ]
+    ] * 3
     page = desk.get("/desk/").content.decode()
     assert page.index("De avonden") < page.index("Max Havelaar")
 
@@ -150,7 +149,7 @@ def test_a_refused_checkout_shows_the_message_and_changes_nothing(
 
     answer = scan(desk, "30000000000001")
 
-    assert "Dit exemplaar is al uitgeleend." in answer["append"]
+    assert "Dit exemplaar is nog uitgeleend aan een ander lid." in answer["append"]
     assert 'class="scan-row refused"' in answer["append"]
     assert (
         list(Loan.objects.values_list("pk", "member_id", "status")),
@@ -174,7 +173,7 @@ def test_a_blocked_member_cannot_borrow(desk: Client, central: Branch, member: M
 
     answer = scan(desk, "30000000000001")
 
-    assert "Dit lidmaatschap is geblokkeerd." in answer["append"]
+    assert "Dit lid is geblokkeerd: geen reden vastgelegd." in answer["append"]
     assert Loan.objects.count() == 0
 
 
@@ -249,8 +248,10 @@ def test_renew_one_loan_of_the_member_being_served(
     loan.refresh_from_db()
     assert loan.renewals == 1
     assert loan.due_date > timezone.localdate()
-    assert "De avonden verlengd tot" in answer["replace"]["member-loans"]
-    assert log_parts(member) == [("loans", staff.pk, central.pk)]  # the list is shown again
+    assert "De avonden verlengd tot" in answer["replace"]["member-panel"]
+    assert log_parts(member) == [  # the panel is shown again
+        (part, staff.pk, central.pk) for part in ("identity", "status", "loans", "holds")
+    ]
 
 
 def test_renew_refused_shows_the_message(
@@ -264,7 +265,7 @@ def test_renew_refused_shows_the_message(
 
     answer = desk.post(f"/desk/loans/{loan.pk}/renew/", {"member": member.pk}, headers=JSON).json()
 
-    assert "een ander lid heeft het gereserveerd" in answer["replace"]["member-loans"]
+    assert "Niet verlengd: een ander lid wacht op deze titel." in answer["replace"]["member-panel"]
     loan.refresh_from_db()
     assert (loan.due_date, loan.renewals) == (due, 0)
 
@@ -293,7 +294,7 @@ def test_renew_all(desk: Client, staff: User, central: Branch, member: Member) -
     answer = desk.post("/desk/renew-all/", {"member": member.pk}, headers=JSON).json()
 
     assert list(Loan.objects.values_list("renewals", flat=True)) == [1, 1]
-    assert answer["replace"]["member-loans"].count("verlengd tot") == 2
+    assert answer["replace"]["member-panel"].count("verlengd tot") == 2
 
 
 def test_renew_without_script_redirects_with_a_message(

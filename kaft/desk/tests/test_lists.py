@@ -28,7 +28,7 @@ def test_item_lookup_shows_status_branches_due_date_and_queue(
     loan = loan_checkout(item=item, member=member, staff=staff, branch=central)
     hold_place(record=item.record, member=other_member, pickup_branch=central, staff=None)
 
-    response = desk.get("/desk/items/", {"barcode": "30000000000001"})
+    response = desk.get("/desk/items/", {"q": "30000000000001"})
 
     html = response.content.decode()
     assert "De avonden" in html and "REVE" in html
@@ -41,9 +41,12 @@ def test_item_lookup_shows_status_branches_due_date_and_queue(
 
 
 def test_item_lookup_unknown_barcode(desk: Client) -> None:
-    response = desk.get("/desk/items/", {"barcode": "39999999999999"})
+    response = desk.get("/desk/items/", {"q": "39999999999999"})
 
-    assert "Er is geen exemplaar met deze barcode." in response.content.decode()
+    assert (
+        "Geen exemplaar met deze barcode, en geen titel of auteur die past."
+        in response.content.decode()
+    )
 
 
 def test_holds_shelf_lists_ready_holds_and_flags_expired_ones(

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_POST
 from kaft.catalog.barcodes import barcode_is_valid
 from kaft.catalog.errors import CatalogErrorCode
 from kaft.catalog.models import Item
-from kaft.circulation.errors import CirculationError
+from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import Loan
-from kaft.circulation.selectors import item_by_barcode, member_open_loans
+from kaft.circulation.selectors import item_by_barcode, item_open_loan, member_open_loans
 from kaft.circulation.services import loan_checkout, loan_renew
 from kaft.desk.access import (
     DeskRequest,
@@ -32,7 +32,6 @@ from kaft.desk.access import (
     active_member_set,
     active_member_shown,
     desk_view,
-    member_look,
 )
 from kaft.desk.views.common import (
     desk_render,
@@ -40,6 +39,7 @@ from kaft.desk.views.common import (
     from_iso,
     iso,
     member_mismatch_message,
+    member_panel_after,
     member_panel_context,
     scan_answer,
     scan_refused,
@@ -47,11 +47,11 @@ from kaft.desk.views.common import (
     session_rows_add,
     wants_json,
 )
+from kaft.desk.words import refusal
 from kaft.members.cards import card_number_is_valid
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
 from kaft.members.selectors import member_by_card
-from kaft.privacy.models import DataPart
 
 ROWS = "desk_checkout_rows"
 
@@ -102,23 +102,22 @@ def scan(request: HttpRequest) -> HttpResponse:
         row = {"value": value, "title": "", "due": None, "error": _not_a_card(value)}
     else:
         row = _lend(desk, member, value)
-        if not row["error"] and wants_json(request):
-            replace["member-loans"] = _loans_fragment(desk, member, {})
-    session_rows_add(request, ROWS, row)
-    html = fragment(request, "desk/_checkout_row.html", {"row": _display(row)})
+        if wants_json(request):  # the panel as it is after this scan, lent or refused
+            replace = member_panel_after(desk, member)
+    return row_answer(desk, row, replace=replace)
+
+
+def row_answer(desk: DeskRequest, row: dict[str, Any], *, replace: dict[str, str]) -> HttpResponse:
+    """Keep ``row`` in this session's list and answer the scan script with it."""
+    session_rows_add(desk, ROWS, row)
+    html = fragment(desk, "desk/_checkout_row.html", {"row": _display(row)})
     return scan_answer(
-        request, fallback=back, append=html, replace=replace, announce=_announce(row)
+        desk,
+        fallback=reverse("desk:checkout"),
+        append=html,
+        replace=replace,
+        announce=announce(row),
     )
-
-
-def _loans_fragment(desk: DeskRequest, member: Member, results: dict[int, tuple[bool, str]]) -> str:
-    """The served member's loans again, after this staff member lent or renewed: a look."""
-    member_look(desk, member, [DataPart.LOANS])
-    loans = list(member_open_loans(member))
-    for loan in loans:
-        loan.renew_result = results.get(loan.pk)  # type: ignore[attr-defined]
-    context = {"loans": loans, "renew": True, "member": member, "today": timezone.localdate()}
-    return fragment(desk, "desk/_loans.html", context)
 
 
 def _serve(desk: DeskRequest, member: Member) -> HttpResponse:
@@ -158,20 +157,48 @@ def _not_a_card(value: str) -> str:
 
 
 def _lend(desk: DeskRequest, member: Member, value: str) -> dict[str, Any]:
-    title = ""
+    item = None
     try:
         item = item_by_barcode(value)
-        title = item.record.title
         loan = loan_checkout(item=item, member=member, staff=desk.user, branch=desk.staff_branch)
     except CirculationError as error:
-        return {"value": value, "title": title, "due": None, "error": error.message}
-    return {"value": value, "title": title, "due": iso(loan.due_date), "error": ""}
+        return refused_row(value, item, member, error)
+    return {"value": value, "title": item.record.title, "due": iso(loan.due_date), "error": ""}
 
 
-def _announce(row: dict[str, Any]) -> str:
+def refused_row(
+    value: str, item: Item | None, member: Member, error: CirculationError
+) -> dict[str, Any]:
+    """The row of a refused lend, in staff words. A copy still on loan to another member
+    offers to take it in first and then lend it (``offer``: the member it would go to)."""
+    row: dict[str, Any] = {
+        "value": value,
+        "title": item.record.title if item is not None else "",
+        "due": None,
+        "error": refusal(error, member=member, today=timezone.localdate()),
+    }
+    if item is not None and error.code == CirculationErrorCode.ITEM_ON_LOAN:
+        loan = item_open_loan(item)
+        if loan is not None and loan.member_id == member.pk:
+            row["error"] = _("This member already has this item on loan.")
+        else:
+            row["offer"] = member.pk
+    return row
+
+
+def announce(row: dict[str, Any]) -> str:
     if row["error"]:
         return str(row["error"])
+    if row.get("kept_for"):
+        return _("Returned, not lent: %(title)s is set aside for another member.") % {
+            "title": row["title"]
+        }
     due = formats.date_format(from_iso(row["due"]) or "", "DATE_FORMAT")
+    if row.get("returned"):
+        return _("Returned and lent: %(title)s, due %(due)s.") % {
+            "title": row["title"],
+            "due": due,
+        }
     return _("Lent: %(title)s, due %(due)s.") % {"title": row["title"], "due": due}
 
 
@@ -202,26 +229,25 @@ def _renew_answer(
         if not results:
             messages.info(desk, _("There is nothing to renew."))
         return redirect("desk:checkout")
-    html = _loans_fragment(desk, member, results)
     return scan_answer(
         desk,
         fallback=reverse("desk:checkout"),
-        replace={"member-loans": html},
+        replace=member_panel_after(desk, member, results),
         announce=" ".join(text for _ok, text in results.values()),
     )
 
 
-def _renew_one(desk: DeskRequest, loan: Loan) -> tuple[bool, str]:
+def _renew_one(desk: DeskRequest, member: Member, loan: Loan) -> tuple[bool, str]:
     title = loan.item.record.title
     try:
         renewed = loan_renew(loan=loan, staff=desk.user, via="desk")
     except CirculationError as error:
-        return False, f"{title}: {error.message}"
+        return False, f"{title}: {refusal(error, member=member, today=timezone.localdate())}"
     due = formats.date_format(renewed.due_date, "DATE_FORMAT")
     return True, _("%(title)s renewed until %(due)s.") % {"title": title, "due": due}
 
 
-def _served_member(desk: DeskRequest) -> Member | HttpResponse:
+def served_member(desk: DeskRequest) -> Member | HttpResponse:
     """The member being served, as the page shows; a refusal if another tab switched member."""
     try:
         member = active_member_shown(desk)
@@ -238,21 +264,21 @@ def _served_member(desk: DeskRequest) -> Member | HttpResponse:
 def renew(request: HttpRequest, loan_id: int) -> HttpResponse:
     """Renew one loan of the member being served (another member's loan: 404)."""
     desk = cast(DeskRequest, request)
-    member = _served_member(desk)
+    member = served_member(desk)
     if isinstance(member, HttpResponse):
         return member
     loan = member_open_loans(member).filter(pk=loan_id).first()
     if loan is None:
         raise Http404
-    return _renew_answer(desk, member, {loan.pk: _renew_one(desk, loan)})
+    return _renew_answer(desk, member, {loan.pk: _renew_one(desk, member, loan)})
 
 
 @desk_view
 @require_POST
 def renew_all(request: HttpRequest) -> HttpResponse:
     desk = cast(DeskRequest, request)
-    member = _served_member(desk)
+    member = served_member(desk)
     if isinstance(member, HttpResponse):
         return member
-    results = {loan.pk: _renew_one(desk, loan) for loan in member_open_loans(member)}
+    results = {loan.pk: _renew_one(desk, member, loan) for loan in member_open_loans(member)}
     return _renew_answer(desk, member, results)

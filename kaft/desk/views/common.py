@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kaft.circulation.selectors import member_active_holds, member_open_loans
 from kaft.desk.access import DeskRequest, member_look
+from kaft.desk.words import member_standing
 from kaft.members.models import Member
 from kaft.privacy.models import DataPart
 
@@ -103,13 +104,45 @@ def from_iso(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def member_panel_context(request: DeskRequest, member: Member) -> dict[str, Any]:
-    """Everything the member panel shows, and the access-log entries for showing it."""
+def member_panel_context(
+    request: DeskRequest,
+    member: Member,
+    renew_results: dict[int, tuple[bool, str]] | None = None,
+) -> dict[str, Any]:
+    """Everything the member panel shows, and the access-log entries for showing it.
+
+    ``renew_results``: loan id -> (renewed, message), shown beside those loans.
+    """
     member_look(request, member, PANEL_PARTS)
+    today = timezone.localdate()
+    loans = list(member_open_loans(member))
+    for loan in loans:
+        loan.renew_result = (renew_results or {}).get(loan.pk)  # type: ignore[attr-defined]
     return {
         "member": member,
-        "loans": list(member_open_loans(member)),
+        "loans": loans,
         "holds": member_active_holds(member),
-        "today": timezone.localdate(),
-        "expired": member.is_expired_on(timezone.localdate()),
+        "today": today,
+        "expired": member.is_expired_on(today),
+        "standing": member_standing(member, today),
     }
+
+
+def member_panel_after(
+    request: DeskRequest,
+    member: Member,
+    renew_results: dict[int, tuple[bool, str]] | None = None,
+) -> dict[str, str]:
+    """The member panel as it is now, for the ``replace`` of a scan answer.
+
+    The one place that renders the panel after an action on the member being served (a scan, a
+    refusal, a renewal, a hand-over): the member is read again, so status, loans and reservations
+    show the state after the action (a reservation just lent is gone, a block set meanwhile is
+    shown).
+    """
+    fresh = (
+        Member.objects.select_related("category", "home_branch").filter(pk=member.pk).first()
+        or member
+    )
+    context = member_panel_context(request, fresh, renew_results)
+    return {"member-panel": fragment(request, "desk/_member_panel.html", context)}

@@ -10,8 +10,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from kaft.catalog.barcodes import barcode_is_valid
+from kaft.catalog.models import Item
+from kaft.catalog.search import search_records
 from kaft.circulation.errors import CirculationError
 from kaft.circulation.selectors import (
     holds_pull_list,
@@ -19,34 +23,55 @@ from kaft.circulation.selectors import (
     holds_shelf_leftovers,
     item_by_barcode,
     item_open_loan,
-    record_availability,
     record_queue_length,
     transit_list,
 )
+from kaft.circulation.selectors_copies import copies_of_records
 from kaft.desk.access import DeskRequest, desk_view
 from kaft.desk.forms import ItemLookupForm
 from kaft.desk.views.common import desk_render
+
+# Titles listed for a search by title or author; each with all its copies.
+ITEM_SEARCH_TITLES = 10
 
 
 @desk_view
 @require_GET
 def item_lookup(request: HttpRequest) -> HttpResponse:
+    """By barcode (the copy, then every copy of its title) or by title and author words (the
+    catalogue search; the first titles, each with its copies: status, branch, call number)."""
     form = ItemLookupForm(request.GET or None)
-    context: dict[str, Any] = {"form": form, "item": None, "error": ""}
-    if form.is_valid():
-        try:
-            item = item_by_barcode(form.cleaned_data["barcode"])
-        except CirculationError as error:
-            context["error"] = error.message
-        else:
-            loan = item_open_loan(item)
-            context.update(
-                item=item,
-                due_date=loan.due_date if loan is not None else None,
-                queue_length=record_queue_length(item.record_id),
-                availability=record_availability(item.record),
-            )
+    context: dict[str, Any] = {"form": form, "item": None, "error": "", "found": None}
+    if not form.is_valid():
+        return desk_render(request, "desk/item.html", context)
+    query = form.cleaned_data["q"]
+    item = _by_barcode(query)
+    if item is not None:
+        loan = item_open_loan(item)
+        context.update(
+            item=item,
+            due_date=loan.due_date if loan is not None else None,
+            queue_length=record_queue_length(item.record_id),
+            copies=copies_of_records([item.record_id])[item.record_id],
+        )
+        return desk_render(request, "desk/item.html", context)
+    result = search_records(query=query, per_page=ITEM_SEARCH_TITLES)
+    copies = copies_of_records(record.pk for record in result.records)
+    context["found"] = [(record, copies[record.pk]) for record in result.records]
+    context["total"] = result.total
+    context["total_exact"] = result.total_exact
+    if not result.records:
+        context["error"] = _("No item has this barcode, and no title or author matches.")
     return desk_render(request, "desk/item.html", context)
+
+
+def _by_barcode(value: str) -> Item | None:
+    if not barcode_is_valid(value):
+        return None
+    try:
+        return item_by_barcode(value)
+    except CirculationError:
+        return None
 
 
 @desk_view

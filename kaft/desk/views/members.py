@@ -28,6 +28,7 @@ from kaft.desk.views.family import (
     NoteForm,
     guardian_link_from_form,
 )
+from kaft.desk.words import member_standing
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
 from kaft.members.selectors import member_search
@@ -99,6 +100,7 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         "holds": member_active_holds(member),
         "today": timezone.localdate(),
         "expired": member.is_expired_on(timezone.localdate()),
+        "standing": member_standing(member, timezone.localdate()),
         "block_form": BlockForm(),
     }
     return desk_render(request, "desk/member_detail.html", context)

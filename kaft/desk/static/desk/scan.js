@@ -14,6 +14,14 @@
  * been lent to the member served before.
  *
  * Without this script the same forms post normally and the server redirects back to the page.
+ *
+ * A refused scan (a row marked "refused", or a request that failed) plays a short sound, so staff
+ * notice without looking. The switch "sound on a refused scan" turns it off; the choice is kept in
+ * this browser's localStorage under a key per staff user (data-sound-key).
+ *
+ * A refused lend of a copy still on loan to another member offers "return first, then lend"
+ * (a form marked data-hand-over in its row). Alt+Enter sends the newest offer; each offer is sent
+ * once, its form is taken away as it goes.
  */
 (function () {
   "use strict";
@@ -96,6 +104,36 @@
 
   function Refusal(message) { this.message = message || ""; }
 
+  function soundSwitch() { return document.querySelector("[data-sound-switch]"); }
+
+  function soundOn() {
+    var box = soundSwitch();
+    return Boolean(box && box.checked);
+  }
+
+  function refusedSound() {
+    var box = soundSwitch();
+    if (!soundOn()) { return; }
+    try {
+      var played = new Audio(box.getAttribute("data-sound-src")).play();
+      if (played && played.catch) { played.catch(function () {}); }
+    } catch (error) { /* no sound: the row still says it */ }
+  }
+
+  function rememberSound() {
+    var box = soundSwitch();
+    if (!box) { return; }
+    var key = box.getAttribute("data-sound-key");
+    try {
+      var kept = window.localStorage.getItem(key);
+      if (kept !== null) { box.checked = kept === "on"; }
+    } catch (error) { /* storage blocked: the switch starts on */ }
+    box.addEventListener("change", function () {
+      try { window.localStorage.setItem(key, box.checked ? "on" : "off"); } catch (error) { /* kept for this page only */ }
+      keepFocus(true);
+    });
+  }
+
   function shownMember() {
     var input = document.querySelector("[data-scan-member]");
     return input ? input.value : "";
@@ -123,6 +161,7 @@
         log.appendChild(content);
       }
       if (row && row.scrollIntoView) { row.scrollIntoView({ block: "nearest" }); }
+      if (row && row.classList.contains("refused")) { refusedSound(); }
     } else if (job.placeholder) {
       job.placeholder.remove();
     }
@@ -133,6 +172,7 @@
     message = message || text("data-failed-text");
     mark(job.placeholder || pendingRow("—"), message);
     announce(message);
+    refusedSound();
   }
 
   // Nothing queued after a failure is sent: it might have been meant for another member.
@@ -153,10 +193,18 @@
     if (status) { status.textContent = message; }
   }
 
-  function keepFocus() {
+  function keepFocus(always) {
     var active = document.activeElement;
     var field = scanField();
-    if (field && (!active || active === document.body || !active.isConnected)) { field.focus(); }
+    if (field && (always || !active || active === document.body || !active.isConnected)) {
+      field.focus();
+    }
+  }
+
+  function handOver(form) {
+    var body = new URLSearchParams(new FormData(form));
+    form.remove();
+    enqueue({ url: form.action, body: body, csrf: csrfToken(form) });
   }
 
   document.addEventListener("submit", function (event) {
@@ -174,6 +222,10 @@
       enqueue({
         url: form.action, body: body, csrf: csrfToken(form), placeholder: pendingRow(value), scan: true
       });
+    } else if (form.hasAttribute("data-hand-over")) {
+      event.preventDefault();
+      handOver(form);
+      keepFocus(true);
     } else if (form.hasAttribute("data-queue")) {
       event.preventDefault();
       enqueue({ url: form.action, body: new URLSearchParams(new FormData(form)), csrf: csrfToken(form) });
@@ -181,6 +233,15 @@
   });
 
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.altKey && !event.ctrlKey && !event.metaKey) {
+      var log = scanLog();
+      var offers = log ? log.querySelectorAll("form[data-hand-over]") : [];
+      if (offers.length === 0) { return; }
+      event.preventDefault();
+      handOver(offers[offers.length - 1]);
+      keepFocus(true);
+      return;
+    }
     if (event.key !== "Escape" || event.altKey || event.ctrlKey || event.metaKey) { return; }
     var end = document.querySelector("form[data-escape]");
     if (!end) { return; }
@@ -189,4 +250,5 @@
     if (field) { field.value = ""; field.focus(); }
     enqueue({ url: end.action, body: new URLSearchParams(new FormData(end)), csrf: csrfToken(end) });
   });
+  rememberSound();
 })();
