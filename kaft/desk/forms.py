@@ -178,9 +178,14 @@ class RegistrationForm(IdentityForm, ContactForm):
         label=_("Password for MijnBibliotheek"),
         required=False,
         strip=False,
-        widget=forms.PasswordInput(render_value=False),
+        # A form shown again (a refusal, a duplicate warning) keeps what was typed: the desk's
+        # pages are never cached (no-store) and the member types it only once.
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
         help_text=_("Optional. At least 10 characters."),
     )
+    # Sent only by the "Register anyway" button of the duplicate warning: the ids of the likely
+    # duplicates staff saw and chose to pass. A new match not among them is warned about again.
+    duplicates_seen = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     field_order = [
         "card_number",
@@ -201,3 +206,8 @@ class RegistrationForm(IdentityForm, ContactForm):
         *ContactForm.POSTAL_FIELDS,
         "password",
     ]
+
+    def clean_duplicates_seen(self) -> frozenset[int]:
+        text = self.cleaned_data.get("duplicates_seen") or ""
+        ids = (params.id_from(part) for part in text.split(","))
+        return frozenset(pk for pk in ids if pk is not None)

@@ -31,6 +31,13 @@ from kaft.desk.views.family import (
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
 from kaft.members.selectors import member_search
+from kaft.members.selectors_duplicates import (
+    SAME_ADDRESS,
+    SAME_EMAIL,
+    SAME_NAME_AND_BIRTH,
+    LikelyDuplicate,
+    member_likely_duplicates,
+)
 from kaft.members.selectors_family import member_notes
 from kaft.members.services import (
     member_block,
@@ -113,8 +120,14 @@ def member_new(request: HttpRequest) -> HttpResponse:
         initial={"home_branch": desk.staff_branch.pk, "preferred_language": "nl"},
     )
     guardian_form = GuardianAtRegistrationForm(request.POST or None, prefix="guardian")
+    duplicates: list[LikelyDuplicate] = []
     if request.method == "POST" and form.is_valid() and guardian_form.is_valid():
         data = form.cleaned_data
+        duplicates = _likely_duplicates(desk, form)
+        if duplicates:
+            context = {"form": form, "guardian_form": guardian_form, "duplicates": duplicates}
+            context["duplicate_ids"] = ",".join(str(d.member.pk) for d in duplicates)
+            return desk_render(request, "desk/member_new.html", context)
         try:
             with transaction.atomic():  # a refused parent or guardian registers nobody
                 member = member_register(
@@ -148,6 +161,35 @@ def member_new(request: HttpRequest) -> HttpResponse:
             return redirect("desk:member_detail", member_id=member.pk)
     context = {"form": form, "guardian_form": guardian_form}
     return desk_render(request, "desk/member_new.html", context)
+
+
+# What the duplicate warning shows of a match, by reason: always the name and card number; the
+# date of birth or the contact details are shown too, in that the warning says they are the same.
+DUPLICATE_PARTS = {
+    SAME_NAME_AND_BIRTH: DataPart.IDENTITY,
+    SAME_EMAIL: DataPart.CONTACT,
+    SAME_ADDRESS: DataPart.CONTACT,
+}
+
+
+def _likely_duplicates(desk: DeskRequest, form: RegistrationForm) -> list[LikelyDuplicate]:
+    """The likely duplicates staff have not yet chosen to pass, all of them shown again when
+    there is a new one; each shown match is a look (written to the access log)."""
+    data = form.cleaned_data
+    found = member_likely_duplicates(
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        date_of_birth=data["date_of_birth"],
+        email=data["email"],
+        postcode=data["postcode"],
+        house_number=data["house_number"],
+    )
+    if all(match.member.pk in data["duplicates_seen"] for match in found):
+        return []
+    for match in found:
+        parts = [DataPart.SEARCH, *(DUPLICATE_PARTS[reason] for reason in match.reasons)]
+        member_look(desk, match.member, dict.fromkeys(parts), purpose=AccessPurpose.REGISTRATION)
+    return found
 
 
 @desk_view
