@@ -104,6 +104,9 @@ class ContactForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), required=False)
     phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
     preferred_language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    email_receipt = forms.BooleanField(
+        label=_("Receipt by e-mail when borrowing at the desk"), required=False
+    )
     street = forms.CharField(label=_("Street"), max_length=120)
     house_number = forms.CharField(label=_("House number"), max_length=16)
     postcode = forms.CharField(label=_("Postcode"), max_length=10)
@@ -150,6 +153,7 @@ class ContactForm(forms.Form):
             "email": member.email,
             "phone": member.phone,
             "preferred_language": member.preferred_language,
+            "email_receipt": member.email_receipt,
         }
         for address in addresses:
             prefix = "" if address.kind == AddressKind.HOME else "postal_"
@@ -199,6 +203,7 @@ class RegistrationForm(IdentityForm, ContactForm):
         "email",
         "phone",
         "preferred_language",
+        "email_receipt",
         "street",
         "house_number",
         "postcode",

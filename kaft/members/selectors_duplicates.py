@@ -15,6 +15,7 @@ The desk shows the matches (card number and name) and the reasons, and writes th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
@@ -54,9 +55,13 @@ def member_likely_duplicates(
     email: str = "",
     postcode: str = "",
     house_number: str = "",
+    known_cards: Collection[str] = (),
     limit: int = DUPLICATES_SHOWN,
 ) -> list[LikelyDuplicate]:
-    """The members who are likely the same person, oldest registration first. One query."""
+    """The members who are likely the same person, oldest registration first. One query.
+
+    ``known_cards``: members the registration itself names (the parent or guardian linked to a
+    child), who are someone else by the registration's own word, however alike."""
     email = email.strip().lower()
     postcode = normalise_postcode(postcode) if postcode.strip() else ""
     house_number = house_number.strip()
@@ -64,7 +69,9 @@ def member_likely_duplicates(
     condition = same_name if date_of_birth is not None else Q(pk__in=[])
     if email:
         condition |= Q(email__iexact=email)
-    members = Member.objects.exclude(status=MemberStatus.ERASED)
+    members = Member.objects.exclude(status=MemberStatus.ERASED).exclude(
+        card_number__in=[card.strip() for card in known_cards if card.strip()]
+    )
     if postcode and house_number:
         home = Address.objects.filter(
             member=OuterRef("pk"),

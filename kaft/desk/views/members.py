@@ -123,7 +123,8 @@ def member_new(request: HttpRequest) -> HttpResponse:
     duplicates: list[LikelyDuplicate] = []
     if request.method == "POST" and form.is_valid() and guardian_form.is_valid():
         data = form.cleaned_data
-        duplicates = _likely_duplicates(desk, form)
+        guardian_card = guardian_form.cleaned_data.get("card_number") or ""
+        duplicates = _likely_duplicates(desk, form, known_cards=[guardian_card])
         if duplicates:
             context = {"form": form, "guardian_form": guardian_form, "duplicates": duplicates}
             context["duplicate_ids"] = ",".join(str(d.member.pk) for d in duplicates)
@@ -142,6 +143,7 @@ def member_new(request: HttpRequest) -> HttpResponse:
                     home_address=form.home_address(),
                     postal_address=form.postal_address(),
                     preferred_language=data["preferred_language"],
+                    email_receipt=data["email_receipt"],
                     card_number=data["card_number"] or None,
                     password=data["password"] or None,
                     membership_end=data["membership_end"],
@@ -172,9 +174,12 @@ DUPLICATE_PARTS = {
 }
 
 
-def _likely_duplicates(desk: DeskRequest, form: RegistrationForm) -> list[LikelyDuplicate]:
+def _likely_duplicates(
+    desk: DeskRequest, form: RegistrationForm, *, known_cards: list[str]
+) -> list[LikelyDuplicate]:
     """The likely duplicates staff have not yet chosen to pass, all of them shown again when
-    there is a new one; each shown match is a look (written to the access log)."""
+    there is a new one; each shown match is a look (written to the access log). The parent or
+    guardian the form links (``known_cards``) is no duplicate."""
     data = form.cleaned_data
     found = member_likely_duplicates(
         first_name=data["first_name"],
@@ -183,6 +188,7 @@ def _likely_duplicates(desk: DeskRequest, form: RegistrationForm) -> list[Likely
         email=data["email"],
         postcode=data["postcode"],
         house_number=data["house_number"],
+        known_cards=known_cards,
     )
     if all(match.member.pk in data["duplicates_seen"] for match in found):
         return []
@@ -219,6 +225,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
             home_address=contact.home_address(),
             postal_address=contact.postal_address(),
             preferred_language=data["preferred_language"],
+            email_receipt=data["email_receipt"],
             staff=desk.user,
         )
         messages.success(request, _("The contact details are saved."))

@@ -82,3 +82,9 @@ def test_erased_members_and_nobody_alike_give_no_match() -> None:
     make("Anna", "Berg", dt.date(1990, 5, 1), "anna@example.org")
 
     assert find(email="noor@example.org") == []
+
+
+def test_a_member_the_registration_names_itself_is_no_duplicate() -> None:
+    parent = make("Noor", "Dijk", dt.date(1990, 5, 1), "noor@example.org")
+
+    assert find(email="noor@example.org", known_cards=[parent.card_number]) == []
