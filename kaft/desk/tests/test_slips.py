@@ -262,3 +262,16 @@ def test_staff_record_the_choice_of_an_e_mailed_receipt(
     assert member.email_receipt is True
     page = desk.get(f"/desk/members/{member.pk}/edit/").content.decode()
     assert 'name="contact-email_receipt" id="id_contact-email_receipt" checked' in page
+
+
+@override_settings(KAFT_PICKUP_LABEL="number")
+def test_with_pickup_numbers_the_holds_shelf_list_shows_the_number(
+    desk: Client, staff: User, central: Branch, member: Member, other_member: Member
+) -> None:
+    hold = ready_hold(staff, central, member, other_member)
+
+    page = desk.get("/desk/holds-shelf/").content.decode()
+
+    row = page[page.index(f'<tr id="shelf-{hold.pk}"') :]
+    assert row.split("<td>")[1] == f"{hold.pk}</td>\n      "
+    assert "…0042" not in page

@@ -23,6 +23,7 @@ from kaft.circulation.selectors import (
     record_queue_length,
     transit_list,
 )
+from kaft.circulation.slips import PICKUP_LABEL_NUMBER, pickup_label_mode
 from kaft.desk.access import DeskRequest, desk_view
 from kaft.desk.forms import ItemLookupForm
 from kaft.desk.views.common import desk_render
@@ -62,6 +63,7 @@ def holds_shelf_list(request: HttpRequest) -> HttpResponse:
             "holds": holds,
             "expired_count": len(expired),
             "leftovers": list(holds_shelf_leftovers(desk.staff_branch)),
+            "by_number": pickup_label_mode() == PICKUP_LABEL_NUMBER,
         },
     )
 
