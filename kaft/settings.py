@@ -351,6 +351,11 @@ OTP_TOTP_ISSUER = KAFT_LIBRARY_NAME  # the name the authenticator app shows for 
 KAFT_ACCESS_LOG_SHOWS = os.environ.get("KAFT_ACCESS_LOG_SHOWS", "display_name")
 if KAFT_ACCESS_LOG_SHOWS not in ("display_name", "role"):
     raise ImproperlyConfigured('KAFT_ACCESS_LOG_SHOWS must be "display_name" or "role".')
+# The name on a holds-shelf slip (the shelf is open to everyone): "initials" (initials and the
+# last four digits of the card) or "number" (the pickup number). Never the full name.
+KAFT_PICKUP_LABEL = os.environ.get("KAFT_PICKUP_LABEL", "initials")
+if KAFT_PICKUP_LABEL not in ("initials", "number"):
+    raise ImproperlyConfigured('KAFT_PICKUP_LABEL must be "initials" or "number".')
 # How long a password-reset code or link stays valid (also Django's own reset links).
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 

@@ -65,6 +65,7 @@ def make_member_with_every_column() -> FullMember:
         name_prefix="van",
         membership_end=today + dt.timedelta(days=300),
         block_reason="Pas gemeld als verloren",
+        email_receipt=True,
     )
     User.objects.filter(member=member).update(
         last_login=now - dt.timedelta(hours=3),

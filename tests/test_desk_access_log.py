@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kaft.catalog.models import Branch
-from kaft.circulation.models import Loan
+from kaft.circulation.models import Hold, HoldStatus, Loan, Transfer, TransferStatus
 from kaft.circulation.services import hold_place, loan_checkin, loan_checkout
 from kaft.members.models import Member, MemberStatus, User
 from kaft.privacy.models import AccessLogEntry, DataPart
@@ -92,6 +92,10 @@ FILL: dict[str, Callable[[Scene], int]] = {
     "loan_id": lambda scene: scene.loan.pk,
     "legal_request_id": lambda scene: transparency_legal_request(scene),
     "partner_id": lambda scene: transparency_partner(scene),
+    # the reservation on the holds shelf of the central branch (Max Havelaar)
+    "hold_id": lambda scene: Hold.objects.get(member=scene.member, status=HoldStatus.READY).pk,
+    # the copy travelling from the central branch to a pickup elsewhere (Turks fruit)
+    "item_id": lambda scene: Transfer.objects.get(status=TransferStatus.IN_TRANSIT).item_id,
 }
 
 Request = Callable[[Scene, str], Any]
@@ -138,6 +142,20 @@ def handed_over() -> Request:
         AccessLogEntry.objects.all().delete()
         data = {"member": str(scene.member.pk), "barcode": copy.barcode}
         return scene.client.post(url, data, headers=JSON)
+
+    return send
+
+
+def lent_in_session(then: Request) -> Request:
+    """``then``, with the member served and their loan lent in this session (a receipt)."""
+
+    def send(scene: Scene, url: str) -> Any:
+        scene.serve()
+        session = scene.client.session
+        row = {"value": "30000000000001", "title": "De avonden", "due": None, "error": ""}
+        session["desk_checkout_rows"] = [row]
+        session.save()
+        return then(scene, url)
 
     return send
 
@@ -256,6 +274,13 @@ LOOKS: dict[str, tuple[Request, list[DataPart]]] = {
         by_officer(get(), approved_first=True),
         [DataPart.IDENTITY, DataPart.LOANS],
     ),
+    # receipts and slips: the receipt lists the loans of this session (card masked); the
+    # holds-shelf slip gives initials and card digits; the transit slip as PDF shows nobody
+    "desk:receipt": (lent_in_session(get()), [DataPart.LOANS]),
+    "desk:receipt_pdf": (lent_in_session(get()), [DataPart.LOANS]),
+    "desk:hold_slip": (get(), [DataPart.IDENTITY, DataPart.HOLDS]),
+    "desk:hold_slip_pdf": (get(), [DataPart.IDENTITY, DataPart.HOLDS]),
+    "desk:transit_slip_pdf": (get(), []),
 }
 
 # Screens that show no member data, and something each must show (so the check means something).
@@ -271,6 +296,7 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     # only the last four digits of the card, as on the shelf label
     "desk:holds_shelf": (get(), "…0042"),
     "desk:transit": (get(), "Turks fruit"),
+    "desk:transit_slip": (get(), "Turks fruit"),
     # the copy a reservation of the member waits for: which copy, not whose reservation
     "desk:pull_list": (get(), "Het achterhuis"),
     # security: the second factor (enrolment for this desk user), the page-view counts

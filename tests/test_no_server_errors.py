@@ -200,6 +200,7 @@ FILL: dict[str, Callable[[Scene], int]] = {
     "record_id": lambda s: s.member.holds.first().record_id,  # type: ignore[union-attr]
     "loan_id": lambda s: s.member.loans.filter(returned_at__isnull=True).first().pk,  # type: ignore[union-attr]
     "hold_id": lambda s: s.member.holds.first().pk,  # type: ignore[union-attr]
+    "item_id": lambda s: s.member.loans.first().item_id,  # type: ignore[union-attr]
     "member_id": lambda s: s.member.pk,
     "legal_request_id": lambda s: s.legal.pk,
     "partner_id": lambda s: s.partner.pk,

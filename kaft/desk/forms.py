@@ -103,6 +103,9 @@ class ContactForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), required=False)
     phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
     preferred_language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    email_receipt = forms.BooleanField(
+        label=_("Receipt by e-mail when borrowing at the desk"), required=False
+    )
     street = forms.CharField(label=_("Street"), max_length=120)
     house_number = forms.CharField(label=_("House number"), max_length=16)
     postcode = forms.CharField(label=_("Postcode"), max_length=10)
@@ -149,6 +152,7 @@ class ContactForm(forms.Form):
             "email": member.email,
             "phone": member.phone,
             "preferred_language": member.preferred_language,
+            "email_receipt": member.email_receipt,
         }
         for address in addresses:
             prefix = "" if address.kind == AddressKind.HOME else "postal_"
@@ -177,9 +181,14 @@ class RegistrationForm(IdentityForm, ContactForm):
         label=_("Password for MijnBibliotheek"),
         required=False,
         strip=False,
-        widget=forms.PasswordInput(render_value=False),
+        # A form shown again (a refusal, a duplicate warning) keeps what was typed: the desk's
+        # pages are never cached (no-store) and the member types it only once.
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
         help_text=_("Optional. At least 10 characters."),
     )
+    # Sent only by the "Register anyway" button of the duplicate warning: the ids of the likely
+    # duplicates staff saw and chose to pass. A new match not among them is warned about again.
+    duplicates_seen = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     field_order = [
         "card_number",
@@ -193,6 +202,7 @@ class RegistrationForm(IdentityForm, ContactForm):
         "email",
         "phone",
         "preferred_language",
+        "email_receipt",
         "street",
         "house_number",
         "postcode",
@@ -200,3 +210,8 @@ class RegistrationForm(IdentityForm, ContactForm):
         *ContactForm.POSTAL_FIELDS,
         "password",
     ]
+
+    def clean_duplicates_seen(self) -> frozenset[int]:
+        text = self.cleaned_data.get("duplicates_seen") or ""
+        ids = (params.id_from(part) for part in text.split(","))
+        return frozenset(pk for pk in ids if pk is not None)

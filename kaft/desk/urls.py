@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("kaft.desk.urls_rights")),
     path("", include("kaft.desk.urls_family")),
     path("", include("kaft.desk.urls_security")),
+    path("", include("kaft.desk.urls_slips")),
 ]

@@ -137,6 +137,7 @@ def member_register(
     home_address: AddressInput,
     postal_address: AddressInput | None = None,
     preferred_language: str = "nl",
+    email_receipt: bool = False,
     card_number: str | None = None,
     password: str | None = None,
     membership_end: dt.date | None = None,
@@ -173,6 +174,7 @@ def member_register(
                 membership_start=today,
                 membership_end=membership_end,
                 preferred_language=preferred_language,
+                email_receipt=email_receipt,
             )
     except IntegrityError:
         raise MemberError(MemberErrorCode.CARD_IN_USE) from None
@@ -201,6 +203,7 @@ def member_update_contact(
     keep_postal: bool = False,
     preferred_language: str | None = None,
     message_channels: dict[str, str] | None = None,
+    email_receipt: bool | None = None,
     staff: User | None = None,
 ) -> Member:
     """Contact details the member may change themselves (and the desk on their behalf).
@@ -224,6 +227,9 @@ def member_update_contact(
     if preferred_language:
         locked.preferred_language = preferred_language
         fields.append("preferred_language")
+    if email_receipt is not None:
+        locked.email_receipt = email_receipt
+        fields.append("email_receipt")
     locked.save(update_fields=fields)
     if home_address is not None:
         _save_address(locked, AddressKind.HOME, home_address)

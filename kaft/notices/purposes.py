@@ -26,6 +26,7 @@ CONSENT_NEEDED: dict[MessageType, ConsentPurpose | None] = {
     MessageType.FAMILY_REQUEST: None,
     MessageType.EMAIL_CONFIRM: None,  # the link the member asked for, to the new address
     MessageType.EMAIL_CHANGED: None,  # the account's security: the old address is told
+    MessageType.LOAN_RECEIPT: None,  # a service message of the loan, at the member's choice
 }
 
 

@@ -71,6 +71,8 @@ def notice_queue_hold_ready(*, hold: Hold, now: dt.datetime | None = None) -> No
         "branch_name": branch.name,
         "branch_address": address,
         "deadline": hold.pickup_deadline,
+        # The library puts pickup numbers on the holds shelf, not initials: the member needs it.
+        "pickup_number": str(hold.pk) if settings.KAFT_PICKUP_LABEL == "number" else "",
     }
     draft = _draft(
         member=member,

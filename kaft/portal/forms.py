@@ -104,12 +104,16 @@ class ContactForm(forms.Form):
             self.fields[f"channel_{message_type}"] = forms.ChoiceField(
                 label=label, choices=Channel.choices
             )
+        self.fields["email_receipt"] = forms.BooleanField(
+            label=_("Receipt by e-mail when borrowing at the desk"), required=False
+        )
 
     @classmethod
     def initial_for(cls, member: Member) -> dict[str, Any]:
         initial: dict[str, Any] = {
             "phone": member.phone,
             "preferred_language": member.preferred_language,
+            "email_receipt": member.email_receipt,
         }
         for address in member.addresses.all():
             for part in ADDRESS_PARTS:

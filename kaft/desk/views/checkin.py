@@ -116,6 +116,7 @@ def _take_in(desk: DeskRequest, item: Item, *, show_member: bool) -> dict[str, A
     result: CheckinResult = loan_checkin(item=item, branch=desk.staff_branch, staff=desk.user)
     row: dict[str, Any] = {
         "value": item.barcode,
+        "item_id": item.pk,
         "title": item.record.title,
         "error": "",
         "destination": str(result.destination),

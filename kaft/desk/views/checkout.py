@@ -25,6 +25,7 @@ from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import Loan
 from kaft.circulation.selectors import item_by_barcode, item_open_loan, member_open_loans
 from kaft.circulation.services import loan_checkout, loan_renew
+from kaft.circulation.slips import receipt_loans
 from kaft.desk.access import (
     DeskRequest,
     MemberMismatch,
@@ -52,6 +53,7 @@ from kaft.members.cards import card_number_is_valid
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
 from kaft.members.selectors import member_by_card
+from kaft.notices.receipts import notice_queue_loan_receipt
 
 ROWS = "desk_checkout_rows"
 
@@ -121,13 +123,15 @@ def row_answer(desk: DeskRequest, row: dict[str, Any], *, replace: dict[str, str
 
 
 def _serve(desk: DeskRequest, member: Member) -> HttpResponse:
+    _session_end(desk)
     active_member_set(desk, member)
     desk.session[ROWS] = []
     panel = fragment(desk, "desk/_member_panel.html", member_panel_context(desk, member))
+    actions = fragment(desk, "desk/_receipt_actions.html", {"member": member})
     return scan_answer(
         desk,
         fallback=reverse("desk:checkout"),
-        replace={"member-panel": panel},
+        replace={"member-panel": panel, "receipt-actions": actions},
         clear=True,
         announce=_("Serving %(name)s.") % {"name": member.full_name},
         member=member,
@@ -202,18 +206,36 @@ def announce(row: dict[str, Any]) -> str:
     return _("Lent: %(title)s, due %(due)s.") % {"title": row["title"], "due": due}
 
 
+def session_loans(desk: DeskRequest, member: Member) -> list[Loan]:
+    """The loans lent to ``member`` in this session (the session list), still open: what the
+    receipt lists."""
+    lent = [row["value"] for row in session_rows(desk, ROWS) if not row.get("error")]
+    return list(receipt_loans(member, lent)) if lent else []
+
+
+def _session_end(desk: DeskRequest) -> None:
+    """The session with the member being served ends: the e-mailed receipt of what was lent in
+    it, when the member chose one (:func:`notice_queue_loan_receipt` decides)."""
+    member = active_member(desk)
+    if member is None or not member.email_receipt:
+        return
+    loans = session_loans(desk, member)
+    notice_queue_loan_receipt(member=member, loans=loans, branch=desk.staff_branch)
+
+
 @desk_view
 @require_POST
 def next_member(request: HttpRequest) -> HttpResponse:
     """Escape: the member has been served; the screen is ready for the next one."""
     desk = cast(DeskRequest, request)
+    _session_end(desk)
     active_member_set(desk, None)
     request.session[ROWS] = []
     empty = fragment(request, "desk/_member_panel.html", {"member": None})
     return scan_answer(
         request,
         fallback=reverse("desk:checkout"),
-        replace={"member-panel": empty},
+        replace={"member-panel": empty, "receipt-actions": ""},
         clear=True,
         announce=_("Ready for the next member."),
         member=None,

@@ -27,6 +27,7 @@ from kaft.circulation.selectors import (
     transit_list,
 )
 from kaft.circulation.selectors_copies import copies_of_records
+from kaft.circulation.slips import PICKUP_LABEL_NUMBER, pickup_label_mode
 from kaft.desk.access import DeskRequest, desk_view
 from kaft.desk.forms import ItemLookupForm
 from kaft.desk.views.common import desk_render
@@ -87,6 +88,7 @@ def holds_shelf_list(request: HttpRequest) -> HttpResponse:
             "holds": holds,
             "expired_count": len(expired),
             "leftovers": list(holds_shelf_leftovers(desk.staff_branch)),
+            "by_number": pickup_label_mode() == PICKUP_LABEL_NUMBER,
         },
     )
 

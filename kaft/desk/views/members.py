@@ -32,6 +32,13 @@ from kaft.desk.words import member_standing
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
 from kaft.members.selectors import member_search
+from kaft.members.selectors_duplicates import (
+    SAME_ADDRESS,
+    SAME_EMAIL,
+    SAME_NAME_AND_BIRTH,
+    LikelyDuplicate,
+    member_likely_duplicates,
+)
 from kaft.members.selectors_family import member_notes
 from kaft.members.services import (
     member_block,
@@ -115,8 +122,15 @@ def member_new(request: HttpRequest) -> HttpResponse:
         initial={"home_branch": desk.staff_branch.pk, "preferred_language": "nl"},
     )
     guardian_form = GuardianAtRegistrationForm(request.POST or None, prefix="guardian")
+    duplicates: list[LikelyDuplicate] = []
     if request.method == "POST" and form.is_valid() and guardian_form.is_valid():
         data = form.cleaned_data
+        guardian_card = guardian_form.cleaned_data.get("card_number") or ""
+        duplicates = _likely_duplicates(desk, form, known_cards=[guardian_card])
+        if duplicates:
+            context = {"form": form, "guardian_form": guardian_form, "duplicates": duplicates}
+            context["duplicate_ids"] = ",".join(str(d.member.pk) for d in duplicates)
+            return desk_render(request, "desk/member_new.html", context)
         try:
             with transaction.atomic():  # a refused parent or guardian registers nobody
                 member = member_register(
@@ -131,6 +145,7 @@ def member_new(request: HttpRequest) -> HttpResponse:
                     home_address=form.home_address(),
                     postal_address=form.postal_address(),
                     preferred_language=data["preferred_language"],
+                    email_receipt=data["email_receipt"],
                     card_number=data["card_number"] or None,
                     password=data["password"] or None,
                     membership_end=data["membership_end"],
@@ -150,6 +165,39 @@ def member_new(request: HttpRequest) -> HttpResponse:
             return redirect("desk:member_detail", member_id=member.pk)
     context = {"form": form, "guardian_form": guardian_form}
     return desk_render(request, "desk/member_new.html", context)
+
+
+# What the duplicate warning shows of a match, by reason: always the name and card number; the
+# date of birth or the contact details are shown too, in that the warning says they are the same.
+DUPLICATE_PARTS = {
+    SAME_NAME_AND_BIRTH: DataPart.IDENTITY,
+    SAME_EMAIL: DataPart.CONTACT,
+    SAME_ADDRESS: DataPart.CONTACT,
+}
+
+
+def _likely_duplicates(
+    desk: DeskRequest, form: RegistrationForm, *, known_cards: list[str]
+) -> list[LikelyDuplicate]:
+    """The likely duplicates staff have not yet chosen to pass, all of them shown again when
+    there is a new one; each shown match is a look (written to the access log). The parent or
+    guardian the form links (``known_cards``) is no duplicate."""
+    data = form.cleaned_data
+    found = member_likely_duplicates(
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        date_of_birth=data["date_of_birth"],
+        email=data["email"],
+        postcode=data["postcode"],
+        house_number=data["house_number"],
+        known_cards=known_cards,
+    )
+    if all(match.member.pk in data["duplicates_seen"] for match in found):
+        return []
+    for match in found:
+        parts = [DataPart.SEARCH, *(DUPLICATE_PARTS[reason] for reason in match.reasons)]
+        member_look(desk, match.member, dict.fromkeys(parts), purpose=AccessPurpose.REGISTRATION)
+    return found
 
 
 @desk_view
@@ -179,6 +227,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
             home_address=contact.home_address(),
             postal_address=contact.postal_address(),
             preferred_language=data["preferred_language"],
+            email_receipt=data["email_receipt"],
             staff=desk.user,
         )
         messages.success(request, _("The contact details are saved."))

@@ -124,6 +124,9 @@ class Member(models.Model):
     preferred_language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.DUTCH
     )
+    # The receipt of a checkout at the desk by e-mail (a service message of the loan; no consent
+    # needed). False: the receipt is printed, if the member wants one.
+    email_receipt = models.BooleanField(_("receipt by e-mail"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )
@@ -191,6 +194,7 @@ class MessageType(models.TextChoices):
     FAMILY_REQUEST = "family_request", _("Someone asked for access to your account")
     EMAIL_CONFIRM = "email_confirm", _("Confirm your new e-mail address")
     EMAIL_CHANGED = "email_changed", _("Your e-mail address was changed")
+    LOAN_RECEIPT = "loan_receipt", _("Receipt of what you borrowed")
 
 
 # The messages a member chooses a channel for; the others (account and privacy messages) always

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 
 from kaft.circulation.models import HoldStatus
 from kaft.members.models import Channel, MessageType
@@ -176,3 +177,17 @@ def test_a_preference_for_another_message_type_keeps_e_mail():
     assert notice is not None
     assert (notice.channel, notice.status) == (Channel.EMAIL, NoticeStatus.PENDING)
     assert notice.recipient == "sanne@example.org"
+
+
+@override_settings(KAFT_PICKUP_LABEL="number")
+def test_with_pickup_numbers_the_message_gives_the_number() -> None:
+    hold = make_ready_hold(member__email="sam@example.org", member__preferred_language="en")
+
+    notice = notice_queue_hold_ready(hold=hold, now=NOW)
+
+    assert notice is not None
+    assert (
+        "Pick it up at: Centrale Bibliotheek, Oudegracht 167, 3511 AL Utrecht\n"
+        f"Your pickup number: {hold.pk}\n"
+        "You can pick it up until Tuesday 8 December 2026."
+    ) in notice.body

@@ -181,3 +181,20 @@ def test_new_passwords_must_match(member_client: Client, member: Member) -> None
     assert member.user is not None
     member.user.refresh_from_db()
     assert member.user.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("ticked", [True, False])
+def test_member_chooses_the_receipt_by_e_mail(
+    member_client: Client, member: Member, ticked: bool
+) -> None:
+    Member.objects.filter(pk=member.pk).update(email_receipt=not ticked)
+    data = _contact(**({"email_receipt": "on"} if ticked else {}))
+
+    response = member_client.post(EDIT, data)
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.email_receipt is ticked
+    page = member_client.get("/mijn/gegevens/").content.decode()
+    answer = "Ja" if ticked else "Nee"
+    assert f"<dt>Bon per e-mail bij lenen aan de balie</dt><dd>{answer}</dd>" in page

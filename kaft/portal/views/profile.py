@@ -64,6 +64,7 @@ def profile_edit(request: PortalRequest) -> HttpResponse:
                     keep_postal=False,
                     preferred_language=form.cleaned_data["preferred_language"],
                     message_channels=form.message_channels(),
+                    email_receipt=form.cleaned_data["email_receipt"],
                 )
             except DomainError as error:
                 form.add_error(None, error.message)

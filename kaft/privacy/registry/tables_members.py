@@ -25,6 +25,7 @@ MEMBERS: list[PersonalTable] = [
             "membership_start": C.MEMBERSHIP,
             "membership_end": C.MEMBERSHIP,
             "preferred_language": C.PREFERENCES,
+            "email_receipt": C.PREFERENCES,
             "status": C.MEMBERSHIP,
             "block_reason": C.MEMBERSHIP,
             "user": C.ACCOUNT,

@@ -414,8 +414,19 @@ def _queue_every_type(recipient: Member, third: Member) -> dict[str, Any]:
         MessageType.EMAIL_CHANGED: lambda: notice_queue_email_changed(
             member=recipient, old_address="oud.adres@example.org"
         ),
+        MessageType.LOAN_RECEIPT: lambda: _receipt(recipient),
         MessageType.ACCOUNT_ERASED: lambda: _return_all_and_erase(recipient),
     }
+
+
+def _receipt(member: Member) -> None:
+    from kaft.notices.receipts import notice_queue_loan_receipt
+    from tests.factories_notices import OpenLoanFactory
+
+    Member.objects.filter(pk=member.pk).update(email_receipt=True)
+    member.refresh_from_db()
+    loan = OpenLoanFactory.create(member=member)
+    notice_queue_loan_receipt(member=member, loans=[loan], branch=loan.branch)
 
 
 def _return_all_and_erase(member: Member) -> None:
