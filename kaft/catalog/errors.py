@@ -32,6 +32,21 @@ class CatalogErrorCode(ErrorCode):
     BARCODE_INVALID = "barcode_invalid"
     BARCODE_MALFORMED = "barcode_malformed"
     NOT_SAVED = "not_saved"
+    AUTHORITY_RECORD = "authority_record"
+    NOT_A_TITLE_RECORD = "not_a_title_record"
+    UNIMARC_RECORD = "unimarc_record"
+    HOLDINGS_WITHOUT_LINK = "holdings_without_link"
+    HOLDINGS_TITLE_NOT_FOUND = "holdings_title_not_found"
+    # Warnings: the record is imported, one copy is not (or the record was repaired).
+    HOLDING_UNKNOWN_LOCATION = "holding_unknown_location"
+    HOLDING_NO_LOCATION = "holding_no_location"
+    RECOVERED_DIRECTORY = "recovered_directory"
+    RECOVERED_END_OF_RECORD = "recovered_end_of_record"
+    # The branch map file (--branch-map): refused before anything is read.
+    BRANCH_MAP_UNREADABLE = "branch_map_unreadable"
+    BRANCH_MAP_LINE_INVALID = "branch_map_line_invalid"
+    BRANCH_MAP_UNKNOWN_ISIL = "branch_map_unknown_isil"
+    BRANCH_MAP_CODE_TWICE = "branch_map_code_twice"
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
@@ -64,6 +79,46 @@ class CatalogErrorCode(ErrorCode):
                 "(A–Z), digits and hyphens."
             ),
             cls.NOT_SAVED: _("The record could not be saved: %(detail)s"),
+            cls.AUTHORITY_RECORD: _("This is an authority record, not a title; skipped."),
+            cls.NOT_A_TITLE_RECORD: _(
+                "This is a classification or community information record, not a title; skipped."
+            ),
+            cls.UNIMARC_RECORD: _(
+                "This is a UNIMARC record (title in field 200); Kaft imports MARC21 only."
+            ),
+            cls.HOLDINGS_WITHOUT_LINK: _(
+                "This holdings record has no field 004, so its title is unknown."
+            ),
+            cls.HOLDINGS_TITLE_NOT_FOUND: _(
+                "This holdings record belongs to title %(title)s (004), which is neither in the "
+                "files nor in the catalogue."
+            ),
+            cls.HOLDING_UNKNOWN_LOCATION: _(
+                "No copy made: field %(tag)s names location “%(location)s”, which is not a "
+                "branch of this library (add it to the branch map if it is)."
+            ),
+            cls.HOLDING_NO_LOCATION: _(
+                "No copy made: field %(tag)s names no location and no default branch "
+                "(--branch) was given."
+            ),
+            cls.RECOVERED_DIRECTORY: _(
+                "The leader or directory of the record was damaged; the record was read from "
+                "its field terminators. Check it."
+            ),
+            cls.RECOVERED_END_OF_RECORD: _(
+                "The record length or record terminator was wrong; the record was read up to "
+                "the next record. Check it."
+            ),
+            cls.BRANCH_MAP_UNREADABLE: _("The branch map %(file)s could not be read: %(detail)s"),
+            cls.BRANCH_MAP_LINE_INVALID: _(
+                "Branch map %(file)s, line %(line)s: expected “code,ISIL”."
+            ),
+            cls.BRANCH_MAP_UNKNOWN_ISIL: _(
+                "Branch map %(file)s, line %(line)s: no branch has the ISIL “%(isil)s”."
+            ),
+            cls.BRANCH_MAP_CODE_TWICE: _(
+                "Branch map %(file)s, line %(line)s: the code “%(location)s” is mapped twice."
+            ),
         }
 
 

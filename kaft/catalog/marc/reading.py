@@ -7,8 +7,16 @@ the character set it really uses and a damaged record never stops the rest of th
   non-ASCII bytes and no MARC-8 escape sequence (ESC) is read as UTF-8 too (a common export
   fault); anything else is MARC-8. Invalid UTF-8 bytes become U+FFFD instead of losing the record.
 * Whitespace between records and at the end of the file (a trailing newline) is skipped.
-* After a record whose length or terminator is wrong, reading resumes after the next record
-  terminator (0x1D).
+* A damaged record is first given to pymarc with its own lenient options (invalid UTF-8
+  replaced, the character set forced). When pymarc refuses its leader or directory (a bad base
+  address, a directory entry with extra bytes), the record is read the way a permissive reader
+  does: the tags from the directory, the fields from the field terminators (0x1E), provided the
+  two counts agree. Such a record is imported with a warning (``warning``).
+* A record whose leader length does not end on a record terminator is read up to its real end:
+  the terminator inside it (the length is too long), the end of its last field when the next
+  record follows at once (only the terminator is missing), or the next terminator (the length
+  is too short), again only when the directory agrees with what was found, and with a warning.
+  Otherwise it is reported and reading resumes after the next record terminator (0x1D).
 
 MARCXML is parsed as a whole first: a file that is not well-formed XML is refused as a whole, so
 nothing of it is imported (see :class:`FileProblem`).
@@ -32,7 +40,9 @@ from pymarc.marcxml import XmlHandler, parse_xml
 from kaft.catalog.errors import CatalogErrorCode
 
 END_OF_RECORD = 0x1D
+FIELD_TERMINATOR = 0x1E
 ESCAPE = 0x1B
+_TAG = re.compile(rb"[0-9A-Za-z]{3}")
 _WHITESPACE = b" \t\r\n\x00\x1a"
 _CONTROL_NUMBER = re.compile(rb"\x1e([^\x1e\x1d]{1,64})\x1e")
 
@@ -48,6 +58,7 @@ class ReadRecord:
     params: dict[str, Any] = field(default_factory=dict)
     control_number: str | None = None
     size: int = 0  # bytes of the file this record took, for the progress bar
+    warning: CatalogErrorCode | None = None  # read, but from damaged bytes
 
 
 class FileProblem(Exception):
@@ -153,34 +164,129 @@ def _to_nfc(record: pymarc.Record) -> None:
         ]
 
 
-def _parse(position: int, chunk: bytes) -> ReadRecord:
-    if not chunk[12:17].isdigit():
-        return ReadRecord(position, code=CatalogErrorCode.BASE_ADDRESS_INVALID, size=len(chunk))
+def _pymarc_record(chunk: bytes) -> pymarc.Record:
     utf8 = _is_utf8(chunk)
-    try:
-        record = pymarc.Record(
-            data=chunk,
-            to_unicode=True,
-            force_utf8=utf8,
-            hide_utf8_warnings=True,
-            utf8_handling="replace",
-        )
-    except Exception as exc:  # pymarc raises many kinds; each becomes a reported problem
-        for kind, code in _PYMARC_ERRORS:
-            if isinstance(exc, kind):
-                return ReadRecord(
-                    position, code=code, control_number=_control_number(chunk), size=len(chunk)
-                )
-        return ReadRecord(
-            position,
-            code=CatalogErrorCode.RECORD_UNREADABLE,
-            params={"detail": str(exc) or type(exc).__name__},
-            control_number=_control_number(chunk),
-            size=len(chunk),
-        )
+    record = pymarc.Record(
+        data=chunk,
+        to_unicode=True,
+        force_utf8=utf8,
+        hide_utf8_warnings=True,
+        utf8_handling="replace",
+    )
     if utf8 and not chunk.isascii():
         _to_nfc(record)
-    return ReadRecord(position, record=record, marc=chunk, size=len(chunk))
+    return record
+
+
+def rebuild(chunk: bytes) -> bytes | None:
+    """The record with a leader and directory made anew from its fields, or None when the
+    directory's tags and the fields between terminators do not pair up one to one."""
+    end = chunk.find(bytes([FIELD_TERMINATOR]), 24)
+    if len(chunk) < 24 or end < 0:
+        return None
+    directory = chunk[24:end]
+    tags = [directory[i : i + 3] for i in range(0, len(directory) - len(directory) % 12, 12)]
+    body = chunk[end + 1 :].removesuffix(bytes([END_OF_RECORD]))
+    fields = body.split(bytes([FIELD_TERMINATOR]))
+    if fields and fields[-1] == b"":
+        fields.pop()
+    if not fields or len(tags) != len(fields) or not all(_TAG.fullmatch(tag) for tag in tags):
+        return None
+    if bytes([END_OF_RECORD]) in body:
+        return None  # two records run together
+    entries, data = b"", b""
+    for tag, value in zip(tags, fields, strict=True):
+        entries += tag + b"%04d%05d" % (len(value) + 1, len(data))
+        data += value + bytes([FIELD_TERMINATOR])
+    base = 24 + len(entries) + 1
+    length = base + len(data) + 1
+    if length > 99999:
+        return None
+    leader = chunk[:24]
+    indicators = leader[10:12] if leader[10:12].isdigit() else b"22"
+    leader = b"%05d" % length + leader[5:10] + indicators + b"%05d" % base + leader[17:20] + b"4500"
+    return leader + entries + bytes([FIELD_TERMINATOR]) + data + bytes([END_OF_RECORD])
+
+
+def _refusal(position: int, chunk: bytes, exc: Exception) -> ReadRecord:
+    for kind, code in _PYMARC_ERRORS:
+        if isinstance(exc, kind):
+            return ReadRecord(
+                position, code=code, control_number=_control_number(chunk), size=len(chunk)
+            )
+    return ReadRecord(
+        position,
+        code=CatalogErrorCode.RECORD_UNREADABLE,
+        params={"detail": str(exc) or type(exc).__name__},
+        control_number=_control_number(chunk),
+        size=len(chunk),
+    )
+
+
+def _parse(position: int, chunk: bytes) -> ReadRecord:
+    failure: Exception
+    if chunk[12:17].isdigit():
+        try:
+            return ReadRecord(position, record=_pymarc_record(chunk), marc=chunk, size=len(chunk))
+        except Exception as exc:  # pymarc raises many kinds; each becomes a reported problem
+            failure = exc
+    else:
+        failure = marc_errors.BaseAddressInvalid()
+    repaired = rebuild(chunk)
+    if repaired is not None:
+        try:
+            record = _pymarc_record(repaired)
+        except Exception:  # the rebuilt record is no better: report the first failure
+            record = None
+        if record is not None and record.fields:
+            return ReadRecord(
+                position,
+                record=record,
+                marc=repaired,
+                size=len(chunk),
+                warning=CatalogErrorCode.RECOVERED_DIRECTORY,
+            )
+    return _refusal(position, chunk, failure)
+
+
+def _recover_unterminated(handle: IO[bytes], position: int, start: int, chunk: bytes) -> ReadRecord:
+    """A record whose leader length does not end on a terminator (see the module docstring)."""
+    inner = chunk.find(bytes([END_OF_RECORD]))
+    if inner >= 0:  # the length is too long
+        found = chunk[: inner + 1]
+        handle.seek(start + inner + 1)
+    else:
+        following = handle.read(5)
+        handle.seek(start + len(chunk))
+        next_starts = not following.lstrip(_WHITESPACE) or following.isdigit()
+        if chunk[-1] == FIELD_TERMINATOR and next_starts:  # only the terminator is missing
+            found = chunk + bytes([END_OF_RECORD])
+        else:  # the length is too short
+            _skip_past_terminator(handle, start)
+            end = handle.tell()
+            handle.seek(start)
+            found = handle.read(end - start)
+    size = handle.tell() - start
+    repaired = rebuild(found)
+    if repaired is not None:
+        try:
+            record = _pymarc_record(repaired)
+        except Exception:  # not recoverable after all: reported as before
+            record = None
+        if record is not None and record.fields:
+            return ReadRecord(
+                position,
+                record=record,
+                marc=repaired,
+                size=size,
+                warning=CatalogErrorCode.RECOVERED_END_OF_RECORD,
+            )
+    return ReadRecord(
+        position,
+        code=CatalogErrorCode.END_OF_RECORD_MISSING,
+        control_number=_control_number(chunk),
+        size=size,
+    )
 
 
 def read_iso2709(handle: IO[bytes]) -> Iterator[ReadRecord]:
@@ -207,6 +313,10 @@ def read_iso2709(handle: IO[bytes]) -> Iterator[ReadRecord]:
             continue
         chunk = first + handle.read(int(first) - 5)
         if len(chunk) < int(first):
+            if END_OF_RECORD in chunk:  # the length is too long, and this is the last record
+                handle.seek(start + len(chunk))
+                yield _recover_unterminated(handle, position, start, chunk)
+                continue
             yield ReadRecord(
                 position,
                 code=CatalogErrorCode.RECORD_TRUNCATED,
@@ -215,13 +325,7 @@ def read_iso2709(handle: IO[bytes]) -> Iterator[ReadRecord]:
             )
             return
         if chunk[-1] != END_OF_RECORD:
-            _skip_past_terminator(handle, start)
-            yield ReadRecord(
-                position,
-                code=CatalogErrorCode.END_OF_RECORD_MISSING,
-                control_number=_control_number(chunk),
-                size=handle.tell() - start,
-            )
+            yield _recover_unterminated(handle, position, start, chunk)
             continue
         yield _parse(position, chunk)
 
