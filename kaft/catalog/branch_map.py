@@ -6,7 +6,8 @@ The file is CSV in UTF-8, one ``code,ISIL`` pair per line::
     CPL,NL-UtrCB
     "Oost 2",NL-UtrOost
 
-Blank lines and lines starting with ``#`` are skipped, as is a first line ``code,isil``. Codes
+Blank lines and lines starting with ``#`` are skipped, as is a heading line ``code,isil``
+before the first pair. Codes
 are compared without regard to case; each code may be mapped once. Every ISIL must belong to a
 Kaft branch: the whole file is checked before the import reads a record, so a mistake in it
 writes nothing.
@@ -32,11 +33,13 @@ def branch_map_read(*, path: Path) -> dict[str, Branch]:
         ) from exc
     by_isil = {branch.isil.casefold(): branch for branch in Branch.objects.all()}
     found: dict[str, Branch] = {}
+    first = True
     for number, row in enumerate(csv.reader(text.splitlines()), start=1):
         cells = [cell.strip() for cell in row]
         if not any(cells) or cells[0].startswith("#"):
             continue
-        if number == 1 and [cell.casefold() for cell in cells] == ["code", "isil"]:
+        header, first = first and [cell.casefold() for cell in cells] == ["code", "isil"], False
+        if header:
             continue
         if len(cells) != 2 or not all(cells):
             raise CatalogError(

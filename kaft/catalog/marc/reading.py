@@ -13,10 +13,9 @@ the character set it really uses and a damaged record never stops the rest of th
   does: the tags from the directory, the fields from the field terminators (0x1E), provided the
   two counts agree. Such a record is imported with a warning (``warning``).
 * A record whose leader length does not end on a record terminator is read up to its real end:
-  the terminator inside it (the length is too long), the end of its last field when the next
-  record follows at once (only the terminator is missing), or the next terminator (the length
-  is too short), again only when the directory agrees with what was found, and with a warning.
-  Otherwise it is reported and reading resumes after the next record terminator (0x1D).
+  the next record terminator, or the end of a field that is followed at once by the next
+  record's leader (the terminator itself is lost); again only when the directory agrees with
+  the fields found, and with a warning. Otherwise it is reported, and reading resumes there.
 
 MARCXML is parsed as a whole first: a file that is not well-formed XML is refused as a whole, so
 nothing of it is imported (see :class:`FileProblem`).
@@ -43,6 +42,10 @@ END_OF_RECORD = 0x1D
 FIELD_TERMINATOR = 0x1E
 ESCAPE = 0x1B
 _TAG = re.compile(rb"[0-9A-Za-z]{3}")
+# A field terminator followed by a leader: record length, status, type, level, control, coding,
+# indicator and subfield-code counts, base address.
+_NEXT_LEADER = re.compile(rb"\x1e(?=\d{5}[a-z][a-z][a-z ][ a-z][ a]\d\d\d{5})")
+_LONGEST_SPAN = 200_000
 _WHITESPACE = b" \t\r\n\x00\x1a"
 _CONTROL_NUMBER = re.compile(rb"\x1e([^\x1e\x1d]{1,64})\x1e")
 
@@ -147,6 +150,7 @@ _PYMARC_ERRORS: list[tuple[type[Exception], CatalogErrorCode]] = [
     # Data is decoded leniently, so a decoding error can only come from the directory.
     (UnicodeDecodeError, CatalogErrorCode.DIRECTORY_INVALID),
     (marc_errors.NoFieldsFound, CatalogErrorCode.NO_FIELDS),
+    (ValueError, CatalogErrorCode.DIRECTORY_INVALID),  # a length or offset that is no number
 ]
 
 
@@ -178,6 +182,25 @@ def _pymarc_record(chunk: bytes) -> pymarc.Record:
     return record
 
 
+def _tags(directory: bytes, fields: list[bytes]) -> list[bytes] | None:
+    """The tag of each field: the three bytes before the entry that has the field's length and
+    offset (which survives stray bytes in the directory), else the directory read in steps of
+    twelve when that gives one valid tag per field."""
+    tags, offset, searched = [], 0, 0
+    for value in fields:
+        found = directory.find(b"%04d%05d" % (len(value) + 1, offset), searched)
+        if found < 3 or not _TAG.fullmatch(directory[found - 3 : found]):
+            break
+        tags.append(directory[found - 3 : found])
+        offset, searched = offset + len(value) + 1, found + 9
+    else:
+        return tags
+    steps = [directory[i : i + 3] for i in range(0, len(directory) - len(directory) % 12, 12)]
+    if len(steps) == len(fields) and all(_TAG.fullmatch(tag) for tag in steps):
+        return steps
+    return None
+
+
 def rebuild(chunk: bytes) -> bytes | None:
     """The record with a leader and directory made anew from its fields, or None when the
     directory's tags and the fields between terminators do not pair up one to one."""
@@ -185,15 +208,15 @@ def rebuild(chunk: bytes) -> bytes | None:
     if len(chunk) < 24 or end < 0:
         return None
     directory = chunk[24:end]
-    tags = [directory[i : i + 3] for i in range(0, len(directory) - len(directory) % 12, 12)]
     body = chunk[end + 1 :].removesuffix(bytes([END_OF_RECORD]))
+    if bytes([END_OF_RECORD]) in body:
+        return None  # two records run together
     fields = body.split(bytes([FIELD_TERMINATOR]))
     if fields and fields[-1] == b"":
         fields.pop()
-    if not fields or len(tags) != len(fields) or not all(_TAG.fullmatch(tag) for tag in tags):
+    tags = _tags(directory, fields)
+    if not fields or tags is None:
         return None
-    if bytes([END_OF_RECORD]) in body:
-        return None  # two records run together
     entries, data = b"", b""
     for tag, value in zip(tags, fields, strict=True):
         entries += tag + b"%04d%05d" % (len(value) + 1, len(data))
@@ -223,69 +246,76 @@ def _refusal(position: int, chunk: bytes, exc: Exception) -> ReadRecord:
     )
 
 
-def _parse(position: int, chunk: bytes) -> ReadRecord:
-    failure: Exception
-    if chunk[12:17].isdigit():
-        try:
-            return ReadRecord(position, record=_pymarc_record(chunk), marc=chunk, size=len(chunk))
-        except Exception as exc:  # pymarc raises many kinds; each becomes a reported problem
-            failure = exc
-    else:
-        failure = marc_errors.BaseAddressInvalid()
+def _directory_sound(chunk: bytes) -> bool:
+    """Whether every directory entry has a tag, and points at a field that ends where it says.
+    pymarc reads a shifted directory without complaint, into fields with wrong tags."""
+    if not chunk[12:17].isdigit():
+        return False
+    base = int(chunk[12:17])
+    directory = chunk[24 : base - 1]
+    if base < 25 or chunk[base - 1 : base] != b"\x1e" or len(directory) % 12:
+        return False
+    for offset in range(0, len(directory), 12):
+        entry = directory[offset : offset + 12]
+        if not (_TAG.fullmatch(entry[:3]) and entry[3:].isdigit()):
+            return False
+        end = base + int(entry[7:12]) + int(entry[3:7])
+        if end > len(chunk) - 1 or chunk[end - 1] != FIELD_TERMINATOR:
+            return False
+    return True
+
+
+def _rebuilt(
+    position: int, chunk: bytes, size: int, warning: CatalogErrorCode
+) -> ReadRecord | None:
     repaired = rebuild(chunk)
-    if repaired is not None:
-        try:
-            record = _pymarc_record(repaired)
-        except Exception:  # the rebuilt record is no better: report the first failure
-            record = None
-        if record is not None and record.fields:
-            return ReadRecord(
-                position,
-                record=record,
-                marc=repaired,
-                size=len(chunk),
-                warning=CatalogErrorCode.RECOVERED_DIRECTORY,
-            )
-    return _refusal(position, chunk, failure)
+    if repaired is None:
+        return None
+    try:
+        record = _pymarc_record(repaired)
+    except Exception:  # the rebuilt record is no better
+        return None
+    if not record.fields:
+        return None
+    return ReadRecord(position, record=record, marc=repaired, size=size, warning=warning)
+
+
+def _parse(position: int, chunk: bytes) -> ReadRecord:
+    if not _directory_sound(chunk):
+        recovered = _rebuilt(position, chunk, len(chunk), CatalogErrorCode.RECOVERED_DIRECTORY)
+        if recovered is not None:
+            return recovered
+    if not chunk[12:17].isdigit():
+        return ReadRecord(position, code=CatalogErrorCode.BASE_ADDRESS_INVALID, size=len(chunk))
+    try:
+        return ReadRecord(position, record=_pymarc_record(chunk), marc=chunk, size=len(chunk))
+    except Exception as exc:  # pymarc raises many kinds; each becomes a reported problem
+        return _refusal(position, chunk, exc)
 
 
 def _recover_unterminated(handle: IO[bytes], position: int, start: int, chunk: bytes) -> ReadRecord:
-    """A record whose leader length does not end on a terminator (see the module docstring)."""
-    inner = chunk.find(bytes([END_OF_RECORD]))
-    if inner >= 0:  # the length is too long
-        found = chunk[: inner + 1]
-        handle.seek(start + inner + 1)
-    else:
-        following = handle.read(5)
-        handle.seek(start + len(chunk))
-        next_starts = not following.lstrip(_WHITESPACE) or following.isdigit()
-        if chunk[-1] == FIELD_TERMINATOR and next_starts:  # only the terminator is missing
-            found = chunk + bytes([END_OF_RECORD])
-        else:  # the length is too short
-            _skip_past_terminator(handle, start)
-            end = handle.tell()
-            handle.seek(start)
-            found = handle.read(end - start)
-    size = handle.tell() - start
-    repaired = rebuild(found)
-    if repaired is not None:
-        try:
-            record = _pymarc_record(repaired)
-        except Exception:  # not recoverable after all: reported as before
-            record = None
-        if record is not None and record.fields:
-            return ReadRecord(
-                position,
-                record=record,
-                marc=repaired,
-                size=size,
-                warning=CatalogErrorCode.RECOVERED_END_OF_RECORD,
-            )
+    """A record whose leader length does not end on a terminator: it runs to the next
+    terminator, or to the end of a field followed by what looks like the next record's leader
+    (a lost terminator). Read from there with a warning when its directory agrees."""
+    handle.seek(start)
+    span = b""
+    while len(span) < _LONGEST_SPAN and (block := handle.read(8192)):
+        index = block.find(bytes([END_OF_RECORD]))
+        if index >= 0:
+            span += block[: index + 1]
+            break
+        span += block
+    following = _NEXT_LEADER.search(span, 24)
+    found = span[: following.start() + 1] if following else span
+    handle.seek(start + len(found))
+    recovered = _rebuilt(position, found, len(found), CatalogErrorCode.RECOVERED_END_OF_RECORD)
+    if recovered is not None:
+        return recovered
     return ReadRecord(
         position,
         code=CatalogErrorCode.END_OF_RECORD_MISSING,
         control_number=_control_number(chunk),
-        size=size,
+        size=len(found),
     )
 
 
@@ -314,7 +344,6 @@ def read_iso2709(handle: IO[bytes]) -> Iterator[ReadRecord]:
         chunk = first + handle.read(int(first) - 5)
         if len(chunk) < int(first):
             if END_OF_RECORD in chunk:  # the length is too long, and this is the last record
-                handle.seek(start + len(chunk))
                 yield _recover_unterminated(handle, position, start, chunk)
                 continue
             yield ReadRecord(

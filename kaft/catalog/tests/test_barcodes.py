@@ -72,5 +72,5 @@ def test_an_imported_holding_with_a_malformed_barcode_leaves_that_copy_out(
             "(A–Z), digits and hyphens.",
         )
     ]
-    assert sorted(Record.objects.values_list("control_number", flat=True)) == ["h1", "h2"]
+    assert set(Record.objects.values_list("control_number", flat=True)) == {"h1", "h2"}
     assert list(Item.objects.values_list("barcode", flat=True)) == ["31002"]

@@ -120,7 +120,7 @@ def test_a_holding_at_another_librarys_location_is_a_warning_even_with_a_default
         )
     ]
     assert report.holdings_skipped == {"ZOLDER": 1}
-    assert sorted(Record.objects.values_list("control_number", flat=True)) == ["h1", "h2"]
+    assert set(Record.objects.values_list("control_number", flat=True)) == {"h1", "h2"}
     assert Item.objects.count() == 0
 
 

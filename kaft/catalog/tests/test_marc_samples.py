@@ -170,10 +170,13 @@ def test_importing_every_sample_twice_changes_nothing_the_second_time() -> None:
 
     second = _import(*ALL_SAMPLES)
 
-    assert len(ALL_SAMPLES) == 11
+    assert len(ALL_SAMPLES) == 12
     assert first.created == counts[0] == 37
     assert second.created == 0
     assert second.updated == first.created + first.updated
     assert (Record.objects.count(), Item.objects.count()) == counts
-    assert [p.position for p in second.errors] == [7]
+    assert [(p.file.rsplit("/", 1)[-1], p.position) for p in second.errors] == [
+        ("bad_records.mrc", 7),
+        ("testunimarc.dat", 1),
+    ]
     assert [p.position for p in second.warnings] == [2, 3, 4, 5, 6]
