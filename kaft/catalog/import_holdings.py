@@ -22,6 +22,7 @@ from kaft.catalog.importing import (
     BranchResolver,
     ItemPlan,
     Problem,
+    agency_number,
     item_type_of,
 )
 from kaft.catalog.marc.holdings import HoldingData
@@ -35,6 +36,7 @@ class HoldingsEntry:
     control_number: str | None  # the holdings record's own 001
     title: str  # its 004: the control number of the title it belongs to
     copies: list[HoldingData]
+    agency: str = ""  # its 003: a title of that agency is preferred (see separate_agencies)
 
     def problem(self, code: CatalogErrorCode, **params: object) -> Problem:
         return Problem(self.file, self.position, self.control_number, code, dict(params))
@@ -78,15 +80,18 @@ def _write_chunk(chunk: list[HoldingsEntry], resolver: BranchResolver) -> BatchO
 
 def _write(chunk: list[HoldingsEntry], resolver: BranchResolver) -> BatchOutcome:
     outcome = BatchOutcome()
+    wanted = {entry.title for entry in chunk}
+    wanted |= {agency_number(entry.agency, entry.title) for entry in chunk if entry.agency}
     titles = {
         number: (record_id, material_type, audience)
         for number, record_id, material_type, audience in Record.objects.filter(
-            control_number__in={entry.title for entry in chunk}
+            control_number__in=wanted
         ).values_list("control_number", "id", "material_type", "audience")
     }
     planned: list[tuple[HoldingsEntry, int, str, ItemPlan]] = []
     for entry in chunk:
-        title = titles.get(entry.title)
+        title = titles.get(agency_number(entry.agency, entry.title)) if entry.agency else None
+        title = title or titles.get(entry.title)
         if title is None:
             outcome.problems.append(
                 entry.problem(CatalogErrorCode.HOLDINGS_TITLE_NOT_FOUND, title=entry.title)

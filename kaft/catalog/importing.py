@@ -22,6 +22,7 @@ from kaft.catalog.barcodes import barcode_is_valid
 from kaft.catalog.errors import CatalogErrorCode
 from kaft.catalog.marc.holdings import HoldingData
 from kaft.catalog.marc.mapping import RecordData, generated_barcode
+from kaft.catalog.marc.reading import agency_of
 from kaft.catalog.models import Audience, Branch, Item, ItemType, MaterialType, Record
 from kaft.catalog.search import search_index_records
 
@@ -168,8 +169,37 @@ class BranchResolver:
         return plans, warnings
 
 
+def agency_number(agency: str, number: str) -> str:
+    """The control number of a record whose 001 another agency's record already has."""
+    return f"({agency}){number}"[:64]
+
+
+def separate_agencies(batch: list[Pending]) -> None:
+    """A 001 is unique only within the numbering of its 003 (two Koha systems both have a
+    record 1). A record whose 001 is taken by a record of another 003, stored or earlier in the
+    batch, is known as ``(003)001`` instead, so it never overwrites the other. A record with no
+    003 on either side is the same record (nothing says otherwise)."""
+    numbers = {pending.data.control_number for pending in batch if pending.data.agency}
+    if not numbers:
+        return
+    agencies = {
+        number: agency_of(marc)
+        for number, marc in Record.objects.filter(control_number__in=numbers).values_list(
+            "control_number", "marc"
+        )
+    }
+    for pending in batch:
+        data = pending.data
+        if not data.agency:
+            continue
+        theirs = agencies.setdefault(data.control_number, data.agency)
+        if theirs and theirs.casefold() != data.agency.casefold():
+            data.control_number = agency_number(data.agency, data.control_number)
+
+
 def _resolve_targets(batch: list[Pending]) -> list[Pending]:
     """Give each record the id it updates (None: new), merging records that are the same."""
+    separate_agencies(batch)
     by_number: dict[str, Pending] = {}
     for pending in batch:
         earlier = by_number.get(pending.data.control_number)

@@ -195,11 +195,9 @@ def _import_file(
                         ),
                     )
                     continue
-                held.append(
-                    HoldingsEntry(
-                        name, read.position, number, title, holdings_record_copies(record)
-                    )
-                )
+                agency = " ".join((record["003"].data or "").split()) if record.get("003") else ""
+                copies = holdings_record_copies(record)
+                held.append(HoldingsEntry(name, read.position, number, title, copies, agency))
                 continue
             if kind in _SKIPPED_KINDS:
                 _report_problem(report, Problem(name, read.position, number, _SKIPPED_KINDS[kind]))

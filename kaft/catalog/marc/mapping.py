@@ -1,6 +1,7 @@
 """Map a MARC21 bibliographic record onto the catalogue's fields.
 
-Identity: 001, else the first 035 $a, else the ISBN, else ``kaft:<hash>`` of title, contributors,
+Identity: 001 (with its 003, see :func:`kaft.catalog.importing.separate_agencies`), else the
+first 035 $a, else the ISBN, else ``kaft:<hash>`` of title, contributors,
 publisher and year (so a record without any number is still found again on re-import).
 
 Holdings (852, 949, Koha's 952) become items, one per field: see :mod:`kaft.catalog.marc.holdings`.
@@ -45,6 +46,7 @@ class RecordData:
     audience: str = Audience.ADULT
     summary: str = ""
     holdings: list[HoldingData] = field(default_factory=list)
+    agency: str = ""  # 003: whose numbering the 001 follows
 
 
 class MissingTitle(Exception):
@@ -227,6 +229,8 @@ def map_record(record: pymarc.Record) -> RecordData:
         holdings=holdings_in(by_tag),
     )
     data.control_number = _identity(by_tag, data)
+    if by_tag.get("001") and by_tag.get("003"):
+        data.agency = " ".join((by_tag["003"][0].data or "").split())
     return data
 
 

@@ -37,14 +37,14 @@ from pymarc import exceptions as marc_errors
 from pymarc.marcxml import XmlHandler, parse_xml
 
 from kaft.catalog.errors import CatalogErrorCode
+from kaft.catalog.marc.repair import (
+    END_OF_RECORD,
+    NEXT_LEADER,
+    directory_sound,
+    rebuild,
+)
 
-END_OF_RECORD = 0x1D
-FIELD_TERMINATOR = 0x1E
 ESCAPE = 0x1B
-_TAG = re.compile(rb"[0-9A-Za-z]{3}")
-# A field terminator followed by a leader: record length, status, type, level, control, coding,
-# indicator and subfield-code counts, base address.
-_NEXT_LEADER = re.compile(rb"\x1e(?=\d{5}[a-z][a-z][a-z ][ a-z][ a]\d\d\d{5})")
 _LONGEST_SPAN = 200_000
 _WHITESPACE = b" \t\r\n\x00\x1a"
 _CONTROL_NUMBER = re.compile(rb"\x1e([^\x1e\x1d]{1,64})\x1e")
@@ -127,13 +127,13 @@ def _skip_past_terminator(handle: IO[bytes], start: int) -> None:
         start += len(block)
 
 
-def _control_number(chunk: bytes) -> str | None:
-    """The 001 of a damaged record, when its directory still says where 001 is."""
+def _control_number(chunk: bytes, tag: bytes = b"001") -> str | None:
+    """The 001 (or another control field) of a record, when its directory says where it is."""
     try:
         base = int(chunk[12:17])
         directory = chunk[24 : base - 1]
         for offset in range(0, len(directory) - 11, 12):
-            if directory[offset : offset + 3] == b"001":
+            if directory[offset : offset + 3] == tag:
                 length = int(directory[offset + 3 : offset + 7])
                 start = base + int(directory[offset + 7 : offset + 12])
                 value = chunk[start : start + length].rstrip(b"\x1e").decode("utf-8").strip()
@@ -141,6 +141,13 @@ def _control_number(chunk: bytes) -> str | None:
     except (ValueError, UnicodeDecodeError):
         return None
     return None
+
+
+def agency_of(marc: bytes | memoryview | None) -> str:
+    """The 003 (whose numbering the 001 follows) of a stored record, or ``""``."""
+    if not marc:
+        return ""
+    return _control_number(bytes(marc), b"003") or ""
 
 
 _PYMARC_ERRORS: list[tuple[type[Exception], CatalogErrorCode]] = [
@@ -182,55 +189,6 @@ def _pymarc_record(chunk: bytes) -> pymarc.Record:
     return record
 
 
-def _tags(directory: bytes, fields: list[bytes]) -> list[bytes] | None:
-    """The tag of each field: the three bytes before the entry that has the field's length and
-    offset (which survives stray bytes in the directory), else the directory read in steps of
-    twelve when that gives one valid tag per field."""
-    tags, offset, searched = [], 0, 0
-    for value in fields:
-        found = directory.find(b"%04d%05d" % (len(value) + 1, offset), searched)
-        if found < 3 or not _TAG.fullmatch(directory[found - 3 : found]):
-            break
-        tags.append(directory[found - 3 : found])
-        offset, searched = offset + len(value) + 1, found + 9
-    else:
-        return tags
-    steps = [directory[i : i + 3] for i in range(0, len(directory) - len(directory) % 12, 12)]
-    if len(steps) == len(fields) and all(_TAG.fullmatch(tag) for tag in steps):
-        return steps
-    return None
-
-
-def rebuild(chunk: bytes) -> bytes | None:
-    """The record with a leader and directory made anew from its fields, or None when the
-    directory's tags and the fields between terminators do not pair up one to one."""
-    end = chunk.find(bytes([FIELD_TERMINATOR]), 24)
-    if len(chunk) < 24 or end < 0:
-        return None
-    directory = chunk[24:end]
-    body = chunk[end + 1 :].removesuffix(bytes([END_OF_RECORD]))
-    if bytes([END_OF_RECORD]) in body:
-        return None  # two records run together
-    fields = body.split(bytes([FIELD_TERMINATOR]))
-    if fields and fields[-1] == b"":
-        fields.pop()
-    tags = _tags(directory, fields)
-    if not fields or tags is None:
-        return None
-    entries, data = b"", b""
-    for tag, value in zip(tags, fields, strict=True):
-        entries += tag + b"%04d%05d" % (len(value) + 1, len(data))
-        data += value + bytes([FIELD_TERMINATOR])
-    base = 24 + len(entries) + 1
-    length = base + len(data) + 1
-    if length > 99999:
-        return None
-    leader = chunk[:24]
-    indicators = leader[10:12] if leader[10:12].isdigit() else b"22"
-    leader = b"%05d" % length + leader[5:10] + indicators + b"%05d" % base + leader[17:20] + b"4500"
-    return leader + entries + bytes([FIELD_TERMINATOR]) + data + bytes([END_OF_RECORD])
-
-
 def _refusal(position: int, chunk: bytes, exc: Exception) -> ReadRecord:
     for kind, code in _PYMARC_ERRORS:
         if isinstance(exc, kind):
@@ -244,25 +202,6 @@ def _refusal(position: int, chunk: bytes, exc: Exception) -> ReadRecord:
         control_number=_control_number(chunk),
         size=len(chunk),
     )
-
-
-def _directory_sound(chunk: bytes) -> bool:
-    """Whether every directory entry has a tag, and points at a field that ends where it says.
-    pymarc reads a shifted directory without complaint, into fields with wrong tags."""
-    if not chunk[12:17].isdigit():
-        return False
-    base = int(chunk[12:17])
-    directory = chunk[24 : base - 1]
-    if base < 25 or chunk[base - 1 : base] != b"\x1e" or len(directory) % 12:
-        return False
-    for offset in range(0, len(directory), 12):
-        entry = directory[offset : offset + 12]
-        if not (_TAG.fullmatch(entry[:3]) and entry[3:].isdigit()):
-            return False
-        end = base + int(entry[7:12]) + int(entry[3:7])
-        if end > len(chunk) - 1 or chunk[end - 1] != FIELD_TERMINATOR:
-            return False
-    return True
 
 
 def _rebuilt(
@@ -281,7 +220,7 @@ def _rebuilt(
 
 
 def _parse(position: int, chunk: bytes) -> ReadRecord:
-    if not _directory_sound(chunk):
+    if not directory_sound(chunk):
         recovered = _rebuilt(position, chunk, len(chunk), CatalogErrorCode.RECOVERED_DIRECTORY)
         if recovered is not None:
             return recovered
@@ -305,7 +244,7 @@ def _recover_unterminated(handle: IO[bytes], position: int, start: int, chunk: b
             span += block[: index + 1]
             break
         span += block
-    following = _NEXT_LEADER.search(span, 24)
+    following = NEXT_LEADER.search(span, 24)
     found = span[: following.start() + 1] if following else span
     handle.seek(start + len(found))
     recovered = _rebuilt(position, found, len(found), CatalogErrorCode.RECOVERED_END_OF_RECORD)

@@ -411,3 +411,41 @@ def test_a_malformed_branch_map_is_refused_with_its_line(
 
     assert str(refused.value) == f"Branch map {mapfile}, {message}"
     assert Record.objects.count() == 0
+
+
+# --- 001 with 003 ----------------------------------------------------------------------------
+
+
+def _koha(agency: str, number: str, title: str) -> bytes:
+    return iso2709([("001", number), ("003", agency), ("245", subfields("10", ("a", title)))])
+
+
+def test_the_same_001_from_two_agencies_makes_two_titles_and_holdings_find_their_own(
+    tmp_path: Path, centrum: Branch
+) -> None:
+    first = _file(tmp_path, "koha-a.mrc", _koha("NL-AaA", "1", "Titel van A"))
+    second = _file(
+        tmp_path,
+        "koha-b.mrc",
+        holdings_record(
+            "hb1",
+            "1",
+            ("003", b"NL-BbB"),
+            ("852", subfields("0 ", ("b", "centrum"), ("p", "33001"))),
+        ),
+        _koha("NL-BbB", "1", "Titel van B"),
+        _koha("NL-AaA", "1", "Titel van A, verbeterd"),
+    )
+
+    _run(first)
+    report = _run(second)
+
+    assert (report.created, report.updated, report.items_created) == (1, 1, 1)
+    assert _state() == (
+        [("(NL-BbB)1", "Titel van B", ""), ("1", "Titel van A, verbeterd", "")],
+        [("33001", "(NL-BbB)1", "centrum", "")],
+    )
+    before = _state()
+    again = _run(first, second)
+    assert (again.created, again.items_created) == (0, 0)
+    assert _state() == before

@@ -1,0 +1,87 @@
+"""Mend the frame of a damaged ISO 2709 record: the way a permissive reader reads it.
+
+The fields of a damaged record are usually intact, each ended by a field terminator (0x1E);
+what breaks is the frame around them: a base address that points elsewhere, a stray byte in
+the directory, a record length that is off, a lost record terminator (0x1D). :func:`rebuild`
+makes leader and directory anew from the fields, when the directory still says which tag each
+field has. :mod:`kaft.catalog.marc.reading` decides when to use it.
+"""
+
+from __future__ import annotations
+
+import re
+
+END_OF_RECORD = 0x1D
+FIELD_TERMINATOR = 0x1E
+_TAG = re.compile(rb"[0-9A-Za-z]{3}")
+# A field terminator followed by a leader: record length, status, type, level, control, coding,
+# indicator and subfield-code counts, base address.
+NEXT_LEADER = re.compile(rb"\x1e(?=\d{5}[a-z][a-z][a-z ][ a-z][ a]\d\d\d{5})")
+
+
+def directory_sound(chunk: bytes) -> bool:
+    """Whether every directory entry has a tag, and points at a field that ends where it says.
+    pymarc reads a shifted directory without complaint, into fields with wrong tags."""
+    if not chunk[12:17].isdigit():
+        return False
+    base = int(chunk[12:17])
+    directory = chunk[24 : base - 1]
+    if base < 25 or chunk[base - 1 : base] != b"\x1e" or len(directory) % 12:
+        return False
+    for offset in range(0, len(directory), 12):
+        entry = directory[offset : offset + 12]
+        if not (_TAG.fullmatch(entry[:3]) and entry[3:].isdigit()):
+            return False
+        end = base + int(entry[7:12]) + int(entry[3:7])
+        if end > len(chunk) - 1 or chunk[end - 1] != FIELD_TERMINATOR:
+            return False
+    return True
+
+
+def _tags(directory: bytes, fields: list[bytes]) -> list[bytes] | None:
+    """The tag of each field: the three bytes before the entry that has the field's length and
+    offset (which survives stray bytes in the directory), else the directory read in steps of
+    twelve when that gives one valid tag per field."""
+    tags, offset, searched = [], 0, 0
+    for value in fields:
+        found = directory.find(b"%04d%05d" % (len(value) + 1, offset), searched)
+        if found < 3 or not _TAG.fullmatch(directory[found - 3 : found]):
+            break
+        tags.append(directory[found - 3 : found])
+        offset, searched = offset + len(value) + 1, found + 9
+    else:
+        return tags
+    steps = [directory[i : i + 3] for i in range(0, len(directory) - len(directory) % 12, 12)]
+    if len(steps) == len(fields) and all(_TAG.fullmatch(tag) for tag in steps):
+        return steps
+    return None
+
+
+def rebuild(chunk: bytes) -> bytes | None:
+    """The record with a leader and directory made anew from its fields, or None when the
+    directory's tags and the fields between terminators do not pair up one to one."""
+    end = chunk.find(bytes([FIELD_TERMINATOR]), 24)
+    if len(chunk) < 24 or end < 0:
+        return None
+    directory = chunk[24:end]
+    body = chunk[end + 1 :].removesuffix(bytes([END_OF_RECORD]))
+    if bytes([END_OF_RECORD]) in body:
+        return None  # two records run together
+    fields = body.split(bytes([FIELD_TERMINATOR]))
+    if fields and fields[-1] == b"":
+        fields.pop()
+    tags = _tags(directory, fields)
+    if not fields or tags is None:
+        return None
+    entries, data = b"", b""
+    for tag, value in zip(tags, fields, strict=True):
+        entries += tag + b"%04d%05d" % (len(value) + 1, len(data))
+        data += value + bytes([FIELD_TERMINATOR])
+    base = 24 + len(entries) + 1
+    length = base + len(data) + 1
+    if length > 99999:
+        return None
+    leader = chunk[:24]
+    indicators = leader[10:12] if leader[10:12].isdigit() else b"22"
+    leader = b"%05d" % length + leader[5:10] + indicators + b"%05d" % base + leader[17:20] + b"4500"
+    return leader + entries + bytes([FIELD_TERMINATOR]) + data + bytes([END_OF_RECORD])
