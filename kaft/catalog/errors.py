@@ -26,8 +26,6 @@ class CatalogErrorCode(ErrorCode):
     NO_FIELDS = "no_fields"
     RECORD_UNREADABLE = "record_unreadable"
     NO_TITLE = "no_title"
-    UNKNOWN_BRANCH = "unknown_branch"
-    NO_BRANCH = "no_branch"
     BARCODE_TAKEN = "barcode_taken"
     BARCODE_INVALID = "barcode_invalid"
     BARCODE_MALFORMED = "barcode_malformed"
@@ -67,8 +65,6 @@ class CatalogErrorCode(ErrorCode):
             cls.NO_FIELDS: _("The record has no fields."),
             cls.RECORD_UNREADABLE: _("The record could not be read: %(detail)s"),
             cls.NO_TITLE: _("The record has no title (245 $a)."),
-            cls.UNKNOWN_BRANCH: _("Field %(tag)s names an unknown branch “%(branch)s”."),
-            cls.NO_BRANCH: _("Field %(tag)s names no branch and no default branch was given."),
             cls.BARCODE_TAKEN: _("Barcode %(barcode)s already belongs to another title."),
             cls.BARCODE_INVALID: _(
                 "Barcode %(barcode)s is not valid: a barcode has 1 to 32 characters, only "

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pymarc
 from tqdm import tqdm
 
 from kaft.catalog.errors import CatalogError, CatalogErrorCode
@@ -26,7 +27,7 @@ from kaft.catalog.importing import (
 )
 from kaft.catalog.marc.holdings import holdings_record_copies, linked_title, record_kind
 from kaft.catalog.marc.mapping import MissingTitle, UnimarcRecord, clean, map_record
-from kaft.catalog.marc.reading import FileProblem, read_file
+from kaft.catalog.marc.reading import FileProblem, ReadRecord, read_file
 from kaft.catalog.models import Branch
 
 
@@ -173,51 +174,16 @@ def _import_file(
         for read in read_file(path):
             bar.update(read.size)
             report.records_read += 1
-            if read.code is not None or read.record is None:
-                code = read.code or CatalogErrorCode.RECORD_UNREADABLE
-                params = read.params or ({"detail": "?"} if read.code is None else {})
-                _report_problem(
-                    report, Problem(name, read.position, read.control_number, code, params)
-                )
-                continue
-            record = read.record
-            number = clean(record["001"].data or "")[:64] or None if record.get("001") else None
-            if read.warning is not None:
-                _report_warning(report, Problem(name, read.position, number, read.warning))
-            kind = record_kind(record)
-            if kind == "holdings":
-                title = clean(linked_title(record))[:64]
-                if not title:
-                    _report_problem(
-                        report,
-                        Problem(
-                            name, read.position, number, CatalogErrorCode.HOLDINGS_WITHOUT_LINK
-                        ),
-                    )
-                    continue
-                agency = " ".join((record["003"].data or "").split()) if record.get("003") else ""
-                copies = holdings_record_copies(record)
-                held.append(HoldingsEntry(name, read.position, number, title, copies, agency))
-                continue
-            if kind in _SKIPPED_KINDS:
-                _report_problem(report, Problem(name, read.position, number, _SKIPPED_KINDS[kind]))
-                continue
             try:
-                data = map_record(record)
-            except MissingTitle as missing:
-                code = (
-                    CatalogErrorCode.UNIMARC_RECORD
-                    if isinstance(missing, UnimarcRecord)
-                    else CatalogErrorCode.NO_TITLE
-                )
-                _report_problem(report, Problem(name, read.position, number, code))
+                pending = _take(name, read, resolver, items_per_record, report, held)
+            except Exception as exc:  # a record no rule foresaw costs that record, not the run
+                detail = {"detail": f"{type(exc).__name__}: {exc}"}
+                problem = Problem(name, read.position, read.control_number, _UNREADABLE, detail)
+                _report_problem(report, problem)
                 continue
-            plans, warnings = resolver.plan_items(data, items_per_record)
-            for code, params in warnings:
-                _report_warning(
-                    report, Problem(name, read.position, data.control_number, code, params)
-                )
-            batch.append(Pending(data, read.marc, name, read.position, plans))
+            if pending is None:
+                continue
+            batch.append(pending)
             if len(batch) >= BATCH_SIZE:
                 _add_outcome(report, write_batch(batch))
                 batch = []
@@ -226,3 +192,59 @@ def _import_file(
         _report_problem(report, Problem(name, problem.position, None, problem.code, problem.params))
     if batch:
         _add_outcome(report, write_batch(batch))
+
+
+_UNREADABLE = CatalogErrorCode.RECORD_UNREADABLE
+
+
+def _control_field(record: pymarc.Record, tag: str) -> str:
+    field = record.get(tag)
+    return " ".join((field.data or "").split()) if field is not None else ""
+
+
+def _take(
+    name: str,
+    read: ReadRecord,
+    resolver: BranchResolver,
+    items_per_record: int,
+    report: ImportReport,
+    held: list[HoldingsEntry],
+) -> Pending | None:
+    """The title to write from one record read; holdings records are kept aside in ``held``,
+    everything else is reported here."""
+    if read.code is not None or read.record is None:
+        code = read.code or _UNREADABLE
+        params = read.params or ({"detail": "?"} if read.code is None else {})
+        _report_problem(report, Problem(name, read.position, read.control_number, code, params))
+        return None
+    record = read.record
+    number = clean(_control_field(record, "001"))[:64] or None
+    read.control_number = number
+    if read.warning is not None:
+        _report_warning(report, Problem(name, read.position, number, read.warning))
+    kind = record_kind(record)
+    if kind == "holdings":
+        title = clean(linked_title(record))[:64]
+        if not title:
+            code = CatalogErrorCode.HOLDINGS_WITHOUT_LINK
+            _report_problem(report, Problem(name, read.position, number, code))
+            return None
+        copies = holdings_record_copies(record)
+        agency = _control_field(record, "003")
+        held.append(HoldingsEntry(name, read.position, number, title, copies, agency))
+        return None
+    if kind in _SKIPPED_KINDS:
+        _report_problem(report, Problem(name, read.position, number, _SKIPPED_KINDS[kind]))
+        return None
+    try:
+        data = map_record(record)
+    except MissingTitle as missing:
+        code = CatalogErrorCode.NO_TITLE
+        if isinstance(missing, UnimarcRecord):
+            code = CatalogErrorCode.UNIMARC_RECORD
+        _report_problem(report, Problem(name, read.position, number, code))
+        return None
+    plans, warnings = resolver.plan_items(data, items_per_record)
+    for code, params in warnings:
+        _report_warning(report, Problem(name, read.position, data.control_number, code, params))
+    return Pending(data, read.marc, name, read.position, plans)

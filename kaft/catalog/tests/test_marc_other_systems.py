@@ -449,3 +449,42 @@ def test_the_same_001_from_two_agencies_makes_two_titles_and_holdings_find_their
     again = _run(first, second)
     assert (again.created, again.items_created) == (0, 0)
     assert _state() == before
+
+
+def test_a_record_that_breaks_the_mapping_costs_that_record_not_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaft.catalog import services
+
+    real = services.map_record
+
+    def fragile(record: pymarc.Record) -> object:
+        if record["001"].data == "k2":
+            raise RuntimeError("unforeseen")
+        return real(record)
+
+    monkeypatch.setattr(services, "map_record", fragile)
+    path = _file(tmp_path, "a.mrc", book("k1", "Een"), book("k2", "Twee"), book("k3", "Drie"))
+
+    report = _run(path)
+
+    assert [(p.position, p.control_number, p.reason) for p in report.errors] == [
+        (2, "k2", "The record could not be read: RuntimeError: unforeseen")
+    ]
+    assert [number for number, _, _ in _state()[0]] == ["k1", "k3"]
+
+
+def test_the_summary_is_in_dutch_for_a_dutch_librarian(tmp_path: Path) -> None:
+    path = _file(tmp_path, "a.mrc", book("n1", "Titel", ("852", subfields("  ", ("a", "DLC")))))
+    out = io.StringIO()
+
+    with translation.override("nl"):
+        call_command("import_marc", str(path), "--no-progress", stdout=out, stderr=io.StringIO())
+
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Records gelezen: 1; nieuw: 1; bijgewerkt: 0; exemplaren gemaakt: 0")
+    assert lines[1:] == [
+        "Exemplaren overgeslagen (per plaats): 1 — DLC 1.",
+        "Geweigerd (per reden): 0.",
+        "Waarschuwingen: 1.",
+    ]
