@@ -147,8 +147,8 @@ class BranchResolver:
         warnings: list[Warning] = []
         for number, holding in enumerate(holdings, start=1):
             branch, warning = self.branch_for(holding)
-            if branch is None:
-                warnings.append(warning)  # type: ignore[arg-type]  # set when branch is None
+            if warning is not None or branch is None:
+                warnings.append(warning or (CatalogErrorCode.HOLDING_NO_LOCATION, {}))
                 continue
             barcode = holding.barcode or generated_barcode(barcode_key, number)
             if not barcode_is_valid(barcode):
@@ -194,7 +194,18 @@ def separate_agencies(batch: list[Pending]) -> None:
             continue
         theirs = agencies.setdefault(data.control_number, data.agency)
         if theirs and theirs.casefold() != data.agency.casefold():
-            data.control_number = agency_number(data.agency, data.control_number)
+            old, data.control_number = (
+                data.control_number,
+                agency_number(data.agency, data.control_number),
+            )
+            # Made-up barcodes follow the new number, or they would be the other record's.
+            count = max(len(data.holdings), len(pending.items))
+            remade = {
+                generated_barcode(old, number): generated_barcode(data.control_number, number)
+                for number in range(1, count + 1)
+            }
+            for plan in pending.items:
+                plan.barcode = remade.get(plan.barcode, plan.barcode)
 
 
 def _resolve_targets(batch: list[Pending]) -> list[Pending]:

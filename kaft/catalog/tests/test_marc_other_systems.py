@@ -488,3 +488,28 @@ def test_the_summary_is_in_dutch_for_a_dutch_librarian(tmp_path: Path) -> None:
         "Geweigerd (per reden): 0.",
         "Waarschuwingen: 1.",
     ]
+
+
+def test_copies_without_barcode_of_two_agencies_same_001_get_barcodes_of_their_own(
+    tmp_path: Path, centrum: Branch
+) -> None:
+    def record(agency: str, title: str) -> bytes:
+        return iso2709(
+            [
+                ("001", "7"),
+                ("003", agency),
+                ("245", subfields("10", ("a", title))),
+                ("852", subfields("0 ", ("b", "centrum"))),
+            ]
+        )
+
+    path = _file(tmp_path, "two.mrc", record("NL-AaA", "Van A"), record("NL-BbB", "Van B"))
+
+    report = _run(path)
+
+    assert (report.created, report.items_created, report.warnings) == (2, 2, [])
+    assert sorted((number, code) for _, number, code, _ in _state()[1]) == [
+        ("(NL-BbB)7", "centrum"),
+        ("7", "centrum"),
+    ]
+    assert _run(path).items_created == 0
