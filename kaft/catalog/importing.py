@@ -2,9 +2,9 @@
 
 Each batch of :data:`BATCH_SIZE` records is one transaction with bulk statements. A copy that
 cannot be made (another library's location, a barcode of another title) costs that copy only,
-with a warning; the record is still written. Should the
-database still refuse a batch, it is rolled back and written again one record per transaction,
-so that only the failing record is left out. Nothing is ever half-written.
+with a warning; the record is still written. Should the database still refuse a batch, it is
+rolled back and written again one record per transaction, so that only the failing record is
+left out. Nothing is ever half-written.
 
 Matching (re-import updates, never duplicates): a record is the existing record with the same
 control number, else the first existing record with the same ISBN. Items are matched on barcode.
@@ -110,7 +110,7 @@ def item_type_of(*, material_type: str, audience: str) -> str:
     return _ITEM_TYPES.get(MaterialType(material_type), ItemType.BOOK)
 
 
-Warning = tuple[CatalogErrorCode, dict[str, Any]]
+CopyWarning = tuple[CatalogErrorCode, dict[str, Any]]
 
 
 class BranchResolver:
@@ -127,7 +127,7 @@ class BranchResolver:
             self.by_key[branch.isil.casefold()] = branch
         self.by_key.update(mapping or {})
 
-    def branch_for(self, holding: HoldingData) -> tuple[Branch | None, Warning | None]:
+    def branch_for(self, holding: HoldingData) -> tuple[Branch | None, CopyWarning | None]:
         if not holding.locations:
             if self.default is None:
                 return None, (CatalogErrorCode.HOLDING_NO_LOCATION, {"tag": holding.tag})
@@ -141,10 +141,10 @@ class BranchResolver:
 
     def plan_copies(
         self, holdings: list[HoldingData], barcode_key: str
-    ) -> tuple[list[ItemPlan], list[Warning]]:
+    ) -> tuple[list[ItemPlan], list[CopyWarning]]:
         """One plan per copy at one of our branches; a warning for each other copy."""
         plans: list[ItemPlan] = []
-        warnings: list[Warning] = []
+        warnings: list[CopyWarning] = []
         for number, holding in enumerate(holdings, start=1):
             branch, warning = self.branch_for(holding)
             if warning is not None or branch is None:
@@ -159,7 +159,7 @@ class BranchResolver:
 
     def plan_items(
         self, data: RecordData, items_per_record: int
-    ) -> tuple[list[ItemPlan], list[Warning]]:
+    ) -> tuple[list[ItemPlan], list[CopyWarning]]:
         plans, warnings = self.plan_copies(data.holdings, data.control_number)
         if not data.holdings and items_per_record and self.default is not None:
             plans = [
@@ -177,8 +177,8 @@ def agency_number(agency: str, number: str) -> str:
 def separate_agencies(batch: list[Pending]) -> None:
     """A 001 is unique only within the numbering of its 003 (two Koha systems both have a
     record 1). A record whose 001 is taken by a record of another 003, stored or earlier in the
-    batch, is known as ``(003)001`` instead, so it never overwrites the other. A record with no
-    003 on either side is the same record (nothing says otherwise)."""
+    batch, is known as ``(003)001`` instead, so it never overwrites the other. When one of the two
+    has no 003, they are taken to be the same record (nothing says otherwise)."""
     numbers = {pending.data.control_number for pending in batch if pending.data.agency}
     if not numbers:
         return

@@ -33,10 +33,6 @@ class HoldingData:
     call_number: str
     shown: str = ""  # the location as a warning shows it
 
-    @property
-    def branch_code(self) -> str:
-        return self.locations[0] if self.locations else ""
-
 
 def record_kind(record: pymarc.Record) -> str:
     """``bibliographic``, ``holdings``, ``authority`` or ``other`` (from leader/06)."""
