@@ -40,6 +40,7 @@ class CatalogErrorCode(ErrorCode):
     HOLDING_NO_LOCATION = "holding_no_location"
     RECOVERED_DIRECTORY = "recovered_directory"
     RECOVERED_END_OF_RECORD = "recovered_end_of_record"
+    RECOVERED_OVERSIZE = "recovered_oversize"
     # The branch map file (--branch-map): refused before anything is read.
     BRANCH_MAP_UNREADABLE = "branch_map_unreadable"
     BRANCH_MAP_LINE_INVALID = "branch_map_line_invalid"
@@ -104,6 +105,10 @@ class CatalogErrorCode(ErrorCode):
             cls.RECOVERED_END_OF_RECORD: _(
                 "The record length or record terminator was wrong; the record was read up to "
                 "the next record. Check it."
+            ),
+            cls.RECOVERED_OVERSIZE: _(
+                "The record is longer than a MARC record may be (99,999 bytes); it was read up "
+                "to its record terminator, and its MARC is not kept. Check it."
             ),
             cls.BRANCH_MAP_UNREADABLE: _("The branch map %(file)s could not be read: %(detail)s"),
             cls.BRANCH_MAP_LINE_INVALID: _(

@@ -34,6 +34,7 @@ from xml.sax import SAXParseException
 import pymarc
 from pymarc import Subfield
 from pymarc import exceptions as marc_errors
+from pymarc.marc8 import marc8_to_unicode
 from pymarc.marcxml import XmlHandler, parse_xml
 
 from kaft.catalog.errors import CatalogErrorCode
@@ -42,10 +43,11 @@ from kaft.catalog.marc.repair import (
     NEXT_LEADER,
     directory_sound,
     rebuild,
+    split_fields,
 )
 
 ESCAPE = 0x1B
-_LONGEST_SPAN = 200_000
+_LONGEST_SPAN = 16_000_000  # a HathiTrust serial record can pass 1 MB
 _WHITESPACE = b" \t\r\n\x00\x1a"
 _CONTROL_NUMBER = re.compile(rb"\x1e([^\x1e\x1d]{1,64})\x1e")
 
@@ -204,14 +206,51 @@ def _refusal(position: int, chunk: bytes, exc: Exception) -> ReadRecord:
     )
 
 
+def _text(raw: bytes, utf8: bool) -> str:
+    return raw.decode("utf-8", "replace") if utf8 else marc8_to_unicode(raw, True)
+
+
+def _assemble(chunk: bytes, fields: list[tuple[bytes, bytes]]) -> pymarc.Record:
+    """A record too long for ISO 2709 (a serial with thousands of holdings), built field by
+    field the way pymarc decodes them."""
+    utf8 = _is_utf8(chunk)
+    record = pymarc.Record(leader=chunk[:24].decode("ascii", "replace"), force_utf8=utf8)
+    for raw_tag, value in fields:
+        tag = raw_tag.decode("ascii")
+        if tag < "010" and tag.isdigit():
+            record.add_field(pymarc.Field(tag=tag, data=_text(value, utf8)))
+            continue
+        first, *parts = value.split(b"\x1f")
+        indicators = (first.decode("ascii", "replace") + "  ")[:2]
+        subfields = [
+            Subfield(part[:1].decode("ascii", "replace"), _text(part[1:], utf8))
+            for part in parts
+            if part
+        ]
+        record.add_field(
+            pymarc.Field(
+                tag=tag,
+                indicators=pymarc.Indicators(indicators[0], indicators[1]),
+                subfields=subfields,
+            )
+        )
+    if utf8:
+        _to_nfc(record)
+    return record
+
+
 def _rebuilt(
     position: int, chunk: bytes, size: int, warning: CatalogErrorCode
 ) -> ReadRecord | None:
-    repaired = rebuild(chunk)
-    if repaired is None:
+    fields = split_fields(chunk)
+    if fields is None:
         return None
+    repaired = rebuild(chunk[:24], fields)
     try:
-        record = _pymarc_record(repaired)
+        if repaired is None:
+            record, warning = _assemble(chunk, fields), CatalogErrorCode.RECOVERED_OVERSIZE
+        else:
+            record = _pymarc_record(repaired)
     except Exception:  # the rebuilt record is no better
         return None
     if not record.fields:
@@ -237,13 +276,14 @@ def _recover_unterminated(handle: IO[bytes], position: int, start: int, chunk: b
     terminator, or to the end of a field followed by what looks like the next record's leader
     (a lost terminator). Read from there with a warning when its directory agrees."""
     handle.seek(start)
-    span = b""
-    while len(span) < _LONGEST_SPAN and (block := handle.read(8192)):
+    gathered = bytearray()
+    while len(gathered) < _LONGEST_SPAN and (block := handle.read(65536)):
         index = block.find(bytes([END_OF_RECORD]))
         if index >= 0:
-            span += block[: index + 1]
+            gathered += block[: index + 1]
             break
-        span += block
+        gathered += block
+    span = bytes(gathered)
     following = NEXT_LEADER.search(span, 24)
     found = span[: following.start() + 1] if following else span
     handle.seek(start + len(found))

@@ -40,15 +40,19 @@ def directory_sound(chunk: bytes) -> bool:
 
 def _tags(directory: bytes, fields: list[bytes]) -> list[bytes] | None:
     """The tag of each field: the three bytes before the entry that has the field's length and
-    offset (which survives stray bytes in the directory), else the directory read in steps of
-    twelve when that gives one valid tag per field."""
+    offset (which survives stray bytes in the directory, and a length that lost a digit), else
+    the directory read in steps of twelve when that gives one valid tag per field."""
     tags, offset, searched = [], 0, 0
     for value in fields:
-        found = directory.find(b"%04d%05d" % (len(value) + 1, offset), searched)
-        if found < 3 or not _TAG.fullmatch(directory[found - 3 : found]):
+        size = len(value) + 1
+        for key in (b"%04d%05d" % (size, offset), b"%03d%05d" % (size, offset)):
+            found = directory.find(key, searched)
+            if found >= 3 and _TAG.fullmatch(directory[found - 3 : found]):
+                break
+        else:
             break
         tags.append(directory[found - 3 : found])
-        offset, searched = offset + len(value) + 1, found + 9
+        offset, searched = offset + size, found + len(key)
     else:
         return tags
     steps = [directory[i : i + 3] for i in range(0, len(directory) - len(directory) % 12, 12)]
@@ -57,9 +61,9 @@ def _tags(directory: bytes, fields: list[bytes]) -> list[bytes] | None:
     return None
 
 
-def rebuild(chunk: bytes) -> bytes | None:
-    """The record with a leader and directory made anew from its fields, or None when the
-    directory's tags and the fields between terminators do not pair up one to one."""
+def split_fields(chunk: bytes) -> list[tuple[bytes, bytes]] | None:
+    """(tag, field bytes without terminator) for each field, or None when the directory's tags
+    and the fields between terminators do not pair up one to one."""
     end = chunk.find(bytes([FIELD_TERMINATOR]), 24)
     if len(chunk) < 24 or end < 0:
         return None
@@ -73,15 +77,24 @@ def rebuild(chunk: bytes) -> bytes | None:
     tags = _tags(directory, fields)
     if not fields or tags is None:
         return None
-    entries, data = b"", b""
-    for tag, value in zip(tags, fields, strict=True):
-        entries += tag + b"%04d%05d" % (len(value) + 1, len(data))
-        data += value + bytes([FIELD_TERMINATOR])
-    base = 24 + len(entries) + 1
-    length = base + len(data) + 1
+    return list(zip(tags, fields, strict=True))
+
+
+def rebuild(leader: bytes, fields: list[tuple[bytes, bytes]]) -> bytes | None:
+    """The record with a leader and directory made anew from ``fields``, or None when it is
+    too long for ISO 2709 (99,999 bytes, 9,999 per field)."""
+    entries, data, offset = [], [], 0
+    for tag, value in fields:
+        if len(value) + 1 > 9999:
+            return None
+        entries.append(tag + b"%04d%05d" % (len(value) + 1, offset))
+        data.append(value + bytes([FIELD_TERMINATOR]))
+        offset += len(value) + 1
+    base = 24 + 12 * len(entries) + 1
+    length = base + offset + 1
     if length > 99999:
         return None
-    leader = chunk[:24]
     indicators = leader[10:12] if leader[10:12].isdigit() else b"22"
     leader = b"%05d" % length + leader[5:10] + indicators + b"%05d" % base + leader[17:20] + b"4500"
-    return leader + entries + bytes([FIELD_TERMINATOR]) + data + bytes([END_OF_RECORD])
+    body = b"".join(entries) + bytes([FIELD_TERMINATOR]) + b"".join(data)
+    return leader + body + bytes([END_OF_RECORD])

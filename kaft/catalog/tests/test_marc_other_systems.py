@@ -4,6 +4,7 @@ records, taken barcodes, damaged bytes and the branch map, as a cataloguer expec
 from __future__ import annotations
 
 import io
+from collections import Counter
 from pathlib import Path
 
 import pymarc
@@ -513,3 +514,46 @@ def test_copies_without_barcode_of_two_agencies_same_001_get_barcodes_of_their_o
         ("7", "centrum"),
     ]
     assert _run(path).items_created == 0
+
+
+# --- Real files from other systems (marc4j's test set, LGPL, licence beside them) ------------
+
+
+def test_a_real_file_with_many_errors_imports_every_marc21_title(centrum: Branch) -> None:
+    # 383 records about "Pride and prejudice" from libraries in several countries: union
+    # catalogue holdings (Oxford, Swedish libraries), 17 UNIMARC records, 16 with a directory
+    # entry that lost a digit, and some titles more than once.
+    path = sample("pride-and-prejudice-with-many-errors.mrc")
+
+    report = _run(path, branch_map={"ukoxu": centrum})
+
+    assert (report.records_read, report.created, report.updated) == (383, 341, 25)
+    assert report.refused == {"unimarc_record": 17}
+    assert Counter(w.code for w in report.warnings) == {
+        "holding_unknown_location": 116,
+        "recovered_directory": 16,
+        "holding_no_location": 11,
+    }
+    assert list(report.holdings_skipped.items())[:3] == [("MCL", 30), ("", 11), ("CaOONL", 7)]
+    assert "UkOxU" not in report.holdings_skipped  # mapped to our branch: copies made
+    assert report.items_created == Item.objects.filter(home_branch=centrum).count() == 66
+    unimarc = report.errors[0]
+    assert (unimarc.position, unimarc.control_number) == (133, "1074414")
+    before = _state()
+
+    again = _run(path, branch_map={"ukoxu": centrum})
+
+    assert (again.created, again.updated, again.items_created) == (0, 366, 0)
+    assert _state() == before
+
+
+def test_a_record_longer_than_iso_2709_allows_is_read_to_its_terminator() -> None:
+    # A serial whose leader length wrapped past 99,999 bytes: the leader says 23375.
+    report = _run(sample("bad_too_long_plus_2.mrc"))
+
+    assert (report.records_read, report.created, report.errors) == (3, 3, [])
+    assert [(w.position, w.control_number, w.code) for w in report.warnings] == [
+        (1, "360944", "recovered_oversize")
+    ]
+    record = Record.objects.get(control_number="360944")
+    assert (record.title, record.marc) == ("Reports and memoranda", None)
