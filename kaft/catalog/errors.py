@@ -41,6 +41,8 @@ class CatalogErrorCode(ErrorCode):
     RECOVERED_DIRECTORY = "recovered_directory"
     RECOVERED_END_OF_RECORD = "recovered_end_of_record"
     RECOVERED_OVERSIZE = "recovered_oversize"
+    RECOVERED_LATIN1 = "recovered_latin1"
+    RECOVERED_MARC8 = "recovered_marc8"
     # The branch map file (--branch-map): refused before anything is read.
     BRANCH_MAP_UNREADABLE = "branch_map_unreadable"
     BRANCH_MAP_LINE_INVALID = "branch_map_line_invalid"
@@ -109,6 +111,14 @@ class CatalogErrorCode(ErrorCode):
             cls.RECOVERED_OVERSIZE: _(
                 "The record is longer than a MARC record may be (99,999 bytes); it was read up "
                 "to its record terminator, and its MARC is not kept. Check it."
+            ),
+            cls.RECOVERED_LATIN1: _(
+                "The record says it is UTF-8, but its letters are Latin-1 (Windows-1252); they "
+                "were read as Latin-1. Check it."
+            ),
+            cls.RECOVERED_MARC8: _(
+                "The record says it is UTF-8, but its letters are MARC-8; they were read as "
+                "MARC-8. Check it."
             ),
             cls.BRANCH_MAP_UNREADABLE: _("The branch map %(file)s could not be read: %(detail)s"),
             cls.BRANCH_MAP_LINE_INVALID: _(

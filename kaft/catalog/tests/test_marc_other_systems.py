@@ -522,7 +522,8 @@ def test_copies_without_barcode_of_two_agencies_same_001_get_barcodes_of_their_o
 def test_a_real_file_with_many_errors_imports_every_marc21_title(centrum: Branch) -> None:
     # 383 records about "Pride and prejudice" from libraries in several countries: union
     # catalogue holdings (Oxford, Swedish libraries), 17 UNIMARC records, 16 with a directory
-    # entry that lost a digit, and some titles more than once.
+    # entry that lost a digit, 68 flagged UTF-8 but written in MARC-8 or Latin-1, and some
+    # titles more than once.
     path = sample("pride-and-prejudice-with-many-errors.mrc")
 
     report = _run(path, branch_map={"ukoxu": centrum})
@@ -531,9 +532,12 @@ def test_a_real_file_with_many_errors_imports_every_marc21_title(centrum: Branch
     assert report.refused == {"unimarc_record": 17}
     assert Counter(w.code for w in report.warnings) == {
         "holding_unknown_location": 116,
+        "recovered_marc8": 67,
         "recovered_directory": 16,
         "holding_no_location": 11,
+        "recovered_latin1": 1,
     }
+    assert report.holdings_skipped["Östersund"] == 2  # Latin-1 in a record flagged UTF-8
     assert list(report.holdings_skipped.items())[:3] == [("MCL", 30), ("", 11), ("CaOONL", 7)]
     assert "UkOxU" not in report.holdings_skipped  # mapped to our branch: copies made
     assert report.items_created == Item.objects.filter(home_branch=centrum).count() == 66
@@ -557,3 +561,23 @@ def test_a_record_longer_than_iso_2709_allows_is_read_to_its_terminator() -> Non
     ]
     record = Record.objects.get(control_number="360944")
     assert (record.title, record.marc) == ("Reports and memoranda", None)
+
+
+@pytest.mark.parametrize(
+    ("title", "read_as", "warning"),
+    [
+        # MARC-8: the diacritic comes before its letter; the pound sign is 0xB9.
+        (b"M\xe2aria, \xe8Ubersetzung, \xb95", "Mária, Übersetzung, £5", "recovered_marc8"),
+        # Latin-1 (Windows-1252), as some systems export under a UTF-8 flag.
+        (b"G\xe4vleborg \xd6land", "Gävleborg Öland", "recovered_latin1"),
+    ],
+)
+def test_a_record_flagged_utf8_in_another_character_set_is_read_in_that_one(
+    tmp_path: Path, title: bytes, read_as: str, warning: str
+) -> None:
+    path = _file(tmp_path, "flag.mrc", book("f1", title, utf8=True), book("f2", "Daarna"))
+
+    report = _run(path)
+
+    assert [(w.position, w.control_number, w.code) for w in report.warnings] == [(1, "f1", warning)]
+    assert Record.objects.get(control_number="f1").title == read_as

@@ -184,4 +184,6 @@ def test_importing_every_sample_twice_changes_nothing_the_second_time() -> None:
     assert Counter(p.code for p in second.warnings if p.code.startswith("recovered")) == {
         "recovered_directory": 5 + 16,
         "recovered_oversize": 1,
+        "recovered_marc8": 67,
+        "recovered_latin1": 1,
     }
