@@ -5,7 +5,9 @@ the character set it really uses and a damaged record never stops the rest of th
 
 * leader/09 ``a`` means UTF-8; a record without that flag whose bytes are valid UTF-8, contain
   non-ASCII bytes and no MARC-8 escape sequence (ESC) is read as UTF-8 too (a common export
-  fault); anything else is MARC-8. Invalid UTF-8 bytes become U+FFFD instead of losing the record.
+  fault); anything else is MARC-8. A record flagged UTF-8 whose bytes are MARC-8 or Latin-1 is
+  read in that character set, with a warning (:mod:`kaft.catalog.marc.charsets`). Other invalid
+  UTF-8 bytes become U+FFFD instead of losing the record.
 * Whitespace between records and at the end of the file (a trailing newline) is skipped.
 * A damaged record is first given to pymarc with its own lenient options (invalid UTF-8
   replaced, the character set forced). When pymarc refuses its leader or directory (a bad base
@@ -38,6 +40,7 @@ from pymarc.marc8 import marc8_to_unicode
 from pymarc.marcxml import XmlHandler, parse_xml
 
 from kaft.catalog.errors import CatalogErrorCode
+from kaft.catalog.marc.charsets import from_latin1, wrong_utf8_flag
 from kaft.catalog.marc.repair import (
     END_OF_RECORD,
     NEXT_LEADER,
@@ -47,27 +50,6 @@ from kaft.catalog.marc.repair import (
 )
 
 ESCAPE = 0x1B
-_UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
-# A byte MARC-8 does not use, or a MARC-8 diacritic that is not followed by a letter (or by
-# another diacritic): the record is Latin-1, not MARC-8.
-_MARC8_SPECIAL = re.compile(rb"[\xa1-\xc8]")
-_DIACRITIC_LETTER = re.compile(rb"[\xe0-\xfe][A-Za-z]")
-# MARC-8 diacritics, written before their letter, and the Unicode combining marks they are.
-_MARC8_MARKS = {
-    0xE1: "\u0300", 0xE2: "\u0301", 0xE3: "\u0302", 0xE4: "\u0303", 0xE5: "\u0304",
-    0xE6: "\u0306", 0xE7: "\u0307", 0xE8: "\u0308", 0xE9: "\u030c", 0xEA: "\u030a",
-    0xEE: "\u030b", 0xF0: "\u0327", 0xF1: "\u0328",
-}  # fmt: skip
-# A diacritic and a letter that make one letter of a European alphabet (é, ñ, ö, č, ł…): a
-# Latin-1 "ä" before "v" would be a tilde on a v in MARC-8, which no European language writes.
-_MARC8_LETTERS = {
-    bytes([byte]) + letter.encode("ascii")
-    for byte, mark in _MARC8_MARKS.items()
-    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-    if len(composed := unicodedata.normalize("NFC", letter + mark)) == 1
-    and "\u00c0" <= composed <= "\u017f"
-}
-_NOT_MARC8 = re.compile(rb"[\x80-\xa0\xc9-\xdf\xff]|[\xe0-\xfe](?![A-Za-z\xe0-\xfe])")
 _LONGEST_SPAN = 16_000_000  # a HathiTrust serial record can pass 1 MB
 _WHITESPACE = b" \t\r\n\x00\x1a"
 _CONTROL_NUMBER = re.compile(rb"\x1e([^\x1e\x1d]{1,64})\x1e")
@@ -266,8 +248,8 @@ def _rebuilt(
     fields = split_fields(chunk)
     if fields is None:
         return None
-    if _wrong_utf8_flag(chunk) == "latin1":
-        fields = [(tag, _from_latin1(value)) for tag, value in fields]
+    if wrong_utf8_flag(chunk) == "latin1":
+        fields = [(tag, from_latin1(value)) for tag, value in fields]
     repaired = rebuild(chunk[:24], fields)
     try:
         if repaired is None:
@@ -281,36 +263,9 @@ def _rebuilt(
     return ReadRecord(position, record=record, marc=repaired, size=size, warning=warning)
 
 
-def _wrong_utf8_flag(chunk: bytes) -> str:
-    """For a record flagged UTF-8 (leader/09 ``a``) whose bytes are not UTF-8, as some systems
-    export: ``"marc8"`` when more of its non-ASCII bytes read well as MARC-8 (a special
-    character, or a diacritic before a letter that takes it) than cannot be MARC-8; else
-    ``"latin1"``.
-    ``""`` for a record that is what it says (or is not flagged UTF-8)."""
-    if chunk[9:10] != b"a" or chunk.isascii():
-        return ""
-    try:
-        chunk.decode("utf-8")
-    except UnicodeDecodeError:
-        if _UTF8_PAIR.search(chunk) is not None:
-            return ""  # real UTF-8 with a damaged character: replaced, as before
-        marc8 = len(_MARC8_SPECIAL.findall(chunk)) + sum(
-            pair.group() in _MARC8_LETTERS for pair in _DIACRITIC_LETTER.finditer(chunk)
-        )
-        return "marc8" if marc8 > len(_NOT_MARC8.findall(chunk)) else "latin1"
-    return ""
-
-
-def _from_latin1(value: bytes) -> bytes:
-    try:
-        return value.decode("cp1252").encode("utf-8")
-    except UnicodeDecodeError:  # a byte Windows-1252 leaves out: plain Latin-1
-        return value.decode("latin-1").encode("utf-8")
-
-
 def _parse(position: int, chunk: bytes) -> ReadRecord:
     sound = directory_sound(chunk)
-    flag = _wrong_utf8_flag(chunk)
+    flag = wrong_utf8_flag(chunk)
     if flag == "marc8":  # the same bytes, read as MARC-8
         chunk = chunk[:9] + b" " + chunk[10:]
     if not sound or flag == "latin1":
