@@ -581,3 +581,11 @@ def test_a_record_flagged_utf8_in_another_character_set_is_read_in_that_one(
 
     assert [(w.position, w.control_number, w.code) for w in report.warnings] == [(1, "f1", warning)]
     assert Record.objects.get(control_number="f1").title == read_as
+
+
+def test_a_directory_out_of_field_order_is_sound_and_read_without_warning() -> None:
+    report = _run(sample("unordered-directory-entries.mrc"))
+
+    assert (report.created, report.errors) == (1, [])
+    assert [w.code for w in report.warnings] == ["holding_unknown_location"]  # 852 $a CVES
+    assert Record.objects.get().title == "About parrots"

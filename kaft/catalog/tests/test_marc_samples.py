@@ -171,8 +171,8 @@ def test_importing_every_sample_twice_changes_nothing_the_second_time() -> None:
 
     second = _import(*ALL_SAMPLES)
 
-    assert len(ALL_SAMPLES) == 14
-    assert first.created == counts[0] == 381
+    assert len(ALL_SAMPLES) == 15
+    assert first.created == counts[0] == 382
     assert second.created == 0
     assert second.updated == first.created + first.updated
     assert (Record.objects.count(), Item.objects.count()) == counts
