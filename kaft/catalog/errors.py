@@ -26,12 +26,28 @@ class CatalogErrorCode(ErrorCode):
     NO_FIELDS = "no_fields"
     RECORD_UNREADABLE = "record_unreadable"
     NO_TITLE = "no_title"
-    UNKNOWN_BRANCH = "unknown_branch"
-    NO_BRANCH = "no_branch"
     BARCODE_TAKEN = "barcode_taken"
     BARCODE_INVALID = "barcode_invalid"
     BARCODE_MALFORMED = "barcode_malformed"
     NOT_SAVED = "not_saved"
+    AUTHORITY_RECORD = "authority_record"
+    NOT_A_TITLE_RECORD = "not_a_title_record"
+    UNIMARC_RECORD = "unimarc_record"
+    HOLDINGS_WITHOUT_LINK = "holdings_without_link"
+    HOLDINGS_TITLE_NOT_FOUND = "holdings_title_not_found"
+    # Warnings: the record is imported, one copy is not (or the record was repaired).
+    HOLDING_UNKNOWN_LOCATION = "holding_unknown_location"
+    HOLDING_NO_LOCATION = "holding_no_location"
+    RECOVERED_DIRECTORY = "recovered_directory"
+    RECOVERED_END_OF_RECORD = "recovered_end_of_record"
+    RECOVERED_OVERSIZE = "recovered_oversize"
+    RECOVERED_LATIN1 = "recovered_latin1"
+    RECOVERED_MARC8 = "recovered_marc8"
+    # The branch map file (--branch-map): refused before anything is read.
+    BRANCH_MAP_UNREADABLE = "branch_map_unreadable"
+    BRANCH_MAP_LINE_INVALID = "branch_map_line_invalid"
+    BRANCH_MAP_UNKNOWN_ISIL = "branch_map_unknown_isil"
+    BRANCH_MAP_CODE_TWICE = "branch_map_code_twice"
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
@@ -52,8 +68,6 @@ class CatalogErrorCode(ErrorCode):
             cls.NO_FIELDS: _("The record has no fields."),
             cls.RECORD_UNREADABLE: _("The record could not be read: %(detail)s"),
             cls.NO_TITLE: _("The record has no title (245 $a)."),
-            cls.UNKNOWN_BRANCH: _("Field %(tag)s names an unknown branch “%(branch)s”."),
-            cls.NO_BRANCH: _("Field %(tag)s names no branch and no default branch was given."),
             cls.BARCODE_TAKEN: _("Barcode %(barcode)s already belongs to another title."),
             cls.BARCODE_INVALID: _(
                 "Barcode %(barcode)s is not valid: a barcode has 1 to 32 characters, only "
@@ -64,6 +78,58 @@ class CatalogErrorCode(ErrorCode):
                 "(A–Z), digits and hyphens."
             ),
             cls.NOT_SAVED: _("The record could not be saved: %(detail)s"),
+            cls.AUTHORITY_RECORD: _("This is an authority record, not a title; skipped."),
+            cls.NOT_A_TITLE_RECORD: _(
+                "This is a classification or community information record, not a title; skipped."
+            ),
+            cls.UNIMARC_RECORD: _(
+                "This is a UNIMARC record (title in field 200); Kaft imports MARC21 only."
+            ),
+            cls.HOLDINGS_WITHOUT_LINK: _(
+                "This holdings record has no field 004, so its title is unknown."
+            ),
+            cls.HOLDINGS_TITLE_NOT_FOUND: _(
+                "This holdings record belongs to title %(title)s (004), which is neither in the "
+                "files nor in the catalogue."
+            ),
+            cls.HOLDING_UNKNOWN_LOCATION: _(
+                "No copy made: field %(tag)s names location “%(location)s”, which is not a "
+                "branch of this library (add it to the branch map if it is)."
+            ),
+            cls.HOLDING_NO_LOCATION: _(
+                "No copy made: field %(tag)s names no location and no default branch "
+                "(--branch) was given."
+            ),
+            cls.RECOVERED_DIRECTORY: _(
+                "The leader or directory of the record was damaged; the record was read from "
+                "its field terminators. Check it."
+            ),
+            cls.RECOVERED_END_OF_RECORD: _(
+                "The record length or record terminator was wrong; the record was read up to "
+                "the next record. Check it."
+            ),
+            cls.RECOVERED_OVERSIZE: _(
+                "The record is longer than a MARC record may be (99,999 bytes); it was read up "
+                "to its record terminator, and its MARC is not kept. Check it."
+            ),
+            cls.RECOVERED_LATIN1: _(
+                "The record says it is UTF-8, but its letters are Latin-1 (Windows-1252); they "
+                "were read as Latin-1. Check it."
+            ),
+            cls.RECOVERED_MARC8: _(
+                "The record says it is UTF-8, but its letters are MARC-8; they were read as "
+                "MARC-8. Check it."
+            ),
+            cls.BRANCH_MAP_UNREADABLE: _("The branch map %(file)s could not be read: %(detail)s"),
+            cls.BRANCH_MAP_LINE_INVALID: _(
+                "Branch map %(file)s, line %(line)s: expected “code,ISIL”."
+            ),
+            cls.BRANCH_MAP_UNKNOWN_ISIL: _(
+                "Branch map %(file)s, line %(line)s: no branch has the ISIL “%(isil)s”."
+            ),
+            cls.BRANCH_MAP_CODE_TWICE: _(
+                "Branch map %(file)s, line %(line)s: the code “%(location)s” is mapped twice."
+            ),
         }
 
 

@@ -1,9 +1,10 @@
 """Write mapped MARC records to the database in batches: records, their items and the index.
 
-Each batch of :data:`BATCH_SIZE` records is one transaction with bulk statements. Problems found
-before writing (a barcode of another title, an unknown branch) drop only that record. Should the
-database still refuse a batch, it is rolled back and written again one record per transaction,
-so that only the failing record is left out. Nothing is ever half-written.
+Each batch of :data:`BATCH_SIZE` records is one transaction with bulk statements. A copy that
+cannot be made (another library's location, a barcode of another title) costs that copy only,
+with a warning; the record is still written. Should the database still refuse a batch, it is
+rolled back and written again one record per transaction, so that only the failing record is
+left out. Nothing is ever half-written.
 
 Matching (re-import updates, never duplicates): a record is the existing record with the same
 control number, else the first existing record with the same ISBN. Items are matched on barcode.
@@ -19,7 +20,9 @@ from django.utils import timezone
 
 from kaft.catalog.barcodes import barcode_is_valid
 from kaft.catalog.errors import CatalogErrorCode
+from kaft.catalog.marc.holdings import HoldingData
 from kaft.catalog.marc.mapping import RecordData, generated_barcode
+from kaft.catalog.marc.reading import agency_of
 from kaft.catalog.models import Audience, Branch, Item, ItemType, MaterialType, Record
 from kaft.catalog.search import search_index_records
 
@@ -94,49 +97,120 @@ class BatchOutcome:
     updated: int = 0
     items_created: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def item_type_for(data: RecordData) -> str:
-    if data.material_type in (MaterialType.BOOK, MaterialType.EBOOK):
-        return ItemType.YOUTH_BOOK if data.audience == Audience.YOUTH else ItemType.BOOK
-    return _ITEM_TYPES.get(MaterialType(data.material_type), ItemType.BOOK)
+    return item_type_of(material_type=data.material_type, audience=data.audience)
+
+
+def item_type_of(*, material_type: str, audience: str) -> str:
+    if material_type in (MaterialType.BOOK, MaterialType.EBOOK):
+        return ItemType.YOUTH_BOOK if audience == Audience.YOUTH else ItemType.BOOK
+    return _ITEM_TYPES.get(MaterialType(material_type), ItemType.BOOK)
+
+
+CopyWarning = tuple[CatalogErrorCode, dict[str, Any]]
 
 
 class BranchResolver:
-    """Finds a branch by code or ISIL (case-insensitive), falling back to the default branch."""
+    """Finds the branch of a copy: the branch map first, then a branch's code or ISIL (both
+    case-insensitive). Only a copy that names no location goes to the default branch; a copy at
+    a location that is not ours (another library's, in a record from a union catalogue) makes
+    no item and a warning."""
 
-    def __init__(self, default: Branch | None) -> None:
+    def __init__(self, default: Branch | None, mapping: dict[str, Branch] | None = None) -> None:
         self.default = default
         self.by_key: dict[str, Branch] = {}
         for branch in Branch.objects.all():
             self.by_key[branch.code.casefold()] = branch
             self.by_key[branch.isil.casefold()] = branch
+        self.by_key.update(mapping or {})
+
+    def branch_for(self, holding: HoldingData) -> tuple[Branch | None, CopyWarning | None]:
+        if not holding.locations:
+            if self.default is None:
+                return None, (CatalogErrorCode.HOLDING_NO_LOCATION, {"tag": holding.tag})
+            return self.default, None
+        for code in holding.locations:
+            branch = self.by_key.get(code.casefold())
+            if branch is not None:
+                return branch, None
+        params = {"tag": holding.tag, "location": holding.shown}
+        return None, (CatalogErrorCode.HOLDING_UNKNOWN_LOCATION, params)
+
+    def plan_copies(
+        self, holdings: list[HoldingData], barcode_key: str
+    ) -> tuple[list[ItemPlan], list[CopyWarning]]:
+        """One plan per copy at one of our branches; a warning for each other copy."""
+        plans: list[ItemPlan] = []
+        warnings: list[CopyWarning] = []
+        for number, holding in enumerate(holdings, start=1):
+            branch, warning = self.branch_for(holding)
+            if warning is not None or branch is None:
+                warnings.append(warning or (CatalogErrorCode.HOLDING_NO_LOCATION, {}))
+                continue
+            barcode = holding.barcode or generated_barcode(barcode_key, number)
+            if not barcode_is_valid(barcode):
+                warnings.append((CatalogErrorCode.BARCODE_INVALID, {"barcode": barcode}))
+                continue
+            plans.append(ItemPlan(barcode, branch, holding.call_number[:64]))
+        return plans, warnings
 
     def plan_items(
         self, data: RecordData, items_per_record: int
-    ) -> tuple[list[ItemPlan], tuple[CatalogErrorCode, dict[str, Any]] | None]:
-        plans = []
-        for number, holding in enumerate(data.holdings, start=1):
-            branch = self.by_key.get(holding.branch_code.casefold()) or self.default
-            if branch is None:
-                code = CatalogErrorCode.UNKNOWN_BRANCH
-                if not holding.branch_code:
-                    code = CatalogErrorCode.NO_BRANCH
-                return [], (code, {"tag": holding.tag, "branch": holding.branch_code})
-            barcode = holding.barcode or generated_barcode(data.control_number, number)
-            if not barcode_is_valid(barcode):
-                return [], (CatalogErrorCode.BARCODE_INVALID, {"barcode": barcode})
-            plans.append(ItemPlan(barcode, branch, holding.call_number[:64]))
-        if not plans and items_per_record and self.default is not None:
+    ) -> tuple[list[ItemPlan], list[CopyWarning]]:
+        plans, warnings = self.plan_copies(data.holdings, data.control_number)
+        if not data.holdings and items_per_record and self.default is not None:
             plans = [
                 ItemPlan(generated_barcode(data.control_number, number), self.default, "")
                 for number in range(1, items_per_record + 1)
             ]
-        return plans, None
+        return plans, warnings
+
+
+def agency_number(agency: str, number: str) -> str:
+    """The control number of a record whose 001 another agency's record already has."""
+    return f"({agency}){number}"[:64]
+
+
+def separate_agencies(batch: list[Pending]) -> None:
+    """A 001 is unique only within the numbering of its 003 (two Koha systems both have a
+    record 1). A record whose 001 is taken by a record of another 003, stored or earlier in the
+    batch, is known as ``(003)001`` instead, so it never overwrites the other. When one of the two
+    has no 003, they are taken to be the same record (nothing says otherwise)."""
+    numbers = {pending.data.control_number for pending in batch if pending.data.agency}
+    if not numbers:
+        return
+    agencies = {
+        number: agency_of(marc)
+        for number, marc in Record.objects.filter(control_number__in=numbers).values_list(
+            "control_number", "marc"
+        )
+    }
+    for pending in batch:
+        data = pending.data
+        if not data.agency:
+            continue
+        theirs = agencies.setdefault(data.control_number, data.agency)
+        if theirs and theirs.casefold() != data.agency.casefold():
+            old, data.control_number = (
+                data.control_number,
+                agency_number(data.agency, data.control_number),
+            )
+            # Made-up barcodes follow the new number, or they would be the other record's.
+            count = max(len(data.holdings), len(pending.items))
+            remade = {
+                generated_barcode(old, number): generated_barcode(data.control_number, number)
+                for number in range(1, count + 1)
+            }
+            for plan in pending.items:
+                plan.barcode = remade.get(plan.barcode, plan.barcode)
 
 
 def _resolve_targets(batch: list[Pending]) -> list[Pending]:
     """Give each record the id it updates (None: new), merging records that are the same."""
+    separate_agencies(batch)
     by_number: dict[str, Pending] = {}
     for pending in batch:
         earlier = by_number.get(pending.data.control_number)
@@ -182,29 +256,26 @@ def _resolve_targets(batch: list[Pending]) -> list[Pending]:
 
 
 def _check_barcodes(batch: list[Pending], outcome: BatchOutcome) -> list[Pending]:
+    """Keep only copies that are new; a copy whose barcode is another title's is left out with
+    a warning (the record itself is still imported)."""
     barcodes = [plan.barcode for pending in batch for plan in pending.items]
     owners = dict(Item.objects.filter(barcode__in=barcodes).values_list("barcode", "record_id"))
     claimed: dict[str, Pending] = {}
-    accepted = []
     for pending in batch:
         fresh = []
-        taken = None
         for plan in pending.items:
             owner = owners.get(plan.barcode)
             other = claimed.get(plan.barcode)
             if (owner is not None and owner != pending.target_id) or other not in (None, pending):
-                taken = plan.barcode
-                break
+                outcome.warnings.append(
+                    pending.problem(CatalogErrorCode.BARCODE_TAKEN, barcode=plan.barcode)
+                )
+                continue
             if owner is None:
+                claimed[plan.barcode] = pending
                 fresh.append(plan)
-        if taken is not None:
-            outcome.problems.append(pending.problem(CatalogErrorCode.BARCODE_TAKEN, barcode=taken))
-            continue
-        for plan in fresh:
-            claimed[plan.barcode] = pending
         pending.items = fresh
-        accepted.append(pending)
-    return accepted
+    return batch
 
 
 def _update_records(records: list[Record]) -> None:
@@ -281,4 +352,5 @@ def write_batch(batch: list[Pending]) -> BatchOutcome:
         total.updated += single.updated
         total.items_created += single.items_created
         total.problems += single.problems
+        total.warnings += single.warnings
     return total

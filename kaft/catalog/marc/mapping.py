@@ -1,15 +1,12 @@
 """Map a MARC21 bibliographic record onto the catalogue's fields.
 
-Identity: 001, else the first 035 $a, else the ISBN, else ``kaft:<hash>`` of title, contributors,
+Identity: 001 (with its 003, see :func:`kaft.catalog.importing.separate_agencies`), else the
+first 035 $a, else the ISBN, else ``kaft:<hash>`` of title, contributors,
 publisher and year (so a record without any number is still found again on re-import).
 
-Holdings become items (one per field):
-
-* 852 — $p barcode, $k/$h/$i/$m call number, $b branch (code or ISIL), else $a (ISIL);
-* 949 — $a barcode, $b branch (code or ISIL), $c call number.
-
-A holding without a barcode gets a generated one (see :func:`generated_barcode`). Which branch an
-unknown or missing code means is decided by the importer.
+Holdings (852, 949, Koha's 952) become items, one per field: see :mod:`kaft.catalog.marc.holdings`.
+A holding without a barcode gets a generated one (see :func:`generated_barcode`). Which branch a
+location code means, and what happens to a copy of another library, is decided by the importer.
 """
 
 from __future__ import annotations
@@ -23,6 +20,7 @@ from dataclasses import dataclass, field
 import pymarc
 
 from kaft.catalog.isbn import normalise_isbn
+from kaft.catalog.marc.holdings import HoldingData, holdings_in
 from kaft.catalog.models import Audience, MaterialType
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -31,14 +29,6 @@ _TRAILING = " /:;,.="
 _YOUTH_WORDS = ("juvenile", "children", "kinder", "jeugd", "jongeren", "kids", "young")
 _ELECTRONIC_WORDS = ("ebook", "e-book", "electronic book", "online")
 _BLANK_LANGUAGES = {"", "   ", "|||", "zxx", "und", "###"}
-
-
-@dataclass
-class HoldingData:
-    tag: str
-    barcode: str
-    branch_code: str
-    call_number: str
 
 
 @dataclass
@@ -56,10 +46,15 @@ class RecordData:
     audience: str = Audience.ADULT
     summary: str = ""
     holdings: list[HoldingData] = field(default_factory=list)
+    agency: str = ""  # 003: whose numbering the 001 follows
 
 
 class MissingTitle(Exception):
     """The record has no 245 $a."""
+
+
+class UnimarcRecord(MissingTitle):
+    """The record has no 245 $a but a 200 $a: it is UNIMARC, whose title sits in 200."""
 
 
 def clean(text: str) -> str:
@@ -171,30 +166,6 @@ def _language(by_tag: dict[str, list[pymarc.Field]], f008: str) -> str:
     return found if found.isalpha() and found not in _BLANK_LANGUAGES else ""
 
 
-def _holdings(by_tag: dict[str, list[pymarc.Field]]) -> list[HoldingData]:
-    holdings = []
-    for item in by_tag.get("852", []):
-        call_number = " ".join(v.strip() for v in item.get_subfields("k", "h", "i", "m"))
-        holdings.append(
-            HoldingData(
-                tag="852",
-                barcode=_first([item], "p").strip(),
-                branch_code=(_first([item], "b") or _first([item], "a")).strip(),
-                call_number=" ".join(call_number.split()),
-            )
-        )
-    for item in by_tag.get("949", []):
-        holdings.append(
-            HoldingData(
-                tag="949",
-                barcode=_first([item], "a").strip(),
-                branch_code=_first([item], "b").strip(),
-                call_number=" ".join(_first([item], "c").split()),
-            )
-        )
-    return holdings
-
-
 def map_record(record: pymarc.Record) -> RecordData:
     by_tag: dict[str, list[pymarc.Field]] = defaultdict(list)
     for item in record.fields:
@@ -204,6 +175,10 @@ def map_record(record: pymarc.Record) -> RecordData:
     title_fields = by_tag.get("245", [])
     title = clean(_first(title_fields, "a"))
     if not title:
+        if any(
+            value.strip() for item in by_tag.get("200", []) for value in item.get_subfields("a")
+        ):
+            raise UnimarcRecord
         raise MissingTitle
     parts = [clean(v) for v in title_fields[0].get_subfields("n", "p")] if title_fields else []
     if parts:
@@ -251,9 +226,11 @@ def map_record(record: pymarc.Record) -> RecordData:
         summary="\n\n".join(
             clean_summary for item in by_tag.get("520", []) if (clean_summary := _summary(item))
         ),
-        holdings=_holdings(by_tag),
+        holdings=holdings_in(by_tag),
     )
     data.control_number = _identity(by_tag, data)
+    if by_tag.get("001") and by_tag.get("003"):
+        data.agency = " ".join((by_tag["003"][0].data or "").split())
     return data
 
 

@@ -79,22 +79,24 @@ def test_reimport_does_not_duplicate_items(tmp_path: Path, oost: Branch) -> None
     assert Item.objects.count() == 1
 
 
-def test_holding_without_a_known_branch_uses_the_default_branch(
+def test_holding_without_a_location_uses_the_default_branch(
     tmp_path: Path, centrum: Branch
 ) -> None:
     path = _write(
         tmp_path,
         "a.mrc",
-        book("h1", "Titel", ("852", subfields("  ", ("b", "ZOLDER"), ("p", "1")))),
+        book("h1", "Titel", ("852", subfields("  ", ("h", "R TITE"), ("p", "1")))),
     )
 
     report = _run(path, branch=centrum)
 
-    assert report.errors == []
+    assert (report.errors, report.warnings) == ([], [])
     assert Item.objects.get().home_branch == centrum
 
 
-def test_holding_with_an_unknown_branch_and_no_default_is_refused_whole(tmp_path: Path) -> None:
+def test_a_holding_at_another_librarys_location_is_a_warning_even_with_a_default_branch(
+    tmp_path: Path, centrum: Branch
+) -> None:
     path = _write(
         tmp_path,
         "a.mrc",
@@ -102,33 +104,63 @@ def test_holding_with_an_unknown_branch_and_no_default_is_refused_whole(tmp_path
         book("h2", "Andere titel"),
     )
 
-    report = _run(path)
+    report = _run(path, branch=centrum)
 
-    assert [(p.position, p.control_number, p.code, p.reason) for p in report.errors] == [
-        (1, "h1", "unknown_branch", "Field 852 names an unknown branch “ZOLDER”.")
+    assert report.errors == []
+    assert [
+        (p.position, p.control_number, p.code, p.location, p.reason) for p in report.warnings
+    ] == [
+        (
+            1,
+            "h1",
+            "holding_unknown_location",
+            "ZOLDER",
+            "No copy made: field 852 names location “ZOLDER”, which is not a branch of this "
+            "library (add it to the branch map if it is).",
+        )
     ]
-    assert list(Record.objects.values_list("control_number", flat=True)) == ["h2"]
+    assert report.holdings_skipped == {"ZOLDER": 1}
+    assert set(Record.objects.values_list("control_number", flat=True)) == {"h1", "h2"}
     assert Item.objects.count() == 0
 
 
-def test_a_barcode_of_another_title_refuses_that_record_only(
-    tmp_path: Path, centrum: Branch
-) -> None:
+def test_a_holding_without_location_and_no_default_branch_is_a_warning(tmp_path: Path) -> None:
+    path = _write(tmp_path, "a.mrc", book("h1", "Titel", ("949", subfields("  ", ("a", "5")))))
+
+    report = _run(path)
+
+    assert report.errors == []
+    assert [(p.position, p.control_number, p.code, p.location) for p in report.warnings] == [
+        (1, "h1", "holding_no_location", "")
+    ]
+    assert report.holdings_skipped == {"": 1}
+    assert list(Record.objects.values_list("control_number", flat=True)) == ["h1"]
+    assert Item.objects.count() == 0
+
+
+def test_a_barcode_of_another_title_costs_that_copy_only(tmp_path: Path, centrum: Branch) -> None:
     other = ItemFactory.create(barcode="31001", home_branch=centrum)
     path = _write(
         tmp_path,
         "a.mrc",
-        book("h1", "Titel", ("949", subfields("  ", ("a", "31001"), ("b", "centrum")))),
+        book(
+            "h1",
+            "Titel",
+            ("949", subfields("  ", ("a", "31001"), ("b", "centrum"))),
+            ("949", subfields("  ", ("a", "31003"), ("b", "centrum"))),
+        ),
         book("h2", "Andere titel", ("949", subfields("  ", ("a", "31002"), ("b", "centrum")))),
     )
 
     report = _run(path)
 
-    assert [(p.position, p.reason) for p in report.errors] == [
-        (1, "Barcode 31001 already belongs to another title.")
+    assert report.errors == []
+    assert [(p.position, p.control_number, p.reason) for p in report.warnings] == [
+        (1, "h1", "Barcode 31001 already belongs to another title.")
     ]
-    assert not Record.objects.filter(control_number="h1").exists()
+    assert (report.created, report.items_created) == (2, 2)
     assert Item.objects.get(barcode="31001").record == other.record
+    assert Item.objects.get(barcode="31003").record.control_number == "h1"
     assert Item.objects.get(barcode="31002").record.control_number == "h2"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 
 import pytest
 from django.utils import translation
@@ -128,20 +129,28 @@ def test_utf8_xml_takes_the_year_from_260c() -> None:
     assert record.material_type == MaterialType.MUSIC
 
 
-def test_bad_records_are_reported_with_position_and_reason_and_good_ones_imported() -> None:
+def test_bad_records_are_recovered_where_the_fields_are_intact_and_the_rest_reported() -> None:
     report = _import("bad_records.mrc")
 
+    # 2, 3 and 6 have a bad base address, 4 and 5 extra bytes in the directory: their fields
+    # are intact, so they are read from the field terminators. 7 has no fields at all.
     assert [(p.position, p.code, p.reason) for p in report.errors] == [
-        (2, "base_address_invalid", "The base address of the data in the leader is invalid."),
-        (3, "base_address_missing", "The base address of the data could not be found."),
-        (4, "directory_invalid", "The record directory is invalid."),
-        (5, "directory_invalid", "The record directory is invalid."),
-        (6, "base_address_invalid", "The base address of the data in the leader is invalid."),
         (7, "no_fields", "The record has no fields."),
     ]
-    assert {p.file for p in report.errors} == {str(sample("bad_records.mrc"))}
-    # Records 1 and 8 are the same record (no number: identified by its content).
-    assert (report.created, report.updated, report.records_read) == (1, 1, 8)
+    assert [(p.position, p.code) for p in report.warnings] == [
+        (2, "recovered_directory"),
+        (3, "recovered_directory"),
+        (4, "recovered_directory"),
+        (5, "recovered_directory"),
+        (6, "recovered_directory"),
+    ]
+    assert report.warnings[0].reason == (
+        "The leader or directory of the record was damaged; the record was read from its field "
+        "terminators. Check it."
+    )
+    assert {p.file for p in report.errors + report.warnings} == {str(sample("bad_records.mrc"))}
+    # All seven readable records are the same record (no number: identified by its content).
+    assert (report.created, report.updated, report.records_read) == (1, 6, 8)
     assert report.unreadable_files == []
     record = Record.objects.get()
     assert (record.title, record.subtitle) == (
@@ -162,9 +171,19 @@ def test_importing_every_sample_twice_changes_nothing_the_second_time() -> None:
 
     second = _import(*ALL_SAMPLES)
 
-    assert len(ALL_SAMPLES) == 11
-    assert first.created == counts[0] == 37
+    assert len(ALL_SAMPLES) == 15
+    assert first.created == counts[0] == 382
     assert second.created == 0
     assert second.updated == first.created + first.updated
     assert (Record.objects.count(), Item.objects.count()) == counts
-    assert [p.position for p in second.errors] == [2, 3, 4, 5, 6, 7]
+    assert Counter((p.file.rsplit("/", 1)[-1], p.code) for p in second.errors) == {
+        ("bad_records.mrc", "no_fields"): 1,
+        ("testunimarc.dat", "unimarc_record"): 1,
+        ("pride-and-prejudice-with-many-errors.mrc", "unimarc_record"): 17,
+    }
+    assert Counter(p.code for p in second.warnings if p.code.startswith("recovered")) == {
+        "recovered_directory": 5 + 16,
+        "recovered_oversize": 1,
+        "recovered_marc8": 67,
+        "recovered_latin1": 1,
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -99,13 +100,21 @@ def test_command_imports_and_prints_a_summary_with_each_error() -> None:
             stderr=err,
         )
 
-    assert (
-        "Records read: 28; created: 21; updated: 1; items created: 0; errors: 6" in out.getvalue()
+    summary = out.getvalue().splitlines()
+    assert re.fullmatch(
+        r"Records read: 28; new: 21; updated: 6; items made: 0 \(\d+ records/s\)\.", summary[0]
     )
+    assert summary[1:] == [
+        "Holdings skipped (by location): 0.",
+        "Refused (by reason): 1 — no_fields 1.",
+        "Warnings: 5.",
+    ]
     lines = err.getvalue().splitlines()
     assert len(lines) == 6
-    assert lines[0] == (
-        f"{sample('bad_records.mrc')}:2: The base address of the data in the leader is invalid."
+    assert lines[0] == f"{sample('bad_records.mrc')}:7: The record has no fields."
+    assert lines[1] == (
+        f"{sample('bad_records.mrc')}:2: The leader or directory of the record was damaged; "
+        "the record was read from its field terminators. Check it. (warning)"
     )
 
 
