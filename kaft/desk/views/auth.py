@@ -17,7 +17,6 @@ from kaft.desk.forms import BranchForm, StaffLoginForm
 from kaft.desk.views.common import desk_render
 from kaft.members.models import StaffRole
 
-
 # Where each role lands after login when no ``next`` says otherwise; other roles: the lending
 # screen.
 LANDING = {StaffRole.PRIVACY_OFFICER: "desk:privacy_dashboard"}

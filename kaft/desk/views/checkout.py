@@ -51,7 +51,7 @@ from kaft.members.cards import card_number_is_valid
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
 from kaft.members.selectors import member_by_card
-from kaft.privacy.models import DataPart
+from kaft.privacy.models import AccessPurpose, DataPart
 
 ROWS = "desk_checkout_rows"
 
@@ -113,7 +113,7 @@ def scan(request: HttpRequest) -> HttpResponse:
 
 def _loans_fragment(desk: DeskRequest, member: Member, results: dict[int, tuple[bool, str]]) -> str:
     """The served member's loans again, after this staff member lent or renewed: a look."""
-    member_look(desk, member, [DataPart.LOANS])
+    member_look(desk, member, [DataPart.LOANS], purpose=AccessPurpose.DESK)
     loans = list(member_open_loans(member))
     for loan in loans:
         loan.renew_result = results.get(loan.pk)  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kaft.circulation.selectors import member_active_holds, member_open_loans
 from kaft.desk.access import DeskRequest, member_look
 from kaft.members.models import Member
-from kaft.privacy.models import DataPart
+from kaft.privacy.models import AccessPurpose, DataPart
 
 # How many results of scans the session lists keep (oldest dropped first).
 SESSION_ROWS_KEPT = 100
@@ -105,7 +105,7 @@ def from_iso(value: str | None) -> dt.date | None:
 
 def member_panel_context(request: DeskRequest, member: Member) -> dict[str, Any]:
     """Everything the member panel shows, and the access-log entries for showing it."""
-    member_look(request, member, PANEL_PARTS)
+    member_look(request, member, PANEL_PARTS, purpose=AccessPurpose.DESK)
     return {
         "member": member,
         "loans": list(member_open_loans(member)),

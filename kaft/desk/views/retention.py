@@ -20,7 +20,7 @@ from kaft.desk.views.common import desk_render
 from kaft.members.models import StaffRole
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.models import RetentionRun
-from kaft.privacy.registry import RULES
+from kaft.privacy.registry import RULES, rule_label
 from kaft.privacy.services.retention import (
     retention_overdue_counts,
     retention_periods,
@@ -56,7 +56,7 @@ def retention_settings(request: HttpRequest) -> HttpResponse:
                 error_rule, error = rule, refused.message
             else:
                 messages.success(
-                    request, _("The period for “%(rule)s” was saved.") % {"rule": RULES[rule].label}
+                    request, _("The period for “%(rule)s” was saved.") % {"rule": rule_label(rule)}
                 )
                 return redirect("desk:retention")
         else:
@@ -86,7 +86,7 @@ def retention_settings(request: HttpRequest) -> HttpResponse:
                         n for per_model in run.counts.values() for n in per_model.values()
                     ),
                     "per_rule": {
-                        RULES[key].label if key in RULES else key: sum(per_model.values())
+                        rule_label(key): sum(per_model.values())
                         for key, per_model in run.counts.items()
                         if sum(per_model.values())
                     },
