@@ -1,6 +1,6 @@
 """Retention settings for the privacy officer: each rule, its period and bounds, the last runs of
-the daily job and how many rows are past their rule right now. Shows no member's data, so no
-access-log entry is written."""
+the job and how many rows are past their rule right now, with a button that runs the job now
+(the privacy officer's role only). Shows no member's data, so no access-log entry is written."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view
@@ -26,8 +26,10 @@ from kaft.privacy.services.retention import (
     retention_periods,
     retention_setting_change,
 )
+from kaft.privacy.services.retention.run_now import retention_run_current, retention_run_request
 
 OFFICERS = (StaffRole.PRIVACY_OFFICER, StaffRole.ADMINISTRATOR)
+RUNNERS = (StaffRole.PRIVACY_OFFICER,)  # who may run the job now
 RUNS_SHOWN = 10
 
 
@@ -73,12 +75,14 @@ def retention_settings(request: HttpRequest) -> HttpResponse:
         }
         for key, rule in RULES.items()
     ]
-    runs = list(RetentionRun.objects.all()[:RUNS_SHOWN])
+    runs = list(RetentionRun.objects.select_related("requested_by__staff_profile")[:RUNS_SHOWN])
     return desk_render(
         request,
         "desk/retention.html",
         {
             "rules": rules,
+            "current": retention_run_current(),
+            "may_run": desk.staff_profile.role in RUNNERS,
             "runs": [
                 {
                     "run": run,
@@ -97,3 +101,17 @@ def retention_settings(request: HttpRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+@desk_view(roles=RUNNERS)
+@require_POST
+def retention_run_now(request: HttpRequest) -> HttpResponse:
+    """Queue the retention job now; the retention page then shows its progress and result."""
+    desk = cast(DeskRequest, request)
+    try:
+        retention_run_request(staff=desk.user)  # type: ignore[arg-type]
+    except PrivacyError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The retention job has started. This page shows its progress."))
+    return redirect("desk:retention")
