@@ -262,6 +262,7 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:statistics": (as_privacy_officer(get()), 'id="page-views"'),
     # retention: the rules, periods and runs (counts only)
     "desk:retention": (as_privacy_officer(get()), 'class="retention-rules"'),
+    "desk:retention_run": (as_privacy_officer(post()), 'class="retention-rules"'),
     # rights: the lists of waiting corrections and erasures (none waiting here)
     "desk:corrections": (get(), "Correcties die wachten"),
     "desk:erasures": (get(), "Verzoeken om verwijdering"),
@@ -280,6 +281,10 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:partner_new": (as_privacy_officer(get()), 'name="purpose"'),
     "desk:partner_edit": (as_privacy_officer(get()), 'value="Online Bibliotheek"'),
     "desk:privacy_dashboard": (as_privacy_officer(get()), 'id="count-legal"'),
+    # the dashboard's charts as CSV: counts per week, recipient or purpose
+    "desk:trends_looks_csv": (as_privacy_officer(get()), "Week vanaf,Keer ingezien"),
+    "desk:trends_disclosures_csv": (as_privacy_officer(get()), "Ontvanger,Verstrekkingen"),
+    "desk:trends_consents_csv": (as_privacy_officer(get()), "Week vanaf,Doel,Gegeven"),
 }
 
 
