@@ -122,6 +122,9 @@ def test_the_dashboard_draws_three_charts_with_title_and_description(
     assert 'aria-labelledby="chart-looks-title chart-looks-desc"' in page
     assert "Deze week: 1 keer ingezien." in page
     assert "<title>Online Bibliotheek: 1</title>" in page
+    # coordinates in SVG's own number format, also in Dutch (no decimal comma)
+    coordinates = re.findall(r' (?:x|y|x1|x2|y1|y2|width|height|cx|cy)="([^"]*)"', page)
+    assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates)
     assert "style=" not in page
     assert not re.search(r"<script(?![^>]*\bsrc=)", page)  # only scripts from a file
     assert "Wilhelmina" not in page
