@@ -21,7 +21,7 @@ from kaft.catalog.models import Branch
 from kaft.circulation.models import Hold, HoldStatus, Loan, Transfer, TransferStatus
 from kaft.circulation.services import hold_place, loan_checkin, loan_checkout
 from kaft.members.models import Member, MemberStatus, User
-from kaft.privacy.models import AccessLogEntry, DataPart
+from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
 from tests.factories import BranchFactory, MemberCategoryFactory, MemberFactory, StaffFactory
 from tests.factories_desk import JSON, make_item
 from tests.urlwalk import routes
@@ -304,6 +304,7 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:statistics": (as_privacy_officer(get()), 'id="page-views"'),
     # retention: the rules, periods and runs (counts only)
     "desk:retention": (as_privacy_officer(get()), 'class="retention-rules"'),
+    "desk:retention_run": (as_privacy_officer(post()), 'class="retention-rules"'),
     # rights: the lists of waiting corrections and erasures (none waiting here)
     "desk:corrections": (get(), "Correcties die wachten"),
     "desk:erasures": (get(), "Verzoeken om verwijdering"),
@@ -322,6 +323,10 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:partner_new": (as_privacy_officer(get()), 'name="purpose"'),
     "desk:partner_edit": (as_privacy_officer(get()), 'value="Online Bibliotheek"'),
     "desk:privacy_dashboard": (as_privacy_officer(get()), 'id="count-legal"'),
+    # the dashboard's charts as CSV: counts per week, recipient or purpose
+    "desk:trends_looks_csv": (as_privacy_officer(get()), "Week vanaf,Keer ingezien"),
+    "desk:trends_disclosures_csv": (as_privacy_officer(get()), "Ontvanger,Verstrekkingen"),
+    "desk:trends_consents_csv": (as_privacy_officer(get()), "Week vanaf,Doel,Gegeven"),
 }
 
 
@@ -377,3 +382,58 @@ def test_the_lists_name_only_screens_that_exist_and_each_once() -> None:
     assert set(LOOKS) <= patterns
     assert set(NO_MEMBER_DATA) <= patterns
     assert not set(LOOKS) & set(NO_MEMBER_DATA)
+
+
+# What a privacy officer's look may be logged as: the officer's own work, never desk help.
+OFFICER_PURPOSES = {
+    AccessPurpose.PRIVACY_REVIEW,
+    AccessPurpose.PRIVACY_REQUEST,
+    AccessPurpose.LEGAL_REQUEST,
+}
+
+
+def officer_instead(then: Request) -> Request:
+    """``then``, with the scene's staff member a privacy officer of the same branch."""
+
+    def send(scene: Scene, url: str) -> Any:
+        from tests.factories_desk import staff_login
+        from tests.factories_transparency import officer
+
+        scene.staff = officer(scene.central, username="fg-looking")
+        scene.client = staff_login(Client(), scene.staff)
+        return then(scene, url)
+
+    return send
+
+
+@pytest.mark.parametrize("name", sorted(LOOKS))
+def test_every_look_by_a_privacy_officer_is_logged_with_the_officers_purpose(
+    name: str, scene: Scene
+) -> None:
+    args = desk_patterns()[name]
+    url = reverse(name, kwargs={arg: FILL[arg](scene) for arg in args})
+    AccessLogEntry.objects.all().delete()
+    send, parts = LOOKS[name]
+
+    response = officer_instead(send)(scene, url)
+
+    assert response.status_code == 200, response.content[:500]
+    purposes = set(AccessLogEntry.objects.values_list("purpose", flat=True))
+    assert purposes, f"{name} logged nothing"
+    assert purposes <= {str(p) for p in OFFICER_PURPOSES}, f"{name} logged {purposes}"
+
+
+def test_the_officer_looking_at_a_member_is_logged_as_a_review_desk_staff_as_desk_help(
+    scene: Scene,
+) -> None:
+    from tests.factories_desk import staff_login
+    from tests.factories_transparency import officer
+
+    url = reverse("desk:member_detail", kwargs={"member_id": scene.member.pk})
+    fg = officer(scene.central, username="fg-looking")
+
+    scene.client.get(url)
+    staff_login(Client(), fg).get(url)
+
+    logged = set(AccessLogEntry.objects.values_list("staff__username", "purpose"))
+    assert logged == {("balie1", AccessPurpose.DESK), ("fg-looking", AccessPurpose.PRIVACY_REVIEW)}

@@ -44,6 +44,14 @@ DESK_STAFF = DemoStaff("balie", "balie-demo-2026", StaffRole.DESK, "Baliemedewer
 PRIVACY_OFFICER = DemoStaff(
     "privacy", "privacy-demo-2026", StaffRole.PRIVACY_OFFICER, "Functionaris gegevensbescherming"
 )
+# A request from police or justice is decided by another officer than the one who registered it
+# (four eyes): with two officers the demo lets anyone try that.
+SECOND_PRIVACY_OFFICER = DemoStaff(
+    "privacy2",
+    "privacy2-demo-2026",
+    StaffRole.PRIVACY_OFFICER,
+    "Plaatsvervangend functionaris gegevensbescherming",
+)
 
 
 def kings_day(today: dt.date) -> dt.date:

@@ -12,11 +12,19 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from kaft.demo.library import DESK_STAFF, PRIVACY_OFFICER
+from kaft.demo.library import DESK_STAFF, PRIVACY_OFFICER, SECOND_PRIVACY_OFFICER
 from kaft.demo.people import DEMO_CARD, DEMO_PASSWORD
 from kaft.members.models import Member
 
-__all__ = ["DEMO_CARD", "DEMO_PASSWORD", "DESK_STAFF", "PRIVACY_OFFICER", "banner", "demo_load"]
+__all__ = [
+    "DEMO_CARD",
+    "DEMO_PASSWORD",
+    "DESK_STAFF",
+    "PRIVACY_OFFICER",
+    "SECOND_PRIVACY_OFFICER",
+    "banner",
+    "demo_load",
+]
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ def demo_load() -> DemoResult:
         library.loan_rules_ensure(youth=youth)
         desk = library.staff_ensure(DESK_STAFF, branches[0])
         library.staff_ensure(PRIVACY_OFFICER, branches[0])
+        library.staff_ensure(SECOND_PRIVACY_OFFICER, branches[0])
         catalogue.catalogue_ensure(branches)
         members = people.members_ensure(
             branches=branches, adult=adult, youth=youth, today=timezone.localdate(now)
@@ -65,6 +74,11 @@ def banner(base_url: str) -> str:
             "privacy officer",
             f"{PRIVACY_OFFICER.username} / {PRIVACY_OFFICER.password}"
             " (then a code from an authenticator app, set up at the first login)",
+        ),
+        (
+            "second officer",
+            f"{SECOND_PRIVACY_OFFICER.username} / {SECOND_PRIVACY_OFFICER.password}"
+            " (decides police requests the first one registered: four eyes)",
         ),
         ("member", f"card {DEMO_CARD} / {DEMO_PASSWORD}"),
     )

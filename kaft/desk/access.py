@@ -2,7 +2,9 @@
 
 Any member of staff (a user with a :class:`StaffProfile`, whatever the role) may use the desk
 screens and look at any member, and every look is written to the access log through
-:func:`member_look`. ``desk_view`` lets only staff through and sets, on the request:
+:func:`member_look` with the purpose its screen declares (a privacy officer's look from a
+screen for the desk's daily work is logged as the officer's review, :func:`look_purpose`).
+``desk_view`` lets only staff through and sets, on the request:
 
 - ``staff_profile``: the staff member's profile;
 - ``staff_branch``: the branch chosen at login or in the branch picker (kept in the session),
@@ -113,33 +115,65 @@ def staff_branch_choose(request: HttpRequest, branch: Branch) -> None:
     request.session[SESSION_BRANCH] = branch.pk
 
 
+# The work each role does: a look from a screen made for the desk's daily work (helping a member,
+# registering one) is, by a privacy officer, a review of that member's data, and is logged so.
+# Screens for a privacy request or a request from police or justice keep their purpose.
+DESK_WORK = frozenset(
+    {
+        AccessPurpose.DESK,
+        AccessPurpose.PHONE,
+        AccessPurpose.EMAIL,
+        AccessPurpose.REMINDER,
+        AccessPurpose.REGISTRATION,
+    }
+)
+ROLE_PURPOSE: dict[str, AccessPurpose] = {StaffRole.PRIVACY_OFFICER: AccessPurpose.PRIVACY_REVIEW}
+
+
+def look_purpose(request: DeskRequest, screen: AccessPurpose) -> AccessPurpose:
+    """What this look is for: the purpose the screen declares, as the looker's role does it."""
+    if screen in DESK_WORK:
+        return ROLE_PURPOSE.get(request.staff_profile.role, screen)
+    return screen
+
+
 def member_look(
     request: DeskRequest,
     member: Member,
     parts: Iterable[DataPart],
     *,
-    purpose: AccessPurpose = AccessPurpose.DESK,
+    purpose: AccessPurpose,
 ) -> list[AccessLogEntry]:
-    """Write that this staff member is shown ``parts`` of ``member``'s data, at this branch."""
+    """Write that this staff member is shown ``parts`` of ``member``'s data, at this branch.
+
+    Every screen declares its ``purpose``; :func:`look_purpose` makes it the role's.
+    """
     return access_log_record(
         staff=request.user,
         member=member,
         parts=parts,
         branch=request.staff_branch,
-        purpose=purpose,
+        purpose=look_purpose(request, purpose),
     )
 
 
-def members_listed(request: DeskRequest, members: Sequence[Member]) -> list[AccessLogEntry]:
-    """Write that this staff member saw ``members`` in a result list (name and card number).
+def members_listed(
+    request: DeskRequest,
+    members: Sequence[Member],
+    *,
+    purpose: AccessPurpose,
+    parts: Sequence[DataPart] = (DataPart.SEARCH,),
+) -> list[AccessLogEntry]:
+    """Write that this staff member saw ``members`` in a list (by default name and card number).
 
-    One entry per member, part ``search``, in a single insert however long the list.
+    One entry per member and part, in a single insert however long the list.
     """
     return access_log_record_many(
         staff=request.user,
         members=members,
-        parts=[DataPart.SEARCH],
+        parts=parts,
         branch=request.staff_branch,
+        purpose=look_purpose(request, purpose),
     )
 
 

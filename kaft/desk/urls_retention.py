@@ -6,4 +6,5 @@ from kaft.desk.views import retention
 
 urlpatterns: list[URLPattern] = [
     path("privacy/retention/", retention.retention_settings, name="retention"),
+    path("privacy/retention/run/", retention.retention_run_now, name="retention_run"),
 ]

@@ -2,10 +2,13 @@
 
 from django.urls import URLPattern, path
 
-from kaft.desk.views import dashboard, legal, transparency
+from kaft.desk.views import dashboard, legal, transparency, trends
 
 urlpatterns: list[URLPattern] = [
     path("privacy/", dashboard.privacy_dashboard, name="privacy_dashboard"),
+    path("privacy/looks.csv", trends.looks_csv, name="trends_looks_csv"),
+    path("privacy/disclosures.csv", trends.disclosures_csv, name="trends_disclosures_csv"),
+    path("privacy/consents.csv", trends.consents_csv, name="trends_consents_csv"),
     path("privacy/partners/", transparency.partners, name="partners"),
     path("privacy/partners/new/", transparency.partner_new, name="partner_new"),
     path("privacy/partners/<int:partner_id>/", transparency.partner_edit, name="partner_edit"),

@@ -16,6 +16,8 @@ class PrivacyErrorCode(ErrorCode):
     RETENTION_UNKNOWN_RULE = "retention_unknown_rule"
     RETENTION_NOT_CONFIGURABLE = "retention_not_configurable"
     RETENTION_OUT_OF_BOUNDS = "retention_out_of_bounds"
+    RETENTION_RUNNING = "retention_running"
+    RETENTION_RUN_NOT_ALLOWED = "retention_run_not_allowed"
     # -- retention codes --
     CONSENT_CHILD_NEEDS_GUARDIAN = "consent_child_needs_guardian"
     CONSENT_GUARDIAN_NOT_LINKED = "consent_guardian_not_linked"
@@ -61,6 +63,10 @@ class PrivacyErrorCode(ErrorCode):
                 "Choose a period from %(min_days)s to %(max_days)s days for this rule."
             ),
             # -- retention messages --
+            cls.RETENTION_RUNNING: _(
+                "The retention job is running already. Wait until it has finished."
+            ),
+            cls.RETENTION_RUN_NOT_ALLOWED: _("Only a privacy officer can run the retention job."),
             cls.CONSENT_CHILD_NEEDS_GUARDIAN: _(
                 "This member is younger than 16: only a linked parent or guardian can give this "
                 "consent."

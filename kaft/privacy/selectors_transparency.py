@@ -41,7 +41,7 @@ from kaft.privacy.models import (
     RetentionRun,
     StatementResponse,
 )
-from kaft.privacy.registry import RULES
+from kaft.privacy.registry import rule_label
 
 ACCESS_LOG_PAGE_SIZE = 25
 SHOWS_NAME = "display_name"
@@ -236,7 +236,7 @@ def dashboard(now: dt.datetime | None = None) -> dict[str, Any]:
         "retention_run": run,
         "retention_counts": [
             (
-                str(RULES[key].label) if key in RULES else key,
+                rule_label(key),
                 sum(count.values()) if isinstance(count, dict) else count,
             )
             for key, count in ((run.counts or {}).items() if run else [])

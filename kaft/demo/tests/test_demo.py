@@ -22,7 +22,15 @@ from kaft.circulation.models import (
     LoanStatus,
     Transfer,
 )
-from kaft.demo.load import DEMO_CARD, DEMO_PASSWORD, DESK_STAFF, banner, demo_load
+from kaft.demo.load import (
+    DEMO_CARD,
+    DEMO_PASSWORD,
+    DESK_STAFF,
+    PRIVACY_OFFICER,
+    SECOND_PRIVACY_OFFICER,
+    banner,
+    demo_load,
+)
 from kaft.demo.people import BLOCK_REASON, BLOCKED_CARD, YOUTH_CARD
 from kaft.members.models import (
     Address,
@@ -87,7 +95,8 @@ def test_the_demo_library_has_branches_members_and_copies() -> None:
     blocked = Member.objects.get(card_number=BLOCKED_CARD)
     assert (blocked.status, blocked.block_reason) == (MemberStatus.BLOCKED, BLOCK_REASON)
     assert StaffProfile.objects.get(user__username=DESK_STAFF.username).role == StaffRole.DESK
-    assert StaffProfile.objects.filter(role=StaffRole.PRIVACY_OFFICER).count() == 1
+    officers = StaffProfile.objects.filter(role=StaffRole.PRIVACY_OFFICER)
+    assert sorted(officers.values_list("user__username", flat=True)) == ["privacy", "privacy2"]
 
 
 def test_the_demo_has_overdue_loans_a_ready_hold_and_a_queue() -> None:
@@ -121,6 +130,28 @@ def test_the_demo_member_and_the_desk_can_log_in() -> None:
     assert desk_user.username == "balie"
 
 
+def test_the_second_privacy_officer_decides_a_police_request_the_first_registered() -> None:
+    """Four eyes in the demo: the second officer may approve what the first registered."""
+    from kaft.privacy.models import LegalRequestStatus
+    from kaft.privacy.services.legal import legal_request_decide
+    from tests.factories_transparency import legal_request
+
+    demo_load()
+    first = User.objects.get(username=PRIVACY_OFFICER.username)
+    second = authenticate(
+        RequestFactory().post("/desk/login/"),
+        username=SECOND_PRIVACY_OFFICER.username,
+        password=SECOND_PRIVACY_OFFICER.password,
+    )
+    assert second is not None
+    registered = legal_request(Member.objects.get(card_number=DEMO_CARD), first)
+
+    legal_request_decide(request=registered, staff=second, approve=True, reason="Rechtsgeldig")
+
+    registered.refresh_from_db()
+    assert registered.status == LegalRequestStatus.APPROVED
+
+
 def test_the_banner_prints_the_urls_and_the_logins() -> None:
     out = StringIO()
 
@@ -131,4 +162,6 @@ def test_the_banner_prints_the_urls_and_the_logins() -> None:
     assert "http://127.0.0.1:8000/inloggen/" in text
     assert "balie / balie-demo-2026" in text
     assert f"card {DEMO_CARD} / {DEMO_PASSWORD}" in text
+    assert "privacy / privacy-demo-2026" in text
+    assert "privacy2 / privacy2-demo-2026" in text
     assert banner("http://x/").count("http://x/") == 3

@@ -117,10 +117,26 @@ def test_it_counts_what_waits(fg: User, central: Branch) -> None:
     assert [(row["recipient"], row["n"]) for row in board["disclosures"]] == [
         ("Online Bibliotheek 3", 3)
     ]
-    assert (
-        board["retention_counts"] == [("Wie uw gegevens bekeek", 3)]
-        or board["retention_counts"][0][1] == 3
+    assert board["retention_counts"] == [("Inzagelog", 3)]
+
+
+def test_the_retention_counts_name_each_rule_and_step_by_its_one_label(db: None) -> None:
+    now = timezone.now()
+    RetentionRun.objects.create(
+        started_at=now,
+        finished_at=now,
+        counts={
+            "messages": {"notices.Notice": 2, "EMAIL_FILE_PATH": 1},
+            "erasure_requests": {"privacy.ErasureRequest": 1},
+        },
     )
+
+    board = dashboard()
+
+    assert board["retention_counts"] == [
+        ("Berichten", 3),
+        ("Uitgevoerde verzoeken om een account te verwijderen", 1),
+    ]
 
 
 def test_the_page_shows_the_counts_and_links(fg: User, central: Branch) -> None:

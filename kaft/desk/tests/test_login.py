@@ -68,3 +68,39 @@ def test_login_page_has_labelled_fields(db: None) -> None:
     assert '<label for="id_username">' in html
     assert '<label for="id_password">' in html
     assert '<label for="id_branch">' in html
+
+
+def test_a_privacy_officer_lands_on_the_privacy_dashboard(central: Branch) -> None:
+    from tests.factories_transparency import officer
+
+    officer(central, username="fg1")
+    client = Client()
+
+    response = client.post("/desk/login/", {"username": "fg1", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/desk/privacy/"
+
+
+def test_a_privacy_officer_with_next_goes_there(central: Branch) -> None:
+    from tests.factories_transparency import officer
+
+    officer(central, username="fg1")
+    client = Client()
+
+    response = client.post(
+        "/desk/login/?next=/desk/members/", {"username": "fg1", "password": PASSWORD}
+    )
+
+    assert response["Location"] == "/desk/members/"
+
+
+def test_an_administrator_lands_on_the_lending_screen_as_desk_staff_do(central: Branch) -> None:
+    from tests.factories_security import staff_with_role
+
+    staff_with_role("administrator", branch=central, username="beheer1")
+    client = Client()
+
+    response = client.post("/desk/login/", {"username": "beheer1", "password": PASSWORD})
+
+    assert response["Location"] == "/desk/"

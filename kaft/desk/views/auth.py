@@ -8,21 +8,34 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kaft.desk.access import DeskRequest, desk_view, staff_branch_choose
+from kaft.desk.access import DeskRequest, desk_view, staff_branch_choose, staff_profile_of
 from kaft.desk.forms import BranchForm, StaffLoginForm
 from kaft.desk.views.common import desk_render
+from kaft.members.models import StaffRole
+
+# Where each role lands after login when no ``next`` says otherwise; other roles: the lending
+# screen.
+LANDING = {StaffRole.PRIVACY_OFFICER: "desk:privacy_dashboard"}
 
 
 class DeskLoginView(auth_views.LoginView):
-    """Django's login view (new session key, ``next`` only on this site), for staff."""
+    """Django's login view (new session key, ``next`` only on this site), for staff.
+
+    Without ``next`` the staff member lands where their role works (:data:`LANDING`).
+    """
 
     template_name = "desk/login.html"
     authentication_form = StaffLoginForm
     next_page = "desk:checkout"
+
+    def get_default_redirect_url(self) -> str:
+        profile = staff_profile_of(self.request.user)
+        landing = LANDING.get(StaffRole(profile.role)) if profile is not None else None
+        return resolve_url(landing or self.next_page)
 
     def form_valid(self, form: StaffLoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_valid(form)

@@ -39,7 +39,7 @@ from kaft.desk.views.common import (
     wants_json,
 )
 from kaft.members.models import Member
-from kaft.privacy.models import DataPart
+from kaft.privacy.models import AccessPurpose, DataPart
 
 ROWS = "desk_checkin_rows"
 # The reservation whose label the page shows once after a scan without the scan script.
@@ -74,7 +74,7 @@ def _label(desk: DeskRequest, hold_id: int) -> str:
     hold = hold_with_member(hold_id)
     if hold is None or hold.member is None:
         return ""
-    member_look(desk, hold.member, LABEL_PARTS)
+    member_look(desk, hold.member, LABEL_PARTS, purpose=AccessPurpose.DESK)
     return shelf_label(hold.member)
 
 
@@ -133,7 +133,7 @@ def _take_in(desk: DeskRequest, item: Item, *, show_member: bool) -> dict[str, A
         row["deadline"] = iso(hold.pickup_deadline)
         if show_member and hold.member is not None:
             # The staff member is shown who the reservation is for: that is a look.
-            member_look(desk, hold.member, LABEL_PARTS)
+            member_look(desk, hold.member, LABEL_PARTS, purpose=AccessPurpose.DESK)
             row["hold_for"] = shelf_label(hold.member)
     return row
 

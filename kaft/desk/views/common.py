@@ -17,7 +17,7 @@ from kaft.circulation.selectors import member_active_holds, member_open_loans
 from kaft.desk.access import DeskRequest, member_look
 from kaft.desk.words import member_standing
 from kaft.members.models import Member
-from kaft.privacy.models import DataPart
+from kaft.privacy.models import AccessPurpose, DataPart
 
 # How many results of scans the session lists keep (oldest dropped first).
 SESSION_ROWS_KEPT = 100
@@ -113,7 +113,7 @@ def member_panel_context(
 
     ``renew_results``: loan id -> (renewed, message), shown beside those loans.
     """
-    member_look(request, member, PANEL_PARTS)
+    member_look(request, member, PANEL_PARTS, purpose=AccessPurpose.DESK)
     today = timezone.localdate()
     loans = list(member_open_loans(member))
     for loan in loans:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaft.core import params
-from kaft.desk.access import DeskRequest, desk_view, member_look
+from kaft.desk.access import DeskRequest, desk_view, member_look, members_listed
 from kaft.desk.views.common import desk_render
 from kaft.members.models import Member, StaffRole
 from kaft.notices.statement import statement_publish_and_announce
@@ -33,7 +33,6 @@ from kaft.privacy.models import (
 )
 from kaft.privacy.selectors_consent import consent_overview, member_guardians
 from kaft.privacy.selectors_statement import statement_inbox, statement_versions_all
-from kaft.privacy.services import access_log_record_many
 from kaft.privacy.services.consent import consent_set, member_is_child
 from kaft.privacy.services.statement import statement_draft_save, statement_response_handle
 
@@ -80,7 +79,7 @@ def _member(member_id: int) -> Member:
 def member_consents(request: HttpRequest, member_id: int) -> HttpResponse:
     desk = cast(DeskRequest, request)
     member = _member(member_id)
-    member_look(desk, member, CONSENT_PARTS)
+    member_look(desk, member, CONSENT_PARTS, purpose=AccessPurpose.DESK)
     child = member_is_child(member)
     context = {
         "member": member,
@@ -204,12 +203,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     responses = list(statement_inbox(handled=show_handled)[:200])
     members = list({response.member_id: response.member for response in responses}.values())
     if members:
-        access_log_record_many(
-            staff=desk.user,
-            members=members,
-            parts=[DataPart.IDENTITY],
-            branch=desk.staff_branch,
-            purpose=AccessPurpose.PRIVACY_REQUEST,
+        members_listed(
+            desk, members, parts=[DataPart.IDENTITY], purpose=AccessPurpose.PRIVACY_REQUEST
         )
     context = {"responses": responses, "show_handled": show_handled}
     return desk_render(request, "desk/inbox.html", context)

@@ -30,10 +30,12 @@ from kaft.members.family import guardian_link, guardian_unlink
 from kaft.members.models import GuardianCheck, GuardianLink, Member, MemberNote, User
 from kaft.members.notes import note_add, note_delete, note_expiry_default, note_expiry_latest
 from kaft.members.selectors_family import member_guardian_links, member_notes
-from kaft.privacy.models import DataPart
+from kaft.privacy.models import AccessPurpose, DataPart
 
 NOTES_PARTS = (DataPart.IDENTITY, DataPart.NOTES)
 GUARDIAN_PARTS = (DataPart.IDENTITY,)
+# Linking a parent or guardian is part of registering the child.
+GUARDIAN_PURPOSE = AccessPurpose.REGISTRATION
 
 
 class NoteForm(forms.Form):
@@ -156,7 +158,7 @@ def member_notes_view(request: HttpRequest, member_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The note is saved."))
             return redirect("desk:member_detail", member_id=member.pk)
-    member_look(desk, member, NOTES_PARTS)
+    member_look(desk, member, NOTES_PARTS, purpose=AccessPurpose.DESK)
     context = {"member": member, "notes": list(member_notes(member)), "note_form": form}
     return desk_render(request, "desk/notes.html", context)
 
@@ -195,12 +197,12 @@ def member_guardians(request: HttpRequest, member_id: int) -> HttpResponse:
             messages.success(request, _("The parent or guardian is recorded."))
             return redirect("desk:member_guardians", member_id=member.pk)
     guardians, wards = member_guardian_links(member)
-    member_look(desk, member, GUARDIAN_PARTS)
+    member_look(desk, member, GUARDIAN_PARTS, purpose=GUARDIAN_PURPOSE)
     for link in guardians:
         if link.guardian is not None:
-            member_look(desk, link.guardian, GUARDIAN_PARTS)
+            member_look(desk, link.guardian, GUARDIAN_PARTS, purpose=GUARDIAN_PURPOSE)
     for link in wards:
-        member_look(desk, link.child, GUARDIAN_PARTS)
+        member_look(desk, link.child, GUARDIAN_PARTS, purpose=GUARDIAN_PURPOSE)
     today = timezone.localdate()
     context = {
         "member": member,

@@ -86,7 +86,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results = list(member_search(form.cleaned_data["q"])) if form.is_valid() else None
     if results:
-        members_listed(cast(DeskRequest, request), results)
+        members_listed(cast(DeskRequest, request), results, purpose=AccessPurpose.DESK)
     return desk_render(request, "desk/member_list.html", {"form": form, "results": results})
 
 
@@ -97,7 +97,12 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member(member_id)
     notes = list(member_notes(member))
     # Notes are logged as seen only when there are notes to see.
-    member_look(desk, member, DETAIL_PARTS + ((DataPart.NOTES,) if notes else ()))
+    member_look(
+        desk,
+        member,
+        DETAIL_PARTS + ((DataPart.NOTES,) if notes else ()),
+        purpose=AccessPurpose.DESK,
+    )
     context: dict[str, Any] = {
         "notes": notes,
         "note_form": NoteForm(),

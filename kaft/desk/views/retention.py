@@ -1,6 +1,6 @@
 """Retention settings for the privacy officer: each rule, its period and bounds, the last runs of
-the daily job and how many rows are past their rule right now. Shows no member's data, so no
-access-log entry is written."""
+the job and how many rows are past their rule right now, with a button that runs the job now
+(the privacy officer's role only). Shows no member's data, so no access-log entry is written."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view
@@ -20,14 +20,16 @@ from kaft.desk.views.common import desk_render
 from kaft.members.models import StaffRole
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.models import RetentionRun
-from kaft.privacy.registry import RULES
+from kaft.privacy.registry import RULES, rule_label
 from kaft.privacy.services.retention import (
     retention_overdue_counts,
     retention_periods,
     retention_setting_change,
 )
+from kaft.privacy.services.retention.run_now import retention_run_current, retention_run_request
 
 OFFICERS = (StaffRole.PRIVACY_OFFICER, StaffRole.ADMINISTRATOR)
+RUNNERS = (StaffRole.PRIVACY_OFFICER,)  # who may run the job now
 RUNS_SHOWN = 10
 
 
@@ -56,7 +58,7 @@ def retention_settings(request: HttpRequest) -> HttpResponse:
                 error_rule, error = rule, refused.message
             else:
                 messages.success(
-                    request, _("The period for “%(rule)s” was saved.") % {"rule": RULES[rule].label}
+                    request, _("The period for “%(rule)s” was saved.") % {"rule": rule_label(rule)}
                 )
                 return redirect("desk:retention")
         else:
@@ -73,12 +75,14 @@ def retention_settings(request: HttpRequest) -> HttpResponse:
         }
         for key, rule in RULES.items()
     ]
-    runs = list(RetentionRun.objects.all()[:RUNS_SHOWN])
+    runs = list(RetentionRun.objects.select_related("requested_by__staff_profile")[:RUNS_SHOWN])
     return desk_render(
         request,
         "desk/retention.html",
         {
             "rules": rules,
+            "current": retention_run_current(),
+            "may_run": desk.staff_profile.role in RUNNERS,
             "runs": [
                 {
                     "run": run,
@@ -86,7 +90,7 @@ def retention_settings(request: HttpRequest) -> HttpResponse:
                         n for per_model in run.counts.values() for n in per_model.values()
                     ),
                     "per_rule": {
-                        RULES[key].label if key in RULES else key: sum(per_model.values())
+                        rule_label(key): sum(per_model.values())
                         for key, per_model in run.counts.items()
                         if sum(per_model.values())
                     },
@@ -97,3 +101,20 @@ def retention_settings(request: HttpRequest) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+@desk_view(roles=OFFICERS)
+@require_POST
+def retention_run_now(request: HttpRequest) -> HttpResponse:
+    """Queue the retention job now; the retention page then shows its progress and result.
+
+    The page's roles may ask (an administrator past the second factor too); the service lets
+    only a privacy officer run it and refuses others with a message."""
+    desk = cast(DeskRequest, request)
+    try:
+        retention_run_request(staff=desk.user)  # type: ignore[arg-type]
+    except PrivacyError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The retention job has started. This page shows its progress."))
+    return redirect("desk:retention")

@@ -27,7 +27,7 @@ from kaft.members.services_identity import (
     identity_change_refuse,
     identity_request_pending,
 )
-from kaft.privacy.models import ErasureRequest, ErasureStatus
+from kaft.privacy.models import AccessPurpose, ErasureRequest, ErasureStatus
 from kaft.privacy.services.erasure import erasure_blockers
 
 
@@ -51,7 +51,11 @@ def corrections(request: HttpRequest) -> HttpResponse:
         .order_by("requested_at", "pk")
     )
     if pending:
-        members_listed(cast(DeskRequest, request), [item.member for item in pending])
+        members_listed(
+            cast(DeskRequest, request),
+            [item.member for item in pending],
+            purpose=AccessPurpose.PRIVACY_REQUEST,
+        )
     return desk_render(request, "desk/correction_list.html", {"pending": pending})
 
 
@@ -94,6 +98,10 @@ def erasures(request: HttpRequest) -> HttpResponse:
         .order_by("requested_at", "pk")
     )
     if waiting:
-        members_listed(cast(DeskRequest, request), [item.member for item in waiting])
+        members_listed(
+            cast(DeskRequest, request),
+            [item.member for item in waiting],
+            purpose=AccessPurpose.PRIVACY_REQUEST,
+        )
     rows = [(item, erasure_blockers(item.member)) for item in waiting]
     return desk_render(request, "desk/erasure_list.html", {"rows": rows})

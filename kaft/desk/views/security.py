@@ -43,7 +43,7 @@ from kaft.members.recovery import (
     identity_check,
     reset_code_issue,
 )
-from kaft.privacy.models import DataPart, PageViewCount
+from kaft.privacy.models import AccessPurpose, DataPart, PageViewCount
 
 # --- second factor ------------------------------------------------------------------------------
 
@@ -185,7 +185,7 @@ def _member(member_id: int) -> Member:
 def login_help(request: HttpRequest, member_id: int) -> HttpResponse:
     desk = cast(DeskRequest, request)
     member = _member(member_id)
-    member_look(desk, member, LOGIN_HELP_PARTS)
+    member_look(desk, member, LOGIN_HELP_PARTS, purpose=AccessPurpose.DESK)
     form = LoginHelpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

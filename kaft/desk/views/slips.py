@@ -39,7 +39,7 @@ from kaft.desk.slips_pdf import hold_slip_pdf, receipt_pdf, transit_slip_pdf
 from kaft.desk.views.checkout import session_loans
 from kaft.desk.views.common import desk_render
 from kaft.members.models import Member
-from kaft.privacy.models import DataPart
+from kaft.privacy.models import AccessPurpose, DataPart
 
 HOLD_SLIP_PARTS = (DataPart.IDENTITY, DataPart.HOLDS)  # initials and the last digits of the card
 
@@ -59,7 +59,7 @@ def _receipt(desk: DeskRequest) -> tuple[Member, CheckoutReceipt]:
         raise NobodyServed
     loans = session_loans(desk, member)
     if loans:
-        member_look(desk, member, [DataPart.LOANS])
+        member_look(desk, member, [DataPart.LOANS], purpose=AccessPurpose.DESK)
     receipt = checkout_receipt(
         member=member, loans=loans, branch=desk.staff_branch, now=timezone.now()
     )
@@ -105,7 +105,7 @@ def _hold_slip(desk: DeskRequest, hold_id: int) -> Any:
     if hold is None:
         raise Http404
     if pickup_label_mode() == PICKUP_LABEL_INITIALS and hold.member is not None:
-        member_look(desk, hold.member, HOLD_SLIP_PARTS)
+        member_look(desk, hold.member, HOLD_SLIP_PARTS, purpose=AccessPurpose.DESK)
     return hold_shelf_slip(hold)
 
 

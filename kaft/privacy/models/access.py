@@ -32,6 +32,7 @@ class AccessPurpose(models.TextChoices):
     REGISTRATION = "registration", _("Registering or updating membership")
     PRIVACY_REQUEST = "privacy_request", _("Handling a privacy request")
     LEGAL_REQUEST = "legal_request", _("Answering a request from police or justice")
+    PRIVACY_REVIEW = "privacy_review", _("Review by the privacy officer")
 
 
 class AccessLogEntry(models.Model):

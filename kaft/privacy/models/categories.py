@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DataCategory(models.TextChoices):
+    """Named the same for staff and members (the desk's forms, the export, MijnBibliotheek), so
+    no label says "you"."""
+
     IDENTITY = "identity", _("Name and date of birth")
     CONTACT = "contact", _("Contact details and addresses")
     MEMBERSHIP = "membership", _("Membership: card, category, branch, status")
@@ -20,11 +23,11 @@ class DataCategory(models.TextChoices):
     NOTES = "notes", _("Notes by staff")
     CONSENTS = "consents", _("Consents and their history")
     FAMILY = "family", _("Family access and parents or guardians")
-    MESSAGES = "messages", _("Messages sent to you")
-    CHANGES = "changes", _("History of changes to your data")
-    ACCESS_LOG = "access_log", _("Who looked at your data")
-    DISCLOSURES = "disclosures", _("Who received your data")
-    REQUESTS = "requests", _("Your requests and our answers")
+    MESSAGES = "messages", _("Messages sent")
+    CHANGES = "changes", _("History of changes to the data")
+    ACCESS_LOG = "access_log", _("Access log (who looked at the data)")
+    DISCLOSURES = "disclosures", _("Disclosures (who received the data)")
+    REQUESTS = "requests", _("Requests and their answers")
 
 
 class PartyRole(models.TextChoices):

@@ -58,16 +58,35 @@ class RetentionSetting(models.Model):
 
 
 class RetentionRun(models.Model):
-    """One run of the daily retention job: when, and how many rows each rule touched."""
+    """One run of the retention job: when, and how many rows each rule touched.
+
+    The nightly job starts itself (``requested_by`` empty); a privacy officer may ask for a run
+    now (``requested_by``; ``started_at`` is then the moment asked). While it works ``running``
+    is set, on one run at a time (a database rule), and ``steps_done`` of ``steps_total`` (a step: one table under a rule) says
+    how far it is; ``counts`` fills in rule by rule.
+    """
 
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     counts = models.JSONField(default=dict)
+    running = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    steps_total = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("retention run")
         verbose_name_plural = _("retention runs")
         ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["running"],
+                condition=models.Q(running=True),
+                name="retention_one_run_at_a_time",
+            )
+        ]
 
 
 class PageViewCount(models.Model):

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from django.db import models
 
-from kaft.privacy.registry.rules import RULES, Erasure, RetentionRule
+from kaft.privacy.registry.rules import RULES, RUN_STEPS, Erasure, RetentionRule, rule_label
 from kaft.privacy.registry.table import PersonalTable
 from kaft.privacy.registry.tables import NOT_PERSONAL, REGISTRY
 
@@ -27,12 +27,14 @@ __all__ = [
     "NOT_PERSONAL",
     "REGISTRY",
     "RULES",
+    "RUN_STEPS",
     "Erasure",
     "PersonalTable",
     "RetentionRule",
     "entries",
     "entry_for",
     "rule",
+    "rule_label",
 ]
 
 

@@ -38,6 +38,8 @@ class RetentionRule:
         )
 
 
+# Each rule's ``label`` is its one name on every screen (the desk, the public page, the export,
+# the docs), for staff and members alike; ``explanation`` speaks of "the member", not "you".
 RULES: dict[str, RetentionRule] = {
     rule.key: rule
     for rule in [
@@ -45,8 +47,9 @@ RULES: dict[str, RetentionRule] = {
             "loan_history",
             _("Returned loans"),
             _(
-                "A returned loan is unlinked from you after this many days, unless you chose to "
-                "keep your loan history. The library keeps only anonymous statistics."
+                "A returned loan is unlinked from the member after this many days, unless the "
+                "member chose to keep their loan history. The library keeps only anonymous "
+                "statistics."
             ),
             30,
             0,
@@ -57,7 +60,8 @@ RULES: dict[str, RetentionRule] = {
             _("Finished reservations"),
             _(
                 "A reservation that was picked up, cancelled or not collected is unlinked from "
-                "you after this many days, unless you chose to keep your loan history."
+                "the member after this many days, unless the member chose to keep their loan "
+                "history."
             ),
             30,
             0,
@@ -71,7 +75,7 @@ RULES: dict[str, RetentionRule] = {
         ),
         RetentionRule(
             "access_log",
-            _("Who looked at your data"),
+            _("Access log"),
             _("Entries in the access log are deleted after this many days."),
             365,
             180,
@@ -80,14 +84,17 @@ RULES: dict[str, RetentionRule] = {
         RetentionRule(
             "family_log",
             _("Actions through family access"),
-            _("What a family member did on your account is deleted after this many days."),
+            _(
+                "What a family member did on another member's account is deleted after this many "
+                "days."
+            ),
             365,
             90,
             730,
         ),
         RetentionRule(
             "messages",
-            _("Messages sent to you"),
+            _("Messages"),
             _("Messages (e-mails, text messages, letters) are deleted after this many days."),
             90,
             30,
@@ -125,10 +132,11 @@ RULES: dict[str, RetentionRule] = {
         ),
         RetentionRule(
             "disclosures",
-            _("Who received your data"),
+            _("Disclosures and police requests"),
             _(
                 "Records of data passed to other organisations, and requests from police or "
-                "justice, are deleted after this many days (counted from when you may see them)."
+                "justice, are deleted after this many days (counted from when the member may see "
+                "them)."
             ),
             730,
             365,
@@ -150,9 +158,24 @@ RULES: dict[str, RetentionRule] = {
         ),
         RetentionRule(
             "with_member",
-            _("Your account"),
-            _("Kept as long as you are a member; erased with your account."),
+            _("Account and membership"),
+            _("Kept as long as the membership runs; erased with the account."),
             None,
         ),
     ]
 }
+
+
+# What a retention run does besides applying the rules, counted in the run like a rule.
+RUN_STEPS: dict[str, Promise] = {
+    "erasure_requests": _("Requested account deletions carried out"),
+}
+
+
+def rule_label(key: str) -> str:
+    """The name of a retention rule (or a step of the run) as every screen shows it."""
+    if key in RULES:
+        return str(RULES[key].label)
+    if key in RUN_STEPS:
+        return str(RUN_STEPS[key])
+    return key

@@ -188,19 +188,44 @@ def _erase(rows: models.QuerySet[models.Model]) -> int:
 
 
 def retention_apply(
-    *, now: dt.datetime | None = None, chunk_size: int | None = None
+    *,
+    now: dt.datetime | None = None,
+    chunk_size: int | None = None,
+    run: RetentionRun | None = None,
 ) -> RetentionRun:
     """Apply every retention rule once; record a :class:`RetentionRun` with counts per rule.
 
-    Idempotent: a second run finds nothing past its rule. Each chunk is its own transaction, so
-    a long run holds no lock for long and a crash loses at most one chunk of work.
+    ``run``: the run a privacy officer asked for (:mod:`.run_now`); without it a run is opened
+    here, refused with ``RETENTION_RUNNING`` while another one runs. After each step (one
+    table under a rule) the run's counts and ``steps_done`` are saved, so the desk can show
+    how far it is. Idempotent: a second run finds nothing past its rule. Each chunk is its own
+    transaction, so a long run holds no lock for long and a crash loses at most one chunk of
+    work (the run is then left unfinished, and no longer running).
     """
+    from kaft.privacy.services.retention.run_now import retention_run_start
+
+    if run is None:
+        run = retention_run_start(requested_by=None)
+    try:
+        return _apply_all(run, Moment(now or timezone.now()), chunk_size)
+    finally:
+        if run.running:  # stopped by an error: the next run may start
+            RetentionRun.objects.filter(pk=run.pk).update(running=False)
+
+
+def _step_done(run: RetentionRun, counts: dict[str, dict[str, int]]) -> None:
+    run.counts = counts
+    run.steps_done += 1
+    run.save(update_fields=["counts", "steps_done", "steps_total"])
+
+
+def _apply_all(run: RetentionRun, moment: Moment, chunk_size: int | None) -> RetentionRun:
     from kaft.privacy.services.erasure import erasure_requests_settle
 
-    moment = Moment(now or timezone.now())
-    run = RetentionRun.objects.create(started_at=timezone.now(), counts={})
     periods = retention_periods()
     counts: dict[str, dict[str, int]] = {}
+    run.steps_total = len(TARGETS) + 2  # the tables, the waiting erasures, the mail files
+    run.steps_done = 0
     with dead_rows_batch():  # every table the run changed is cleared once, at the end
         for target in TARGETS:
             done = 0
@@ -210,15 +235,19 @@ def retention_apply(
             counts.setdefault(target.rule, {})[target.model] = (
                 counts.get(target.rule, {}).get(target.model, 0) + done
             )
+            _step_done(run, counts)
         counts.setdefault("erasure_requests", {})["privacy.ErasureRequest"] = (
             erasure_requests_settle()
         )
+        _step_done(run, counts)
     counts.setdefault(mail_files.RULE, {})[mail_files.LABEL] = mail_files.mail_files_prune(
         now=moment.now, days=periods.get(mail_files.RULE)
     )
     run.counts = counts
+    run.steps_done += 1
     run.finished_at = timezone.now()
-    run.save(update_fields=["counts", "finished_at"])
+    run.running = False
+    run.save(update_fields=["counts", "steps_done", "finished_at", "running"])
     return run
 
 
