@@ -406,7 +406,8 @@ def officer_instead(then: Request) -> Request:
     return send
 
 
-@pytest.mark.parametrize("name", sorted(LOOKS))
+# (screens that show no member data, such as the transit slip, log nothing for anyone)
+@pytest.mark.parametrize("name", sorted(name for name, (_, parts) in LOOKS.items() if parts))
 def test_every_look_by_a_privacy_officer_is_logged_with_the_officers_purpose(
     name: str, scene: Scene
 ) -> None:
