@@ -61,11 +61,7 @@ class BlockForm(forms.Form):
     reason = forms.CharField(label=_("Reason for block"), max_length=200)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+DateInput = params.DateInput  # the desk's name for it, kept for the forms that import it
 
 
 class IdentityForm(forms.Form):

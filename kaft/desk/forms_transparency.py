@@ -30,7 +30,7 @@ class PartnerForm(forms.Form):
     agreement_date = params.DateField(
         label=_("Agreement signed on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=params.DateInput(),
     )
     categories = category_field()
     privacy_statement_url = forms.URLField(
@@ -112,15 +112,15 @@ class LegalRequestForm(forms.Form):
     )
     categories = category_field()
     period_start = params.DateField(
-        label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Period from"), widget=params.DateInput()
     )
     period_end = params.DateField(
-        label=_("Period until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Period until"), widget=params.DateInput()
     )
     non_disclosure_until = params.DateField(
         label=_("Non-disclosure order until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=params.DateInput(),
         help_text=_("Leave empty when the member may know of the request."),
     )
 
