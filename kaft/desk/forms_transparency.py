@@ -111,12 +111,8 @@ class LegalRequestForm(forms.Form):
         validators=[validate_card_number],
     )
     categories = category_field()
-    period_start = params.DateField(
-        label=_("Period from"), widget=params.DateInput()
-    )
-    period_end = params.DateField(
-        label=_("Period until"), widget=params.DateInput()
-    )
+    period_start = params.DateField(label=_("Period from"), widget=params.DateInput())
+    period_end = params.DateField(label=_("Period until"), widget=params.DateInput())
     non_disclosure_until = params.DateField(
         label=_("Non-disclosure order until"),
         required=False,
