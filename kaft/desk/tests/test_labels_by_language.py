@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -28,7 +30,8 @@ def test_a_category_shows_its_english_name_in_english_and_the_dutch_one_in_dutch
 
     with translation.override("en"):
         english = adult.label, str(adult), no_english.label
-        choices = [label for _value, label in IdentityForm().fields["category"].choices]
+        field: Any = IdentityForm().fields["category"]
+        choices = [label for _value, label in field.choices]
     with translation.override("nl"):
         dutch = adult.label, str(adult)
 
