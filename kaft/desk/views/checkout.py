@@ -115,7 +115,7 @@ def scan(request: HttpRequest) -> HttpResponse:
 def _loans_fragment(desk: DeskRequest, member: Member, results: dict[int, tuple[bool, str]]) -> str:
     """The served member's loans again, after this staff member lent or renewed: a look."""
     member_look(desk, member, [DataPart.LOANS])
-    loans = list(member_open_loans(member))
+    loans = list(member_open_loans(member, with_renewals_left=True))
     for loan in loans:
         loan.renew_result = results.get(loan.pk)  # type: ignore[attr-defined]
     context = {"loans": loans, "renew": True, "member": member, "today": timezone.localdate()}

@@ -108,7 +108,7 @@ def member_panel_context(request: DeskRequest, member: Member) -> dict[str, Any]
     member_look(request, member, PANEL_PARTS)
     return {
         "member": member,
-        "loans": list(member_open_loans(member)),
+        "loans": list(member_open_loans(member, with_renewals_left=True)),
         "holds": member_active_holds(member),
         "today": timezone.localdate(),
         "expired": member.is_expired_on(timezone.localdate()),
