@@ -214,6 +214,8 @@ LOCALE_PATHS = [BASE_DIR / "kaft" / "locale"]
 TIME_ZONE = os.environ.get("KAFT_TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
+# European dates in both languages ("17 December 2026", 17-12-2026): kaft/formats/.
+FORMAT_MODULE_PATH = ["kaft.formats"]
 
 # --- Static files: everything is served by Kaft itself, nothing from another site -------------
 STATIC_URL = "static/"

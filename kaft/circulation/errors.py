@@ -19,6 +19,7 @@ class CirculationErrorCode(ErrorCode):
     LOAN_LIMIT_REACHED = "loan_limit_reached"
     RENEWAL_RESERVED = "renewal_reserved"
     NO_RENEWALS_LEFT = "no_renewals_left"
+    RENEWAL_GAINS_NOTHING = "renewal_gains_nothing"
     NOT_ON_LOAN = "not_on_loan"
     HOLD_LIMIT_REACHED = "hold_limit_reached"
     HOLD_ALREADY_PLACED = "hold_already_placed"
@@ -40,6 +41,9 @@ class CirculationErrorCode(ErrorCode):
             cls.LOAN_LIMIT_REACHED: _("The maximum number of loans has been reached."),
             cls.RENEWAL_RESERVED: _("This item cannot be renewed: another member has reserved it."),
             cls.NO_RENEWALS_LEFT: _("This item cannot be renewed again."),
+            cls.RENEWAL_GAINS_NOTHING: _(
+                "Not renewed: renewing now would not give a later due date."
+            ),
             cls.NOT_ON_LOAN: _("This item is not on loan."),
             cls.HOLD_LIMIT_REACHED: _("The maximum number of reservations has been reached."),
             cls.HOLD_ALREADY_PLACED: _("You have already reserved this title."),

@@ -213,9 +213,31 @@ class PageField(forms.IntegerField):
         """See :meth:`validate`."""
 
 
+ISO_DATE = "%Y-%m-%d"
+
+
+class DateInput(forms.DateInput):
+    """``<input type="date">``: the browser takes its value only as ISO ``yyyy-mm-dd`` and sends
+    it back the same way, whatever the page's language (it shows the date in the reader's own
+    way). Django's own widget writes the value in the language's first input format
+    (``17-05-1984`` in Dutch), which the browser refuses, so the form could not be sent."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs=attrs, format=ISO_DATE)
+
+
 class DateField(forms.DateField):
     """Django's date field, with the date between ``earliest`` and ``latest`` (dates or
-    functions that give one, such as today), by default 1900-01-01 to 2100-12-31."""
+    functions that give one, such as today), by default 1900-01-01 to 2100-12-31.
+
+    Its widget is :class:`DateInput`: a form that passes another widget of the date kind gets
+    it written as ISO too, so no form can show a date the browser will not send back. ISO is
+    read first, then the language's own ways of writing a date (a text field, an old browser).
+    """
+
+    widget = DateInput
 
     default_error_messages = {
         "invalid": _("Enter a real date, such as 2024-03-31."),
@@ -228,8 +250,19 @@ class DateField(forms.DateField):
     ) -> None:
         self.earliest, self.latest = earliest, latest
         super().__init__(**kwargs)
+        if isinstance(self.widget, forms.DateInput):
+            self.widget.format = ISO_DATE
+            self.widget.input_type = "date"
 
     def to_python(self, value: Any) -> dt.date | None:
+        if isinstance(value, str):
+            try:
+                return dt.datetime.strptime(value.strip(), ISO_DATE).date()
+            except ValueError:
+                pass  # not ISO: the language's formats below
+        return self._to_python_localised(value)
+
+    def _to_python_localised(self, value: Any) -> dt.date | None:
         try:
             return super().to_python(value)
         except (OverflowError, ValueError):  # a year past 9999 typed into a text field

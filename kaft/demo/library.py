@@ -94,11 +94,21 @@ def categories_ensure() -> tuple[MemberCategory, MemberCategory]:
     """Adults pay a yearly fee; members under 18 are free."""
     adult, _ = MemberCategory.objects.get_or_create(
         code="volwassen",
-        defaults={"name": "Volwassenen", "annual_fee": Decimal("54.00"), "max_age": None},
+        defaults={
+            "name": "Volwassenen",
+            "name_en": "Adults",
+            "annual_fee": Decimal("54.00"),
+            "max_age": None,
+        },
     )
     youth, _ = MemberCategory.objects.get_or_create(
         code="jeugd",
-        defaults={"name": "Jeugd (tot 18 jaar)", "annual_fee": Decimal("0.00"), "max_age": 18},
+        defaults={
+            "name": "Jeugd (tot 18 jaar)",
+            "name_en": "Youth (under 18)",
+            "annual_fee": Decimal("0.00"),
+            "max_age": 18,
+        },
     )
     return adult, youth
 

@@ -12,6 +12,7 @@ from kaft.catalog.models import Branch
 from kaft.core import params
 from kaft.desk.access import staff_profile_of
 from kaft.members.birth import validate_date_of_birth
+from kaft.members.block_reasons import BlockReason
 from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, validate_card_number
 from kaft.members.models import Address, AddressKind, Language, Member, MemberCategory
 from kaft.members.services import AddressInput
@@ -57,14 +58,30 @@ class ItemLookupForm(forms.Form):
 
 
 class BlockForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for block"), max_length=200)
+    """A usual reason (stored as its code, so it shows in either language) or a typed one."""
+
+    kind = forms.ChoiceField(
+        label=_("Reason for block"),
+        choices=BlockReason.choices,
+        initial=BlockReason.OTHER,
+        required=False,
+    )
+    reason = forms.CharField(label=_("Other reason"), max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind = cleaned.get("kind") or BlockReason.OTHER
+        typed = (cleaned.get("reason") or "").strip()
+        if kind == BlockReason.OTHER:
+            if not typed:
+                raise forms.ValidationError(_("Give a reason for the block."))
+            cleaned["stored"] = typed
+        else:
+            cleaned["stored"] = str(kind)
+        return cleaned
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+DateInput = params.DateInput  # the desk's name for it, kept for the forms that import it
 
 
 class IdentityForm(forms.Form):

@@ -30,7 +30,7 @@ class PartnerForm(forms.Form):
     agreement_date = params.DateField(
         label=_("Agreement signed on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=params.DateInput(),
     )
     categories = category_field()
     privacy_statement_url = forms.URLField(
@@ -111,16 +111,12 @@ class LegalRequestForm(forms.Form):
         validators=[validate_card_number],
     )
     categories = category_field()
-    period_start = params.DateField(
-        label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = params.DateField(
-        label=_("Period until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = params.DateField(label=_("Period from"), widget=params.DateInput())
+    period_end = params.DateField(label=_("Period until"), widget=params.DateInput())
     non_disclosure_until = params.DateField(
         label=_("Non-disclosure order until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=params.DateInput(),
         help_text=_("Leave empty when the member may know of the request."),
     )
 

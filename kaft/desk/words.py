@@ -56,7 +56,7 @@ def member_standing(member: Member, today: dt.date) -> Standing:
     if member.status == MemberStatus.ERASED:
         return Standing("erased", _("Erased"))
     if member.status == MemberStatus.BLOCKED:
-        reason = member.block_reason.strip() or _("no reason recorded")
+        reason = str(member.block_reason_label).strip() or _("no reason recorded")
         return Standing("blocked", _("Blocked"), reason)
     if member.status == MemberStatus.EXPIRED or member.is_expired_on(today):
         if member.membership_end is None:

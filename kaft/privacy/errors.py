@@ -23,6 +23,7 @@ class PrivacyErrorCode(ErrorCode):
     CONSENT_GUARDIAN_NOT_LINKED = "consent_guardian_not_linked"
     CONSENT_MEMBER_ERASED = "consent_member_erased"
     CONSENT_GUARDIAN_MEMBER_16 = "consent_guardian_member_16"
+    CONSENT_NOT_OFFERED = "consent_not_offered"
     # -- consent codes --
     STATEMENT_VERSION_TAKEN = "statement_version_taken"
     STATEMENT_ALREADY_PUBLISHED = "statement_already_published"
@@ -78,6 +79,9 @@ class PrivacyErrorCode(ErrorCode):
             cls.CONSENT_GUARDIAN_MEMBER_16: _(
                 "This member is 16 or older and decides about consents themselves: a parent or "
                 "guardian can no longer give or withdraw them."
+            ),
+            cls.CONSENT_NOT_OFFERED: _(
+                "The library does not ask for this consent at the moment, so it cannot be given."
             ),
             # -- consent messages --
             cls.STATEMENT_VERSION_TAKEN: _(

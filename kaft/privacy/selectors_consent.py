@@ -15,6 +15,7 @@ from kaft.members.models import GuardianLink, Member, MemberStatus
 from kaft.privacy.models import Consent, ConsentEvent, ConsentPurpose, Partner
 from kaft.privacy.models.disclosure import LegalBasis
 from kaft.privacy.services.consent import guardian_consent_lapsed
+from kaft.privacy.services.consent_offer import purpose_offered
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ class PurposeState:
 
 
 def consent_overview(member: Member) -> list[PurposeState]:
-    """Every purpose in a fixed order with ``member``'s current answer, since when, and the
+    """Every purpose the library asks for (:func:`purpose_offered`, or one the member said yes
+    to) in a fixed order with ``member``'s current answer, since when, and the
     history (newest first). A yes a parent or guardian gave that lapsed at 16 shows as not given,
     waiting for the member's confirmation. Three queries, however long the history."""
     current = {c.purpose: c for c in Consent.objects.filter(member=member)}
@@ -123,6 +125,8 @@ def consent_overview(member: Member) -> list[PurposeState]:
     states = []
     for purpose in ConsentPurpose:
         consent = current.get(purpose.value)
+        if not purpose_offered(purpose) and not (consent is not None and consent.given):
+            continue  # not asked now; a yes from before stays, so it can be withdrawn
         needs_confirming = consent is not None and consent.given and consent.by_guardian and lapsed
         states.append(
             PurposeState(

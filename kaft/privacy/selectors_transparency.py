@@ -4,8 +4,6 @@ the register of partners, and the privacy officer's dashboard counts."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +28,6 @@ from kaft.privacy.models import (
     Consent,
     ConsentPurpose,
     DataCategory,
-    DataPart,
     Disclosure,
     ErasureRequest,
     ErasureStatus,
@@ -42,6 +39,7 @@ from kaft.privacy.models import (
     StatementResponse,
 )
 from kaft.privacy.registry import rule_label
+from kaft.privacy.selectors_access_visits import Visit, access_visits
 
 ACCESS_LOG_PAGE_SIZE = 25
 SHOWS_NAME = "display_name"
@@ -67,24 +65,28 @@ def category_labels(values: list[str]) -> list[str]:
     return [str(DataCategory(v).label) for v in values if v in DataCategory.values]
 
 
-@dataclass
-class Look:
-    """One look: the parts shown at the same moment by one staff member, for one purpose."""
+def access_log_within_retention(
+    entries: QuerySet[AccessLogEntry], now: dt.datetime | None = None
+) -> QuerySet[AccessLogEntry]:
+    """``entries`` without those past the access-log retention period, decided now, by the same
+    definition the nightly job deletes by (its target in the retention module): a row past its
+    period is never shown, also before the job has run."""
+    from kaft.privacy.services.retention import TARGETS, Moment, retention_periods
 
-    at: dt.datetime
-    branch: str
-    purpose: str
-    role: str
-    name: str
-    parts: list[str] = field(default_factory=list)
+    target = next(t for t in TARGETS if t.key == "access_log")
+    days = target.days(retention_periods())
+    if days is None:
+        return entries
+    return entries.exclude(target.past_q(Moment(now or timezone.now()), days))
 
 
 def access_log_visible(member: Member, today: dt.date | None = None) -> QuerySet[AccessLogEntry]:
-    """The member's access-log entries they may see. While a non-disclosure order on a request
-    from police or justice about them runs, the looks made to answer such a request are left
-    out (they would give the request away); they show once the order has ended."""
+    """The member's access-log entries they may see: those within the retention period. While
+    a non-disclosure order on a request from police or justice about them runs, the looks made
+    to answer such a request are left out (they would give the request away); they show once
+    the order has ended."""
     today = today or timezone.localdate()
-    entries = AccessLogEntry.objects.filter(member=member)
+    entries = access_log_within_retention(AccessLogEntry.objects.filter(member=member))
     order_runs = LegalRequest.objects.filter(member=member, non_disclosure_until__gt=today)
     if order_runs.exists():
         entries = entries.exclude(purpose=AccessPurpose.LEGAL_REQUEST)
@@ -93,45 +95,13 @@ def access_log_visible(member: Member, today: dt.date | None = None) -> QuerySet
 
 def member_access_log(
     member: Member, page_number: Any = 1, today: dt.date | None = None
-) -> tuple[Page[Any], list[Look]]:
-    """The member's access log, newest first, one :class:`Look` per moment; three queries."""
+) -> tuple[Page[Any], list[Visit]]:
+    """The member's access log as visits (:mod:`kaft.privacy.selectors_access_visits`), newest
+    first, a page at a time."""
     visible = access_log_visible(member, today)
-    groups = (
-        visible.values("at", "staff_id", "branch__name", "purpose", "staff_role", "staff_name")
-        .annotate(n=Count("pk"))
-        .order_by("-at", "staff_id")
-    )
-    page = params.paginate(groups, ACCESS_LOG_PAGE_SIZE, page_number)
-    rows = list(page.object_list)
-    parts: dict[tuple[Any, ...], list[str]] = defaultdict(list)
-    if rows:
-        entries = (
-            visible.filter(at__in={row["at"] for row in rows})
-            .order_by("pk")
-            .values_list("at", "staff_id", "purpose", "part")
-        )
-        for at, staff_id, purpose, part in entries:
-            label = str(DataPart(part).label) if part in DataPart.values else part
-            key = (at, staff_id, purpose)
-            if label not in parts[key]:
-                parts[key].append(label)
     shows_name = access_log_shows() == SHOWS_NAME
-    looks = [
-        Look(
-            at=row["at"],
-            branch=row["branch__name"] or "",
-            purpose=(
-                str(AccessPurpose(row["purpose"]).label)
-                if row["purpose"] in AccessPurpose.values
-                else row["purpose"]
-            ),
-            role=role_label(row["staff_role"]),
-            name=row["staff_name"] if shows_name else "",
-            parts=parts[(row["at"], row["staff_id"], row["purpose"])],
-        )
-        for row in rows
-    ]
-    return page, looks
+    page = access_visits(visible, shows_name=shows_name, page_number=page_number)
+    return page, list(page.object_list)
 
 
 def member_family_events(member: Member, page_number: Any = 1) -> Page[Any]:

@@ -48,7 +48,8 @@ def test_member_withdraws_and_gives_again_a_consent(page: Any, live_server: Any)
     ) == [True, False, True]
 
 
-def test_the_consents_page_fits_a_phone(page: Any, live_server: Any) -> None:
+def test_the_consents_page_fits_a_phone(page: Any, live_server: Any, settings: Any) -> None:
+    settings.KAFT_USAGE_STATISTICS = True  # every purpose asked, the statistics one too
     base = live_server.url
     member = MemberFactory.create(card_number="21000000000043")
     page.set_viewport_size({"width": 375, "height": 740})

@@ -194,13 +194,19 @@ def transfer_receive(
 
 @transaction.atomic
 def loan_renew(
-    *, loan: Loan, staff: User | None, via: str = "desk", now: dt.datetime | None = None
+    *,
+    loan: Loan,
+    staff: User | None,
+    via: str = "desk",
+    now: dt.datetime | None = None,
+    only_if_later: bool = False,
 ) -> Loan:
     """Extend a loan by the rule's loan period. Locks the item row, then the loan row.
 
     New due date: the later of today and the current due date, plus the loan period, moved to
     the next day the lending branch is open. Any waiting (not yet served) hold of another member
-    on the title blocks renewal.
+    on the title blocks renewal. With ``only_if_later`` a renewal that would not move the due
+    date later is refused (RENEWAL_GAINS_NOTHING) rather than spend one of the renewals.
     """
     now, today = clock(now)
     item = item_for_update(loan.item_id)
@@ -217,6 +223,8 @@ def loan_renew(
         raise CirculationError(CirculationErrorCode.NO_RENEWALS_LEFT)
     base = max(today, locked.due_date)
     due = next_open_day(locked.branch, base + dt.timedelta(days=rule.loan_days))
+    if only_if_later and due <= locked.due_date:
+        raise CirculationError(CirculationErrorCode.RENEWAL_GAINS_NOTHING)
     return loan_apply(
         loan=locked,
         action=LoanAction.RENEW,

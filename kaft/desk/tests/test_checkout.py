@@ -390,3 +390,33 @@ def test_renewing_from_a_tab_showing_another_member_renews_nothing(
     assert response.status_code == 409
     assert response.json() == {"error": MISMATCH_NL}
     assert list(Loan.objects.values_list("pk", "due_date", "renewals")) == before
+
+
+def test_a_loan_without_renewals_left_shows_why_instead_of_a_renew_button(
+    desk: Client, staff: User, central: Branch, member: Member
+) -> None:
+    LoanRule.objects.create(loan_days=21, renewals_allowed=2)
+    used_up = loan_checkout(
+        item=make_item(central, "30000000000001", "De avonden"),
+        member=member,
+        staff=staff,
+        branch=central,
+    )
+    fresh = loan_checkout(
+        item=make_item(central, "30000000000002", "Max Havelaar"),
+        member=member,
+        staff=staff,
+        branch=central,
+    )
+    Loan.objects.filter(pk=used_up.pk).update(renewals=2)
+    scan(desk, member.card_number)
+
+    answer = desk.post("/desk/renew-all/", {"member": member.pk}, headers=JSON).json()
+
+    html = answer["replace"]["member-loans"]
+    used_up_row = html.split(f'id="loan-{used_up.pk}"')[1].split("</tr>")[0]
+    fresh_row = html.split(f'id="loan-{fresh.pk}"')[1].split("</tr>")[0]
+    assert "Geen verlengingen meer" in used_up_row
+    assert "desk/loans/" not in used_up_row
+    assert f'action="/desk/loans/{fresh.pk}/renew/"' in fresh_row
+    assert Loan.objects.get(pk=used_up.pk).renewals == 2

@@ -3,7 +3,7 @@ versions of the privacy officer, and the inbox of responses."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from django.test import Client
@@ -51,7 +51,10 @@ def _logged(member: Member) -> list[tuple[str, str]]:
     return list(AccessLogEntry.objects.filter(member=member).values_list("part", "purpose"))
 
 
-def test_the_consent_page_shows_the_member_and_is_logged(desk: Client, member: Member) -> None:
+def test_the_consent_page_shows_the_member_and_is_logged(
+    desk: Client, member: Member, settings: Any
+) -> None:
+    settings.KAFT_USAGE_STATISTICS = True  # with statistics on, every purpose is asked
     response = _english(desk).get(f"/desk/members/{member.pk}/consents/")
 
     html = response.content.decode()
@@ -59,6 +62,17 @@ def test_the_consent_page_shows_the_member_and_is_logged(desk: Client, member: M
     assert "Consents of Sanne de Vries" in html
     assert html.count('class="consent-record"') == len(ConsentPurpose.values)
     assert _logged(member) == [("status", "desk")]
+
+
+def test_the_desk_does_not_offer_the_statistics_consent_while_statistics_are_off(
+    desk: Client, member: Member, settings: Any
+) -> None:
+    settings.KAFT_USAGE_STATISTICS = False
+
+    html = _english(desk).get(f"/desk/members/{member.pk}/consents/").content.decode()
+
+    assert html.count('class="consent-record"') == len(ConsentPurpose.values) - 1
+    assert "Usage statistics on the website" not in html
 
 
 def test_the_member_page_links_to_the_consents(desk: Client, member: Member) -> None:

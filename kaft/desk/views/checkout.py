@@ -25,6 +25,7 @@ from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import Loan
 from kaft.circulation.selectors import item_by_barcode, item_open_loan, member_open_loans
 from kaft.circulation.services import loan_checkout, loan_renew
+from kaft.circulation.services.renew_all import loans_renew_all
 from kaft.circulation.slips import receipt_loans
 from kaft.desk.access import (
     DeskRequest,
@@ -302,5 +303,13 @@ def renew_all(request: HttpRequest) -> HttpResponse:
     member = served_member(desk)
     if isinstance(member, HttpResponse):
         return member
-    results = {loan.pk: _renew_one(desk, member, loan) for loan in member_open_loans(member)}
+    # The same rule as MijnBibliotheek's "Alles verlengen": only what gains, a result per loan.
+    results: dict[int, tuple[bool, str]] = {}
+    for one in loans_renew_all(member=member, staff=desk.user, via="desk"):
+        if one.renewed:
+            due = formats.date_format(one.due_date, "DATE_FORMAT")
+            text = _("%(title)s renewed until %(due)s.") % {"title": one.title, "due": due}
+        else:
+            text = f"{one.title}: {one.message}"
+        results[one.loan_id] = (one.renewed, text)
     return _renew_answer(desk, member, results)

@@ -115,7 +115,7 @@ def member_panel_context(
     """
     member_look(request, member, PANEL_PARTS, purpose=AccessPurpose.DESK)
     today = timezone.localdate()
-    loans = list(member_open_loans(member))
+    loans = list(member_open_loans(member, with_renewals_left=True))
     for loan in loans:
         loan.renew_result = (renew_results or {}).get(loan.pk)  # type: ignore[attr-defined]
     return {

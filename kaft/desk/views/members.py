@@ -261,7 +261,7 @@ def member_block_view(request: HttpRequest, member_id: int) -> HttpResponse:
         messages.error(request, _("Give a reason for the block."))
     else:
         try:
-            member_block(member=member, reason=form.cleaned_data["reason"], staff=desk.user)
+            member_block(member=member, reason=form.cleaned_data["stored"], staff=desk.user)
         except MemberError as error:
             messages.error(request, error.message)
         else:

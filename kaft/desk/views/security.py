@@ -139,7 +139,7 @@ class LoginHelpForm(forms.Form):
     date_of_birth = params.DateField(
         label=gettext_lazy("Date of birth the member gives"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),
+        widget=params.DateInput(attrs={"autocomplete": "off"}),
     )
     postcode = forms.CharField(
         label=gettext_lazy("Postcode the member gives"),

@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kaft.catalog.models import Branch
@@ -70,7 +71,9 @@ class StaffProfile(models.Model):
 
 class MemberCategory(models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(_("name"), max_length=80)  # Dutch, as the library names it
+    # Shown on English pages; empty: the Dutch name is shown there too.
+    name_en = models.CharField(_("name in English"), max_length=80, blank=True)
     annual_fee = models.DecimalField(_("membership fee per year"), max_digits=7, decimal_places=2)
     # Members younger than this age belong here (youth is free). Null: no age limit.
     max_age = models.PositiveSmallIntegerField(_("up to age (exclusive)"), null=True, blank=True)
@@ -81,7 +84,13 @@ class MemberCategory(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the language of the page: English when there is one, else Dutch."""
+        english = (get_language() or "").startswith("en")
+        return self.name_en if english and self.name_en else self.name
 
 
 class MemberStatus(models.TextChoices):
@@ -144,6 +153,13 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.card_number})"
+
+    @property
+    def block_reason_label(self) -> str:
+        """The reason for a block in the page's language (a usual reason's code), or as typed."""
+        from kaft.members.block_reasons import block_reason_label
+
+        return block_reason_label(self.block_reason)
 
     @property
     def full_name(self) -> str:
@@ -265,3 +281,12 @@ class MemberEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+    @property
+    def note_label(self) -> str:
+        """The note in the page's language: a block's usual reason in words, else as written."""
+        from kaft.members.block_reasons import block_reason_label
+
+        if self.action == MemberAction.BLOCKED:
+            return block_reason_label(self.note)
+        return self.note

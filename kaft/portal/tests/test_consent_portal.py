@@ -4,6 +4,7 @@ shown after login, and the response form."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -33,7 +34,10 @@ def _english(client: Client) -> Client:
     return client
 
 
-def test_the_consents_page_shows_every_purpose_in_plain_words(member_client: Client) -> None:
+def test_the_consents_page_shows_every_purpose_in_plain_words(
+    member_client: Client, settings: Any
+) -> None:
+    settings.KAFT_USAGE_STATISTICS = True
     response = _english(member_client).get(PAGE)
 
     html = response.content.decode()
@@ -194,3 +198,37 @@ def test_a_member_responds_and_an_empty_response_is_refused(
         "1",
         "Hoe lang bewaart u mijn e-mail?",
     )
+
+
+def test_the_statistics_consent_is_not_asked_while_statistics_are_off(
+    member_client: Client, settings: Any
+) -> None:
+    settings.KAFT_USAGE_STATISTICS = False
+
+    html = _english(member_client).get(PAGE).content.decode()
+
+    assert "Usage statistics on the website" not in html
+    assert html.count('class="card consent"') == len(ConsentPurpose.values) - 1
+    assert "Newsletter by e-mail" in html
+
+
+def test_the_statistics_consent_is_asked_while_statistics_are_on(
+    member_client: Client, settings: Any
+) -> None:
+    settings.KAFT_USAGE_STATISTICS = True
+
+    html = _english(member_client).get(PAGE).content.decode()
+
+    assert "Usage statistics on the website" in html
+
+
+def test_a_posted_statistics_yes_is_refused_while_off_and_nothing_is_written(
+    member_client: Client, member: Any, settings: Any
+) -> None:
+    settings.KAFT_USAGE_STATISTICS = False
+
+    response = _english(member_client).post(CHANGE, {"purpose": "site_statistics", "given": "1"})
+
+    assert "The library does not ask for this consent at the moment" in response.content.decode()
+    assert consent_given(member=member, purpose=ConsentPurpose.SITE_STATISTICS) is False
+    assert not Consent.objects.filter(member=member).exists()

@@ -327,7 +327,7 @@ def test_grantee_cancels_the_owners_reservation(
     hold = HoldFactory.create(member=owner, pickup_branch=branch, record__title="Turks fruit")
 
     response = _english(member_client).post(
-        f"/mijn/reserveringen/{hold.pk}/annuleren/", follow=True
+        f"/mijn/reserveringen/{hold.pk}/annuleren/", {"bevestig": "ja"}, follow=True
     )
 
     hold.refresh_from_db()

@@ -57,7 +57,7 @@ def test_reservations_page_shows_position_status_branch_and_deadline(
 def test_member_cancels_a_reservation(member_client: Client, member: Member) -> None:
     hold = HoldFactory.create(member=member, record__title="Tirza")
 
-    response = member_client.post(f"/mijn/reserveringen/{hold.pk}/annuleren/")
+    response = member_client.post(f"/mijn/reserveringen/{hold.pk}/annuleren/", {"bevestig": "ja"})
 
     assert response["Location"] == "/mijn/reserveringen/"
     hold.refresh_from_db()
@@ -72,10 +72,30 @@ def test_a_reservation_that_cannot_be_cancelled_says_why(
 ) -> None:
     hold = HoldFactory.create(member=member, status=HoldStatus.FULFILLED)
 
-    member_client.post(f"/mijn/reserveringen/{hold.pk}/annuleren/")
+    member_client.post(f"/mijn/reserveringen/{hold.pk}/annuleren/", {"bevestig": "ja"})
 
     hold.refresh_from_db()
     assert hold.status == HoldStatus.FULFILLED
     html = member_client.get("/mijn/reserveringen/").content.decode()
     assert escape(CirculationErrorCode.HOLD_NOT_CANCELLABLE.message) in html
     assert Hold.objects.count() == 1
+
+
+def test_cancelling_asks_first_and_the_question_changes_nothing(
+    member_client: Client, member: Member
+) -> None:
+    hold = HoldFactory.create(member=member, record__title="Tirza")
+    url = f"/mijn/reserveringen/{hold.pk}/annuleren/"
+
+    listed = member_client.get("/mijn/reserveringen/").content.decode()
+    asked = member_client.get(url)
+    posted_without_yes = member_client.post(url)
+
+    assert f'<a class="button secondary" href="{url}">' in listed
+    assert asked.status_code == 200 and posted_without_yes.status_code == 200
+    page = asked.content.decode()
+    assert "Wilt u uw reservering van ‘Tirza’ annuleren?" in page
+    assert '<input type="hidden" name="bevestig" value="ja">' in page
+    assert 'href="/mijn/reserveringen/">Nee, niet annuleren</a>' in page
+    hold.refresh_from_db()
+    assert hold.status == HoldStatus.WAITING

@@ -13,7 +13,8 @@ from django.utils.html import escape
 
 from kaft.catalog.models import Branch, ItemType
 from kaft.circulation.errors import CirculationErrorCode
-from kaft.circulation.models import Loan, LoanEvent
+from kaft.circulation.models import Loan, LoanEvent, LoanRule
+from kaft.circulation.services.renew_all import loans_renew_all
 from kaft.members.models import Member
 from tests.factories import BranchFactory, LoanRuleFactory, RecordFactory
 from tests.factories_portal import HoldFactory, LoanFactory
@@ -173,3 +174,37 @@ def test_loans_page_queries_do_not_grow_with_the_number_of_loans(
     assert many == one
     left = sorted({row.renewals_left for row in response.context["rows"]})
     assert left == [0, 2, 5]
+
+
+def test_a_loan_without_renewals_left_says_why_instead_of_a_button(
+    member_client: Client, member: Member
+) -> None:
+    used_up = LoanFactory.create(member=member, renewals=2)
+    renewable = LoanFactory.create(member=member, renewals=1)
+
+    html = member_client.get("/mijn/").content.decode()
+
+    used_up_row = html.split(f'id="loan-{used_up.pk}"')[1].split("</li>")[0]
+    renewable_row = html.split(f'id="loan-{renewable.pk}"')[1].split("</li>")[0]
+    assert "<button" not in used_up_row
+    assert "Geen verlengingen meer" in used_up_row
+    assert f'action="/mijn/leningen/{renewable.pk}/verlengen/"' in renewable_row
+    assert "Geen verlengingen meer" not in renewable_row
+
+
+def test_renew_all_tries_no_loan_that_gains_nothing(member: Member) -> None:
+    # Given a rule whose period would not move the due date later (loan_days 0, due in 5 days)
+    LoanRule.objects.update(loan_days=0)
+    due = timezone.localdate() + dt.timedelta(days=5)
+    loan = LoanFactory.create(member=member, due_date=due)
+    before = _snapshot(loan)
+
+    # When all loans are renewed
+    results = loans_renew_all(member=member)
+
+    # Then the loan is left as it was, with the reason
+    assert [(r.loan_id, r.renewed, r.code, r.due_date) for r in results] == [
+        (loan.pk, False, CirculationErrorCode.RENEWAL_GAINS_NOTHING.value, due)
+    ]
+    assert _snapshot(loan) == before
+    assert not LoanEvent.objects.filter(loan=loan, action="renew").exists()

@@ -17,6 +17,7 @@ from kaft.circulation.errors import CirculationError
 from kaft.circulation.models import Loan
 from kaft.circulation.selectors import member_open_loans
 from kaft.circulation.services import loan_renew
+from kaft.circulation.services.renew_all import loans_renew_all
 from kaft.members.models import FamilyAction, Member
 from kaft.portal.access import PortalRequest, member_required, own_loan
 from kaft.portal.views.common import render_portal
@@ -126,18 +127,25 @@ def loan_renew_one(request: PortalRequest, loan_id: int) -> HttpResponse:
 @member_required
 @require_POST
 def loan_renew_all(request: PortalRequest) -> HttpResponse:
+    """Renew what gains from it (:func:`loans_renew_all`) and say per loan what happened."""
+    outcome = loans_renew_all(member=request.member, via="portal")
     results = {}
-    for loan in member_open_loans(request.member):
-        results[loan.pk] = _renew(loan)[1]
+    for one in outcome:
+        if one.renewed:
+            due = formats.date_format(one.due_date, "DATE_FORMAT")
+            text = _("Renewed until %(date)s.") % {"date": due}
+        else:
+            text = one.message
+        results[one.loan_id] = RenewalResult(ok=one.renewed, message=text)
     _remember(request, results)
-    renewed = sum(1 for result in results.values() if result.ok)
+    renewed = sum(1 for one in outcome if one.renewed)
     messages.info(
         request,
         ngettext(
             "%(renewed)d of %(total)d loan renewed.",
             "%(renewed)d of %(total)d loans renewed.",
-            len(results),
+            len(outcome),
         )
-        % {"renewed": renewed, "total": len(results)},
+        % {"renewed": renewed, "total": len(outcome)},
     )
     return redirect("portal:loans")

@@ -67,7 +67,7 @@ class CorrectionForm(forms.Form):
     last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=120)
     date_of_birth = params.DateField(
         label=gettext_lazy("Date of birth"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=params.DateInput(),
         validators=[validate_date_of_birth],
     )
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from kaft.members.models import GuardianLink, Member, MemberStatus, User
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
 from kaft.privacy.models import Consent, ConsentEvent, ConsentPurpose, ConsentVia
+from kaft.privacy.services.consent_offer import purpose_offered
 from kaft.privacy.services.statement import statement_current
 
 # Below this age a member cannot consent themselves (UAVG art. 5).
@@ -86,7 +87,8 @@ def consent_set(
     recorded ``via=guardian``. ``via=guardian`` without a ``guardian`` is refused the same way
     (MEMBER_16 from 16 on, NOT_LINKED below): it would record a parent's answer as the member's. For a member under 16 a yes needs such a guardian (PrivacyError
     CONSENT_CHILD_NEEDS_GUARDIAN otherwise). The member's own yes on a consent a guardian gave
-    confirms it: it is recorded, and it no longer lapses at 16.
+    confirms it: it is recorded, and it no longer lapses at 16. A yes for a purpose the
+    library does not ask for now (:func:`purpose_offered`) is refused (CONSENT_NOT_OFFERED).
     """
     purpose = ConsentPurpose(purpose)
     with transaction.atomic():
@@ -107,6 +109,8 @@ def consent_set(
             via = ConsentVia.GUARDIAN
         elif given and member_is_child(locked):
             raise PrivacyError(PrivacyErrorCode.CONSENT_CHILD_NEEDS_GUARDIAN)
+        if given and not purpose_offered(purpose):
+            raise PrivacyError(PrivacyErrorCode.CONSENT_NOT_OFFERED)
         by_guardian = given and guardian is not None
         current = Consent.objects.filter(member=locked, purpose=purpose).first()
         if (
