@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import transaction
 
-from kaft.catalog import search_sql, search_text
+from kaft.catalog import search_sql, search_suggest, search_text
 from kaft.catalog.isbn import normalise_isbn
 from kaft.catalog.languages import language_name
 from kaft.catalog.models import Branch, MaterialType, Record
@@ -32,6 +32,7 @@ from kaft.catalog.search_text import QueryWord
 # 2,000 keeps a top-20 search under 25 ms; the result then says "more than 2,000".
 CANDIDATE_LIMIT = 2_000
 MAX_WORDS = 8
+SUGGEST_BELOW = 3  # "Did you mean …?" only for queries that find fewer records than this
 MAX_FACET_VALUES = 20
 INDEX_CHUNK = 1_000
 _QUERY_WORD = re.compile(r"([^\W_]+)(\*?)")
@@ -67,6 +68,7 @@ class SearchResult:
     per_page: int
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     total_exact: bool = True  # False: there are more than ``total`` matches
+    suggestion: str | None = None  # "Did you mean …?": a query that finds more
 
 
 def query_words(query: str) -> list[QueryWord]:
@@ -138,7 +140,18 @@ def search_records(
         per_page=per_page,
         facets=_facets(found.facets),
         total_exact=found.count <= CANDIDATE_LIMIT,
+        suggestion=_suggestion(words, filters, found.count) if words else None,
     )
+
+
+def _suggestion(words: list[QueryWord], filters: SearchFilters, found: int) -> str | None:
+    """A better spelling of the query, only when it finds little and the spelling finds more."""
+    if found >= SUGGEST_BELOW:
+        return None
+    better = search_suggest.suggestion(words)
+    if better is None or search_sql.count(better, filters, cap=found + 1) <= found:
+        return None
+    return " ".join(word.word + ("*" if word.prefix else "") for word in better)
 
 
 def _top(counts: list[tuple[Any, int]]) -> list[tuple[Any, int]]:

@@ -234,7 +234,9 @@ def _filter_sql(filters: SearchFilters, alias: str, id_column: str) -> tuple[str
     return "".join(f" AND {clause}" for clause in clauses), params
 
 
-def _matches(words: list[QueryWord], filters: SearchFilters, limit: int) -> tuple[str, list[Any], str]:
+def _matches(
+    words: list[QueryWord], filters: SearchFilters, limit: int
+) -> tuple[str, list[Any], str]:
     """SQL for up to ``limit`` matches, its parameters, and the order in which the cap keeps them.
 
     SQLite and lists without words keep the newest records; PostgreSQL keeps the first ones the
@@ -291,7 +293,9 @@ def fts5_query(words: list[QueryWord]) -> str:
     return " AND ".join(parts)
 
 
-def search(words: list[QueryWord], filters: SearchFilters, *, cap: int, offset: int, limit: int) -> Found:
+def search(
+    words: list[QueryWord], filters: SearchFilters, *, cap: int, offset: int, limit: int
+) -> Found:
     """Rank the first ``cap`` matches, return ``limit`` ids from ``offset`` and facet counts."""
     matches, params, keep = _matches(words, filters, cap + 1)
     sql = _SEARCH.format(matches=matches, keep=keep, item_index=_item_index())
@@ -311,3 +315,11 @@ def search(words: list[QueryWord], filters: SearchFilters, *, cap: int, offset: 
     # UNION ALL keeps no order: sort the page again, as the SQL did.
     found.page = [record_id for _score, record_id in sorted(page, reverse=True)]
     return found
+
+
+def count(words: list[QueryWord], filters: SearchFilters, *, cap: int) -> int:
+    """How many records match, counting up to ``cap``."""
+    matches, params, _keep = _matches(words, filters, cap)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({matches}) m", params)
+        return int(cursor.fetchone()[0])
