@@ -1,5 +1,8 @@
 """Catalogue search behind one interface, on SQLite (FTS5) and PostgreSQL (tsvector + GIN).
 
+Words are stemmed the Dutch way in Python (:mod:`kaft.catalog.search_text`), the same on both
+databases; a query that finds little gets a "Did you mean …?" (:mod:`kaft.catalog.search_suggest`).
+
 ``search_records`` ranks records on title (weighted highest), contributors, subjects and ISBN and
 counts facets over the matches. ``search_index_records(ids)`` (re)indexes records: every piece of
 code that creates, changes or deletes records calls it with their ids in the same transaction
@@ -101,6 +104,7 @@ def search_index_rebuild() -> int:
         search_sql.clear()
         ids = list(Record.objects.order_by("pk").values_list("pk", flat=True))
         search_index_records(ids)
+        search_sql.optimise()
     return len(ids)
 
 

@@ -1,10 +1,12 @@
 """The SQL behind :mod:`kaft.catalog.search`, one variant per database.
 
-SQLite: FTS5 table ``catalog_record_fts`` (rowid = record id), bm25 with column weights
-title 10, contributors 4, subjects 2, ISBN 1. PostgreSQL: ``catalog_record_search`` with a
-tsvector weighted A (title) B (contributors) C (subjects) D (ISBN), text search configuration
-``kaft_dutch`` (Dutch stemming, accents removed), ranked by ts_rank (ts_rank_cd, which also
-rewards words standing close together, cost five times as much: 30 ms per 5,000 matches).
+Both index the same terms, made in Python by :mod:`kaft.catalog.search_text` (Dutch stems and
+words as written): SQLite in the FTS5 table ``catalog_record_fts`` (rowid = record id), bm25
+with column weights title 10, contributors 4, subjects 2, ISBN 1; PostgreSQL in
+``catalog_record_search`` as a tsvector literal weighted A (title) B (contributors) C (subjects)
+D (ISBN), ranked by ts_rank. Queries are built from the same terms (:func:`fts5_query`,
+:func:`tsquery`), so both databases find the same records. Each index row also keeps the
+record's own words, so that re-indexing can keep the vocabulary (``catalog_search_word``) in step.
 
 :func:`search` answers a whole search in one statement: the capped matches are materialised
 once, then ranked for one page, counted, and grouped for each facet. Nothing but the page's ids
@@ -164,6 +166,13 @@ def index(ids: list[int]) -> None:
                 ],
             )
         _vocabulary_update(cursor, delta)
+
+
+def optimise() -> None:
+    """After indexing everything: SQLite merges the FTS5 index into one segment (faster reads)."""
+    if not _postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO catalog_record_fts (catalog_record_fts) VALUES ('optimize')")
 
 
 def clear() -> None:

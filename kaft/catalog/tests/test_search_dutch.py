@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from kaft.catalog.models import Record, SearchWord
 from kaft.catalog.search import search_index_rebuild, search_index_records, search_records
@@ -122,3 +125,15 @@ def test_no_suggestion_when_the_query_finds_enough_or_nothing_is_close() -> None
 )
 def test_edit_distance(a: str, b: str, distance: int) -> None:
     assert edit_distance(a, b, 2) == min(distance, 3)
+
+
+def test_the_rebuild_command_indexes_every_record() -> None:
+    RecordFactory.create(title="Tuinieren", contributors="")
+    RecordFactory.create(title="Tuinieren 2", contributors="")
+    out = io.StringIO()
+
+    call_command("search_rebuild", stdout=out)
+
+    assert out.getvalue() == "2 records indexed\n"
+    assert _titles("tuinier*") == ["Tuinieren", "Tuinieren 2"]
+    assert SearchWord.objects.get(word="tuinieren").records == 2
