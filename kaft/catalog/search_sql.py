@@ -160,8 +160,14 @@ def index(ids: list[int]) -> None:
                 " (rowid, title, contributors, subjects, isbn, words)"
                 " VALUES (%s, %s, %s, %s, %s, %s)",
                 [
-                    (row.record_id, *(" ".join(terms) for terms in row.fields))
-                    + (" ".join(sorted(row.words)),)
+                    (
+                        row.record_id,
+                        " ".join(row.fields[0]),
+                        " ".join(row.fields[1]),
+                        " ".join(row.fields[2]),
+                        " ".join(row.fields[3]),
+                        " ".join(sorted(row.words)),
+                    )
                     for row in rows
                 ],
             )
@@ -172,7 +178,9 @@ def optimise() -> None:
     """After indexing everything: SQLite merges the FTS5 index into one segment (faster reads)."""
     if not _postgres():
         with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO catalog_record_fts (catalog_record_fts) VALUES ('optimize')")
+            cursor.execute(
+                "INSERT INTO catalog_record_fts (catalog_record_fts) VALUES ('optimize')"
+            )
 
 
 def clear() -> None:
