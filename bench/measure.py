@@ -21,13 +21,20 @@ from kaft.circulation.models import Loan, LoanAction, LoanEvent, LoanStatus
 from kaft.circulation.services import loan_checkin, loan_checkout
 from kaft.members.models import Member, User
 
-# A fixed mix: the most common words ("de" is in 2 of 3 titles; a stop word on PG), titles,
-# authors, subjects, phrases, and a word nobody wrote.
+# A fixed mix: the most common words ("de" is in 2 of 3 titles), titles, authors, subjects,
+# phrases, a word nobody wrote, forms the catalogue only has stemmed ("prentenboek",
+# "thriller": the data says "Prentenboeken", "Thrillers") and a misspelling ("maastrict", which
+# finds nothing and gets a "Did you mean …?" suggestion: the slow path of a search).
 SEARCH_QUERIES = (
     "de", "het", "van", "romans", "verhalen", "de zee", "het geheim", "liefde", "moord in zwolle",
     "brieven", "jansen", "de vries", "anna", "koken", "tweede wereldoorlog", "prentenboeken",
-    "vuurtoren", "het grote boek", "zomer", "xylofoonzolder",
+    "vuurtoren", "het grote boek", "zomer", "xylofoonzolder", "prentenboek", "thriller",
+    "maastrict",
 )  # fmt: skip
+# Facets counted exactly over every match up to this many (kaft.catalog.search.CANDIDATE_LIMIT
+# is what the catalogue uses): what exact facets for large result sets would cost.
+EXACT_FACET_LIMIT = 100_000
+EXACT_FACET_QUERIES = ("de", "romans", "liefde", "jansen", "moord in zwolle")
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -187,6 +194,7 @@ def measure_search(*, rounds: int, queries: Sequence[str] = SEARCH_QUERIES) -> d
 
     per_query: dict[str, list[float]] = {q: [] for q in queries}
     hits: dict[str, int] = {}
+    suggestions: dict[str, str] = {}
     for round_number in range(rounds + 1):
         for query in queries:
             started = time.perf_counter()
@@ -196,6 +204,8 @@ def measure_search(*, rounds: int, queries: Sequence[str] = SEARCH_QUERIES) -> d
             if round_number:
                 per_query[query].append(elapsed)
             hits[query] = result.total
+            if result.suggestion:
+                suggestions[query] = result.suggestion
             assert len(titles) <= 20
     everything = [t for values in per_query.values() for t in values]
     slowest = max(queries, key=lambda q: max(per_query[q]))
@@ -206,7 +216,24 @@ def measure_search(*, rounds: int, queries: Sequence[str] = SEARCH_QUERIES) -> d
         "slowest_query": slowest,
         "per_query_p50": {q: round(statistics.median(v), 2) for q, v in per_query.items()},
         "hits": hits,
+        "suggestions": suggestions,
     }
+
+
+def measure_exact_facets(
+    *, rounds: int, queries: Sequence[str] = EXACT_FACET_QUERIES, limit: int = EXACT_FACET_LIMIT
+) -> dict[str, Any]:
+    """The search with facets counted over up to ``limit`` matches instead of the catalogue's own
+    limit: one warm-up round, then ``rounds`` timed rounds."""
+    from kaft.catalog import search
+
+    kept = search.CANDIDATE_LIMIT
+    search.CANDIDATE_LIMIT = limit
+    try:
+        figures = measure_search(rounds=rounds, queries=queries)
+    finally:
+        search.CANDIDATE_LIMIT = kept
+    return {**figures, "limit": limit}
 
 
 def measure_import(

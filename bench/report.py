@@ -115,6 +115,21 @@ def table(results: dict[str, Any]) -> str:
         slow = search["slowest_query"]
         lines.append(f"  slowest query: {slow!r} (median {search['per_query_p50'][slow]:.1f} ms, "
                      f"{search['hits'][slow]:,} hits)")  # fmt: skip
+        for query in ("prentenboek", "thriller", "maastrict"):
+            if query in search["per_query_p50"]:
+                hint = search.get("suggestions", {}).get(query)
+                lines.append(
+                    f"  {query!r}: median {search['per_query_p50'][query]:.1f} ms, "
+                    f"{search['hits'][query]:,} hits" + (f", suggests {hint!r}" if hint else "")
+                )
+    exact = figures.get("search_exact_facets")
+    if exact:
+        label = (
+            f"search, facets exact to {exact['limit']:,} ({exact['queries']} q x {exact['rounds']})"
+        )
+        row(label, _ms(exact))
+        for query, median in exact["per_query_p50"].items():
+            lines.append(f"  {query!r}: median {median:.1f} ms, {exact['hits'][query]:,} hits")
     kept = figures.get("retention")
     if kept:
         row(

@@ -188,3 +188,14 @@ class RecordFullTextRow(models.Model):
 
     class Meta:
         db_table = "catalog_record_fts"
+
+
+class SearchWord(models.Model):
+    """A word of the catalogue and in how many records it occurs: the vocabulary that "Did you
+    mean …?" suggestions come from. Kept in step by ``kaft.catalog.search_sql.index``."""
+
+    word = models.CharField(max_length=64, primary_key=True)
+    records = models.IntegerField()
+
+    class Meta:
+        db_table = "catalog_search_word"

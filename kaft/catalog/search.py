@@ -1,5 +1,8 @@
 """Catalogue search behind one interface, on SQLite (FTS5) and PostgreSQL (tsvector + GIN).
 
+Words are stemmed the Dutch way in Python (:mod:`kaft.catalog.search_text`), the same on both
+databases; a query that finds little gets a "Did you mean …?" (:mod:`kaft.catalog.search_suggest`).
+
 ``search_records`` ranks records on title (weighted highest), contributors, subjects and ISBN and
 counts facets over the matches. ``search_index_records(ids)`` (re)indexes records: every piece of
 code that creates, changes or deletes records calls it with their ids in the same transaction
@@ -19,18 +22,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kaft.catalog import search_sql
+from django.db import transaction
+
+from kaft.catalog import search_sql, search_suggest, search_text
 from kaft.catalog.isbn import normalise_isbn
 from kaft.catalog.languages import language_name
 from kaft.catalog.models import Branch, MaterialType, Record
+from kaft.catalog.search_text import QueryWord
 
 # Every cost of a search grows with the matches it ranks and counts (at 1m records, per 1,000
 # matches: about 4 ms on SQLite and 7 ms on PostgreSQL, most of it the "available at" facet).
 # 2,000 keeps a top-20 search under 25 ms; the result then says "more than 2,000".
 CANDIDATE_LIMIT = 2_000
 MAX_WORDS = 8
+SUGGEST_BELOW = 3  # "Did you mean …?" only for queries that find fewer records than this
 MAX_FACET_VALUES = 20
-_WORD = re.compile(r"\w+")
+INDEX_CHUNK = 1_000
+_QUERY_WORD = re.compile(r"([^\W_]+)(\*?)")
 _ISBN_QUERY = re.compile(r"^[\d\s\-xX]{10,17}$")
 
 
@@ -63,26 +71,41 @@ class SearchResult:
     per_page: int
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     total_exact: bool = True  # False: there are more than ``total`` matches
+    suggestion: str | None = None  # "Did you mean …?": a query that finds more
 
 
-def query_words(query: str) -> list[str]:
+def query_words(query: str) -> list[QueryWord]:
     """The words to look for: letters and digits only, so no search syntax reaches the database.
 
-    A query that is an ISBN (with or without hyphens, ISBN-10 or -13) becomes its ISBN-13.
+    A query that is an ISBN (with or without hyphens, ISBN-10 or -13) becomes its ISBN-13. A
+    word directly followed by ``*`` is a prefix ("prent*"); other characters are separators.
     """
     if _ISBN_QUERY.match(query.strip()):
         isbn = normalise_isbn(query)
         if isbn:
-            return [isbn]
-    words = [word.lower()[:64] for word in _WORD.findall(query.replace("_", " "))]
-    return list(dict.fromkeys(words))[:MAX_WORDS]
+            return [search_text.query_word(isbn)]
+    found: dict[str, QueryWord] = {}
+    for word, star in _QUERY_WORD.findall(search_text.fold(query)):
+        word = word[: search_text.MAX_WORD]
+        found.setdefault(word + star, search_text.query_word(word, prefix=bool(star)))
+    return list(found.values())[:MAX_WORDS]
 
 
 def search_index_records(record_ids: Iterable[int]) -> None:
     """(Re)index these records; ids of records that no longer exist are removed from the index."""
     ids = sorted({int(record_id) for record_id in record_ids})
-    for start in range(0, len(ids), 500):
-        search_sql.index(ids[start : start + 500])
+    for start in range(0, len(ids), INDEX_CHUNK):
+        search_sql.index(ids[start : start + INDEX_CHUNK])
+
+
+def search_index_rebuild() -> int:
+    """Index every record afresh (after a change in how words are indexed); returns the count."""
+    with transaction.atomic():
+        search_sql.clear()
+        ids = list(Record.objects.order_by("pk").values_list("pk", flat=True))
+        search_index_records(ids)
+        search_sql.optimise()
+    return len(ids)
 
 
 def _empty(page: int, per_page: int) -> SearchResult:
@@ -121,7 +144,18 @@ def search_records(
         per_page=per_page,
         facets=_facets(found.facets),
         total_exact=found.count <= CANDIDATE_LIMIT,
+        suggestion=_suggestion(words, filters, found.count) if words else None,
     )
+
+
+def _suggestion(words: list[QueryWord], filters: SearchFilters, found: int) -> str | None:
+    """A better spelling of the query, only when it finds little and the spelling finds more."""
+    if found >= SUGGEST_BELOW:
+        return None
+    better = search_suggest.suggestion(words)
+    if better is None or search_sql.count(better, filters, cap=found + 1) <= found:
+        return None
+    return " ".join(word.word + ("*" if word.prefix else "") for word in better)
 
 
 def _top(counts: list[tuple[Any, int]]) -> list[tuple[Any, int]]:

@@ -1,10 +1,12 @@
 """The SQL behind :mod:`kaft.catalog.search`, one variant per database.
 
-SQLite: FTS5 table ``catalog_record_fts`` (rowid = record id), bm25 with column weights
-title 10, contributors 4, subjects 2, ISBN 1. PostgreSQL: ``catalog_record_search`` with a
-tsvector weighted A (title) B (contributors) C (subjects) D (ISBN), text search configuration
-``kaft_dutch`` (Dutch stemming, accents removed), ranked by ts_rank (ts_rank_cd, which also
-rewards words standing close together, cost five times as much: 30 ms per 5,000 matches).
+Both index the same terms, made in Python by :mod:`kaft.catalog.search_text` (Dutch stems and
+words as written): SQLite in the FTS5 table ``catalog_record_fts`` (rowid = record id), bm25
+with column weights title 10, contributors 4, subjects 2, ISBN 1; PostgreSQL in
+``catalog_record_search`` as a tsvector literal weighted A (title) B (contributors) C (subjects)
+D (ISBN), ranked by ts_rank. Queries are built from the same terms (:func:`fts5_query`,
+:func:`tsquery`), so both databases find the same records. Each index row also keeps the
+record's own words, so that re-indexing can keep the vocabulary (``catalog_search_word``) in step.
 
 :func:`search` answers a whole search in one statement: the capped matches are materialised
 once, then ranked for one page, counted, and grouped for each facet. Nothing but the page's ids
@@ -13,48 +15,182 @@ and the counts travels to Python.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
+from kaft.catalog import search_text
 from kaft.catalog.models import ItemStatus
 
 if TYPE_CHECKING:
     from kaft.catalog.search import SearchFilters
-
-
-_SQLITE_INDEX_DELETE = "DELETE FROM catalog_record_fts WHERE rowid IN ({ids})"
-_SQLITE_INDEX_INSERT = """
-    INSERT INTO catalog_record_fts (rowid, title, contributors, subjects, isbn)
-    SELECT id, title || ' ' || subtitle, contributors, subjects, isbn
-    FROM catalog_record WHERE id IN ({ids})"""
-_POSTGRES_INDEX = """
-    INSERT INTO catalog_record_search (record_id, document, material_type, language, year)
-    SELECT id,
-        setweight(kaft_document(title || ' ' || subtitle), 'A')
-        || setweight(kaft_document(contributors), 'B')
-        || setweight(kaft_document(subjects), 'C')
-        || setweight(to_tsvector('simple', isbn), 'D'),
-        material_type, language, year
-    FROM catalog_record WHERE id = ANY(%s)
-    ON CONFLICT (record_id) DO UPDATE SET document = EXCLUDED.document,
-        material_type = EXCLUDED.material_type, language = EXCLUDED.language, year = EXCLUDED.year"""
+    from kaft.catalog.search_text import QueryWord
 
 
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+_WEIGHTS = "ABCD"  # title, contributors, subjects, ISBN (PostgreSQL weights)
+_MAX_POSITION = 16_383  # the highest word position a PostgreSQL tsvector keeps
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """A record as the index holds it: the terms of each field and the record's own words."""
+
+    record_id: int
+    fields: tuple[list[str], list[str], list[str], list[str]]
+    words: set[str]
+    material_type: str
+    language: str
+    year: int | None
+
+
+def index_row(record: dict[str, Any]) -> IndexRow:
+    title = f"{record['title']} {record['subtitle']}"
+    texts = (title, record["contributors"], record["subjects"], record["isbn"])
+    return IndexRow(
+        record_id=record["id"],
+        fields=(
+            search_text.index_terms(texts[0]),
+            search_text.index_terms(texts[1]),
+            search_text.index_terms(texts[2]),
+            search_text.words(texts[3]),
+        ),
+        words=set().union(*(search_text.vocabulary_words(text) for text in texts[:3])),
+        material_type=record["material_type"],
+        language=record["language"],
+        year=record["year"],
+    )
+
+
+def _tsvector(fields: tuple[list[str], ...]) -> str:
+    """The tsvector literal of the fields' terms, with positions and weights A-D."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for weight, terms in zip(_WEIGHTS, fields, strict=True):
+        for term in terms:
+            position = min(position + 1, _MAX_POSITION)
+            positions.setdefault(term, []).append(f"{position}{weight}")
+    # Terms hold letters and digits only: nothing in them needs escaping.
+    return " ".join(f"'{term}':{','.join(where)}" for term, where in positions.items())
+
+
+def _old_words(cursor: Any, ids: list[int]) -> dict[int, set[str]]:
+    table = "catalog_record_search" if _postgres() else "catalog_record_fts"
+    key = "record_id" if _postgres() else "rowid"
+    placeholders = ", ".join(["%s"] * len(ids))
+    cursor.execute(f"SELECT {key}, words FROM {table} WHERE {key} IN ({placeholders})", ids)
+    return {int(record_id): set(words.split()) for record_id, words in cursor.fetchall()}
+
+
+_VOCABULARY_ADD = """
+    INSERT INTO catalog_search_word (word, records) VALUES (%s, %s)
+    ON CONFLICT (word) DO UPDATE SET records = catalog_search_word.records + EXCLUDED.records"""
+
+
+def _vocabulary_update(cursor: Any, delta: Counter[str]) -> None:
+    """Add the change in the number of records per word; words in no record any more go."""
+    changes = sorted((word, count) for word, count in delta.items() if count)
+    if not changes:
+        return
+    cursor.executemany(_VOCABULARY_ADD, changes)
+    gone = [word for word, count in changes if count < 0]
+    for start in range(0, len(gone), 500):
+        chunk = gone[start : start + 500]
+        placeholders = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            f"DELETE FROM catalog_search_word WHERE records <= 0 AND word IN ({placeholders})",
+            chunk,
+        )
+
+
+_RECORD_COLUMNS = (
+    "id", "title", "subtitle", "contributors", "subjects", "isbn", "material_type", "language",
+    "year",
+)  # fmt: skip
+
+
 def index(ids: list[int]) -> None:
+    """(Re)index these records and keep the vocabulary (words -> number of records) in step."""
+    if not ids:
+        return
+    placeholders = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
+        old = _old_words(cursor, ids)
+        cursor.execute(
+            f"SELECT {', '.join(_RECORD_COLUMNS)} FROM catalog_record WHERE id IN ({placeholders})",
+            ids,
+        )
+        rows = [index_row(dict(zip(_RECORD_COLUMNS, values, strict=True))) for values in cursor]
+        delta: Counter[str] = Counter()
+        for row in rows:
+            before = old.pop(row.record_id, set())
+            delta.update(row.words - before)
+            delta.subtract(before - row.words)
+        for before in old.values():  # records that are gone
+            delta.subtract(before)
         if _postgres():
-            # Deleted records leave the index through the foreign key's ON DELETE CASCADE.
-            cursor.execute(_POSTGRES_INDEX, [ids])
-            return
-        placeholders = ", ".join(["%s"] * len(ids))
-        cursor.execute(_SQLITE_INDEX_DELETE.format(ids=placeholders), ids)
-        cursor.execute(_SQLITE_INDEX_INSERT.format(ids=placeholders), ids)
+            cursor.execute(
+                f"DELETE FROM catalog_record_search WHERE record_id IN ({placeholders})", ids
+            )
+            cursor.executemany(
+                "INSERT INTO catalog_record_search"
+                " (record_id, document, words, material_type, language, year)"
+                " VALUES (%s, %s::tsvector, %s, %s, %s, %s)",
+                [
+                    (
+                        row.record_id,
+                        _tsvector(row.fields),
+                        " ".join(sorted(row.words)),
+                        row.material_type,
+                        row.language,
+                        row.year,
+                    )
+                    for row in rows
+                ],
+            )
+        else:
+            cursor.execute(f"DELETE FROM catalog_record_fts WHERE rowid IN ({placeholders})", ids)
+            cursor.executemany(
+                "INSERT INTO catalog_record_fts"
+                " (rowid, title, contributors, subjects, isbn, words)"
+                " VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (
+                        row.record_id,
+                        " ".join(row.fields[0]),
+                        " ".join(row.fields[1]),
+                        " ".join(row.fields[2]),
+                        " ".join(row.fields[3]),
+                        " ".join(sorted(row.words)),
+                    )
+                    for row in rows
+                ],
+            )
+        _vocabulary_update(cursor, delta)
+
+
+def optimise() -> None:
+    """After indexing everything: SQLite merges the FTS5 index into one segment (faster reads)."""
+    if not _postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO catalog_record_fts (catalog_record_fts) VALUES ('optimize')"
+            )
+
+
+def clear() -> None:
+    """Empty the index and the vocabulary (before indexing everything again)."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM catalog_search_word")
+        if _postgres():
+            cursor.execute("TRUNCATE catalog_record_search")
+        else:
+            cursor.execute("DELETE FROM catalog_record_fts")
 
 
 FACETS = ("material_type", "language", "year", "available_at")
@@ -115,7 +251,9 @@ def _filter_sql(filters: SearchFilters, alias: str, id_column: str) -> tuple[str
     return "".join(f" AND {clause}" for clause in clauses), params
 
 
-def _matches(words: list[str], filters: SearchFilters, limit: int) -> tuple[str, list[Any], str]:
+def _matches(
+    words: list[QueryWord], filters: SearchFilters, limit: int
+) -> tuple[str, list[Any], str]:
     """SQL for up to ``limit`` matches, its parameters, and the order in which the cap keeps them.
 
     SQLite and lists without words keep the newest records; PostgreSQL keeps the first ones the
@@ -133,16 +271,13 @@ def _matches(words: list[str], filters: SearchFilters, limit: int) -> tuple[str,
     if _postgres():
         # The facet columns are copied into the index table: no join with the records.
         where, params = _filter_sql(filters, "s", "record_id")
-        # Each word as its Dutch stem or as itself; all words must match.
-        word_query = "(plainto_tsquery('kaft_dutch', %s) || plainto_tsquery('kaft_simple', %s))"
-        query = " && ".join([word_query] * len(words))
-        query_args = [word for word in words for _ in range(2)]
         sql = (
-            f"SELECT s.record_id AS id, CAST(ts_rank(s.document, {query}, 1) AS DOUBLE PRECISION)"
-            " AS score, s.material_type, s.language, s.year FROM catalog_record_search s"
-            f" WHERE s.document @@ ({query}){where} LIMIT %s"
+            "SELECT s.record_id AS id, CAST(ts_rank(s.document, q.query, 1) AS DOUBLE PRECISION)"
+            " AS score, s.material_type, s.language, s.year"
+            " FROM catalog_record_search s, (SELECT %s::tsquery AS query) q"
+            f" WHERE s.document @@ q.query{where} LIMIT %s"
         )
-        return sql, [*query_args, *query_args, *params, limit], ""
+        return sql, [tsquery(words), *params, limit], ""
     where, params = _filter_sql(filters, "r", "id")
     sql = (
         "SELECT f.rowid AS id, -bm25(catalog_record_fts, 10.0, 4.0, 2.0, 1.0) AS score,"
@@ -150,11 +285,34 @@ def _matches(words: list[str], filters: SearchFilters, limit: int) -> tuple[str,
         " FROM catalog_record_fts f JOIN catalog_record r ON r.id = f.rowid"
         f" WHERE catalog_record_fts MATCH %s{where} ORDER BY f.rowid DESC LIMIT %s"
     )
-    match = " ".join('"' + word.replace('"', "") + '"' for word in words)
-    return sql, [match, *params, limit], newest
+    return sql, [fts5_query(words), *params, limit], newest
 
 
-def search(words: list[str], filters: SearchFilters, *, cap: int, offset: int, limit: int) -> Found:
+def tsquery(words: list[QueryWord]) -> str:
+    """PostgreSQL: every word must match, each as any of its terms (or as a prefix)."""
+    parts = []
+    for word in words:
+        if word.prefix:
+            parts.append(f"'{word.word}':*")
+        else:
+            parts.append("(" + " | ".join(f"'{term}'" for term in word.alternatives) + ")")
+    return " & ".join(parts)
+
+
+def fts5_query(words: list[QueryWord]) -> str:
+    """SQLite FTS5: the same query as :func:`tsquery` (terms hold letters and digits only)."""
+    parts = []
+    for word in words:
+        if word.prefix:
+            parts.append(f'"{word.word}"*')
+        else:
+            parts.append("(" + " OR ".join(f'"{term}"' for term in word.alternatives) + ")")
+    return " AND ".join(parts)
+
+
+def search(
+    words: list[QueryWord], filters: SearchFilters, *, cap: int, offset: int, limit: int
+) -> Found:
     """Rank the first ``cap`` matches, return ``limit`` ids from ``offset`` and facet counts."""
     matches, params, keep = _matches(words, filters, cap + 1)
     sql = _SEARCH.format(matches=matches, keep=keep, item_index=_item_index())
@@ -174,3 +332,11 @@ def search(words: list[str], filters: SearchFilters, *, cap: int, offset: int, l
     # UNION ALL keeps no order: sort the page again, as the SQL did.
     found.page = [record_id for _score, record_id in sorted(page, reverse=True)]
     return found
+
+
+def count(words: list[QueryWord], filters: SearchFilters, *, cap: int) -> int:
+    """How many records match, counting up to ``cap``."""
+    matches, params, _keep = _matches(words, filters, cap)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({matches}) m", params)
+        return int(cursor.fetchone()[0])

@@ -16,7 +16,11 @@ from django.views.decorators.http import require_http_methods
 from kaft.catalog.models import Branch, Record
 from kaft.catalog.search import SearchFilters, search_records
 from kaft.circulation.errors import CirculationError
-from kaft.circulation.selectors import record_availability
+from kaft.circulation.selectors_availability import (
+    record_shelves,
+    record_waiting,
+    records_availability,
+)
 from kaft.circulation.services import hold_place
 from kaft.core import params
 from kaft.members.models import FamilyAction
@@ -103,9 +107,14 @@ def search(request: HttpRequest) -> HttpResponse:
     if page > pages:  # past the last page: the last page
         page = pages
         result = search_records(query=data["q"], filters=filters, page=page, per_page=PER_PAGE)
+    availability = records_availability(record.pk for record in result.records)
     context = {
         "form": form,
         "result": result,
+        "rows": [(record, availability[record.pk]) for record in result.records],
+        "suggestion_url": _url({**chosen, "q": result.suggestion, "page": ""})
+        if result.suggestion
+        else None,
         "facet_groups": _facet_groups(result.facets, chosen),
         "active_filters": any(chosen[name] for name in FILTER_PARAMS),
         "clear_filters_url": _url({"q": chosen["q"]}),
@@ -122,7 +131,8 @@ def _record_page(
 ) -> HttpResponse:
     context = {
         "record": record,
-        "availability": record_availability(record),
+        "shelves": record_shelves(record),
+        "waiting": record_waiting(record),
         "hold_form": form,
         # Whom the member may reserve for: themselves, and who gave them family access.
         "for_whom": people_in_reach(cast(PortalRequest, request))
