@@ -413,7 +413,7 @@ def test_a_loan_without_renewals_left_shows_why_instead_of_a_renew_button(
 
     answer = desk.post("/desk/renew-all/", {"member": member.pk}, headers=JSON).json()
 
-    html = answer["replace"]["member-loans"]
+    html = answer["replace"]["member-panel"]
     used_up_row = html.split(f'id="loan-{used_up.pk}"')[1].split("</tr>")[0]
     fresh_row = html.split(f'id="loan-{fresh.pk}"')[1].split("</tr>")[0]
     assert "Geen verlengingen meer" in used_up_row
