@@ -65,8 +65,8 @@ def test_a_usual_block_reason_is_stored_as_its_code_and_shown_in_either_language
     dutch = _in(desk, "nl").get(url).content.decode()
 
     assert (member.status, member.block_reason) == (MemberStatus.BLOCKED, "charges")
-    assert "Blocked — Unpaid charges" in english
-    assert "Geblokkeerd — Openstaande kosten" in dutch
+    assert '>Blocked</span> <span class="standing-detail">Unpaid charges</span>' in english
+    assert '>Geblokkeerd</span> <span class="standing-detail">Openstaande kosten</span>' in dutch
     event = MemberEvent.objects.get(member=member)
     with translation.override("en"):
         assert event.note_label == "Unpaid charges"
