@@ -240,7 +240,7 @@ def measure_import(
     *, path: Path, branch: Branch | None, items_per_record: int = 1
 ) -> dict[str, Any]:
     """MARC import of ``path`` through the catalog import, against bare pymarc parsing."""
-    from kaft.catalog.services import marc_import
+    from kaft.catalog.services.marc_import import marc_import
 
     parse_seconds, parsed = parse_only(path)
     started = time.perf_counter()

@@ -26,13 +26,6 @@ from django.utils import timezone
 from kaft.catalog.models import Branch, Item, Record
 from kaft.circulation.models import Hold
 from kaft.circulation.services import hold_place, loan_checkin, loan_checkout, loan_renew
-from kaft.members.family import (
-    family_access_accept,
-    family_access_end,
-    family_access_request,
-    family_event_record,
-    guardian_link,
-)
 from kaft.members.models import (
     FamilyAction,
     GuardianCheck,
@@ -42,15 +35,22 @@ from kaft.members.models import (
     MemberCategory,
     User,
 )
-from kaft.members.notes import note_add
-from kaft.members.services import (
+from kaft.members.services.family import (
+    family_access_accept,
+    family_access_end,
+    family_access_request,
+    family_event_record,
+    guardian_link,
+)
+from kaft.members.services.member import (
     AddressInput,
     member_block,
     member_register,
     member_unblock,
     member_update_contact,
 )
-from kaft.notices.services import notice_queue_due_soon
+from kaft.members.services.notes import note_add
+from kaft.notices.services.outbox import notice_queue_due_soon
 from kaft.privacy.models import (
     ConsentPurpose,
     ConsentVia,

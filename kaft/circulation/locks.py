@@ -40,7 +40,7 @@ from kaft.circulation.models import (
     Transfer,
     TransferStatus,
 )
-from kaft.circulation.selectors import members_who_may_borrow
+from kaft.circulation.selectors.loans import members_who_may_borrow
 from kaft.members.models import Member
 
 T = TypeVar("T", bound=Model)

@@ -48,7 +48,7 @@ def marc_dir() -> Path:
 
 def marc_files_import(branches: list[Branch]) -> int:
     """Import the sample files that are present; returns the number of copies created."""
-    from kaft.catalog.services import marc_import
+    from kaft.catalog.services.marc_import import marc_import
 
     folder = marc_dir()
     created = 0

@@ -39,7 +39,7 @@ def demo_is_loaded() -> bool:
 def demo_load() -> DemoResult:
     """Load the demo library into the configured database unless it is there already."""
     from kaft.demo import activity, catalogue, library, partners, people
-    from kaft.members.services import member_block
+    from kaft.members.services.member import member_block
 
     with transaction.atomic():
         if demo_is_loaded():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from kaft.catalog.models import Branch
 from kaft.demo.generate import AddressData, make_address, make_person
 from kaft.members.models import Member, MemberCategory
-from kaft.members.services import AddressInput, member_register
+from kaft.members.services.member import AddressInput, member_register
 
 # The member login printed by `kaft demo --banner` (and documented in README.md).
 DEMO_CARD = "21000000000001"

@@ -15,7 +15,7 @@ from kaft.members.birth import validate_date_of_birth
 from kaft.members.block_reasons import BlockReason
 from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, validate_card_number
 from kaft.members.models import Address, AddressKind, Language, Member, MemberCategory
-from kaft.members.services import AddressInput
+from kaft.members.services.member import AddressInput
 
 
 class StaffLoginForm(AuthenticationForm):

@@ -18,7 +18,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from kaft.circulation.slips import CheckoutReceipt, HoldShelfSlip, TransitSlip
+from kaft.circulation.selectors.slips import CheckoutReceipt, HoldShelfSlip, TransitSlip
 
 PAGE_WIDTH_MM = 80
 MARGIN_MM = 4

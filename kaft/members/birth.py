@@ -2,9 +2,9 @@
 
 A date of birth lies between :data:`OLDEST_AGE` years ago and today: not in the future, and not so
 long ago that nobody alive was born then (typing 1899 for 1989, or 2999 for 1999, is caught). The
-services that store one (:func:`~kaft.members.services.member_register`,
-:func:`~kaft.members.services.member_update_identity`,
-:func:`~kaft.members.services_identity.identity_change_request`) call
+services that store one (:func:`~kaft.members.services.member.member_register`,
+:func:`~kaft.members.services.member.member_update_identity`,
+:func:`~kaft.members.services.identity.identity_change_request`) call
 :func:`date_of_birth_check`, which refuses with a :class:`MemberError`; the forms of the doors
 use :func:`validate_date_of_birth`, which says the same as a form error before anything is sent.
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from kaft.members.family import family_access_lapse_overdue
+from kaft.members.services.family import family_access_lapse_overdue
 
 
 @shared_task(name="kaft.members.tasks.lapse_family_requests")

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from kaft.notices.errors import NoticeError
 from kaft.notices.models import DeliveryAttempt, Notice
-from kaft.notices.services import notice_retry
+from kaft.notices.services.outbox import notice_retry
 
 
 class DeliveryAttemptInline(admin.TabularInline):

@@ -10,7 +10,7 @@ class NoticesConfig(AppConfig):
     def ready(self) -> None:
         # Erasing a member sends a goodbye: notices takes part in privacy's erasure as a
         # registered step (privacy sits below notices and does not import it).
-        from kaft.notices.goodbye import notice_queue_goodbye
+        from kaft.notices.services.goodbye import notice_queue_goodbye
         from kaft.privacy.services.erasure_steps import erasure_step
 
         erasure_step(notice_queue_goodbye)

@@ -3,7 +3,7 @@
 A message whose purpose rests on consent (the statement mail goes to newsletter subscribers
 only) may only reach a member who still says yes. Consent can be withdrawn at any moment, also
 between queueing and sending, or while a failed message waits for a retry; so the send path
-(:func:`kaft.notices.services.notice_send`) asks :func:`consent_given` again right before the
+(:func:`kaft.notices.services.outbox.notice_send`) asks :func:`consent_given` again right before the
 message is handed to the mail server, and cancels it with the problem ``no_consent`` when the
 answer is no. Queueing in bulk reads the same table, so both ask for the same purpose.
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from kaft.notices import selectors, services
+from kaft.notices.selectors import outbox as selectors
+from kaft.notices.services import outbox as services
 
 
 @shared_task(name="kaft.notices.tasks.notice_hold_ready")

@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from kaft.circulation.models import Hold, Loan
 from kaft.members.models import Member
-from kaft.members.selectors_family import access_owner_ids
+from kaft.members.selectors.family import access_owner_ids
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
@@ -64,7 +64,7 @@ def members_in_reach(request: PortalRequest) -> list[int]:
     """Ids of the members whose loans and reservations this request may see and act on.
 
     The logged-in member first, then the members who granted them ACTIVE family access
-    (:mod:`kaft.members.family`): a request, declined, lapsed or ended access reaches nothing.
+    (:mod:`kaft.members.services.family`): a request, declined, lapsed or ended access reaches nothing.
     Every helper below, and every portal page showing another member's data, goes through here.
     """
     return [request.member.pk, *access_owner_ids(request.member.pk)]

@@ -13,7 +13,7 @@ from kaft.catalog.models import Branch
 from kaft.core import params
 from kaft.members.cards import validate_card_number_or_email
 from kaft.members.models import CHANNEL_CHOICE_TYPES, Channel, Language, Member
-from kaft.members.services import AddressInput
+from kaft.members.services.member import AddressInput
 
 
 class LoginForm(AuthenticationForm):

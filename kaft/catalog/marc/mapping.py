@@ -1,6 +1,6 @@
 """Map a MARC21 bibliographic record onto the catalogue's fields.
 
-Identity: 001 (with its 003, see :func:`kaft.catalog.importing.separate_agencies`), else the
+Identity: 001 (with its 003, see :func:`kaft.catalog.services.importing.separate_agencies`), else the
 first 035 $a, else the ISBN, else ``kaft:<hash>`` of title, contributors,
 publisher and year (so a record without any number is still found again on re-import).
 

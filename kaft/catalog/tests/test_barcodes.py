@@ -13,7 +13,7 @@ from kaft.catalog.barcodes import barcode_clean, barcode_is_valid, validate_barc
 from kaft.catalog.errors import CatalogError, CatalogErrorCode
 from kaft.catalog.marc.mapping import generated_barcode
 from kaft.catalog.models import Item, Record
-from kaft.catalog.services import marc_import
+from kaft.catalog.services.marc_import import marc_import
 from kaft.catalog.tests.marc_bytes import book, subfields
 from kaft.demo.catalogue import BARCODE_PREFIX
 from tests.factories import BranchFactory, ItemFactory

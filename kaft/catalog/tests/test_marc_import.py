@@ -10,12 +10,12 @@ import pytest
 from django.db import DatabaseError
 from django.utils import translation
 
-from kaft.catalog import importing
 from kaft.catalog.errors import CatalogError, CatalogErrorCode
 from kaft.catalog.marc.mapping import generated_barcode
 from kaft.catalog.models import Branch, Item, ItemType, Record
 from kaft.catalog.search import search_records
-from kaft.catalog.services import ImportReport, marc_import
+from kaft.catalog.services import importing
+from kaft.catalog.services.marc_import import ImportReport, marc_import
 from kaft.catalog.tests.marc_bytes import book, sample, subfields
 from tests.factories import BranchFactory, ItemFactory, RecordFactory
 

@@ -15,7 +15,7 @@ from django.utils import translation
 from pymarc.marcxml import record_to_xml
 
 from kaft.catalog.models import Branch, Item, Record
-from kaft.catalog.services import ImportReport, marc_import
+from kaft.catalog.services.marc_import import ImportReport, marc_import
 from kaft.catalog.tests.marc_bytes import book, iso2709, sample, subfields
 from tests.factories import BranchFactory, ItemFactory
 
@@ -455,7 +455,7 @@ def test_the_same_001_from_two_agencies_makes_two_titles_and_holdings_find_their
 def test_a_record_that_breaks_the_mapping_costs_that_record_not_the_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kaft.catalog import services
+    from kaft.catalog.services import marc_import as services
 
     real = services.map_record
 

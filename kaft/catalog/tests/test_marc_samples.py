@@ -10,7 +10,7 @@ from django.utils import translation
 
 from kaft.catalog.marc.reading import read_file
 from kaft.catalog.models import Audience, Item, MaterialType, Record
-from kaft.catalog.services import ImportReport, marc_import
+from kaft.catalog.services.marc_import import ImportReport, marc_import
 from kaft.catalog.tests.marc_bytes import SAMPLES, sample
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.utils import translation
 from kaft.catalog.errors import CatalogError, CatalogErrorCode
 from kaft.catalog.models import Item, ItemStatus, Record
 from kaft.catalog.search import search_records
-from kaft.catalog.selectors import branch_list, record_detail
+from kaft.catalog.selectors.records import branch_list, record_detail
 from kaft.catalog.tests.marc_bytes import sample
 from tests.factories import BranchFactory, ItemFactory, RecordFactory
 

@@ -38,7 +38,8 @@ from kaft.circulation.models import (
     Loan,
     LoanStatus,
 )
-from kaft.circulation.selectors import record_holdable_item_type, rule_for
+from kaft.circulation.selectors.holds import record_holdable_item_type
+from kaft.circulation.selectors.loans import rule_for
 from kaft.circulation.services._common import age_band, check_member_may_borrow, clock
 from kaft.members.models import Member, User
 

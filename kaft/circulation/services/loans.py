@@ -54,7 +54,7 @@ from kaft.circulation.models import (
     LoanAction,
     LoanStatus,
 )
-from kaft.circulation.selectors import (
+from kaft.circulation.selectors.loans import (
     UNLOANABLE_STATUSES,
     UNLOANABLE_TYPES,
     checkout_facts,

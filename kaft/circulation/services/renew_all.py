@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kaft.circulation.errors import CirculationError
-from kaft.circulation.selectors import member_open_loans
+from kaft.circulation.selectors.loans import member_open_loans
 from kaft.circulation.services.loans import loan_renew
 from kaft.members.models import Member, User
 

@@ -46,7 +46,8 @@ from kaft.circulation.locks import (
     trapped_hold_for_update,
 )
 from kaft.circulation.models import Hold, HoldAction, HoldStatus, Loan, TransferReason
-from kaft.circulation.selectors import UNLOANABLE_TYPES, item_routing_facts, rule_for
+from kaft.circulation.selectors.holds import item_routing_facts
+from kaft.circulation.selectors.loans import UNLOANABLE_TYPES, rule_for
 from kaft.circulation.services._common import announce_hold_ready
 from kaft.members.models import User
 

@@ -20,7 +20,8 @@ from kaft.circulation.models import (
     Transfer,
     TransferStatus,
 )
-from kaft.circulation.selectors import holds_shelf_leftovers, item_by_barcode
+from kaft.circulation.selectors.holds import holds_shelf_leftovers
+from kaft.circulation.selectors.loans import item_by_barcode
 from kaft.circulation.services import Destination, hold_place, loan_checkin, loan_checkout
 from kaft.members.models import Member, MemberStatus, User
 from tests.factories_circulation import (

@@ -11,7 +11,7 @@ import pytest
 from kaft.catalog.models import Branch, Item, ItemStatus, ItemType, Record
 from kaft.circulation.errors import CirculationErrorCode
 from kaft.circulation.models import Hold, HoldEvent, HoldStatus
-from kaft.circulation.selectors import holds_shelf_leftovers
+from kaft.circulation.selectors.holds import holds_shelf_leftovers
 from kaft.circulation.services import (
     hold_cancel,
     hold_place,

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kaft.catalog.models import Branch, Item, ItemStatus
 from kaft.circulation.models import Hold, HoldEvent, HoldStatus, Transfer, TransferStatus
-from kaft.circulation.selectors import holds_shelf_leftovers
+from kaft.circulation.selectors.holds import holds_shelf_leftovers
 from kaft.circulation.services import (
     Destination,
     hold_cancel,

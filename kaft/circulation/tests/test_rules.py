@@ -6,7 +6,7 @@ import pytest
 from pytest_django import DjangoAssertNumQueries
 
 from kaft.catalog.models import Branch, ItemType
-from kaft.circulation.selectors import rule_for
+from kaft.circulation.selectors.loans import rule_for
 from kaft.members.models import MemberCategory
 from tests.factories_circulation import make_category, make_rule
 

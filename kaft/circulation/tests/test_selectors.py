@@ -10,15 +10,14 @@ from pytest_django import DjangoAssertNumQueries
 
 from kaft.catalog.models import Branch, ItemStatus, ItemType
 from kaft.circulation.models import Hold, HoldStatus
-from kaft.circulation.selectors import (
-    BranchAvailability,
+from kaft.circulation.selectors.branches import BranchAvailability, record_availability
+from kaft.circulation.selectors.holds import (
     holds_shelf,
     holds_to_pull,
     member_active_holds,
-    member_open_loans,
-    record_availability,
     transit_list,
 )
+from kaft.circulation.selectors.loans import member_open_loans
 from kaft.circulation.services import hold_place, loan_checkin, loan_checkout
 from kaft.members.models import Member
 from tests.factories_circulation import (

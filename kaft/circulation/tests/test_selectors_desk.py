@@ -11,15 +11,13 @@ from pytest_django import DjangoAssertNumQueries
 
 from kaft.catalog.models import Branch, ItemStatus, ItemType, Record
 from kaft.circulation.models import Hold, Loan
-from kaft.circulation.selectors import (
+from kaft.circulation.selectors.holds import (
     PullRow,
     holds_pull_list,
     holds_to_pull,
-    item_open_loan,
-    member_open_loans,
     record_queue_length,
-    rule_for,
 )
+from kaft.circulation.selectors.loans import item_open_loan, member_open_loans, rule_for
 from kaft.circulation.services import hold_place, loan_checkin, loan_checkout
 from kaft.members.models import Member, MemberStatus
 from tests.factories_circulation import (

@@ -21,7 +21,8 @@ from kaft.circulation.models import (
     TransferReason,
     TransferStatus,
 )
-from kaft.circulation.selectors import checkout_facts, item_routing_facts, rule_for
+from kaft.circulation.selectors.holds import item_routing_facts
+from kaft.circulation.selectors.loans import checkout_facts, rule_for
 from kaft.circulation.services import hold_place
 from kaft.members.models import Member
 from tests.factories_circulation import (

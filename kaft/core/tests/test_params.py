@@ -203,7 +203,7 @@ def test_ascii_digits(value: str, expected: bool) -> None:
 
 
 def test_the_members_domain_reads_digits_the_same_way() -> None:
-    from kaft.members.services import normalise_postcode
+    from kaft.members.services.member import normalise_postcode
 
     assert normalise_postcode("3511ab") == "3511 AB"
     assert normalise_postcode("３５１１ab") == "３５１１AB"  # not a Dutch postcode: kept as typed

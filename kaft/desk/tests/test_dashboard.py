@@ -32,7 +32,7 @@ from kaft.privacy.models import (
     StatementResponse,
     StatementVersion,
 )
-from kaft.privacy.selectors_transparency import dashboard
+from kaft.privacy.selectors.transparency import dashboard
 from kaft.privacy.services.disclosure import disclosure_record
 from tests.factories import MemberFactory
 from tests.factories_desk import staff_login

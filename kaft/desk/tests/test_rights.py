@@ -15,7 +15,7 @@ from kaft.members.models import (
     RequestStatus,
     User,
 )
-from kaft.members.services_identity import identity_change_request
+from kaft.members.services.identity import identity_change_request
 from kaft.privacy.models import DataPart, ErasureRequest
 from kaft.privacy.services.erasure import erasure_request
 from tests.factories_desk import log_parts

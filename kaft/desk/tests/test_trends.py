@@ -22,7 +22,7 @@ from kaft.privacy.models import (
     DataPart,
     Disclosure,
 )
-from kaft.privacy.selectors_trends import (
+from kaft.privacy.selectors.trends import (
     WEEKS,
     consents_per_week,
     disclosures_per_recipient,

@@ -24,7 +24,8 @@ from kaft.catalog.barcodes import barcode_is_valid
 from kaft.catalog.errors import CatalogErrorCode
 from kaft.catalog.models import Item
 from kaft.circulation.errors import CirculationError
-from kaft.circulation.selectors import hold_with_member, item_by_barcode
+from kaft.circulation.selectors.holds import hold_with_member
+from kaft.circulation.selectors.loans import item_by_barcode
 from kaft.circulation.services import CheckinResult, Destination, loan_checkin
 from kaft.desk.access import DeskRequest, desk_view, member_look
 from kaft.desk.views.common import (

@@ -23,10 +23,10 @@ from kaft.catalog.errors import CatalogErrorCode
 from kaft.catalog.models import Item
 from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import Loan
-from kaft.circulation.selectors import item_by_barcode, item_open_loan, member_open_loans
+from kaft.circulation.selectors.loans import item_by_barcode, item_open_loan, member_open_loans
+from kaft.circulation.selectors.slips import receipt_loans
 from kaft.circulation.services import loan_checkout, loan_renew
 from kaft.circulation.services.renew_all import loans_renew_all
-from kaft.circulation.slips import receipt_loans
 from kaft.desk.access import (
     DeskRequest,
     MemberMismatch,
@@ -53,8 +53,8 @@ from kaft.desk.words import refusal
 from kaft.members.cards import card_number_is_valid
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
-from kaft.members.selectors import member_by_card
-from kaft.notices.receipts import notice_queue_loan_receipt
+from kaft.members.selectors.member import member_by_card
+from kaft.notices.services.receipts import notice_queue_loan_receipt
 
 ROWS = "desk_checkout_rows"
 

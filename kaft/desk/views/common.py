@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaft.circulation.selectors import member_active_holds, member_open_loans
+from kaft.circulation.selectors.holds import member_active_holds
+from kaft.circulation.selectors.loans import member_open_loans
 from kaft.desk.access import DeskRequest, member_look
 from kaft.desk.words import member_standing
 from kaft.members.models import Member

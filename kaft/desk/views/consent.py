@@ -21,7 +21,7 @@ from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view, member_look, members_listed
 from kaft.desk.views.common import desk_render
 from kaft.members.models import Member, StaffRole
-from kaft.notices.statement import statement_publish_and_announce
+from kaft.notices.services.statement import statement_publish_and_announce
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.models import (
     AccessPurpose,
@@ -31,8 +31,8 @@ from kaft.privacy.models import (
     StatementResponse,
     StatementVersion,
 )
-from kaft.privacy.selectors_consent import consent_overview, member_guardians
-from kaft.privacy.selectors_statement import statement_inbox, statement_versions_all
+from kaft.privacy.selectors.consent import consent_overview, member_guardians
+from kaft.privacy.selectors.statement import statement_inbox, statement_versions_all
 from kaft.privacy.services.consent import consent_set, member_is_child
 from kaft.privacy.services.statement import statement_draft_save, statement_response_handle
 

@@ -11,7 +11,7 @@ from kaft.desk.access import desk_view
 from kaft.desk.views.common import desk_render
 from kaft.desk.views.transparency import OFFICERS
 from kaft.desk.views.trends import dashboard_charts
-from kaft.privacy.selectors_transparency import dashboard
+from kaft.privacy.selectors.transparency import dashboard
 
 
 @desk_view(roles=OFFICERS)

@@ -26,10 +26,15 @@ from kaft.desk.forms import DateInput
 from kaft.desk.views.common import desk_render
 from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, validate_card_number
 from kaft.members.errors import MemberError, MemberErrorCode
-from kaft.members.family import guardian_link, guardian_unlink
 from kaft.members.models import GuardianCheck, GuardianLink, Member, MemberNote, User
-from kaft.members.notes import note_add, note_delete, note_expiry_default, note_expiry_latest
-from kaft.members.selectors_family import member_guardian_links, member_notes
+from kaft.members.selectors.family import member_guardian_links, member_notes
+from kaft.members.services.family import guardian_link, guardian_unlink
+from kaft.members.services.notes import (
+    note_add,
+    note_delete,
+    note_expiry_default,
+    note_expiry_latest,
+)
 from kaft.privacy.models import AccessPurpose, DataPart
 
 NOTES_PARTS = (DataPart.IDENTITY, DataPart.NOTES)

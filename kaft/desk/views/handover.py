@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from kaft.catalog.barcodes import BARCODE_MAX_LENGTH
 from kaft.catalog.models import Item
 from kaft.circulation.errors import CirculationError
-from kaft.circulation.selectors import item_by_barcode
+from kaft.circulation.selectors.loans import item_by_barcode
 from kaft.circulation.services import Destination, HandOver, loan_hand_over
 from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view

@@ -19,7 +19,7 @@ from kaft.desk.views.common import desk_render
 from kaft.desk.views.transparency import OFFICERS, parts_for
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.models import AccessPurpose, DataPart, LegalRequest, LegalRequestStatus
-from kaft.privacy.selectors_transparency import category_labels, legal_requests
+from kaft.privacy.selectors.transparency import category_labels, legal_requests
 from kaft.privacy.services.legal import (
     legal_produced_handover,
     legal_request_decide,

@@ -17,17 +17,16 @@ from kaft.catalog.barcodes import barcode_is_valid
 from kaft.catalog.models import Item
 from kaft.catalog.search import search_records
 from kaft.circulation.errors import CirculationError
-from kaft.circulation.selectors import (
+from kaft.circulation.selectors.copies import copies_of_records
+from kaft.circulation.selectors.holds import (
     holds_pull_list,
     holds_shelf,
     holds_shelf_leftovers,
-    item_by_barcode,
-    item_open_loan,
     record_queue_length,
     transit_list,
 )
-from kaft.circulation.selectors_copies import copies_of_records
-from kaft.circulation.slips import PICKUP_LABEL_NUMBER, pickup_label_mode
+from kaft.circulation.selectors.loans import item_by_barcode, item_open_loan
+from kaft.circulation.selectors.slips import PICKUP_LABEL_NUMBER, pickup_label_mode
 from kaft.desk.access import DeskRequest, desk_view
 from kaft.desk.forms import ItemLookupForm
 from kaft.desk.views.common import desk_render

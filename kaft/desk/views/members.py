@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaft.circulation.selectors import member_active_holds, member_open_loans
+from kaft.circulation.selectors.holds import member_active_holds
+from kaft.circulation.selectors.loans import member_open_loans
 from kaft.desk.access import DeskRequest, desk_view, member_look, members_listed
 from kaft.desk.forms import BlockForm, ContactForm, IdentityForm, RegistrationForm, SearchForm
 from kaft.desk.views.common import desk_render
@@ -31,16 +32,16 @@ from kaft.desk.views.family import (
 from kaft.desk.words import member_standing
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
-from kaft.members.selectors import member_search
-from kaft.members.selectors_duplicates import (
+from kaft.members.selectors.duplicates import (
     SAME_ADDRESS,
     SAME_EMAIL,
     SAME_NAME_AND_BIRTH,
     LikelyDuplicate,
     member_likely_duplicates,
 )
-from kaft.members.selectors_family import member_notes
-from kaft.members.services import (
+from kaft.members.selectors.family import member_notes
+from kaft.members.selectors.member import member_search
+from kaft.members.services.member import (
     member_block,
     member_register,
     member_unblock,

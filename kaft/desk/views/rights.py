@@ -22,7 +22,7 @@ from kaft.desk.access import DeskRequest, desk_view, members_listed
 from kaft.desk.views.common import desk_render
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import IdentityChangeRequest, IdentityDocument, Member, RequestStatus
-from kaft.members.services_identity import (
+from kaft.members.services.identity import (
     identity_change_approve,
     identity_change_refuse,
     identity_request_pending,

@@ -37,7 +37,7 @@ from kaft.desk.access import DeskRequest, desk_view, member_look, staff_profile_
 from kaft.desk.views.common import desk_render
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import IdentityCheckMethod, IdentityDocument, Member, StaffRole
-from kaft.members.recovery import (
+from kaft.members.services.recovery import (
     ControlAnswers,
     checks_allowed_again_at,
     identity_check,
@@ -222,7 +222,7 @@ def login_help(request: HttpRequest, member_id: int) -> HttpResponse:
             else:
                 code = reset_code_issue(member=member, staff=desk.user, check=check)
                 if data["delivery"] == "email":
-                    from kaft.notices.account import notice_queue_password_reset_code
+                    from kaft.notices.services.account import notice_queue_password_reset_code
 
                     notice_queue_password_reset_code(member=member, code=code)
                     messages.success(

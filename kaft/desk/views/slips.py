@@ -2,7 +2,7 @@
 
 Each is a page made to be printed on a receipt printer (the browser's print, 80 mm wide by the
 print stylesheet ``desk/slips.css``) and the same as a PDF. What each holds is decided in
-:mod:`kaft.circulation.slips`; nothing is stored (rendered again on every request), and the
+:mod:`kaft.circulation.selectors.slips`; nothing is stored (rendered again on every request), and the
 responses are never cached (``Cache-Control: no-store``).
 
 The checkout receipt is of the member being served and lists the copies lent in this session
@@ -23,7 +23,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kaft.circulation.slips import (
+from kaft.circulation.selectors.slips import (
     PICKUP_LABEL_INITIALS,
     CheckoutReceipt,
     checkout_receipt,

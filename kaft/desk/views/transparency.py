@@ -24,7 +24,7 @@ from kaft.desk.views.common import desk_render
 from kaft.members.models import Member, StaffRole
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.models import AccessPurpose, DataCategory, DataPart, Partner
-from kaft.privacy.selectors_transparency import category_labels, legal_basis_label, partner_list
+from kaft.privacy.selectors.transparency import category_labels, legal_basis_label, partner_list
 from kaft.privacy.services.disclosure import disclosure_record, partner_save
 from kaft.privacy.services.export import member_export_data, member_export_zip
 

@@ -18,7 +18,7 @@ from kaft.desk.access import desk_view
 from kaft.desk.charts import bar_chart, hbar_chart, line_chart
 from kaft.members.models import StaffRole
 from kaft.privacy.models import ConsentPurpose
-from kaft.privacy.selectors_trends import (
+from kaft.privacy.selectors.trends import (
     WEEKS,
     consents_per_week,
     disclosures_per_recipient,

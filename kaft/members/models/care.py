@@ -46,7 +46,7 @@ class FamilyAccessStatus(models.TextChoices):
 class FamilyAccess(models.Model):
     """``grantee`` asks to see and act on ``owner``'s loans and reservations; ``owner`` decides.
 
-    Lifecycle in :mod:`kaft.members.family` (requested → active/declined/lapsed; active → ended).
+    Lifecycle in :mod:`kaft.members.services.family` (requested → active/declined/lapsed; active → ended).
     """
 
     owner = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="access_given")

@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from kaft.members.birth import date_of_birth_check, date_of_birth_earliest
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import IdentityChangeRequest, Member, MemberEvent, RequestStatus
-from kaft.members.services import AddressInput, member_register, member_update_identity
-from kaft.members.services_identity import identity_change_approve, identity_change_request
+from kaft.members.services.identity import identity_change_approve, identity_change_request
+from kaft.members.services.member import AddressInput, member_register, member_update_identity
 from tests.factories_desk import staff_login
 from tests.factories_rights import make_member, make_staff
 

@@ -16,8 +16,8 @@ from kaft.members.cards import (
 )
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
-from kaft.members.selectors import member_by_card
-from kaft.members.services import card_number_generate
+from kaft.members.selectors.member import member_by_card
+from kaft.members.services.member import card_number_generate
 from tests.factories import MemberFactory
 
 BAD = ["", "2100📚42", "<b>1</b>", "2100\x00", "21\n00", "21 00", "2" * 21, "²¹", "٢١٠٠", "21_00"]

@@ -13,7 +13,16 @@ from django.utils import translation
 
 from kaft.core.lifecycle import allowed_actions
 from kaft.members.errors import MemberError, MemberErrorCode
-from kaft.members.family import (
+from kaft.members.models import (
+    FamilyAccess,
+    FamilyAccessEvent,
+    FamilyAccessStatus,
+    FamilyAction,
+    Member,
+    MessageType,
+)
+from kaft.members.selectors.family import access_owner_ids, family_overview
+from kaft.members.services.family import (
     TRANSITIONS,
     AccessStep,
     family_access_accept,
@@ -23,15 +32,6 @@ from kaft.members.family import (
     family_access_request,
     family_event_record,
 )
-from kaft.members.models import (
-    FamilyAccess,
-    FamilyAccessEvent,
-    FamilyAccessStatus,
-    FamilyAction,
-    Member,
-    MessageType,
-)
-from kaft.members.selectors_family import access_owner_ids, family_overview
 from kaft.members.tasks import lapse_family_requests
 from kaft.notices.models import Notice, NoticeStatus
 from tests.factories import MemberFactory

@@ -11,13 +11,13 @@ from functools import partial
 import pytest
 
 from kaft.members.errors import MemberErrorCode
-from kaft.members.family import (
+from kaft.members.models import FamilyAccess, FamilyAccessStatus
+from kaft.members.services.family import (
     family_access_accept,
     family_access_decline,
     family_access_end,
     family_access_request,
 )
-from kaft.members.models import FamilyAccess, FamilyAccessStatus
 from kaft.notices.models import Notice
 from tests.factories import MemberFactory
 from tests.factories_family import FamilyAccessFactory

@@ -10,9 +10,9 @@ import pytest
 from django.utils import translation
 
 from kaft.members.errors import MemberError, MemberErrorCode
-from kaft.members.family import guardian_link, guardian_unlink
 from kaft.members.models import GuardianCheck, GuardianLink, Member, MemberEvent, User
-from kaft.members.selectors_family import member_guardian_links
+from kaft.members.selectors.family import member_guardian_links
+from kaft.members.services.family import guardian_link, guardian_unlink
 from tests.factories import MemberFactory, StaffFactory
 from tests.factories_family import born_years_ago
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kaft.members.family import family_access_request
+from kaft.members.services.family import family_access_request
 from kaft.notices.models import Notice, NoticeStatus
 from tests.factories import MemberFactory
 from tests.smtp import SmtpSink, smtp_server

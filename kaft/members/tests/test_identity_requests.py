@@ -16,7 +16,7 @@ from kaft.members.models import (
     MemberEvent,
     RequestStatus,
 )
-from kaft.members.services_identity import (
+from kaft.members.services.identity import (
     identity_change_approve,
     identity_change_refuse,
     identity_change_request,

@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member, MemberNote, User
-from kaft.members.notes import note_add, note_delete
-from kaft.members.selectors_family import member_notes
+from kaft.members.selectors.family import member_notes
+from kaft.members.services.notes import note_add, note_delete
 from tests.factories import MemberFactory, StaffFactory
 from tests.factories_family import MemberNoteFactory
 

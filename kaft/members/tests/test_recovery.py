@@ -27,7 +27,7 @@ from kaft.members.models import (
     StaffRole,
     User,
 )
-from kaft.members.recovery import (
+from kaft.members.services.recovery import (
     ControlAnswers,
     identity_check,
     reset_code_issue,

@@ -12,7 +12,7 @@ from django.utils import translation
 from kaft.catalog.models import Branch
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Address, AddressKind, Member, MemberCategory
-from kaft.members.selectors import member_by_card, member_search
+from kaft.members.selectors.member import member_by_card, member_search
 from tests.factories import MemberFactory
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from kaft.members.models import Address, AddressKind, Member, MemberStatus
-from kaft.members.selectors_duplicates import member_likely_duplicates
+from kaft.members.selectors.duplicates import member_likely_duplicates
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db

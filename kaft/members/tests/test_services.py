@@ -22,7 +22,7 @@ from kaft.members.models import (
     MessagePreference,
     User,
 )
-from kaft.members.services import (
+from kaft.members.services.member import (
     AddressInput,
     member_block,
     member_change_password,
@@ -282,7 +282,7 @@ def test_block_and_unblock(adult: MemberCategory, branch: Branch) -> None:
 
 @pytest.mark.django_db
 def test_a_password_like_the_members_own_name_is_refused_and_nothing_changes() -> None:
-    from kaft.members.services import member_change_password
+    from kaft.members.services.member import member_change_password
     from tests.factories import PASSWORD, MemberFactory
 
     member = cast(Member, MemberFactory(first_name="Wilhelmina", last_name="Kortenhoeven"))

@@ -14,7 +14,7 @@ from django.utils import translation
 from kaft.notices.admin import NoticeAdmin
 from kaft.notices.lifecycle import MAX_ATTEMPTS
 from kaft.notices.models import Notice, NoticeProblem, NoticeStatus
-from kaft.notices.services import notice_queue_hold_ready
+from kaft.notices.services.outbox import notice_queue_hold_ready
 from tests.factories_notices import make_member, make_ready_hold
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from kaft.notices.errors import NoticeError
 from kaft.notices.lifecycle import MAX_ATTEMPTS
 from kaft.notices.models import DeliveryAttempt, Notice, NoticeProblem, NoticeStatus
 from kaft.notices.purposes import CONSENT_NEEDED, consent_needed
-from kaft.notices.services import notice_retry, notice_send, notices_send_pending
-from kaft.notices.statement import notice_statement_changed
+from kaft.notices.services.outbox import notice_retry, notice_send, notices_send_pending
+from kaft.notices.services.statement import notice_statement_changed
 from kaft.privacy.models import ConsentPurpose, ConsentVia
 from kaft.privacy.services.consent import consent_set
 from tests.factories_consent import make_member, make_version

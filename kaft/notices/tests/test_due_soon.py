@@ -12,7 +12,7 @@ from django.utils import timezone
 from kaft.circulation.models import LoanStatus
 from kaft.members.models import Channel, MessageType
 from kaft.notices.models import Notice, NoticeProblem, NoticeStatus
-from kaft.notices.services import notice_queue_due_soon, notices_queue_due_soon
+from kaft.notices.services.outbox import notice_queue_due_soon, notices_queue_due_soon
 from kaft.notices.tasks import queue_due_soon_notices
 from tests.factories import RecordFactory
 from tests.factories_notices import make_member, make_open_loan, make_preference

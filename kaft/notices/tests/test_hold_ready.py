@@ -10,7 +10,7 @@ from django.test import override_settings
 from kaft.circulation.models import HoldStatus
 from kaft.members.models import Channel, MessageType
 from kaft.notices.models import Notice, NoticeProblem, NoticeStatus
-from kaft.notices.services import notice_queue_hold_ready
+from kaft.notices.services.outbox import notice_queue_hold_ready
 from kaft.notices.tasks import notice_hold_ready
 from tests.factories_notices import READY_AT, make_member, make_preference, make_ready_hold
 from tests.smtp import SmtpSink

@@ -11,7 +11,7 @@ from kaft.core.lifecycle import TransitionNotAllowed
 from kaft.notices.errors import NoticeError
 from kaft.notices.lifecycle import MAX_ATTEMPTS, NoticeAction, notice_apply
 from kaft.notices.models import DeliveryAttempt, Notice, NoticeProblem, NoticeStatus
-from kaft.notices.services import (
+from kaft.notices.services.outbox import (
     SENDING_TIMEOUT,
     notice_queue_hold_ready,
     notice_retry,

@@ -427,7 +427,7 @@ def test_the_service_refuses_a_members_own_address_change_and_the_desk_tells_the
     member: Member,
 ) -> None:
     from kaft.members.errors import MemberError, MemberErrorCode
-    from kaft.members.services import member_update_contact
+    from kaft.members.services.member import member_update_contact
     from tests.factories import StaffFactory
 
     with pytest.raises(MemberError) as refused:

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from kaft.members.models import IdentityCheckMethod, IdentityDocument, Member, StaffRole, User
-from kaft.members.recovery import identity_check, reset_code_issue
+from kaft.members.services.recovery import identity_check, reset_code_issue
 from kaft.notices.models import Notice
 from tests.factories_security import staff_with_role
 

@@ -21,8 +21,8 @@ from kaft.portal.access import PortalRequest, member_required
 from kaft.portal.views.common import render_portal
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.models import ConsentPurpose, ConsentVia, StatementVersion
-from kaft.privacy.selectors_consent import consent_overview, member_guardians
-from kaft.privacy.selectors_statement import statement_archive, statement_html, statement_published
+from kaft.privacy.selectors.consent import consent_overview, member_guardians
+from kaft.privacy.selectors.statement import statement_archive, statement_html, statement_published
 from kaft.privacy.services.consent import consent_set, member_is_child
 from kaft.privacy.services.statement import (
     statement_current,

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from kaft.members.errors import MemberError, MemberErrorCode
-from kaft.members.services_account import (
+from kaft.members.services.account import (
     email_change_confirm,
     email_change_for_token,
     email_change_pending,

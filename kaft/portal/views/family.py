@@ -21,15 +21,15 @@ from django.views.decorators.http import require_GET, require_POST
 from kaft.core import params
 from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, TypedCardNumberField
 from kaft.members.errors import MemberError
-from kaft.members.family import (
+from kaft.members.models import FamilyAction, Member
+from kaft.members.selectors.family import family_overview, member_family_access
+from kaft.members.services.family import (
     family_access_accept,
     family_access_decline,
     family_access_end,
     family_access_request,
     family_event_record,
 )
-from kaft.members.models import FamilyAction, Member
-from kaft.members.selectors_family import family_overview, member_family_access
 from kaft.portal.access import PortalRequest, member_required, members_in_reach
 from kaft.portal.views.common import render_portal
 

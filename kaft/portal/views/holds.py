@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kaft.circulation.errors import CirculationError
-from kaft.circulation.selectors import member_active_holds
+from kaft.circulation.selectors.holds import member_active_holds
 from kaft.circulation.services import hold_cancel
 from kaft.core import params
 from kaft.members.models import FamilyAction

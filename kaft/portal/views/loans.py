@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kaft.circulation.errors import CirculationError
 from kaft.circulation.models import Loan
-from kaft.circulation.selectors import member_open_loans
+from kaft.circulation.selectors.loans import member_open_loans
 from kaft.circulation.services import loan_renew
 from kaft.circulation.services.renew_all import loans_renew_all
 from kaft.members.models import FamilyAction, Member

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from kaft.catalog.models import Branch, Record
 from kaft.catalog.search import SearchFilters, search_records
 from kaft.circulation.errors import CirculationError
-from kaft.circulation.selectors_availability import (
+from kaft.circulation.selectors.availability import (
     record_shelves,
     record_waiting,
     records_availability,

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 from kaft.core.errors import DomainError
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import CHANNEL_CHOICE_TYPES, AddressKind, Channel, Member
-from kaft.members.services import member_change_password, member_update_contact
-from kaft.members.services_account import email_change_pending
+from kaft.members.services.account import email_change_pending
+from kaft.members.services.member import member_change_password, member_update_contact
 from kaft.portal.access import PortalRequest, member_required
 from kaft.portal.forms import ContactForm, PasswordForm
 from kaft.portal.views.common import render_portal

@@ -20,7 +20,7 @@ from kaft.core.errors import DomainError
 from kaft.members.birth import validate_date_of_birth
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import IdentityChangeRequest, MemberEvent
-from kaft.members.services_identity import (
+from kaft.members.services.identity import (
     identity_change_request,
     identity_change_withdraw,
     identity_request_pending,

@@ -35,7 +35,7 @@ from kaft.members.cards import (
     validate_card_number_or_email,
 )
 from kaft.members.errors import MemberError
-from kaft.members.recovery import (
+from kaft.members.services.recovery import (
     reset_code_redeem,
     reset_link_redeem,
     reset_link_request,

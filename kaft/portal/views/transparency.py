@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from kaft.core import params
 from kaft.portal.access import PortalRequest, member_required
 from kaft.portal.views.common import render_portal
-from kaft.privacy.selectors_transparency import (
+from kaft.privacy.selectors.transparency import (
     access_log_shows,
     disclosure_rows,
     disclosures_visible,

@@ -226,7 +226,7 @@ def member_erase(
 
     ``repeat``: erasing again a member that a restored backup brought back (``kaft erase-again``):
     they were erased before, so nothing stands in the way and no second goodbye is sent."""
-    from kaft.members.family import family_links_end_on_erasure
+    from kaft.members.services.family import family_links_end_on_erasure
 
     locked = member_for_update(member.pk)
     if locked.erased_at is not None or locked.status == MemberStatus.ERASED:
@@ -297,7 +297,7 @@ def erasure_request_confirmed(*, member: Member, current_password: str) -> Erasu
     """The member asks in MijnBibliotheek, at once or for once it is settled, and confirms with
     their current password: a wrong one refuses (``MemberError``) and is counted by the attempt
     limiter, before the request's transaction opens, so the count stays."""
-    from kaft.members.services_account import member_password_confirm
+    from kaft.members.services.account import member_password_confirm
 
     member_password_confirm(member=member, password=current_password)
     return erasure_request(member=member)

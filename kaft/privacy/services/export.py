@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from kaft.members.models import Member
 from kaft.privacy.models import DataCategory, RetentionSetting
 from kaft.privacy.registry import REGISTRY, RULES, PersonalTable
-from kaft.privacy.selectors_transparency import SHOWS_NAME, access_log_shows, access_log_visible
+from kaft.privacy.selectors.transparency import SHOWS_NAME, access_log_shows, access_log_visible
 from kaft.privacy.services.export_labels import (
     TABLE_NOTES,
     VALUE_LABELS,

@@ -73,7 +73,7 @@ def statement_publish(*, version: StatementVersion, staff: User) -> StatementVer
     """Publish a draft. Locks it; refuses a version already published.
 
     Announcing it to members is the job of ``notices``, which sits above privacy: the desk calls
-    :func:`kaft.notices.statement.statement_publish_and_announce`, which calls this."""
+    :func:`kaft.notices.services.statement.statement_publish_and_announce`, which calls this."""
     with transaction.atomic():
         locked = StatementVersion.objects.select_for_update().get(pk=version.pk)
         if locked.published_at is not None:

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
-from kaft.privacy.selectors_access_visits import VisitStream
-from kaft.privacy.selectors_transparency import member_access_log
+from kaft.privacy.selectors.transparency import member_access_log
+from kaft.privacy.selectors.visits import VisitStream
 from kaft.privacy.services.retention import retention_setting_change
 from tests.factories import BranchFactory, MemberFactory
 

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from kaft.members.models import MemberStatus
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
 from kaft.privacy.models import Consent, ConsentEvent, ConsentPurpose, ConsentVia
-from kaft.privacy.selectors_consent import consent_counts, consent_overview
+from kaft.privacy.selectors.consent import consent_counts, consent_overview
 from kaft.privacy.services.consent import (
     consent_given,
     consent_set,

@@ -17,11 +17,11 @@ from django.utils import timezone, translation
 
 from kaft.members.models import GuardianCheck, GuardianLink, Member
 from kaft.notices.models import NoticeProblem, NoticeStatus
-from kaft.notices.services import notice_send
-from kaft.notices.statement import notice_statement_changed
+from kaft.notices.services.outbox import notice_send
+from kaft.notices.services.statement import notice_statement_changed
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
 from kaft.privacy.models import Consent, ConsentEvent, ConsentPurpose, ConsentVia
-from kaft.privacy.selectors_consent import consent_overview
+from kaft.privacy.selectors.consent import consent_overview
 from kaft.privacy.services.consent import (
     consent_given,
     consent_set,

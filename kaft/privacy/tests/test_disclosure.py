@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from kaft.members.models import Member, User
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
 from kaft.privacy.models import DataCategory, Disclosure, LegalBasis, Partner
-from kaft.privacy.selectors_transparency import disclosure_rows, disclosures_visible
+from kaft.privacy.selectors.transparency import disclosure_rows, disclosures_visible
 from kaft.privacy.services.disclosure import disclosure_record, partner_save
 from tests.factories import MemberFactory, StaffFactory
 from tests.factories_transparency import PartnerFactory, partner_consent

@@ -16,7 +16,6 @@ from django.test import Client
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from kaft.members.family import family_access_request, family_event_record, guardian_link
 from kaft.members.models import (
     FamilyAccessEvent,
     FamilyAccessStatus,
@@ -26,8 +25,9 @@ from kaft.members.models import (
     MessageType,
     User,
 )
-from kaft.members.services import member_update_contact
-from kaft.members.services_account import email_change_confirm, email_change_request
+from kaft.members.services.account import email_change_confirm, email_change_request
+from kaft.members.services.family import family_access_request, family_event_record, guardian_link
+from kaft.members.services.member import member_update_contact
 from kaft.notices.models import DeliveryAttempt, Notice, NoticeStatus
 from kaft.privacy.models import ConsentEvent, ConsentPurpose, ConsentVia
 from kaft.privacy.registry import REGISTRY, Erasure
@@ -334,7 +334,7 @@ def test_a_goodbye_that_cannot_be_delivered_keeps_nothing_that_leads_back(
     text or an error naming it for the outbox's whole period."""
     from kaft.core import tasks
     from kaft.notices.lifecycle import MAX_ATTEMPTS
-    from kaft.notices.services import notice_send, notices_send_pending
+    from kaft.notices.services.outbox import notice_send, notices_send_pending
 
     cleared: list[list[str]] = []
     monkeypatch.setattr(tasks.clear_dead_rows, "delay", cleared.append)
@@ -375,13 +375,13 @@ def test_a_goodbye_that_cannot_be_delivered_keeps_nothing_that_leads_back(
 def _queue_every_type(recipient: Member, third: Member) -> dict[str, Any]:
     """Queue each type of message to ``recipient`` through its own service, with ``third``
     involved where a message type could name someone else."""
-    from kaft.notices.account import (
+    from kaft.notices.services.account import (
         notice_queue_email_changed,
         notice_queue_email_confirm,
         notice_queue_password_reset_link,
     )
-    from kaft.notices.services import notice_queue_due_soon, notice_queue_hold_ready
-    from kaft.notices.statement import notice_statement_changed
+    from kaft.notices.services.outbox import notice_queue_due_soon, notice_queue_hold_ready
+    from kaft.notices.services.statement import notice_statement_changed
     from kaft.privacy.models import StatementVersion
     from tests.factories_notices import OpenLoanFactory, ReadyHoldFactory
 
@@ -420,7 +420,7 @@ def _queue_every_type(recipient: Member, third: Member) -> dict[str, Any]:
 
 
 def _receipt(member: Member) -> None:
-    from kaft.notices.receipts import notice_queue_loan_receipt
+    from kaft.notices.services.receipts import notice_queue_loan_receipt
     from tests.factories_notices import OpenLoanFactory
 
     Member.objects.filter(pk=member.pk).update(email_receipt=True)

@@ -20,11 +20,11 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
-from kaft.members.family import family_event_record, guardian_link
 from kaft.members.models import FamilyAction, GuardianCheck, Member, MemberEvent, User
-from kaft.members.notes import note_add
-from kaft.members.services import member_block, member_unblock
-from kaft.members.services_identity import identity_change_refuse, identity_change_request
+from kaft.members.services.family import family_event_record, guardian_link
+from kaft.members.services.identity import identity_change_refuse, identity_change_request
+from kaft.members.services.member import member_block, member_unblock
+from kaft.members.services.notes import note_add
 from kaft.privacy import registry
 from kaft.privacy.models import DataCategory
 from kaft.privacy.registry.copies import KEPT_COPIES, may_hold_copy

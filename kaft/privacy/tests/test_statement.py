@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kaft.members.models import MessageType
 from kaft.notices.models import Notice, NoticeStatus
-from kaft.notices.statement import (
+from kaft.notices.services.statement import (
     notice_statement_changed,
     notices_statement_changed,
     statement_publish_and_announce,
@@ -25,7 +25,7 @@ from kaft.privacy.models import (
     StatementSeen,
     StatementVersion,
 )
-from kaft.privacy.selectors_statement import (
+from kaft.privacy.selectors.statement import (
     statement_archive,
     statement_html,
     statement_inbox,

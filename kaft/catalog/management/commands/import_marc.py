@@ -14,10 +14,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from kaft.catalog.branch_map import branch_map_read
 from kaft.catalog.errors import CatalogError
 from kaft.catalog.models import Branch
-from kaft.catalog.services import ImportReport, marc_import
+from kaft.catalog.services.branch_map import branch_map_read
+from kaft.catalog.services.marc_import import ImportReport, marc_import
 
 
 class Command(BaseCommand):

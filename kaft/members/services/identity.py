@@ -31,7 +31,7 @@ from kaft.members.models import (
     RequestStatus,
     User,
 )
-from kaft.members.services import member_update_identity
+from kaft.members.services.member import member_update_identity
 
 
 def _event(member: Member, action: MemberAction, staff: User | None) -> None:

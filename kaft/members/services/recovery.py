@@ -46,7 +46,7 @@ from kaft.members.models import (
     ResetCode,
     User,
 )
-from kaft.members.services import normalise_postcode
+from kaft.members.services.member import normalise_postcode
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +154,9 @@ def identity_check(
 
 def _code_hash(code: str) -> str:
     normal = "".join(ch for ch in code.upper() if ch.isalnum())
-    return salted_hmac("kaft.members.recovery.ResetCode", normal, algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "kaft.members.services.recovery.ResetCode", normal, algorithm="sha256"
+    ).hexdigest()
 
 
 def format_code(code: str) -> str:
@@ -202,7 +204,7 @@ def _login_of(member: Member) -> User:
 
 
 def _set_password(member: Member, user: User, password: str) -> None:
-    from kaft.members.services_account import email_changes_void
+    from kaft.members.services.account import email_changes_void
 
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -270,7 +272,7 @@ def reset_link_request(*, login: str, link_for: Callable[[str, str], str]) -> bo
     queued in the outbox. Returns whether a message was queued; the page must not say.
     At most :data:`~kaft.core.limits.RESET_LINK` requests per login (normalised) per hour.
     """
-    from kaft.notices.account import notice_queue_password_reset_link
+    from kaft.notices.services.account import notice_queue_password_reset_link
 
     login = login_normalise(login)
     if limit_reached(RESET_LINK, login):

@@ -9,7 +9,7 @@ from kaft.core import params
 from kaft.members.cards import card_number_clean
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
-from kaft.members.services import normalise_postcode
+from kaft.members.services.member import normalise_postcode
 
 
 def member_by_card(card_number: str) -> Member:

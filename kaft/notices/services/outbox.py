@@ -31,12 +31,12 @@ from django.utils import timezone
 
 from kaft.circulation.models import Hold, HoldStatus, Loan
 from kaft.members.models import Channel, Member, MessageType
-from kaft.notices import selectors
 from kaft.notices.errors import NoticeError, NoticeErrorCode
 from kaft.notices.lifecycle import MAX_ATTEMPTS, NoticeAction, notice_apply
 from kaft.notices.models import Notice, NoticeProblem, NoticeStatus
 from kaft.notices.purposes import consent_needed
 from kaft.notices.render import message_language, render_message
+from kaft.notices.selectors import outbox as selectors
 from kaft.privacy.services.consent import consent_given
 
 logger = logging.getLogger(__name__)

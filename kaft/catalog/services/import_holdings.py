@@ -4,7 +4,7 @@ A holdings record (leader/06 ``u``, ``v``, ``x``, ``y``) names its title by that
 its own 004. The importer keeps the holdings records of a run aside and writes them once every
 title of every file is written, so the order of titles and holdings in (or across) the files
 does not matter. The title is looked up by control number; a copy follows the same rules as a
-copy in a title's own 852/949/952 (see :class:`kaft.catalog.importing.BranchResolver`), and a
+copy in a title's own 852/949/952 (see :class:`kaft.catalog.services.importing.BranchResolver`), and a
 copy whose barcode already exists on that title is simply there already (a second run changes
 nothing). Each chunk of :data:`BATCH_SIZE` holdings records is one transaction.
 """
@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from django.db import DatabaseError, transaction
 
 from kaft.catalog.errors import CatalogErrorCode
-from kaft.catalog.importing import (
+from kaft.catalog.marc.holdings import HoldingData
+from kaft.catalog.models import Item, Record
+from kaft.catalog.services.importing import (
     BATCH_SIZE,
     BatchOutcome,
     BranchResolver,
@@ -25,8 +27,6 @@ from kaft.catalog.importing import (
     agency_number,
     item_type_of,
 )
-from kaft.catalog.marc.holdings import HoldingData
-from kaft.catalog.models import Item, Record
 
 
 @dataclass

@@ -212,9 +212,9 @@ def member_update_contact(
     None removes the postal address unless ``keep_postal``. ``email`` None leaves the address as
     it is; a new one is set here only by staff (``EMAIL_NEEDS_CONFIRMATION`` otherwise: the
     member's own new address takes effect through the link sent to it, see
-    :func:`kaft.members.services_account.email_change_request`). The old address is told.
+    :func:`kaft.members.services.account.email_change_request`). The old address is told.
     """
-    from kaft.members.services_account import member_email_set
+    from kaft.members.services.account import member_email_set
 
     locked = member_for_update(member.pk)
     former_email = locked.email
@@ -298,7 +298,7 @@ def member_change_password(
     """The member changes their own password; the current one must be right, with a limited
     number of tries (checked before the transaction, so a wrong one stays counted). Links to a
     new e-mail address that wait stop working. Locks the member."""
-    from kaft.members.services_account import email_changes_void, member_password_confirm
+    from kaft.members.services.account import email_changes_void, member_password_confirm
 
     member_password_confirm(member=member, password=current_password)
     _validate_password(new_password, member)

@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from kaft.members.models import Address, AddressKind, Member, MemberStatus
-from kaft.members.services import normalise_postcode
+from kaft.members.services.member import normalise_postcode
 
 # More than this many matches is no longer "likely": the list stops here.
 DUPLICATES_SHOWN = 10

@@ -1,4 +1,4 @@
-"""Reads of circulation data. Every selector runs a fixed number of queries."""
+"""Reads for reservations and moving copies: queues, the holds shelf, the pull list, what is in transit, and the facts a checkin routes on. Fixed number of queries each."""
 
 from __future__ import annotations
 
@@ -19,127 +19,25 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from kaft.catalog.barcodes import barcode_is_valid
-from kaft.catalog.models import Branch, Item, ItemStatus, ItemType, Record
+from kaft.catalog.models import Branch, Item, ItemStatus
 from kaft.circulation import sql
-from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import (
     ACTIVE_HOLD_STATUSES,
     TRAPPED_HOLD_STATUSES,
     Hold,
     HoldStatus,
-    Loan,
-    LoanRule,
-    LoanStatus,
     Transfer,
     TransferStatus,
 )
-from kaft.members.models import Member, MemberCategory, MemberStatus
-
-# Items that can never go out: their type, or what happened to them.
-UNLOANABLE_STATUSES = (ItemStatus.LOST, ItemStatus.WITHDRAWN, ItemStatus.DAMAGED)
-UNLOANABLE_TYPES = (ItemType.REFERENCE,)
-
-
-@dataclass(frozen=True)
-class BranchAvailability:
-    branch: Branch
-    total: int
-    available: int
-
-
-def item_by_barcode(barcode: str) -> Item:
-    """The copy; ``UNKNOWN_BARCODE`` too for what is no barcode by :mod:`kaft.catalog.barcodes`."""
-    code = barcode.strip()
-    try:
-        if not barcode_is_valid(code):  # never looked up
-            raise Item.DoesNotExist
-        return Item.objects.select_related("record", "home_branch", "current_branch").get(
-            barcode=code
-        )
-    except Item.DoesNotExist:
-        raise CirculationError(CirculationErrorCode.UNKNOWN_BARCODE) from None
-
-
-def rule_for(*, branch: Branch, category: MemberCategory | None, item_type: str) -> LoanRule:
-    """The most specific lending rule for branch x category x item type, in one query.
-
-    An empty field of a rule matches anything. Specificity: branch counts 4, category 2,
-    item type 1, so all three > branch+category > branch+type > branch > category+type >
-    category > type > the all-empty rule. ``category`` None (a member link already removed)
-    matches only rules for any category. Without any matching rule: an unsaved ``LoanRule``
-    with the model's defaults (21 days, 2 renewals, 20 loans, 10 reservations, 7 days).
-    The SQL is in ``kaft.circulation.sql`` (a hot path of every checkout).
-    """
-    rule = sql.rule_row(
-        branch_id=branch.pk,
-        category_id=category.pk if category is not None else None,
-        item_type=item_type,
-    )
-    return rule or _default_rule()
-
-
-def _default_rule() -> LoanRule:
-    return LoanRule(branch=None, category=None, item_type="")
-
-
-def members_who_may_borrow(today: dt.date) -> QuerySet[Member]:
-    """Members who may borrow, renew and reserve on ``today``: the SQL form of
-    ``services._common.check_member_may_borrow`` (not blocked, not expired)."""
-    return Member.objects.exclude(status__in=(MemberStatus.BLOCKED, MemberStatus.EXPIRED)).filter(
-        Q(membership_end__isnull=True) | Q(membership_end__gte=today)
-    )
-
-
-def member_open_loans(member: Member, *, with_renewals_left: bool = False) -> QuerySet[Loan]:
-    """The member's open loans, soonest due first.
-
-    ``with_renewals_left``: each loan gets ``.renewals_left`` (never below 0), from the rule
-    :func:`rule_for` would pick for its lending branch, the member's category and its item
-    type, in the same single query whatever the number of loans, branches and item types.
-    """
-    loans = (
-        Loan.objects.filter(member=member, status=LoanStatus.OPEN)
-        .select_related("item", "item__record", "branch")
-        .order_by("due_date", "pk")
-    )
-    if with_renewals_left:
-        allowed = Coalesce(
-            Subquery(_best_rule(member.category_id).values("renewals_allowed")[:1]),
-            Value(_default_rule().renewals_allowed),
-        )
-        loans = loans.annotate(
-            renewals_left=Greatest(
-                ExpressionWrapper(allowed - F("renewals"), output_field=IntegerField()),
-                Value(0),
-                output_field=IntegerField(),
-            )
-        )
-    return loans
-
-
-def _best_rule(category_id: int | None) -> QuerySet[LoanRule]:
-    """The rules matching the outer loan (its branch and item type) and ``category_id``, most
-    specific first: the same order as ``sql.rule_row`` (branch, then category, then type)."""
-    category = Q(category__isnull=True)
-    if category_id is not None:
-        category |= Q(category_id=category_id)
-    return (
-        LoanRule.objects.filter(category)
-        .filter(Q(branch__isnull=True) | Q(branch_id=OuterRef("branch_id")))
-        .filter(Q(item_type="") | Q(item_type=OuterRef("item__item_type")))
-        .order_by(
-            F("branch").asc(nulls_last=True), F("category").asc(nulls_last=True), "-item_type"
-        )
-    )
-
-
-def item_open_loan(item: Item) -> Loan | None:
-    """The open loan of ``item``, if any (one query)."""
-    return Loan.objects.filter(item=item, status=LoanStatus.OPEN).first()
+from kaft.circulation.selectors.loans import (
+    UNLOANABLE_STATUSES,
+    UNLOANABLE_TYPES,
+    members_who_may_borrow,
+)
+from kaft.members.models import Member
 
 
 def hold_with_member(hold_id: int) -> Hold | None:
@@ -150,51 +48,6 @@ def hold_with_member(hold_id: int) -> Hold | None:
 def record_queue_length(record_id: int) -> int:
     """How many holds wait in the title's queue (not yet served), one COUNT."""
     return Hold.objects.filter(record_id=record_id, status=HoldStatus.WAITING).count()
-
-
-def member_open_loan_count(member_id: int) -> int:
-    return Loan.objects.filter(member_id=member_id, status=LoanStatus.OPEN).count()
-
-
-@dataclass(frozen=True)
-class CheckoutFacts:
-    rule: LoanRule
-    open_loans: int
-    has_active_hold: bool
-    due_day_closed: bool
-
-
-def checkout_facts(
-    *,
-    member: Member,
-    item: Item,
-    branch: Branch,
-    today: dt.date,
-) -> CheckoutFacts:
-    """What a checkout must know after its locks, in one query whatever the number of loans:
-    the rule (as :func:`rule_for`), the member's open loans (a COUNT), whether the member has
-    an active hold on the title, and whether today + the rule's loan period is a closed day of
-    ``branch`` (when it is, the caller asks the calendar for the next open day).
-
-    Run it as its own statement AFTER locking the member row, never inside the locking SELECT:
-    on PostgreSQL a SELECT ... FOR UPDATE that waited for the lock evaluates its subqueries on
-    the snapshot from before the wait, so a count there could miss a loan committed meanwhile.
-    """
-    rule, count, has_hold, closed = sql.checkout_facts_row(
-        member_id=member.pk,
-        category_id=member.category_id,
-        record_id=item.record_id,
-        item_type=item.item_type,
-        branch_id=branch.pk,
-        today=today,
-        default_loan_days=_default_rule().loan_days,
-    )
-    return CheckoutFacts(
-        rule=rule or _default_rule(),
-        open_loans=count,
-        has_active_hold=has_hold,
-        due_day_closed=closed,
-    )
 
 
 @dataclass(frozen=True)
@@ -363,30 +216,6 @@ def transit_list(branch: Branch) -> QuerySet[Transfer]:
         .select_related("item", "item__record", "from_branch", "to_branch", "hold")
         .order_by("sent_at", "pk")
     )
-
-
-def record_availability(record: Record) -> list[BranchAvailability]:
-    """Per branch where copies are now (``current_branch``, as the search facet "available
-    at"): ``total`` loanable copies there (not lost, withdrawn, damaged or reference) and
-    ``available`` of them on the shelf (status AVAILABLE). Branches by name. Two queries.
-    """
-    rows = (
-        Item.objects.filter(record=record)
-        .exclude(status__in=UNLOANABLE_STATUSES)
-        .exclude(item_type__in=UNLOANABLE_TYPES)
-        .values("current_branch")
-        .annotate(
-            total=Count("pk"),
-            available=Count("pk", filter=Q(status=ItemStatus.AVAILABLE)),
-        )
-        .order_by()
-    )
-    counts = {row["current_branch"]: (row["total"], row["available"]) for row in rows}
-    branches = Branch.objects.filter(pk__in=counts).order_by("name")
-    return [
-        BranchAvailability(branch=b, total=counts[b.pk][0], available=counts[b.pk][1])
-        for b in branches
-    ]
 
 
 def record_holdable_item_type(record_id: int) -> str | None:

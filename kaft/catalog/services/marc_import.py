@@ -16,8 +16,12 @@ import pymarc
 from tqdm import tqdm
 
 from kaft.catalog.errors import CatalogError, CatalogErrorCode
-from kaft.catalog.import_holdings import HoldingsEntry, holdings_write
-from kaft.catalog.importing import (
+from kaft.catalog.marc.holdings import holdings_record_copies, linked_title, record_kind
+from kaft.catalog.marc.mapping import MissingTitle, UnimarcRecord, clean, map_record
+from kaft.catalog.marc.reading import FileProblem, ReadRecord, read_file
+from kaft.catalog.models import Branch
+from kaft.catalog.services.import_holdings import HoldingsEntry, holdings_write
+from kaft.catalog.services.importing import (
     BATCH_SIZE,
     BatchOutcome,
     BranchResolver,
@@ -25,10 +29,6 @@ from kaft.catalog.importing import (
     Problem,
     write_batch,
 )
-from kaft.catalog.marc.holdings import holdings_record_copies, linked_title, record_kind
-from kaft.catalog.marc.mapping import MissingTitle, UnimarcRecord, clean, map_record
-from kaft.catalog.marc.reading import FileProblem, ReadRecord, read_file
-from kaft.catalog.models import Branch
 
 
 @dataclass(frozen=True)
@@ -124,11 +124,11 @@ def marc_import(
     """Import MARC21 files (ISO 2709 in MARC-8 or UTF-8, or MARCXML) into the catalogue.
 
     Records are written in batches, each batch in its own transaction (see
-    :mod:`kaft.catalog.importing`); a bad record is reported and skipped, the run goes on. A file
+    :mod:`kaft.catalog.services.importing`); a bad record is reported and skipped, the run goes on. A file
     that cannot be read at all is listed in ``unreadable_files``. Holdings (852/949/952, and
     MARC21 holdings records linked by 004, written after all titles: see
-    :mod:`kaft.catalog.import_holdings`) become items at the branch their location names, found
-    through ``branch_map`` (code → branch, see :mod:`kaft.catalog.branch_map`) or a branch's
+    :mod:`kaft.catalog.services.import_holdings`) become items at the branch their location names, found
+    through ``branch_map`` (code → branch, see :mod:`kaft.catalog.services.branch_map`) or a branch's
     code or ISIL; a copy that names no location goes to ``branch``; a copy of another library
     makes no item and a warning. A record without holdings gets ``items_per_record`` generated
     items at ``branch``. No locks: an import only adds and overwrites catalogue data, matched

@@ -155,7 +155,7 @@ def _family_access_open(*, grantee: Member, owner: Member, now: dt.datetime) -> 
             )
     except IntegrityError:  # a concurrent request by the same asker won the race
         raise MemberError(MemberErrorCode.FAMILY_ALREADY_OPEN) from None
-    from kaft.notices.family import notice_queue_family_request
+    from kaft.notices.services.family import notice_queue_family_request
 
     notice_queue_family_request(access=access, now=now)
     return access

@@ -107,7 +107,7 @@ def email_change_request(
     if limit_reached(EMAIL_CHANGE, member.pk):
         raise MemberError(MemberErrorCode.EMAIL_TOO_MANY_REQUESTS)
     limit_count(EMAIL_CHANGE, member.pk)
-    from kaft.notices.account import notice_queue_email_confirm
+    from kaft.notices.services.account import notice_queue_email_confirm
 
     with transaction.atomic():
         locked = member_for_update(member.pk)
@@ -188,7 +188,7 @@ def member_email_set(
             former_email=old,  # erasure finds login records typed with the old address
         )
     if old:
-        from kaft.notices.account import notice_queue_email_changed
+        from kaft.notices.services.account import notice_queue_email_changed
 
         notice_queue_email_changed(member=member, old_address=old, now=now)
     return True

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from kaft.members.models import Channel, Member, MessageType
 from kaft.notices.models import Notice
-from kaft.notices.services import _draft, _outbox_insert
+from kaft.notices.services.outbox import _draft, _outbox_insert
 
 
 def _queue(

@@ -39,7 +39,7 @@ from kaft.privacy.models import (
     StatementResponse,
 )
 from kaft.privacy.registry import rule_label
-from kaft.privacy.selectors_access_visits import Visit, access_visits
+from kaft.privacy.selectors.visits import Visit, access_visits
 
 ACCESS_LOG_PAGE_SIZE = 25
 SHOWS_NAME = "display_name"
@@ -96,7 +96,7 @@ def access_log_visible(member: Member, today: dt.date | None = None) -> QuerySet
 def member_access_log(
     member: Member, page_number: Any = 1, today: dt.date | None = None
 ) -> tuple[Page[Any], list[Visit]]:
-    """The member's access log as visits (:mod:`kaft.privacy.selectors_access_visits`), newest
+    """The member's access log as visits (:mod:`kaft.privacy.selectors.visits`), newest
     first, a page at a time."""
     visible = access_log_visible(member, today)
     shows_name = access_log_shows() == SHOWS_NAME

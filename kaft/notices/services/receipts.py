@@ -22,7 +22,7 @@ from kaft.catalog.models import Branch
 from kaft.circulation.models import Loan
 from kaft.members.models import Channel, Member, MessageType
 from kaft.notices.models import Notice
-from kaft.notices.services import _draft, _outbox_insert
+from kaft.notices.services.outbox import _draft, _outbox_insert
 
 
 def notice_queue_loan_receipt(

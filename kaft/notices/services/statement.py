@@ -20,7 +20,7 @@ from django.utils import timezone
 from kaft.members.models import Channel, Member, MessageType, User
 from kaft.notices.models import Notice
 from kaft.notices.purposes import consent_needed
-from kaft.notices.services import _draft, _outbox_insert
+from kaft.notices.services.outbox import _draft, _outbox_insert
 from kaft.privacy.models import StatementVersion
 from kaft.privacy.services.consent import members_with_consent
 from kaft.privacy.services.statement import statement_publish

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kaft.members.models import Channel, FamilyAccess, MessageType
 from kaft.notices.models import Notice
-from kaft.notices.services import _draft, _outbox_insert
+from kaft.notices.services.outbox import _draft, _outbox_insert
 
 
 def notice_queue_family_request(*, access: FamilyAccess, now: dt.datetime | None = None) -> Notice:

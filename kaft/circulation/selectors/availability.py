@@ -2,7 +2,7 @@
 copies are lent, how many people wait for it, and the call numbers per branch.
 
 Counts loanable copies only (not lost, withdrawn, damaged or reference), per branch where the
-copies are now (``current_branch``), as :func:`kaft.circulation.selectors.record_availability`.
+copies are now (``current_branch``), as :func:`kaft.circulation.selectors.branches.record_availability`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 
 from kaft.catalog.models import Branch, Item, ItemStatus, Record
 from kaft.circulation.models import Hold, HoldStatus
-from kaft.circulation.selectors import UNLOANABLE_STATUSES, UNLOANABLE_TYPES
+from kaft.circulation.selectors.loans import UNLOANABLE_STATUSES, UNLOANABLE_TYPES
 
 
 @dataclass(frozen=True)

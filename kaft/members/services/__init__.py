@@ -1,0 +1,11 @@
+"""Member services (the only writers of member data), one module per subject.
+
+- :mod:`.account`
+- :mod:`.family`
+- :mod:`.identity`
+- :mod:`.member`
+- :mod:`.notes`
+- :mod:`.recovery`
+
+Import from the module (``from kaft.members.services.account import ...``).
+"""
