@@ -83,3 +83,17 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.close()
     assert foreign == [], f"requests to other sites: {foreign}"
     assert violations == [], f"Content-Security-Policy violations: {violations}"
+
+
+def desk_log_in(page: Any, base: str, *, username: str = "balie1", language: str = "nl") -> None:
+    """Log in at the desk as ``username`` (password ``tests.factories.PASSWORD``), in ``language``,
+    and wait for the lending screen."""
+    from tests.factories import PASSWORD
+
+    if language != "nl":
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+    page.goto(f"{base}/desk/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(f"{base}/desk/")

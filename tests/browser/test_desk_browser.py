@@ -10,7 +10,8 @@ import pytest
 from kaft.catalog.models import Branch
 from kaft.circulation.models import Loan
 from kaft.members.models import Member
-from tests.factories import PASSWORD, BranchFactory, MemberFactory, StaffFactory
+from tests.browser.conftest import desk_log_in
+from tests.factories import BranchFactory, MemberFactory, StaffFactory
 from tests.factories_desk import make_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,14 +32,6 @@ def library() -> dict[str, Any]:
     return {"centre": centre, "staff": staff, "member": member, "other": other}
 
 
-def _log_in(page: Any, base: str) -> None:
-    page.goto(f"{base}/desk/login/")
-    page.get_by_label("Gebruikersnaam").fill("balie1")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{base}/desk/")
-
-
 def test_scans_typed_in_quick_succession_are_all_lent_in_order(
     page: Any, live_server: Any, library: dict[str, Any]
 ) -> None:
@@ -46,7 +39,7 @@ def test_scans_typed_in_quick_succession_are_all_lent_in_order(
     member: Member = library["member"]
     centre: Branch = library["centre"]
     page.set_viewport_size({"width": 1280, "height": 800})
-    _log_in(page, base)
+    desk_log_in(page, base)
     field = page.get_by_label("Scan een pas of exemplaar")
     assert page.evaluate("document.activeElement.id") == "scan-field"  # autofocus
 
@@ -87,7 +80,7 @@ def test_a_failed_card_scan_stops_the_queue_and_nothing_goes_to_the_member_befor
     # Given Sanne is being served
     base = live_server.url
     other: Member = library["other"]
-    _log_in(page, base)
+    desk_log_in(page, base)
     page.keyboard.type("21000000000042\n")
     page.get_by_role("heading", name="Sanne Vries").wait_for()
 
@@ -141,7 +134,7 @@ def test_a_second_tab_serving_another_member_cannot_redirect_the_first_tabs_scan
 ) -> None:
     # Given tab 1 serves Sanne, and then tab 2 (same login) serves Daan
     base = live_server.url
-    _log_in(page, base)
+    desk_log_in(page, base)
     page.keyboard.type("21000000000042\n")
     page.get_by_role("heading", name="Sanne Vries").wait_for()
     second = page.context.new_page()

@@ -11,7 +11,8 @@ import pytest
 from kaft.catalog.models import Item
 from kaft.circulation.models import Loan, LoanStatus
 from kaft.circulation.services import hold_place, loan_checkin, loan_checkout
-from tests.factories import PASSWORD, BranchFactory, MemberFactory, StaffFactory
+from tests.browser.conftest import desk_log_in
+from tests.factories import BranchFactory, MemberFactory, StaffFactory
 from tests.factories_desk import make_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,22 +47,12 @@ def library() -> dict[str, Any]:
     return {"centre": centre, "staff": staff, "member": member, "other": other}
 
 
-def _log_in(page: Any, base: str, language: str = "nl") -> None:
-    if language == "en":
-        page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
-    page.goto(f"{base}/desk/login/")
-    page.locator("#id_username").fill("balie1")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(f"{base}/desk/")
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_reservation_panel_shows_the_state_after_the_scan(
     page: Any, live_server: Any, library: dict[str, Any], width: int
 ) -> None:
     page.set_viewport_size({"width": width, "height": 800})
-    _log_in(page, live_server.url)
+    desk_log_in(page, live_server.url)
     page.keyboard.type("21000000000042\n")
     holds = page.locator("#member-holds")
     holds.get_by_text("Op de afhaalplank").wait_for()
@@ -80,7 +71,7 @@ def test_alt_enter_takes_the_copy_in_and_lends_it(
     page: Any, live_server: Any, library: dict[str, Any], width: int
 ) -> None:
     page.set_viewport_size({"width": width, "height": 800})
-    _log_in(page, live_server.url, language="en")
+    desk_log_in(page, live_server.url, language="en")
     page.keyboard.type("21000000000042\n")
     page.get_by_role("heading", name="Sanne Vries").wait_for()
     page.keyboard.type("30000000000012\n")
@@ -111,7 +102,7 @@ def test_a_refused_scan_sounds_until_the_switch_is_off_and_the_switch_is_remembe
 ) -> None:
     page.set_viewport_size({"width": width, "height": 800})
     page.add_init_script(COUNT_SOUNDS)
-    _log_in(page, live_server.url)
+    desk_log_in(page, live_server.url)
     switch = page.get_by_label("Geluid bij een geweigerde scan")
     assert switch.is_checked()
     page.keyboard.type("21000000000042\n")
@@ -162,7 +153,7 @@ def test_the_item_screen_finds_by_title_and_fits_the_screen(
 
     search_index_records(Record.objects.values_list("pk", flat=True))
     page.set_viewport_size({"width": width, "height": 800})
-    _log_in(page, live_server.url, language=language)
+    desk_log_in(page, live_server.url, language=language)
     page.goto(f"{live_server.url}/desk/items/")
 
     page.get_by_label(label).fill("avonden")

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from kaft.members.models import Member
+from tests.browser.conftest import desk_log_in
 from tests.factories import (
-    PASSWORD,
     BranchFactory,
     MemberCategoryFactory,
     MemberFactory,
@@ -44,20 +44,12 @@ def library() -> dict[str, Any]:
     return {"centre": centre, "staff": staff, "member": member, "category": category}
 
 
-def _log_in(page: Any, base: str) -> None:
-    page.goto(f"{base}/desk/login/")
-    page.get_by_label("Gebruikersnaam").fill("balie1")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(f"{base}/desk/")
-
-
 def test_the_receipt_prints_80_mm_wide_without_the_desk_around_it(
     page: Any, live_server: Any, library: dict[str, Any]
 ) -> None:
     base = live_server.url
     page.set_viewport_size({"width": 1280, "height": 800})
-    _log_in(page, base)
+    desk_log_in(page, base)
     page.keyboard.type("21000000000042\n")
     page.keyboard.type("30000000000011\n")
     page.keyboard.type("30000000000012\n")
@@ -114,7 +106,7 @@ def test_the_duplicate_warning_fits_the_screen_and_lets_staff_go_on_deliberately
 ) -> None:
     base = live_server.url
     page.set_viewport_size({"width": width, "height": 800})
-    _log_in(page, base)
+    desk_log_in(page, base)
     page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
     title, open_link, anyway = WORDS[language]
 
