@@ -48,9 +48,21 @@ _COUNT = """
     SELECT 'total', NULL, NULL, NULL, COUNT(*) FROM c0
     UNION ALL SELECT 'records', material_type, language, year, COUNT(*)
         FROM c GROUP BY material_type, language, year
-    UNION ALL SELECT 'available_at', NULL, NULL, i.current_branch_id, COUNT(DISTINCT i.record_id)
-        FROM catalog_item i{item_index}
-        WHERE i.record_id IN (SELECT id FROM c) AND i.status = %s GROUP BY i.current_branch_id"""
+    UNION ALL {available}"""
+
+# Records with a copy on the shelf, per branch. SQLite looks up each id in the covering item
+# index. PostgreSQL guesses 200 ids for "IN (SELECT ...)" and would do 100,000 index look-ups
+# (1-2 s at 1m); as a join (the ids are distinct) it knows there are many and merges the sorted
+# ids with one pass over the item index, in a third of the time.
+_AVAILABLE = {
+    "sqlite": """SELECT 'available_at', NULL, NULL, i.current_branch_id,
+        COUNT(DISTINCT i.record_id) FROM catalog_item i INDEXED BY item_record_status_branch
+        WHERE i.record_id IN (SELECT id FROM c) AND i.status = %s GROUP BY i.current_branch_id""",
+    "postgresql": """SELECT 'available_at', NULL, NULL, branch, COUNT(*) FROM (
+        SELECT DISTINCT i.record_id, i.current_branch_id AS branch
+        FROM c JOIN catalog_item i ON i.record_id = c.id AND i.status = %s) a
+        GROUP BY branch""",
+}
 
 
 @dataclass(frozen=True)
@@ -91,7 +103,7 @@ def _matches(words: list[QueryWord], filters: SearchFilters, limit: int) -> tupl
 def count_exactly(words: list[QueryWord], filters: SearchFilters, *, limit: int) -> Counts:
     """The total (up to ``limit`` + 1) and every facet counted over up to ``limit`` matches."""
     matches, params = _matches(words, filters, limit + 1)
-    sql = _COUNT.format(matches=matches, item_index=search_sql._item_index())
+    sql = _COUNT.format(matches=matches, available=_AVAILABLE[connection.vendor])
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, ItemStatus.AVAILABLE.value])
         rows = cursor.fetchall()
