@@ -9,9 +9,11 @@ wide record row with its MARC; PostgreSQL from the copies in ``catalog_record_se
 
 Counting 100,000 matches still costs a few hundred milliseconds, so the counts of result sets
 larger than :data:`CACHE_ABOVE` are kept in Django's shared cache for :data:`CACHE_SECONDS`,
-keyed by the query's terms, the filters and the catalogue's generation. Indexing records
-(:func:`catalogue_changed`) starts a new generation, so an import or an edit shows at once; the
-availability counts of a large result set may be up to :data:`CACHE_SECONDS` old.
+keyed by the query's terms (a digest: no search words are stored) and the filters, and marked
+with the catalogue's generation. Indexing records (:func:`catalogue_changed`) starts a new
+generation, so an import or an edit shows at once; the availability counts of a large result
+set may be up to :data:`CACHE_SECONDS` old. Expired entries stay in the database cache table
+until Django culls it (at ``MAX_ENTRIES``).
 """
 
 from __future__ import annotations
