@@ -21,7 +21,12 @@ def is_postgres(url: str | None) -> bool:
 
 
 def database_url(db_url: str | None, name: str) -> str:
-    """The URL of the bench database ``name``: a file under var/bench/, or a PG database."""
+    """The URL of the bench database ``name``: a file under var/bench/, or a PG database.
+
+    ``KAFT_BENCH_DB_SUFFIX`` (default none) is added to the name, so that two people can run the
+    bench against one PostgreSQL server without dropping each other's databases.
+    """
+    name += os.environ.get("KAFT_BENCH_DB_SUFFIX", "")
     if not is_postgres(db_url):
         VAR_BENCH.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{VAR_BENCH / (name + '.sqlite3')}"

@@ -122,14 +122,25 @@ def table(results: dict[str, Any]) -> str:
                     f"  {query!r}: median {search['per_query_p50'][query]:.1f} ms, "
                     f"{search['hits'][query]:,} hits" + (f", suggests {hint!r}" if hint else "")
                 )
+    cold = figures.get("search_cold")
+    if cold:
+        row(f"search top-20, cache emptied before each, ms (x {cold['rounds']})", _ms(cold))
+        slow = cold["slowest_query"]
+        lines.append(f"  slowest query: {slow!r} (median {cold['per_query_p50'][slow]:.1f} ms)")
     exact = figures.get("search_exact_facets")
     if exact:
-        label = (
-            f"search, facets exact to {exact['limit']:,} ({exact['queries']} q x {exact['rounds']})"
-        )
-        row(label, _ms(exact))
-        for query, median in exact["per_query_p50"].items():
-            lines.append(f"  {query!r}: median {median:.1f} ms, {exact['hits'][query]:,} hits")
+        for kind in ("cold", "warm"):
+            part = exact[kind]
+            label = (
+                f"search, facets exact to {exact['limit']:,}, {kind} "
+                f"({part['queries']} q x {part['rounds']})"
+            )
+            row(label, _ms(part))
+            for query, median in part["per_query_p50"].items():
+                more = "" if part["exact"][query] else "more than "
+                lines.append(
+                    f"  {query!r}: median {median:.1f} ms, {more}{part['hits'][query]:,} hits"
+                )
     kept = figures.get("retention")
     if kept:
         row(

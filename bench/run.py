@@ -120,7 +120,8 @@ def measure_all(scale_name: str, quick: bool) -> dict[str, Any]:
     )
     _say(f"measuring search, {len(measure.SEARCH_QUERIES)} queries x {rounds}")
     figures["search"] = measure.measure_search(rounds=rounds)
-    _say(f"measuring search with facets exact up to {measure.EXACT_FACET_LIMIT:,} matches")
+    figures["search_cold"] = measure.measure_search(rounds=max(1, rounds // 2), cold=True)
+    _say("measuring search with exact facets, cold and warm")
     figures["search_exact_facets"] = measure.measure_exact_facets(rounds=max(1, rounds // 2))
     from bench.retention import measure_retention
 

@@ -86,3 +86,26 @@ def test_the_import_figure_and_the_report(tmp_path: Path) -> None:
     assert "MARC import" in text
     assert (tmp_path / "results.json").exists()
     assert [c["pass"] for c in results["checks"]][:5] == [None] * 5
+
+
+def test_the_search_figures_cold_and_warm_and_their_report(
+    tiny: dict[str, str], tmp_path: Path
+) -> None:
+    search = measure.measure_search(rounds=1, queries=("de", "geheim"))
+    cold = measure.measure_search(rounds=1, queries=("de", "geheim"), cold=True)
+    exact = measure.measure_exact_facets(rounds=1, queries=("de",))
+    results: dict[str, Any] = {
+        "scale": "tiny", "vendor": "sqlite", "vendor_version": "3", "date": "2026-01-05",
+        "machine": report.machine(), "built_now": False, "build_seconds": 1,
+        "dataset": {"items": 800, "records": 200, "members": 100, "loans": 830},
+        "figures": {"search": search, "search_cold": cold, "search_exact_facets": exact},
+    }  # fmt: skip
+    results["checks"] = report.checks(results["figures"])
+
+    text = report.write(results, folder=tmp_path)
+
+    assert (cold["cold"], search["cold"], exact["limit"]) == (True, False, 100_000)
+    assert exact["cold"]["hits"]["de"] == exact["warm"]["hits"]["de"] == search["hits"]["de"]
+    assert "search top-20, cache emptied before each, ms (x 1)" in text
+    assert "search, facets exact to 100,000, cold (1 q x 1)" in text
+    assert "search, facets exact to 100,000, warm (1 q x 1)" in text

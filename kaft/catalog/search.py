@@ -9,10 +9,12 @@ code that creates, changes or deletes records calls it with their ids in the sam
 (the MARC import and the admin do). No signals keep the index in sync.
 
 Cost is bounded for very common words: at most :data:`CANDIDATE_LIMIT` matches (on SQLite the
-newest ones) are ranked and counted for the facets. When there are more, the result says so with
-``total_exact = False`` and ``total`` is that limit ("more than 2,000 results"). Ranking, counting
-and the facets happen in the database in one statement (:func:`search_sql.search`); only the
-page's records are read as models.
+newest ones) are ranked, in one statement that also counts and groups the facets
+(:func:`search_sql.search`); only the page's records are read as models. When there are more,
+the total and the facets are counted apart, exactly over up to
+:data:`search_facets.FACET_LIMIT` matches, in a lean statement whose result is cached for a
+minute (:mod:`kaft.catalog.search_facets`). Beyond that limit the result says so with
+``total_exact = False`` and ``total`` is the limit ("more than 100,000 results").
 """
 
 from __future__ import annotations
@@ -24,15 +26,15 @@ from typing import Any
 
 from django.db import transaction
 
-from kaft.catalog import search_sql, search_suggest, search_text
+from kaft.catalog import search_facets, search_sql, search_suggest, search_text
 from kaft.catalog.isbn import normalise_isbn
 from kaft.catalog.languages import language_name
 from kaft.catalog.models import Branch, MaterialType, Record
 from kaft.catalog.search_text import QueryWord
 
-# Every cost of a search grows with the matches it ranks and counts (at 1m records, per 1,000
-# matches: about 4 ms on SQLite and 7 ms on PostgreSQL, most of it the "available at" facet).
-# 2,000 keeps a top-20 search under 25 ms; the result then says "more than 2,000".
+# The cost of ranking grows with the matches it ranks (at 1m records, per 1,000 matches: about
+# 4 ms on SQLite and 7 ms on PostgreSQL, with the facets). 2,000 keeps a top-20 search under
+# 25 ms; more matches are counted (not ranked) by kaft.catalog.search_facets.
 CANDIDATE_LIMIT = 2_000
 MAX_WORDS = 8
 SUGGEST_BELOW = 3  # "Did you mean …?" only for queries that find fewer records than this
@@ -96,6 +98,8 @@ def search_index_records(record_ids: Iterable[int]) -> None:
     ids = sorted({int(record_id) for record_id in record_ids})
     for start in range(0, len(ids), INDEX_CHUNK):
         search_sql.index(ids[start : start + INDEX_CHUNK])
+    if ids:
+        search_facets.catalogue_changed()  # cached counts of large result sets are stale now
 
 
 def search_index_rebuild() -> int:
@@ -132,19 +136,32 @@ def search_records(
     words = query_words(query or "")
     if not words and not filters.any():
         return _empty(page, per_page)
+    limit = search_facets.FACET_LIMIT
+    # A large result set counted a moment ago: only the page is left to rank.
+    lookup = search_facets.cached_counts(words, filters, limit=limit)
     found = search_sql.search(
-        words, filters, cap=CANDIDATE_LIMIT, offset=(page - 1) * per_page, limit=per_page
+        words,
+        filters,
+        cap=CANDIDATE_LIMIT,
+        offset=(page - 1) * per_page,
+        limit=per_page,
+        facets=lookup.counts is None,
     )
+    counts = lookup.counts
+    if counts is None:
+        counts = search_facets.Counts(count=found.count, facets=found.facets)
+        if found.count > CANDIDATE_LIMIT:  # more than were ranked: count them all, leanly
+            counts = search_facets.exact_counts(words, filters, limit=limit, lookup=lookup)
     # The source MARC record is the one big column, and a result list never shows it.
     by_id = Record.objects.defer("marc").in_bulk(found.page)
     return SearchResult(
         records=[by_id[record_id] for record_id in found.page if record_id in by_id],
-        total=min(found.count, CANDIDATE_LIMIT),
+        total=min(counts.count, limit),
         page=page,
         per_page=per_page,
-        facets=_facets(found.facets),
-        total_exact=found.count <= CANDIDATE_LIMIT,
-        suggestion=_suggestion(words, filters, found.count) if words else None,
+        facets=_facets(counts.facets),
+        total_exact=counts.count <= limit,
+        suggestion=_suggestion(words, filters, counts.count) if words else None,
     )
 
 

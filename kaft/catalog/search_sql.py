@@ -206,7 +206,9 @@ _SEARCH = """
     c AS MATERIALIZED (SELECT * FROM c0{keep} LIMIT %s)
     SELECT 'page', NULL, id, NULL, score
         FROM (SELECT id, score FROM c ORDER BY score DESC, id DESC LIMIT %s OFFSET %s) p
-    UNION ALL SELECT 'total', NULL, NULL, COUNT(*), NULL FROM c0
+    UNION ALL SELECT 'total', NULL, NULL, COUNT(*), NULL FROM c0"""
+# The facets over the capped set, left out when the counts come from elsewhere (search_facets).
+_SEARCH_FACETS = """
     UNION ALL SELECT 'material_type', material_type, NULL, COUNT(*), NULL
         FROM c GROUP BY material_type
     UNION ALL SELECT 'language', language, NULL, COUNT(*), NULL FROM c GROUP BY language
@@ -311,12 +313,21 @@ def fts5_query(words: list[QueryWord]) -> str:
 
 
 def search(
-    words: list[QueryWord], filters: SearchFilters, *, cap: int, offset: int, limit: int
+    words: list[QueryWord],
+    filters: SearchFilters,
+    *,
+    cap: int,
+    offset: int,
+    limit: int,
+    facets: bool = True,
 ) -> Found:
-    """Rank the first ``cap`` matches, return ``limit`` ids from ``offset`` and facet counts."""
+    """Rank the first ``cap`` matches, return ``limit`` ids from ``offset`` and facet counts
+    (only when ``facets``)."""
     matches, params, keep = _matches(words, filters, cap + 1)
-    sql = _SEARCH.format(matches=matches, keep=keep, item_index=_item_index())
-    args = [*params, cap, limit, offset, ItemStatus.AVAILABLE.value]
+    sql = (_SEARCH + (_SEARCH_FACETS if facets else "")).format(
+        matches=matches, keep=keep, item_index=_item_index()
+    )
+    args = [*params, cap, limit, offset] + ([ItemStatus.AVAILABLE.value] if facets else [])
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         rows = cursor.fetchall()

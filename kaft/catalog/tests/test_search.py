@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kaft.catalog import search
+from kaft.catalog import search, search_facets
 from kaft.catalog.models import Branch, ItemStatus, MaterialType, Record
 from kaft.catalog.search import FacetValue, SearchFilters, search_index_records, search_records
 from tests.factories import BranchFactory, ItemFactory, RecordFactory
@@ -128,7 +128,7 @@ def test_paging_returns_the_right_slice() -> None:
     assert (second.page, second.per_page) == (2, 20)
 
 
-def test_more_matches_than_the_limit_are_reported_as_more_than(
+def test_more_matches_than_are_ranked_are_still_counted_exactly(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(search, "CANDIDATE_LIMIT", 3)
@@ -136,13 +136,14 @@ def test_more_matches_than_the_limit_are_reported_as_more_than(
 
     result = search_records(query="zee")
 
-    assert (result.total, result.total_exact, len(result.records)) == (3, False, 3)
+    assert (result.total, result.total_exact, len(result.records)) == (5, True, 3)
 
 
-def test_facets_count_only_the_matches_within_the_limit(
+def test_facets_count_only_the_matches_within_the_facet_limit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 3)
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 2)
+    monkeypatch.setattr(search_facets, "FACET_LIMIT", 3)
     centrum = BranchFactory.create(code="centrum", name="Centrum")
     for n in range(5):
         ItemFactory.create(
@@ -159,7 +160,7 @@ def test_facets_count_only_the_matches_within_the_limit(
     assert result.facets["available_at"] == [FacetValue("centrum", "Centrum", 3)]
 
 
-def test_filters_with_facets_page_and_records_take_three_queries(
+def test_filters_with_facets_page_and_records_take_four_queries(
     django_assert_num_queries: pytest.FixtureRequest,
 ) -> None:
     centrum = BranchFactory.create(code="centrum", name="Centrum")
@@ -167,8 +168,9 @@ def test_filters_with_facets_page_and_records_take_three_queries(
         ItemFactory.create(record=RecordFactory.create(title=f"Zee deel {n}"), home_branch=centrum)
     search_index_records(Record.objects.values_list("pk", flat=True))
 
-    # The search itself, the page's records, the branches of the "available at" facet.
-    with django_assert_num_queries(3):  # type: ignore[operator]
+    # The cached counts of a large result set (none here), the search itself, the page's
+    # records, the branches of the "available at" facet.
+    with django_assert_num_queries(4):  # type: ignore[operator]
         result = search_records(query="zee", filters=SearchFilters(available_at=centrum), page=2)
 
     assert (result.total, len(result.records), result.records[0].title) == (30, 10, "Zee deel 9")

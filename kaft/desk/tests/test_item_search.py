@@ -98,3 +98,23 @@ def test_nothing_found(desk: Client, titles: None) -> None:
 
     assert "Geen exemplaar met deze barcode, en geen titel of auteur die past." in html
     assert copy_rows(html) == []
+
+
+def test_a_large_count_is_written_with_thousands(
+    desk: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaft.catalog import search, search_facets
+    from kaft.catalog.models import Record
+
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 20)
+    records = Record.objects.bulk_create(
+        RecordFactory.build(title=f"Fietsen deel {n}") for n in range(1_001)
+    )
+    search_index_records(record.pk for record in records)
+
+    exact = desk.get("/desk/items/", {"q": "fietsen"}).content.decode()
+    monkeypatch.setattr(search_facets, "FACET_LIMIT", 1_000)
+    more = desk.get("/desk/items/", {"q": "fietsen"}).content.decode()
+
+    assert "1.001 titels gevonden" in exact
+    assert "Meer dan 1.000 titels gevonden" in more

@@ -192,9 +192,10 @@ def test_portal_speaks_english_after_the_language_switch(client: Client) -> None
 def test_a_capped_result_count_says_more_than(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kaft.catalog import search
+    from kaft.catalog import search, search_facets
 
-    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 3)
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 2)
+    monkeypatch.setattr(search_facets, "FACET_LIMIT", 3)
     records = [RecordFactory.create(title=f"Fietsen door Utrecht deel {n}") for n in range(5)]
     _indexed(*records)
 
@@ -202,3 +203,39 @@ def test_a_capped_result_count_says_more_than(
 
     assert "Meer dan 3 resultaten" in html
     assert "5 resultaten" not in html
+
+
+def test_more_than_the_counted_limit_is_written_with_thousands(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaft.catalog import search, search_facets
+
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 20)
+    monkeypatch.setattr(search_facets, "FACET_LIMIT", 1_000)
+    records = Record.objects.bulk_create(
+        RecordFactory.build(title=f"Fietsen deel {n}") for n in range(1_001)
+    )
+    _indexed(*records)
+
+    dutch = client.get("/zoeken/", {"q": "fietsen"}).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/zoeken/", {"q": "fietsen"}).content.decode()
+
+    assert "Meer dan 1.000 resultaten" in dutch
+    assert "More than 1,000 results" in english
+
+
+def test_an_exact_count_beyond_the_ranked_candidates_is_written_in_full(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaft.catalog import search
+
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 20)
+    records = Record.objects.bulk_create(
+        RecordFactory.build(title=f"Fietsen deel {n}") for n in range(1_001)
+    )
+    _indexed(*records)
+
+    html = client.get("/zoeken/", {"q": "fietsen"}).content.decode()
+
+    assert "1.001 resultaten" in html

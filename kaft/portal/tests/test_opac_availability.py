@@ -81,7 +81,8 @@ def test_the_results_page_reads_availability_in_a_fixed_number_of_queries(
         assert response.status_code == 200
         return len(captured.captured_queries)
 
-    assert queries_for(3) == queries_for(13) == 7
+    # one of them reads the cached counts of a large result set (none here)
+    assert queries_for(3) == queries_for(13) == 8
 
 
 def test_a_misspelt_search_offers_the_catalogues_spelling(client: Client) -> None:
