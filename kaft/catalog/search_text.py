@@ -12,6 +12,7 @@ A query word matches its stem or itself; a word ending in ``*`` (at least
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -35,7 +36,10 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def fold(text: str) -> str:
     """Lower case without accents: "Éénvoudig" -> "eenvoudig"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():  # most catalogue text: nothing to take off
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
@@ -48,10 +52,13 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
-def terms(word: str) -> list[str]:
-    """What one word is indexed as: its stem, and the word itself when that differs."""
+@functools.lru_cache(maxsize=100_000)
+def terms(word: str) -> tuple[str, ...]:
+    """What one word is indexed as: its stem, and the word itself when that differs.
+
+    Remembered per word: a catalogue repeats its words, and an import stems each of them once."""
     stemmed = stem(word)
-    return [stemmed] if stemmed == word else [stemmed, word]
+    return (stemmed,) if stemmed == word else (stemmed, word)
 
 
 def index_terms(text: str) -> list[str]:
@@ -76,4 +83,4 @@ class QueryWord:
 def query_word(word: str, *, prefix: bool = False) -> QueryWord:
     if prefix and len(word) >= MIN_PREFIX:
         return QueryWord(word, (word,), prefix=True)
-    return QueryWord(word, tuple(terms(word)))
+    return QueryWord(word, terms(word))
