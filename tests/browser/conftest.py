@@ -87,7 +87,7 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 def desk_log_in(page: Any, base: str, *, username: str = "balie1", language: str = "nl") -> None:
     """Log in at the desk as ``username`` (password ``tests.factories.PASSWORD``), in ``language``,
-    and wait for the lending screen."""
+    and wait for the lending screen, ready for a scan."""
     from tests.factories import PASSWORD
 
     if language != "nl":
@@ -97,3 +97,5 @@ def desk_log_in(page: Any, base: str, *, username: str = "balie1", language: str
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#id_password").press("Enter")
     page.wait_for_url(f"{base}/desk/")
+    # Scans are typed at once: wait until the scan field has the focus the page gives it
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'scan-field'")
