@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# A relative path that climbs (`../shared/marc`), and the machine's folders outside the project.
+# A relative path that climbs (`../elsewhere/marc`), and the machine's folders outside the project.
 CLIMB = re.compile(r"(?<![\w.])((?:\.\./)+[\w.-]+)")
 LINK = re.compile(r"\]\(([^)#\s]+)")
 MACHINE = re.compile(r"(?<![\w.])/work/")
@@ -57,9 +57,9 @@ def test_no_file_in_the_project_points_outside_it() -> None:
 
 def test_the_check_finds_a_path_outside_the_project() -> None:
     code, doc = ROOT / "kaft" / "x.py", ROOT / "docs" / "x.md"
-    assert _outside(code, "MARC = Path('../shared/marc/one.dat')")
-    assert _outside(code, "see /work/shared/seed")
-    assert _outside(doc, "[map](../../shared/ARCHITECTURE.md)")
+    assert _outside(code, "MARC = Path('../elsewhere/marc/one.dat')")
+    assert _outside(code, "see /work/elsewhere/seed")
+    assert _outside(doc, "[map](../../elsewhere/MAP.md)")
     assert not _outside(code, "tests/data/marc/one.dat")
     assert not _outside(doc, "[readme](../README.md)")
 
