@@ -1,7 +1,6 @@
 """Reads of circulation data, one module per subject. Every selector runs a fixed number of queries.
 
 - :mod:`.availability`
-- :mod:`.branches`
 - :mod:`.copies`
 - :mod:`.holds`
 - :mod:`.loans`

@@ -2,7 +2,7 @@
 copies are lent, how many people wait for it, and the call numbers per branch.
 
 Counts loanable copies only (not lost, withdrawn, damaged or reference), per branch where the
-copies are now (``current_branch``), as :func:`kaft.circulation.selectors.branches.record_availability`.
+copies are now (``current_branch``).
 """
 
 from __future__ import annotations

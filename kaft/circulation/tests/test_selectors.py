@@ -10,7 +10,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from kaft.catalog.models import Branch, ItemStatus, ItemType
 from kaft.circulation.models import Hold, HoldStatus
-from kaft.circulation.selectors.branches import BranchAvailability, record_availability
+from kaft.circulation.selectors.availability import record_shelves
 from kaft.circulation.selectors.holds import (
     holds_shelf,
     holds_to_pull,
@@ -128,7 +128,7 @@ def test_transit_list_shows_transfers_from_and_to_the_branch(central: Branch, we
     assert list(transit_list(elsewhere)) == []
 
 
-def test_record_availability_per_current_branch_counting_loanable_copies(
+def test_record_shelves_per_current_branch_counting_loanable_copies(
     central: Branch, west: Branch, member: Member
 ) -> None:
     record = make_record()
@@ -142,10 +142,8 @@ def test_record_availability_per_current_branch_counting_loanable_copies(
     make_item(record=record, home_branch=west, status=ItemStatus.ON_HOLDS_SHELF)
     loan_checkout(item=lent, member=member, staff=None, branch=central, now=NOW)
 
-    assert record_availability(record) == [
-        BranchAvailability(branch=central, total=2, available=1),
-        BranchAvailability(branch=west, total=3, available=2),
-    ]
+    shelves = [(shelf.branch, shelf.total, shelf.available) for shelf in record_shelves(record)]
+    assert shelves == [(central, 2, 1), (west, 3, 2)]
 
 
 def test_holds_to_pull_lists_the_first_in_line_for_a_copy_on_this_shelf(
