@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from kaft.circulation.errors import CirculationErrorCode
 from kaft.circulation.models import Hold, HoldStatus
+from kaft.circulation.selectors.loans import member_borrow_refusal
 from kaft.core.errors import DomainError
 from kaft.members.models import Member, MemberStatus
 
@@ -52,13 +53,15 @@ def _day(day: dt.date) -> str:
 
 
 def member_standing(member: Member, today: dt.date) -> Standing:
-    """Blocked before expired (a block needs lifting whatever the end date), erased apart."""
+    """Erased apart; otherwise circulation's own answer to "may this member borrow?"
+    (:func:`member_borrow_refusal`: blocked before expired), in the desk's words."""
     if member.status == MemberStatus.ERASED:
         return Standing("erased", _("Erased"))
-    if member.status == MemberStatus.BLOCKED:
+    refusal = member_borrow_refusal(member, today)
+    if refusal is CirculationErrorCode.MEMBER_BLOCKED:
         reason = str(member.block_reason_label).strip() or _("no reason recorded")
         return Standing("blocked", _("Blocked"), reason)
-    if member.status == MemberStatus.EXPIRED or member.is_expired_on(today):
+    if refusal is CirculationErrorCode.MEMBER_EXPIRED:
         if member.membership_end is None:
             return Standing("expired", _("Expired"))
         return Standing(

@@ -69,9 +69,20 @@ def _default_rule() -> LoanRule:
     return LoanRule(branch=None, category=None, item_type="")
 
 
+def member_borrow_refusal(member: Member, today: dt.date) -> CirculationErrorCode | None:
+    """Why ``member`` may not borrow, renew or reserve on ``today``, or None: blocked (first: a
+    block needs lifting whatever the end date) or expired. The check every such service makes
+    (``services._common.check_member_may_borrow``), and what the desk shows as the standing."""
+    if member.status == MemberStatus.BLOCKED:
+        return CirculationErrorCode.MEMBER_BLOCKED
+    if member.status == MemberStatus.EXPIRED or member.is_expired_on(today):
+        return CirculationErrorCode.MEMBER_EXPIRED
+    return None
+
+
 def members_who_may_borrow(today: dt.date) -> QuerySet[Member]:
     """Members who may borrow, renew and reserve on ``today``: the SQL form of
-    ``services._common.check_member_may_borrow`` (not blocked, not expired)."""
+    :func:`member_borrow_refusal` (not blocked, not expired)."""
     return Member.objects.exclude(status__in=(MemberStatus.BLOCKED, MemberStatus.EXPIRED)).filter(
         Q(membership_end__isnull=True) | Q(membership_end__gte=today)
     )

@@ -8,9 +8,10 @@ from enum import StrEnum
 from django.db import transaction
 from django.utils import timezone
 
-from kaft.circulation.errors import CirculationError, CirculationErrorCode
+from kaft.circulation.errors import CirculationError
 from kaft.circulation.models import AgeBand
-from kaft.members.models import Member, MemberStatus
+from kaft.circulation.selectors.loans import member_borrow_refusal
+from kaft.members.models import Member
 
 
 class Via(StrEnum):
@@ -27,11 +28,11 @@ def clock(now: dt.datetime | None) -> tuple[dt.datetime, dt.date]:
 
 
 def check_member_may_borrow(member: Member, today: dt.date) -> None:
-    """Blocked or expired members may not borrow, renew or reserve."""
-    if member.status == MemberStatus.BLOCKED:
-        raise CirculationError(CirculationErrorCode.MEMBER_BLOCKED)
-    if member.status == MemberStatus.EXPIRED or member.is_expired_on(today):
-        raise CirculationError(CirculationErrorCode.MEMBER_EXPIRED)
+    """Blocked or expired members may not borrow, renew or reserve
+    (:func:`kaft.circulation.selectors.loans.member_borrow_refusal`)."""
+    refusal = member_borrow_refusal(member, today)
+    if refusal is not None:
+        raise CirculationError(refusal)
 
 
 def age_band(member: Member, today: dt.date) -> str:
