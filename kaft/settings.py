@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "kaft.catalog",
     "kaft.members",
     "kaft.circulation",
+    "kaft.billing",
     "kaft.notices",
     "kaft.privacy",
     "kaft.desk",
@@ -223,6 +225,12 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "kaft" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files every worker must reach: letters to print, SEPA files, exports. Local under var/files
+    # for now (see docs/operations.md).
+    "files": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "files")},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -355,6 +363,13 @@ if KAFT_ACCESS_LOG_SHOWS not in ("display_name", "role"):
     raise ImproperlyConfigured('KAFT_ACCESS_LOG_SHOWS must be "display_name" or "role".')
 # The name on a holds-shelf slip (the shelf is open to everyone): "initials" (initials and the
 # last four digits of the card) or "number" (the pickup number). Never the full name.
+# Money (kaft/billing): a member who owes more than this is blocked from borrowing until it is
+# paid; so is a member with an open invoice.
+KAFT_BLOCK_OWED_THRESHOLD = Decimal(os.environ.get("KAFT_BLOCK_OWED_THRESHOLD", "10.00"))
+# Staff roles that may waive a charge (with a reason, logged); a login can also be given the
+# permission billing.waive_charge one by one.
+KAFT_WAIVE_ROLES = tuple(env_list("KAFT_WAIVE_ROLES") or ["finance", "administrator"])
+
 KAFT_PICKUP_LABEL = os.environ.get("KAFT_PICKUP_LABEL", "initials")
 if KAFT_PICKUP_LABEL not in ("initials", "number"):
     raise ImproperlyConfigured('KAFT_PICKUP_LABEL must be "initials" or "number".')

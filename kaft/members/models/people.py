@@ -51,6 +51,7 @@ class StaffRole(models.TextChoices):
     DESK = "desk", _("Desk staff")
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
     ADMINISTRATOR = "administrator", _("Administrator")
+    FINANCE = "finance", _("Finance")
 
 
 class StaffProfile(models.Model):

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from kaft.privacy.registry.table import PersonalTable
 from kaft.privacy.registry.tables_activity import ACTIVITY
+from kaft.privacy.registry.tables_billing import BILLING
 from kaft.privacy.registry.tables_members import MEMBERS
 from kaft.privacy.registry.tables_privacy import PRIVACY, THIRD_PARTY
 
-REGISTRY: list[PersonalTable] = [*MEMBERS, *ACTIVITY, *PRIVACY, *THIRD_PARTY]
+REGISTRY: list[PersonalTable] = [*MEMBERS, *ACTIVITY, *BILLING, *PRIVACY, *THIRD_PARTY]
 
 # Models whose fields look personal, or that lie within two links of a member or a login, but hold
 # no member's personal data. The registry test accepts these, only with a reason, and never a

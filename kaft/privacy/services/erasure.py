@@ -9,7 +9,7 @@ number of queries, however many rows it has.
 What stands in the way (:func:`erasure_blockers`):
 
 - copies still on loan (the library must get them back);
-- money owed (:func:`amount_owed` — a hook: there is no billing yet);
+- money owed (:func:`amount_owed`, which asks billing's ledger);
 - a request from police or justice about the member that a privacy officer has not yet decided
   on, or a decided one whose non-disclosure order still runs (its record must stay). Erasing
   would answer it by destroying the data it asks for, which the library may not do while the
@@ -38,7 +38,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -60,6 +59,7 @@ from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
 from kaft.privacy.models import ErasureRequest, ErasureStatus, LegalRequest, LegalRequestStatus
 from kaft.privacy.registry import REGISTRY, Erasure
 from kaft.privacy.services.erasure_steps import ErasureReason, ErasureStep, erasure_steps_run
+from kaft.privacy.services.owed import amount_owed
 from kaft.privacy.services.parties import mentions_of_erased_scrub
 
 logger = logging.getLogger(__name__)
@@ -71,14 +71,6 @@ class ErasureBlocker:
 
     code: str  # "open_loans", "amount_owed", ...
     message: str | Promise
-
-
-def amount_owed(member: Member) -> Decimal | None:
-    """HOOK for billing: what ``member`` still owes the library, or None when nothing.
-
-    There is no billing yet, so nobody owes anything; the billing issue fills this in (the sum of
-    open charges), and erasure then waits until it is paid or waived."""
-    return None
 
 
 def _open_loan_titles(member: Member) -> list[str]:

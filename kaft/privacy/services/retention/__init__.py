@@ -43,7 +43,6 @@ from kaft.privacy.services.retention.targets import (
     Moment,
     NotesTarget,
     Target,
-    members_owing_ids,
 )
 
 __all__ = [
@@ -54,7 +53,6 @@ __all__ = [
     "Moment",
     "NotesTarget",
     "Target",
-    "members_owing_ids",
     "retention_apply",
     "retention_overdue",
     "retention_overdue_counts",

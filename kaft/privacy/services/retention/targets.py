@@ -15,12 +15,13 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from kaft.members.models import Member, MemberStatus
+from kaft.members.models import MemberStatus
 from kaft.privacy.models import (
     ConsentPurpose,
     LegalRequest,
     LegalRequestStatus,
 )
+from kaft.privacy.services.owed import members_owing
 
 CHUNK_SIZE = 500  # below SQLite's 999 parameters, so a chunk's delete stays one statement
 
@@ -136,12 +137,6 @@ class NotesTarget(Target):
         )
 
 
-def members_owing_ids() -> models.QuerySet[Member]:
-    """HOOK for billing: members who still owe the library money. There is no billing yet, so
-    nobody owes anything; the billing issue fills this in (a subquery on open charges)."""
-    return Member.objects.none()
-
-
 def _ended_membership_base(moment: Moment) -> Q:
     from kaft.circulation.models import Loan, LoanStatus
 
@@ -156,7 +151,7 @@ def _ended_membership_base(moment: Moment) -> Q:
         & ~Q(status=MemberStatus.ERASED)
         & ~Exists(open_loans)
         & ~Exists(legal)
-        & ~Q(pk__in=members_owing_ids().values("pk"))
+        & ~Q(pk__in=members_owing().values("pk"))
     )
 
 
@@ -179,6 +174,32 @@ _FINISHED_HOLDS = ("fulfilled", "cancelled", "expired")
 
 # In order: rows that other rows point at go after them (attempts before their message).
 TARGETS: tuple[Target, ...] = (
+    # Money: seven years for the fiscal duty, then the member link goes (amounts stay for the
+    # books). Events and payments point at charges, so they come first.
+    Target(
+        "payments",
+        "billing.Payment",
+        "financial",
+        Action.UNLINK,
+        (Clock("at"),),
+        base=lambda m: Q(member__isnull=False),
+    ),
+    Target(
+        "invoices",
+        "billing.Invoice",
+        "financial",
+        Action.UNLINK,
+        (Clock("issued_on"),),
+        base=lambda m: Q(member__isnull=False),
+    ),
+    Target(
+        "charges",
+        "billing.Charge",
+        "financial",
+        Action.UNLINK,
+        (Clock("created_at"),),
+        base=lambda m: Q(member__isnull=False),
+    ),
     Target(
         "loans",
         "circulation.Loan",

@@ -1,0 +1,1 @@
+"""Writes of billing (one module per subject)."""
