@@ -398,3 +398,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("KAFT_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- SMS (kaft/notices/sms.py): CM.com's JSON gateway. Empty URL: no SMS provider, and a message
+# a member wants by SMS is kept as failed ("no SMS provider") for the desk to see.
+KAFT_SMS_URL = os.environ.get("KAFT_SMS_URL", "").strip()
+KAFT_SMS_TOKEN = os.environ.get("KAFT_SMS_TOKEN", "")
+KAFT_SMS_SENDER = os.environ.get("KAFT_SMS_SENDER", "")  # at most 11 letters/digits
+# The library's postal address on letters: lines separated by "|" ("Postbus 12|1000 AA Kaftstad").
+KAFT_LIBRARY_ADDRESS = [
+    line.strip()
+    for line in os.environ.get("KAFT_LIBRARY_ADDRESS", "Stationsplein 1|1234 AB Kaftstad").split("|")
+    if line.strip()
+]
+KAFT_LIBRARY_PHONE = os.environ.get("KAFT_LIBRARY_PHONE", "")
+# Print-run PDFs hold names and addresses: deleted this many days after they were made.
+KAFT_PRINT_RUN_DAYS = int(os.environ.get("KAFT_PRINT_RUN_DAYS", "7"))
