@@ -28,8 +28,11 @@ MOBILE = "+31612345678"
 
 @pytest.fixture
 def gateway() -> Iterator[SmsGateway]:
-    with SmsGateway(token="tok-1") as standin, override_settings(
-        KAFT_SMS_URL=standin.url, KAFT_SMS_TOKEN="tok-1", KAFT_SMS_SENDER="Bieb Kaft"
+    with (
+        SmsGateway(token="tok-1") as standin,
+        override_settings(
+            KAFT_SMS_URL=standin.url, KAFT_SMS_TOKEN="tok-1", KAFT_SMS_SENDER="Bieb Kaft"
+        ),
     ):
         yield standin
 
