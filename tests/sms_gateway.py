@@ -110,7 +110,11 @@ class SmsGateway:
         with self._lock:
             self.messages += accepted
         if len(accepted) < len(answers):
-            return 400, {"details": "Not all messages were sent", "errorCode": 201, "messages": answers}
+            return 400, {
+                "details": "Not all messages were sent",
+                "errorCode": 201,
+                "messages": answers,
+            }
         return 200, {
             "details": f"Created {len(accepted)} message(s)",
             "errorCode": 0,

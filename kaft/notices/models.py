@@ -104,7 +104,7 @@ class PrintRun(models.Model):
     """One day's letters gathered into one PDF at the desk (:mod:`kaft.notices.services.letters`).
 
     The row keeps counts and the file's name in ``storages["files"]``; the file holds the members'
-    names and addresses and is deleted after ``KAFT_PRINT_RUN_DAYS`` (the ``print_runs`` rule)."""
+    names and addresses and is deleted by the retention job (the ``print_runs`` rule, 7 days)."""
 
     created_at = models.DateTimeField(_("made"))
     created_by = models.ForeignKey(

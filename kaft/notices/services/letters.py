@@ -14,7 +14,7 @@
 
 A letter belongs to the newest run that gathered it: a run started again (after a failed build,
 or when the first was never printed) takes its letters over; confirming the older run then
-sends only the letters still in it. The PDF is deleted after ``KAFT_PRINT_RUN_DAYS`` by the
+sends only the letters still in it. The PDF is deleted after the ``print_runs`` rule's period by the
 retention job (it holds names and addresses).
 """
 
