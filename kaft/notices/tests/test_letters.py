@@ -169,3 +169,27 @@ def test_a_member_without_an_address_at_print_time_is_left_out():
     )
     assert (run.total, Notice.objects.get(pk=kept.pk).print_run_id) == (1, run.pk)
     assert "Joost van den Berg" not in pdf_lines(storages["files"].open(run.file).read())
+
+
+def test_the_members_export_shows_letters_and_text_messages_as_it_shows_e_mails():
+    from kaft.privacy.services.export import member_export_data
+
+    notice = _letter()
+    assert notice.member is not None
+    Notice.objects.create(
+        member=notice.member,
+        message_type=MessageType.DUE_SOON,
+        channel=Channel.SMS,
+        dedup_key="sms-export",
+        recipient="+31612345678",
+        subject="Herinnering",
+        body="Bibliotheek Kaft: 1 uitlening moet uiterlijk 4-12 terug.",
+    )
+
+    rows = member_export_data(notice.member)["categories"]["messages"]["tables"]["notices.Notice"]
+
+    by_channel = {row["channel"]: row for row in rows}
+    assert set(by_channel) >= {"Brief", "Sms"}
+    assert by_channel["Sms"]["recipient"] == "+31612345678"
+    assert by_channel["Sms"]["body"] == "Bibliotheek Kaft: 1 uitlening moet uiterlijk 4-12 terug."
+    assert "De avonden" in by_channel["Brief"]["body"]
