@@ -234,9 +234,7 @@ def with_print_run(pdf: bool) -> Request:
         with override_settings(STORAGES={**settings.STORAGES, "files": files}):
             run_id = str(print_run_of(scene))
             if pdf:
-                response = scene.client.get(url, {"run": run_id})
-                b"".join(response.streaming_content)
-                return response
+                return scene.client.get(url, {"run": run_id})
             return scene.client.post(url, {"run": run_id}, follow=True)
 
     return send

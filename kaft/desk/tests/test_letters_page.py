@@ -37,6 +37,7 @@ def files_in_tmp(tmp_path: Path) -> Iterator[None]:
 
 def letter_for(first_name: str) -> Member:
     hold = make_ready_hold(member__first_name=first_name, member__last_name="Kortenhoeven")
+    assert hold.member is not None
     Address.objects.create(
         member=hold.member,
         kind=AddressKind.HOME,
@@ -82,7 +83,7 @@ def test_print_run_download_and_confirm(desk: Client, django_capture_on_commit_c
     download = desk.get(reverse("desk:print_run_pdf"), {"run": run.pk})
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
-    assert "Wilhelmina Kortenhoeven" in pdf_lines(b"".join(download.streaming_content))
+    assert "Wilhelmina Kortenhoeven" in pdf_lines(download.content)
     looks = list(AccessLogEntry.objects.values_list("member_id", "part", "purpose"))
     assert looks == [
         (member.pk, "identity", AccessPurpose.LETTERS),

@@ -16,7 +16,7 @@ from typing import cast
 from django.contrib import messages
 from django.core.files.storage import storages
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -100,12 +100,10 @@ def print_run_pdf(request: HttpRequest) -> HttpResponse:
     members = list(Member.objects.filter(pk__in=member_ids).order_by("pk"))
     members_listed(desk, members, purpose=AccessPurpose.LETTERS, parts=PDF_PARTS)
     day = run.created_at.strftime("%Y-%m-%d")
-    response = FileResponse(
-        store.open(run.file, "rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"brieven-{day}-{run.pk}.pdf",
-    )
+    with store.open(run.file, "rb") as stored:  # a few MB at most: one day's letters
+        response = HttpResponse(stored.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="brieven-{day}-{run.pk}.pdf"'
+
     add_never_cache_headers(response)
     return response
 

@@ -36,6 +36,7 @@ def _letter(*, postal: bool = False, language: str = "nl", **member: object) -> 
     hold = make_ready_hold(
         member__preferred_language=language, **{f"member__{k}": v for k, v in names.items()}
     )
+    assert hold.member is not None
     Address.objects.create(
         member=hold.member,
         kind=AddressKind.HOME,
