@@ -67,6 +67,20 @@ def phone_display(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def phone_written_forms(e164: str) -> set[str]:
+    """The ways people write a kept number: as kept (+31612345678), nationally (06 12345678) and
+    with 00 (0031612345678). For finding it in free text (a note, an e-mail to the library)."""
+    if not e164.startswith("+"):
+        return {e164} if e164 else set()
+    forms_ = {e164, "00" + e164[1:], phone_display(e164)}
+    try:
+        number = phonenumbers.parse(e164, None)
+        forms_.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+    except phonenumbers.NumberParseException:
+        pass
+    return {f for f in forms_ if f}
+
+
 class PhoneField(forms.CharField):
     """A phone number field for the doors: cleans to E.164 ("" when left empty)."""
 
