@@ -18,12 +18,14 @@ TARGETS: tuple[tuple[str, str, float, str], ...] = (
     ("search_p95_ms", "search p95 <= 50 ms (at 1m)", 50.0, "max"),
     ("search_worst_ms", "search worst <= 300 ms (at 1m)", 300.0, "max"),
     ("import_records_per_s", "import >= 2,000 records/s", 2000.0, "min"),
+    ("print_run_seconds", "print run of 1,000 letters <= 60 s", 60.0, "max"),
 )
 
 
 def checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
     circulation, heavy = figures.get("circulation"), figures.get("loan_count")
     search, marc = figures.get("search"), figures.get("import")
+    printed = figures.get("print_run")
     values: dict[str, float | None] = {
         "checkout_p95_ms": circulation["checkout"]["p95"] if circulation else None,
         "checkout_vs_bare_p95": circulation["checkout_ratio_p95"] if circulation else None,
@@ -31,6 +33,7 @@ def checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
         "search_p95_ms": search["p95"] if search else None,
         "search_worst_ms": search["worst"] if search else None,
         "import_records_per_s": marc["records_per_s"] if marc else None,
+        "print_run_seconds": printed["seconds"] if printed else None,
     }
     result = []
     for key, text, limit, kind in TARGETS:
@@ -150,6 +153,18 @@ def table(results: dict[str, Any]) -> str:
         row(
             f"retention statements per {kept['chunk']}-row chunk",
             f"{kept['statements_per_loan_chunk']:>8.1f}",
+        )
+    printed = figures.get("print_run")
+    if printed:
+        row(
+            f"print run of {printed['letters']:,} letters, seconds",
+            f"{printed['seconds']:>8.1f}",
+            "print_run_seconds",
+        )
+        row(
+            f"print run statements ({printed['chunk']} letters per chunk, "
+            f"PDF {printed['pdf_bytes'] / 1e6:.1f} MB)",
+            f"{printed['statements']:>8,}",
         )
     marc = figures.get("import")
     if marc:

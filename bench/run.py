@@ -127,6 +127,10 @@ def measure_all(scale_name: str, quick: bool) -> dict[str, Any]:
 
     _say("measuring the nightly retention job over the dataset (rolled back afterwards)")
     figures["retention"] = measure_retention()
+    from bench.letters import LETTERS, measure_print_run
+
+    _say(f"measuring the desk's print run of {LETTERS:,} letters (rolled back afterwards)")
+    figures["print_run"] = measure_print_run(LETTERS)
     return figures
 
 

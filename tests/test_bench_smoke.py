@@ -109,3 +109,23 @@ def test_the_search_figures_cold_and_warm_and_their_report(
     assert "search top-20, cache emptied before each, ms (x 1)" in text
     assert "search, facets exact to 100,000, cold (1 q x 1)" in text
     assert "search, facets exact to 100,000, warm (1 q x 1)" in text
+
+
+def test_the_print_run_bench_builds_and_rolls_back(tiny: dict[str, str], tmp_path: Path) -> None:
+    from django.conf import settings
+    from django.test import override_settings
+
+    from bench.letters import measure_print_run
+    from kaft.notices.models import Notice, PrintRun
+
+    files = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path)},
+    }
+    with override_settings(STORAGES={**settings.STORAGES, "files": files}):
+        figure = measure_print_run(20)
+
+    assert figure["letters"] == 20
+    assert figure["pdf_bytes"] > 0
+    assert not Notice.objects.exists() and not PrintRun.objects.exists()
+    assert not any(tmp_path.rglob("*.pdf"))
