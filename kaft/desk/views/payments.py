@@ -89,7 +89,7 @@ def member_payments_view(request: HttpRequest, member_id: int) -> HttpResponse:
         "member": member,
         "charges": charges,
         "owed": member_owed(member),
-        "block": member_money_block(member),
+        "money_block": member_money_block(member),
         "payments": list(member_payments(member)[:RECENT_PAYMENTS]),
         "may_waive": staff_may_waive(desk.user),
         "pay_form": PayForm(),

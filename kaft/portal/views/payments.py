@@ -49,7 +49,7 @@ def payments(request: PortalRequest) -> HttpResponse:
         "section": "payments",
         "charges": charges,
         "owed": member_owed(member),
-        "block": member_money_block(member),
+        "money_block": member_money_block(member),
         "history": history,
         "payments": list(member_payments(member)),
     }
