@@ -276,6 +276,41 @@ def member_world(member: Member, tag: str) -> None:
         produced={"loans": [{"title": f"{c}verstrekt"}]},
     )
     ErasureRequest.objects.create(member=member, requested_at=now, status=ErasureStatus.CANCELLED)
+    _money_world(member, c, staff)
+
+
+def _money_world(member: Member, c: str, staff: Any) -> None:
+    """Charges (one on an invoice, one with the copy's title), a payment and a waiver."""
+    from decimal import Decimal
+
+    from kaft.billing.models import ChargeKind, Invoice, PaymentMethod
+    from kaft.billing.services.charges import charge_create, charge_waive
+    from kaft.billing.services.payments import payment_take
+
+    today = timezone.localdate()
+    invoice = Invoice.objects.create(
+        member=member, issued_on=today, due_on=today + dt.timedelta(days=14)
+    )
+    damaged = ItemFactory.create(record__title=f"{c}titel-schade")
+    charge = charge_create(
+        member=member,
+        kind=ChargeKind.DAMAGE,
+        amount=Decimal("3.00"),
+        item=damaged,
+        note=f"{c}kostennotitie",
+    )
+    invoiced = charge_create(member=member, kind=ChargeKind.ADMINISTRATION, amount=Decimal("2.50"))
+    invoiced.invoice = invoice
+    invoiced.save(update_fields=["invoice"])
+    payment_take(member=member, amount=Decimal("1.00"), method=PaymentMethod.CASH, charges=[charge])
+    staff.user_permissions.add(*_waive_permission())
+    charge_waive(charge=charge, staff=staff, reason=f"{c}kwijtschelding", amount=Decimal("1.00"))
+
+
+def _waive_permission() -> list[Any]:
+    from django.contrib.auth.models import Permission
+
+    return list(Permission.objects.filter(codename="waive_charge"))
 
 
 def tables_without_rows(member: Member) -> list[str]:

@@ -67,7 +67,10 @@ def test_the_payment_screen_lists_each_open_charge_with_what_it_is_for_and_logs_
     # € 14.50 is more than the € 10.00 the library allows: the block and why
     assert "Meer dan € 10.00 staat open (€ 14.50)." in page
     assert "Geblokkeerd voor lenen" in page
-    assert log_parts(member) == [("identity", staff.pk, central.pk), ("payments", staff.pk, central.pk)]
+    assert log_parts(member) == [
+        ("identity", staff.pk, central.pk),
+        ("payments", staff.pk, central.pk),
+    ]
     assert set(AccessLogEntry.objects.values_list("purpose", flat=True)) == {AccessPurpose.DESK}
 
 
@@ -293,7 +296,9 @@ def test_the_library_chooses_which_roles_may_waive(
     assert charge_owed(damage) == D("10.00")
 
 
-@pytest.mark.parametrize("data", [{"reason": ""}, {"reason": "  "}, {"reason": "x", "amount": "99"}])
+@pytest.mark.parametrize(
+    "data", [{"reason": ""}, {"reason": "  "}, {"reason": "x", "amount": "99"}]
+)
 def test_a_waiver_without_a_reason_or_for_too_much_writes_nothing(
     central: Branch, member: Member, charges: tuple[Charge, Charge], data: dict[str, str]
 ) -> None:
@@ -323,9 +328,7 @@ def test_a_waiver_of_another_members_charge_through_this_member_is_not_found(
     assert charge_owed(theirs) == D("3.00")
 
 
-def test_finance_finds_the_payment_screen_by_card_number(
-    central: Branch, member: Member
-) -> None:
+def test_finance_finds_the_payment_screen_by_card_number(central: Branch, member: Member) -> None:
     client = staff_login(Client(), finance_user(central))
 
     found = client.get("/desk/payments/", {"card": "21000000000042"})

@@ -10,7 +10,7 @@ the same answer as for a receipt that does not exist. The member's own look need
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
@@ -66,9 +66,10 @@ def _own_payment(request: PortalRequest, payment_id: int) -> Payment:
 
 
 @member_required
-@require_GET
 def receipt(request: PortalRequest, payment_id: int) -> HttpResponse:
-    payment = _own_payment(request, payment_id)
+    payment = _own_payment(request, payment_id)  # ownership first, whatever the method
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     context = {"section": "payments", "receipt": payment_receipt(payment)}
     response = render_portal(request, "portal/payment_receipt.html", context)
     add_never_cache_headers(response)
@@ -76,9 +77,10 @@ def receipt(request: PortalRequest, payment_id: int) -> HttpResponse:
 
 
 @member_required
-@require_GET
 def receipt_pdf(request: PortalRequest, payment_id: int) -> HttpResponse:
-    payment = _own_payment(request, payment_id)
+    payment = _own_payment(request, payment_id)  # ownership first, whatever the method
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     response = HttpResponse(
         payment_receipt_pdf(payment_receipt(payment)), content_type="application/pdf"
     )
