@@ -80,7 +80,7 @@ PRIVATE = ("Sanne", "Vries", "Daan", "Bakker", "21000000000042", "21000000000099
 def test_the_report_gives_each_method_its_total_and_lists_waivers_and_refunds(
     finance: Client, central: Branch, day_of_money: None
 ) -> None:
-    response = finance.get("/desk/cash/", {"day": "2026-12-03", "branch": central.pk})
+    response = finance.get("/desk/cash/", {"day": "2026-12-03", "branch": str(central.pk)})
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -102,7 +102,7 @@ def test_the_report_gives_each_method_its_total_and_lists_waivers_and_refunds(
 
 
 def test_the_report_as_csv(finance: Client, central: Branch, day_of_money: None) -> None:
-    response = finance.get("/desk/cash/csv/", {"day": "2026-12-03", "branch": central.pk})
+    response = finance.get("/desk/cash/csv/", {"day": "2026-12-03", "branch": str(central.pk)})
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert response["Content-Type"].startswith("text/csv")
@@ -127,7 +127,7 @@ def test_the_report_as_csv(finance: Client, central: Branch, day_of_money: None)
 
 
 def test_the_report_as_pdf(finance: Client, central: Branch, day_of_money: None) -> None:
-    response = finance.get("/desk/cash/pdf/", {"day": "2026-12-03", "branch": central.pk})
+    response = finance.get("/desk/cash/pdf/", {"day": "2026-12-03", "branch": str(central.pk)})
 
     lines = pdf_lines(response.content)
     assert response["Content-Type"] == "application/pdf"

@@ -107,8 +107,9 @@ def _chosen_charges(request: HttpRequest) -> list[Charge] | None:
     values = request.POST.getlist("charge")
     if not values:
         return None
-    ids = [params.id_from(value) for value in values]
-    if any(charge_id is None for charge_id in ids):
+    read = [params.id_from(value) for value in values]
+    ids = [charge_id for charge_id in read if charge_id is not None]
+    if len(ids) != len(read):
         raise Http404
     chosen = list(Charge.objects.filter(pk__in=ids))
     if len(chosen) != len(set(ids)):

@@ -55,7 +55,9 @@ def test_the_page_shows_what_is_owed_what_for_and_that_it_blocks(
     page = response.content.decode()
     assert response.status_code == 200
     assert 'id="owed-total">€ 8,00<' in page
-    charges = page[page.index('id="open-charges"') : page.index("</table>", page.index("open-charges"))]
+    charges = page[
+        page.index('id="open-charges"') : page.index("</table>", page.index("open-charges"))
+    ]
     assert "Schade: Tirza" in charges and "Waterschade" in charges and "€ 8,00" in charges
     assert "Administratiekosten" not in charges  # paid
     assert "U kunt hiermee gewoon blijven lenen." in page  # € 8.00 is under the € 10.00
