@@ -18,6 +18,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import formats
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -47,6 +48,11 @@ PAYMENT_PARTS = (DataPart.IDENTITY, DataPart.PAYMENTS)
 # A receipt: what was paid, and the last four digits of the card.
 RECEIPT_PARTS = (DataPart.PAYMENTS,)
 RECENT_PAYMENTS = 10
+
+
+def money(amount: Decimal) -> str:
+    """2,50 in Dutch, 2.50 in English."""
+    return formats.number_format(amount, 2, use_l10n=True)
 
 
 def _member(member_id: int) -> Member:
@@ -151,7 +157,7 @@ def member_pay(request: HttpRequest, member_id: int) -> HttpResponse:
         request,
         _("€ %(amount)s received (%(method)s). Receipt %(number)s.")
         % {
-            "amount": payment.amount,
+            "amount": money(payment.amount),
             "method": payment.get_method_display(),
             "number": payment.receipt_number,
         },
@@ -188,7 +194,7 @@ def member_charge_add(request: HttpRequest, member_id: int) -> HttpResponse:
     messages.success(
         request,
         _("Charged: %(what)s, € %(amount)s.")
-        % {"what": charge_subject(charge), "amount": form.cleaned_data["amount"]},
+        % {"what": charge_subject(charge), "amount": money(form.cleaned_data["amount"])},
     )
     return _back(member)
 
