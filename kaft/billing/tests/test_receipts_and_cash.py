@@ -50,7 +50,7 @@ def test_a_receipt_lists_each_charge_the_payment_settled_with_its_part() -> None
     ]
     assert (receipt.amount, receipt.method, receipt.branch) == (
         D("20.00"),
-        "Cash",
+        "Contant",
         "Vestiging Noord",
     )
     assert receipt.card_hint == "…1234"
