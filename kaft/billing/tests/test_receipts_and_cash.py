@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kaft.billing.models import ChargeKind, PaymentMethod
 from kaft.billing.selectors.cash import cash_day
@@ -42,7 +42,9 @@ def test_a_receipt_lists_each_charge_the_payment_settled_with_its_part() -> None
         member=member, amount=D("20.00"), method=PaymentMethod.CASH, branch=branch
     )
 
-    receipt = payment_receipt(payment, owed_after=D("37.00"))
+    with translation.override("nl"):
+        receipt = payment_receipt(payment, owed_after=D("37.00"))
+        subjects = (charge_subject(lost), charge_subject(fee))
 
     assert [(line.subject, line.amount) for line in receipt.lines] == [
         ("Vervanging van een zoekgeraakt exemplaar: Het diner", D("15.00")),
@@ -55,8 +57,10 @@ def test_a_receipt_lists_each_charge_the_payment_settled_with_its_part() -> None
     )
     assert receipt.card_hint == "…1234"
     assert receipt.number == payment.receipt_number
-    assert charge_subject(lost) == "Vervanging van een zoekgeraakt exemplaar: Het diner"
-    assert charge_subject(fee) == "Contributie: 01-01-2026 – 31-12-2026"
+    assert subjects == (
+        "Vervanging van een zoekgeraakt exemplaar: Het diner",
+        "Contributie: 01-01-2026 – 31-12-2026",
+    )
 
 
 def test_the_history_lists_payments_and_waivers_newest_first_and_only_the_members_own() -> None:
