@@ -51,6 +51,8 @@ SOURCES: dict[tuple[str, str], str] = {
     ("privacy.LegalRequest", "authority"): "KOPIE-instantie-8815",
     ("privacy.LegalRequest", "reference"): "KOPIE-kenmerk-7730",
     ("privacy.LegalRequest", "decision_reason"): "KOPIE-besluit-6056",
+    ("billing.Charge", "note"): "KOPIE-kostennotitie-5127",
+    ("billing.ChargeEvent", "reason"): "KOPIE-kwijtschelding-8364",
 }
 # Text fields of the register that hold no free text, or that Kaft composes itself.
 COMPOSED: dict[tuple[str, str], str] = {
@@ -173,6 +175,24 @@ def _write_every_free_text(child: Member, parent: Member, staff: User) -> None:
         purpose=text["privacy.Disclosure", "purpose"],
         legal_basis="legal_obligation",
         staff=staff,
+    )
+    # at the desk: a charge with a note, waived with a reason (by finance, who may waive)
+    from decimal import Decimal
+
+    from kaft.billing.models import ChargeKind
+    from kaft.billing.services.charges import charge_create, charge_waive
+
+    charge = charge_create(
+        member=child,
+        kind=ChargeKind.DAMAGE,
+        amount=Decimal("2.00"),
+        note=text["billing.Charge", "note"],
+        staff=staff,
+    )
+    charge_waive(
+        charge=charge,
+        staff=StaffFactory.create(profile__role="finance"),
+        reason=text["billing.ChargeEvent", "reason"],
     )
     registrar, approver = officer(username="fg-a"), officer(username="fg-b")
     today = timezone.localdate()
