@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from kaft.billing.models import Charge, ChargeKind, Invoice, PaymentMethod
+from kaft.billing.models import ChargeKind, Invoice, PaymentMethod
 from kaft.billing.services.charges import charge_create
 from kaft.billing.services.payments import payment_take
 from kaft.circulation.models import (
@@ -280,16 +280,38 @@ def member_world(member: Member, tag: str) -> None:
         produced={"loans": [{"title": f"{c}verstrekt"}]},
     )
     ErasureRequest.objects.create(member=member, requested_at=now, status=ErasureStatus.CANCELLED)
-    invoice = Invoice.objects.create(member=member, issued_on=today, due_on=today)
+    _money_world(member, c, staff)
+
+
+def _money_world(member: Member, c: str, staff: Any) -> None:
+    """Charges (one on an invoice, one with the copy's title), a payment and a waiver."""
+
+    from kaft.billing.services.charges import charge_waive
+
+    today = timezone.localdate()
+    invoice = Invoice.objects.create(
+        member=member, issued_on=today, due_on=today + dt.timedelta(days=14)
+    )
+    damaged = ItemFactory.create(record__title=f"{c}titel-schade")
     charge = charge_create(
         member=member,
         kind=ChargeKind.DAMAGE,
         amount=Decimal("3.00"),
-        item=loan.item,
-        note=f"{c}kosten",
+        item=damaged,
+        note=f"{c}kostennotitie",
     )
-    Charge.objects.filter(pk=charge.pk).update(invoice=invoice)
-    payment_take(member=member, amount=Decimal("1.00"), method=PaymentMethod.CASH)
+    invoiced = charge_create(member=member, kind=ChargeKind.ADMINISTRATION, amount=Decimal("2.50"))
+    invoiced.invoice = invoice
+    invoiced.save(update_fields=["invoice"])
+    payment_take(member=member, amount=Decimal("1.00"), method=PaymentMethod.CASH, charges=[charge])
+    staff.user_permissions.add(*_waive_permission())
+    charge_waive(charge=charge, staff=staff, reason=f"{c}kwijtschelding", amount=Decimal("1.00"))
+
+
+def _waive_permission() -> list[Any]:
+    from django.contrib.auth.models import Permission
+
+    return list(Permission.objects.filter(codename="waive_charge"))
 
 
 def tables_without_rows(member: Member) -> list[str]:

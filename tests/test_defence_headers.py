@@ -67,11 +67,25 @@ def scene(db: None) -> Scene:
         "legal_request_id": request.pk,
         "partner_id": int(PartnerFactory(name="Online Bibliotheek").pk),
         "item_id": loan.item_id,
+        **_money(member),
     }
     member_client = Client()
     assert member.user is not None
     member_client.force_login(member.user, backend="kaft.members.auth.MemberCardOrEmailBackend")
     return Scene(member, member_client, staff_login(Client(), administrator), values)
+
+
+def _money(member: Member) -> dict[str, int]:
+    """A charge of the member (€ 3.00) and a payment of € 1.00 on it."""
+    from decimal import Decimal
+
+    from kaft.billing.models import ChargeKind, PaymentMethod
+    from kaft.billing.services.charges import charge_create
+    from kaft.billing.services.payments import payment_take
+
+    charge = charge_create(member=member, kind=ChargeKind.DAMAGE, amount=Decimal("3.00"))
+    payment = payment_take(member=member, amount=Decimal("1.00"), method=PaymentMethod.CASH)
+    return {"charge_id": charge.pk, "payment_id": payment.pk}
 
 
 def _directives(header: str) -> dict[str, str]:
@@ -88,7 +102,7 @@ def test_the_walk_finds_both_doors_and_every_argument_is_known() -> None:
     names = {route.name for route in ROUTES}
     assert {"portal:home", "portal:loans", "portal:data_download", "desk:checkout"} <= names
     known = {"member_id", "loan_id", "hold_id", "record_id", "legal_request_id", "partner_id"}
-    known |= {"item_id"}
+    known |= {"item_id", "charge_id", "payment_id"}
     unknown = {route.name: route.arguments for route in ROUTES if set(route.arguments) - known}
     assert unknown == {}, "teach this test how to fill these arguments"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 import pytest
@@ -108,7 +109,69 @@ FILL: dict[str, Callable[[Scene], int]] = {
     "hold_id": lambda scene: Hold.objects.get(member=scene.member, status=HoldStatus.READY).pk,
     # the copy travelling from the central branch to a pickup elsewhere (Turks fruit)
     "item_id": lambda scene: Transfer.objects.get(status=TransferStatus.IN_TRANSIT).item_id,
+    # a damage charge of the member (€ 4.00), and a payment of € 1.00 on it
+    "charge_id": lambda scene: member_charge(scene).pk,
+    "payment_id": lambda scene: member_payment(scene).pk,
 }
+
+
+def member_charge(scene: Scene) -> Any:
+    from kaft.billing.models import Charge, ChargeKind
+    from kaft.billing.services.charges import charge_create
+
+    found = Charge.objects.filter(member=scene.member).first()
+    if found is not None:
+        return found
+    return charge_create(member=scene.member, kind=ChargeKind.DAMAGE, amount=Decimal("4.00"))
+
+
+def member_payment(scene: Scene) -> Any:
+    from kaft.billing.models import PaymentMethod
+    from kaft.billing.services.payments import payment_take
+
+    member_charge(scene)
+    return payment_take(
+        member=scene.member, amount=Decimal("1.00"), method=PaymentMethod.CASH, branch=scene.central
+    )
+
+
+def may_waive(then: Request) -> Request:
+    """``then``, by the scene's staff member given the permission to waive charges (desk staff
+    may not by default; the privacy officer of the officer test is given it too)."""
+
+    def send(scene: Scene, url: str) -> Any:
+        from django.contrib.auth.models import Permission
+
+        scene.staff.user_permissions.add(Permission.objects.get(codename="waive_charge"))
+        return then(scene, url)
+
+    return send
+
+
+def owing(then: Request) -> Request:
+    """``then``, with the member owing € 4.00 (so a payment is taken and its receipt shown)."""
+
+    def send(scene: Scene, url: str) -> Any:
+        member_charge(scene)
+        return then(scene, url)
+
+    return send
+
+
+def as_finance(then: Request) -> Request:
+    """``then``, by a member of the finance staff of the same branch."""
+
+    def send(scene: Scene, url: str) -> Any:
+        from tests.factories_desk import staff_login
+
+        scene.staff = StaffFactory.create(
+            username="kas1", profile__branch=scene.central, profile__role="finance"
+        )
+        scene.client = staff_login(Client(), scene.staff)
+        return then(scene, url)
+
+    return send
+
 
 Request = Callable[[Scene, str], Any]
 
@@ -337,6 +400,23 @@ LOOKS: dict[str, tuple[Request, list[DataPart]]] = {
     "desk:transit_slip_pdf": (get(), []),
     # letters: the print run's PDF holds the name and postal address of every member in it
     "desk:print_run_pdf": (with_print_run(pdf=True), [DataPart.IDENTITY, DataPart.CONTACT]),
+    # payments: the payment screen names the member and shows their charges and payments; a
+    # payment, a charge or a waiver posted returns there; a receipt shows what was paid (the
+    # card masked)
+    "desk:member_payments": (get(), [DataPart.IDENTITY, DataPart.PAYMENTS]),
+    "desk:member_pay": (owing(post({"method": "cash"})), [DataPart.PAYMENTS]),
+    "desk:member_charge_add": (
+        post({"kind": "damage", "amount": "2,00", "note": "Kaft gescheurd"}),
+        [DataPart.IDENTITY, DataPart.PAYMENTS],
+    ),
+    "desk:charge_waive": (
+        may_waive(post({"reason": "Coulance"})),
+        [DataPart.IDENTITY, DataPart.PAYMENTS],
+    ),
+    "desk:payment_receipt": (get(), [DataPart.PAYMENTS]),
+    "desk:payment_receipt_pdf": (get(), [DataPart.PAYMENTS]),
+    # the cash report as PDF (the screen and the CSV below, under no member data) names nobody
+    "desk:cash_report_pdf": (as_finance(get()), []),
 }
 
 # Screens that show no member data, and something each must show (so the check means something).
@@ -390,6 +470,11 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
         with_print_run(pdf=False),
         "brieven zijn nu vastgelegd als verstuurd",
     ),
+    # payments: finding a member's payment screen by card number (the form, nobody found yet);
+    # the cash report names no member, on screen, as CSV and as PDF
+    "desk:payments_find": (get(), 'name="card"'),
+    "desk:cash_report": (as_finance(get()), 'id="cash-totals"'),
+    "desk:cash_report_csv": (as_finance(get()), "Soort,Datum,Tijd,Bon"),
 }
 
 

@@ -166,6 +166,7 @@ def scene(db: None) -> Scene:
     )
     registrar = officer(full.branch, username="fg-registrar")
     acting = officer(full.branch, username="fg-acting")
+    _money(member, acting, full.branch)
     draft = StatementVersion.objects.create(version="2026-2", text_nl="Nieuw", text_en="New")
     user = member.user
     assert user is not None
@@ -189,6 +190,23 @@ def scene(db: None) -> Scene:
     )
 
 
+def _money(member: Member, walker: User, branch: Branch) -> None:
+    """Two charges of the member (€ 4.00 damage, € 2.50 administration), € 1.00 paid; the
+    privacy officer who walks the desk may waive (so the waiver's form is walked too)."""
+    from decimal import Decimal
+
+    from django.contrib.auth.models import Permission
+
+    from kaft.billing.models import ChargeKind, PaymentMethod
+    from kaft.billing.services.charges import charge_create
+    from kaft.billing.services.payments import payment_take
+
+    charge_create(member=member, kind=ChargeKind.DAMAGE, amount=Decimal("4.00"))
+    charge_create(member=member, kind=ChargeKind.ADMINISTRATION, amount=Decimal("2.50"))
+    payment_take(member=member, amount=Decimal("1.00"), method=PaymentMethod.CASH, branch=branch)
+    walker.user_permissions.add(Permission.objects.get(codename="waive_charge"))
+
+
 # --- the routes ----------------------------------------------------------------------------------
 
 
@@ -204,6 +222,8 @@ FILL: dict[str, Callable[[Scene], int]] = {
     "member_id": lambda s: s.member.pk,
     "legal_request_id": lambda s: s.legal.pk,
     "partner_id": lambda s: s.partner.pk,
+    "charge_id": lambda s: s.member.charges.order_by("pk").first().pk,  # type: ignore[union-attr]
+    "payment_id": lambda s: s.member.payments.first().pk,  # type: ignore[union-attr]
 }
 
 Data = dict[str, str | list[str]]
@@ -294,7 +314,16 @@ GOOD: dict[str, Callable[[Scene], Data]] = {
     "desk:retention": lambda s: {"rule": "messages", "days": "90"},
     "desk:correction_decide": lambda s: {"decision": "refuse", "reason": "Geen ID"},
     "desk:items": lambda s: {"q": "x"},
+    "desk:payments_find": lambda s: {"card": s.member.card_number},
+    "desk:member_pay": lambda s: {"method": "cash", "amount": "0,50"},
+    "desk:member_charge_add": lambda s: {"kind": "damage", "amount": "1,00", "note": "Kaft"},
+    "desk:charge_waive": lambda s: {"reason": "Coulance", "amount": "0,10"},
+    "desk:cash_report": lambda s: {"day": "2026-12-03", "branch": str(s.branch.pk)},
+    "desk:cash_report_csv": lambda s: {"day": "2026-12-03", "branch": str(s.branch.pk)},
+    "desk:cash_report_pdf": lambda s: {"day": "2026-12-03", "branch": str(s.branch.pk)},
 }
+# Desk screens for the finance role (and administrators) only: walked by a finance login.
+FINANCE_ONLY = {"desk:cash_report", "desk:cash_report_csv", "desk:cash_report_pdf"}
 # Requests after which the client is no longer logged in: log in again before the next one.
 LOGS_OUT = {"portal:logout", "portal:security", "desk:logout", "portal:erasure"}
 
@@ -491,6 +520,10 @@ def _summary(failures: list[str]) -> str:
 def _user_for(scene: Scene, route: Route, visitor: bool) -> User | None:
     if visitor:
         return None
+    if route.name in FINANCE_ONLY:
+        from tests.factories import StaffFactory
+
+        return StaffFactory.create(profile__branch=scene.branch, profile__role="finance")
     if route.door == "desk":
         return scene.officer
     if route.door == "portal":

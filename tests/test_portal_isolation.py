@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from kaft.billing.models import ChargeKind, PaymentMethod
+from kaft.billing.services.charges import charge_create
+from kaft.billing.services.payments import payment_take
 from kaft.circulation.models import Hold, Loan
 from kaft.members.models import Member
 from tests.canaries import found_canaries, member_world, tables_without_rows
@@ -27,7 +31,7 @@ from tests.factories_portal import HoldFactory, LoanFactory
 from tests.urlwalk import Route, path_routes, routes
 
 # Arguments naming a member's own objects: each is filled with the other member's object.
-OWNED = {"loan_id", "hold_id"}
+OWNED = {"loan_id", "hold_id", "payment_id"}
 # Arguments naming public catalogue data, the same for everyone.
 PUBLIC = {"record_id"}
 
@@ -60,7 +64,14 @@ def test_the_walk_finds_the_id_taking_and_mijn_urls() -> None:
 def _objects_of(member: Member) -> dict[str, int]:
     loan = LoanFactory.create(member=member)
     hold = HoldFactory.create(member=member, pickup_branch=member.home_branch)
-    return {"loan_id": loan.pk, "hold_id": hold.pk, "record_id": hold.record_id}
+    charge_create(member=member, kind=ChargeKind.DAMAGE, amount=Decimal("3.00"))
+    payment = payment_take(member=member, amount=Decimal("3.00"), method=PaymentMethod.PIN)
+    return {
+        "loan_id": loan.pk,
+        "hold_id": hold.pk,
+        "record_id": hold.record_id,
+        "payment_id": payment.pk,
+    }
 
 
 def _state(member: Member) -> list[Any]:
@@ -197,4 +208,7 @@ def test_member_as_own_canaries_do_show_so_the_lists_were_rendered(
         "kanarie-A-gezinsactie",
         "kanarie-A-weigering",
         "kanarie-A-aantekening",  # in the download
+        "kanarie-A-kostennotitie",  # payments: an open charge's note
+        "kanarie-A-titel-schade",  # payments: what a charge is for
+        "kanarie-A-kwijtschelding",  # payments: the history (a waiver's reason)
     } <= shown

@@ -44,6 +44,8 @@ DESK_STAFF = DemoStaff("balie", "balie-demo-2026", StaffRole.DESK, "Baliemedewer
 PRIVACY_OFFICER = DemoStaff(
     "privacy", "privacy-demo-2026", StaffRole.PRIVACY_OFFICER, "Functionaris gegevensbescherming"
 )
+# Finance: the cash report, payments and waivers; no lending, member search or privacy screens.
+FINANCE_STAFF = DemoStaff("financien", "financien-demo-2026", StaffRole.FINANCE, "Financiën")
 # A request from police or justice is decided by another officer than the one who registered it
 # (four eyes): with two officers the demo lets anyone try that.
 SECOND_PRIVACY_OFFICER = DemoStaff(

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from kaft.demo.library import DESK_STAFF, PRIVACY_OFFICER, SECOND_PRIVACY_OFFICER
+from kaft.demo.library import (
+    DESK_STAFF,
+    FINANCE_STAFF,
+    PRIVACY_OFFICER,
+    SECOND_PRIVACY_OFFICER,
+)
 from kaft.demo.people import DEMO_CARD, DEMO_PASSWORD
 from kaft.members.models import Member
 
@@ -20,6 +25,7 @@ __all__ = [
     "DEMO_CARD",
     "DEMO_PASSWORD",
     "DESK_STAFF",
+    "FINANCE_STAFF",
     "PRIVACY_OFFICER",
     "SECOND_PRIVACY_OFFICER",
     "banner",
@@ -51,6 +57,7 @@ def demo_load() -> DemoResult:
         desk = library.staff_ensure(DESK_STAFF, branches[0])
         library.staff_ensure(PRIVACY_OFFICER, branches[0])
         library.staff_ensure(SECOND_PRIVACY_OFFICER, branches[0])
+        finance = library.staff_ensure(FINANCE_STAFF, branches[0])
         catalogue.catalogue_ensure(branches)
         members = people.members_ensure(
             branches=branches, adult=adult, youth=youth, today=timezone.localdate(now)
@@ -62,6 +69,9 @@ def demo_load() -> DemoResult:
         from kaft.demo import privacy
 
         privacy.retention_examples_ensure(members=members, staff=desk, now=now)
+        from kaft.demo import money
+
+        money.money_ensure(members=members, branches=branches, desk=desk, finance=finance, now=now)
     return DemoResult(loaded=True)
 
 
@@ -79,6 +89,11 @@ def banner(base_url: str) -> str:
             "second officer",
             f"{SECOND_PRIVACY_OFFICER.username} / {SECOND_PRIVACY_OFFICER.password}"
             " (decides police requests the first one registered: four eyes)",
+        ),
+        (
+            "finance",
+            f"{FINANCE_STAFF.username} / {FINANCE_STAFF.password}"
+            " (cash report, payments and waivers)",
         ),
         ("member", f"card {DEMO_CARD} / {DEMO_PASSWORD}"),
     )

@@ -1,7 +1,9 @@
 """The one place in the desk that decides whose data a request may touch.
 
-Any member of staff (a user with a :class:`StaffProfile`, whatever the role) may use the desk
-screens and look at any member, and every look is written to the access log through
+Any member of staff (a user with a :class:`StaffProfile`) at the desk, privacy officers and
+administrators may use the desk screens and look at any member; finance staff only the screens
+that declare their role (``roles=ALL_ROLES``: payments, waivers, the cash report), not lending,
+the member search, loans or the privacy screens, so :data:`DESK_ROLES` is the default, and every look is written to the access log through
 :func:`member_look` with the purpose its screen declares (a privacy officer's look from a
 screen for the desk's daily work is logged as the officer's review, :func:`look_purpose`).
 ``desk_view`` lets only staff through and sets, on the request:
@@ -37,6 +39,8 @@ ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 SESSION_BRANCH = "desk_branch_id"
 SESSION_MEMBER = "desk_member_id"
 ALL_ROLES: tuple[str, ...] = tuple(StaffRole.values)
+# Every role but finance: the default of :func:`desk_view`. Finance staff see money and no more.
+DESK_ROLES: tuple[str, ...] = tuple(role for role in ALL_ROLES if role != StaffRole.FINANCE)
 
 
 class DeskRequest(HttpRequest):
@@ -77,7 +81,7 @@ def desk_view(*, roles: Iterable[str] = ...) -> Callable[[ViewFunc], ViewFunc]: 
 
 
 def desk_view(
-    view: ViewFunc | None = None, *, roles: Iterable[str] = ALL_ROLES
+    view: ViewFunc | None = None, *, roles: Iterable[str] = DESK_ROLES
 ) -> ViewFunc | Callable[[ViewFunc], ViewFunc]:
     """Let only logged-in staff with one of ``roles`` through; set the desk attributes.
 

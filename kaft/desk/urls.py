@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("kaft.desk.urls_security")),
     path("", include("kaft.desk.urls_slips")),
     path("", include("kaft.desk.urls_letters")),
+    path("", include("kaft.desk.urls_payments")),
 ]

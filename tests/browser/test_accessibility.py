@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
+from kaft.billing.models import ChargeKind, PaymentMethod
+from kaft.billing.services.charges import charge_create
+from kaft.billing.services.payments import payment_take
 from kaft.catalog.models import ItemStatus, Record
 from kaft.catalog.search import search_index_records
 from kaft.members.models import StaffRole
@@ -59,7 +63,15 @@ def library() -> dict[str, Any]:
         for minutes in (2, 5, 9)
         for part in (DataPart.IDENTITY, DataPart.LOANS)
     )
-    return {"member": member, "hold": hold, "record": wanted}
+    # money: € 5.00 damage on "Het gouden ei", € 2.00 of it paid in cash (a receipt to show)
+    damaged = ItemFactory.create(
+        record=Record.objects.get(title="Het gouden ei"), home_branch=centre
+    )
+    charge_create(member=member, kind=ChargeKind.DAMAGE, amount=Decimal("5.00"), item=damaged)
+    payment = payment_take(
+        member=member, amount=Decimal("2.00"), method=PaymentMethod.CASH, branch=centre
+    )
+    return {"member": member, "hold": hold, "record": wanted, "payment": payment}
 
 
 @pytest.fixture
@@ -129,6 +141,7 @@ def test_the_main_pages_have_no_accessibility_violations(
     settings.KAFT_OTP_ROLES = []  # the second factor has tests of its own; here the pages count
     base = live_server.url
     member, hold, record = library["member"], library["hold"], library["record"]
+    payment = library["payment"]
     public = [
         "/",
         "/zoeken/?q=ontdekking",
@@ -153,6 +166,8 @@ def test_the_main_pages_have_no_accessibility_violations(
         "/mijn/inzage/",
         "/mijn/verstrekkingen/",
         "/mijn/beveiliging/",
+        "/mijn/betalingen/",
+        f"/mijn/betalingen/{payment.pk}/bon/",
     ]
     desk = [
         "/desk/",
@@ -164,6 +179,10 @@ def test_the_main_pages_have_no_accessibility_violations(
         f"/desk/items/?q={record.title.split()[0]}",
         "/desk/privacy/",
         "/desk/privacy/retention/",
+        "/desk/payments/",
+        f"/desk/members/{member.pk}/payments/",
+        f"/desk/payments/{payment.pk}/receipt/",
+        "/desk/cash/",
     ]
     found: list[str] = []
 

@@ -164,4 +164,36 @@ def test_the_banner_prints_the_urls_and_the_logins() -> None:
     assert f"card {DEMO_CARD} / {DEMO_PASSWORD}" in text
     assert "privacy / privacy-demo-2026" in text
     assert "privacy2 / privacy2-demo-2026" in text
+    assert "financien / financien-demo-2026" in text
     assert banner("http://x/").count("http://x/") == 3
+
+
+def test_the_demo_has_money_to_show_and_a_finance_login() -> None:
+    from decimal import Decimal
+
+    from django.test import Client
+
+    from kaft.billing.models import Payment
+    from kaft.billing.selectors.cash import cash_day
+    from kaft.billing.selectors.charges import member_money_block, member_owed, members_owing
+    from kaft.demo.load import FINANCE_STAFF
+
+    demo_load()
+
+    sanne = Member.objects.get(card_number=DEMO_CARD)
+    assert member_owed(sanne) == Decimal("7.00")
+    assert member_money_block(sanne) is None  # under the threshold: the demo member may borrow
+    assert Payment.objects.filter(member=sanne).count() == 1
+    assert any(member_money_block(m) is not None for m in members_owing())
+    finance = User.objects.get(username=FINANCE_STAFF.username)
+    assert finance.staff_profile.role == StaffRole.FINANCE
+    assert authenticate(
+        RequestFactory().post("/desk/login/"),
+        username=FINANCE_STAFF.username,
+        password=FINANCE_STAFF.password,
+    )
+    report = cash_day(branch=finance.staff_profile.branch, day=timezone.localdate())
+    assert (report.total, len(report.waivers)) == (Decimal("17.50"), 1)
+    client = Client()
+    client.force_login(finance)
+    assert client.get("/desk/cash/").status_code == 200

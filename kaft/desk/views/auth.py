@@ -12,14 +12,23 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kaft.desk.access import DeskRequest, desk_view, staff_branch_choose, staff_profile_of
+from kaft.desk.access import (
+    ALL_ROLES,
+    DeskRequest,
+    desk_view,
+    staff_branch_choose,
+    staff_profile_of,
+)
 from kaft.desk.forms import BranchForm, StaffLoginForm
 from kaft.desk.views.common import desk_render
 from kaft.members.models import StaffRole
 
 # Where each role lands after login when no ``next`` says otherwise; other roles: the lending
 # screen.
-LANDING = {StaffRole.PRIVACY_OFFICER: "desk:privacy_dashboard"}
+LANDING = {
+    StaffRole.PRIVACY_OFFICER: "desk:privacy_dashboard",
+    StaffRole.FINANCE: "desk:cash_report",
+}
 
 
 class DeskLoginView(auth_views.LoginView):
@@ -56,7 +65,7 @@ class DeskLogoutView(auth_views.LogoutView):
     next_page = "desk:login"
 
 
-@desk_view
+@desk_view(roles=ALL_ROLES)
 @require_http_methods(["GET", "POST"])
 def branch_pick(request: HttpRequest) -> HttpResponse:
     desk = cast(DeskRequest, request)
@@ -65,5 +74,7 @@ def branch_pick(request: HttpRequest) -> HttpResponse:
         branch = form.cleaned_data["branch"]
         staff_branch_choose(request, branch)
         messages.success(request, _("You now work at %(branch)s.") % {"branch": branch.name})
+        if desk.staff_profile.role == StaffRole.FINANCE:
+            return redirect("desk:cash_report")
         return redirect("desk:checkout")
     return desk_render(request, "desk/branch.html", {"form": form})

@@ -61,8 +61,8 @@ SOURCES: dict[tuple[str, str], str] = {
     ("privacy.LegalRequest", "authority"): "KOPIE-instantie-8815",
     ("privacy.LegalRequest", "reference"): "KOPIE-kenmerk-7730",
     ("privacy.LegalRequest", "decision_reason"): "KOPIE-besluit-6056",
-    ("billing.Charge", "note"): "KOPIE-kosten-3127",
-    ("billing.ChargeEvent", "reason"): "KOPIE-kwijtschelding-4471",
+    ("billing.Charge", "note"): "KOPIE-kostennotitie-5127",
+    ("billing.ChargeEvent", "reason"): "KOPIE-kwijtschelding-8364",
 }
 # Text fields of the register that hold no free text, or that Kaft composes itself.
 COMPOSED: dict[tuple[str, str], str] = {
