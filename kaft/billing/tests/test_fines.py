@@ -129,7 +129,9 @@ def test_on_time_no_fine_and_no_query_spent_on_one(
 
 
 def test_an_exempt_category_gets_no_fine(fine_rule: LoanRule, central: Branch) -> None:
-    child = make_member(home_branch=central, category=make_category(code="jeugd", charges_no_fines=True))
+    child = make_member(
+        home_branch=central, category=make_category(code="jeugd", charges_no_fines=True)
+    )
     loan = lend(child, central)
 
     assert fines_update(today=dt.date(2026, 4, 20)).loans == 1
@@ -162,7 +164,11 @@ def test_a_late_renewal_keeps_the_fine_so_far_and_starts_afresh(
 
     assert renewed.due_date == dt.date(2026, 4, 16)
     charge = fine_of(loan)
-    assert (charge.accruing, charge.fine_earlier, charge_owed(charge)) == (True, D("0.60"), D("0.60"))
+    assert (charge.accruing, charge.fine_earlier, charge_owed(charge)) == (
+        True,
+        D("0.60"),
+        D("0.60"),
+    )
     assert fines_update(today=dt.date(2026, 4, 10)).events == 0  # not late now
     fines_update(today=dt.date(2026, 4, 18))  # two days late again
     assert charge_owed(fine_of(loan)) == D("1.00")
