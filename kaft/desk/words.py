@@ -82,7 +82,7 @@ def member_standing(member: Member, today: dt.date) -> Standing:
 MONEY_CODES = (CirculationErrorCode.MEMBER_OWES, CirculationErrorCode.MEMBER_INVOICE_OPEN)
 
 
-def _money_detail(code: CirculationErrorCode, params: Mapping[str, str]) -> str:
+def _money_detail(code: CirculationErrorCode, params: Mapping[str, object]) -> str:
     if code is CirculationErrorCode.MEMBER_INVOICE_OPEN:
         return _("an invoice is open; € %(owed)s owed") % {"owed": params.get("owed", "")}
     return _("€ %(owed)s owed, more than the € %(limit)s allowed") % {

@@ -22,6 +22,7 @@ from kaft.billing.models import CENT, Charge, ChargeEvent, Invoice
 from kaft.billing.selectors.charges import MoneyBlock, member_money_block, money_block_decide
 from kaft.circulation.errors import CirculationErrorCode
 from kaft.circulation.selectors.refusals import BorrowCheck, BorrowRefusal
+from kaft.core.money import Euros
 from kaft.members.models import Member
 
 
@@ -55,10 +56,10 @@ def refusal_of(block: MoneyBlock | None) -> BorrowRefusal | None:
     """Circulation's refusal for a money block, with the amount (and the limit)."""
     if block is None:
         return None
-    owed = f"{block.owed:.2f}"
+    owed = Euros(block.owed)
     if block.code == "invoice_open":
         return BorrowRefusal(CirculationErrorCode.MEMBER_INVOICE_OPEN, {"owed": owed})
-    limit = f"{Decimal(settings.KAFT_BLOCK_OWED_THRESHOLD):.2f}"
+    limit = Euros(Decimal(settings.KAFT_BLOCK_OWED_THRESHOLD))
     return BorrowRefusal(CirculationErrorCode.MEMBER_OWES, {"owed": owed, "limit": limit})
 
 

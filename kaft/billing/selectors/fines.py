@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from kaft.billing.models import Charge, ChargeKind
+from kaft.billing.models import CENT, Charge, ChargeKind
 from kaft.billing.selectors.charges import annotated_owed, charges_with_owed
 from kaft.members.models import Member
 
@@ -18,4 +18,6 @@ def member_loan_fines(member: Member) -> dict[int, Decimal]:
     fines = charges_with_owed(
         Charge.objects.filter(member=member, kind=ChargeKind.OVERDUE_FINE, loan__isnull=False)
     ).filter(Q(owed__gt=0))
-    return {charge.loan_id: annotated_owed(charge) for charge in fines if charge.loan_id}
+    return {
+        charge.loan_id: annotated_owed(charge).quantize(CENT) for charge in fines if charge.loan_id
+    }

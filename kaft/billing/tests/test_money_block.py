@@ -52,7 +52,10 @@ def test_owing_more_than_the_limit_refuses_checkout_renewal_and_reservations(
         CirculationErrorCode.MEMBER_OWES,
         message,
     )
-    assert error.params == {"owed": "10.50", "limit": "10.00"}
+    assert {key: str(value) for key, value in error.params.items()} == {
+        "owed": "10,50",
+        "limit": "10,00",
+    }
     assert_refused(
         lambda: loan_renew(loan=loan, staff=None, now=NOW),
         CirculationErrorCode.MEMBER_OWES,
@@ -68,7 +71,7 @@ def test_owing_more_than_the_limit_refuses_checkout_renewal_and_reservations(
     assert ChargeEvent.objects.count() == events
     with translation.override("nl"):
         assert error.message == (
-            "Er staat nog € 10.50 open (de grens is € 10.00). Betaal dit eerst aan de balie."
+            "Er staat nog € 10,50 open (de grens is € 10,00). Betaal dit eerst aan de balie."
         )
 
     # paying is unblocking: nothing was stored
@@ -123,4 +126,4 @@ def test_the_desk_standing_says_why_and_how_much(central: Branch, member: Member
         standing = member_standing(member, TODAY)
     assert (standing.kind, standing.may_borrow) == ("owes", False)
     assert standing.label == "Blocked: money owed"
-    assert standing.detail == "€ 12.30 owed, more than the € 10.00 allowed"
+    assert standing.detail == "€ 12.30 owed, more than the € 10.00 allowed"  # English: a point

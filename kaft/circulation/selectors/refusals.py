@@ -26,10 +26,11 @@ from kaft.members.models import Member
 
 @dataclass(frozen=True)
 class BorrowRefusal:
-    """Why a member may not borrow: a code and the values its message names (an amount)."""
+    """Why a member may not borrow: a code and the values its message names (an amount, as
+    :class:`kaft.core.money.Euros`: written when the message is shown)."""
 
     code: CirculationErrorCode
-    params: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, object] = field(default_factory=dict)
 
     def error(self) -> CirculationError:
         return CirculationError(self.code, **self.params)
