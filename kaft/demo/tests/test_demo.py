@@ -165,3 +165,20 @@ def test_the_banner_prints_the_urls_and_the_logins() -> None:
     assert "privacy / privacy-demo-2026" in text
     assert "privacy2 / privacy2-demo-2026" in text
     assert banner("http://x/").count("http://x/") == 3
+
+
+def test_overdue_loans_show_late_fees_and_children_pay_none() -> None:
+    from kaft.billing.models import Charge, ChargeKind
+    from kaft.billing.selectors.charges import member_money_block
+    from kaft.billing.selectors.fines import member_loan_fines
+
+    demo_load()
+    demo = Member.objects.get(card_number=DEMO_CARD)
+    youth = Member.objects.get(card_number=YOUTH_CARD)
+
+    late = Loan.objects.get(member=demo, status=LoanStatus.OPEN, due_date__lt=timezone.localdate())
+    assert list(member_loan_fines(demo)) == [late.pk]
+    assert member_money_block(demo) is None  # a fine below the limit: the demo member may borrow
+    assert MemberCategory.objects.get(code="jeugd").charges_no_fines
+    assert not Charge.objects.filter(member=youth).exists()
+    assert Charge.objects.filter(kind=ChargeKind.OVERDUE_FINE, accruing=True).count() >= 3
