@@ -215,3 +215,19 @@ def test_statements_per_chunk_do_not_depend_on_its_size(
     assert _run_queries(today + dt.timedelta(days=1), chunk_size=10) == chunks * (2 + 5) + 3
     assert member_owed(member) == D("1.20") * count
     assert Charge.objects.count() == count
+
+
+def test_the_daily_task_runs_the_job_and_is_in_the_beat_schedule(
+    fine_rule: LoanRule, central: Branch, member: Member
+) -> None:
+    from django.conf import settings
+
+    from kaft.billing.tasks import update_fines
+
+    bulk_open_loans(member, 2, branches=[central], due_in_days=(-30,))
+
+    assert update_fines() == 2  # two fines charged (today's date: long overdue, capped)
+    assert update_fines() == 0
+    assert member_owed(member) == D("10.00")
+    entry = settings.CELERY_BEAT_SCHEDULE["update-fines"]
+    assert entry["task"] == "kaft.billing.tasks.update_fines"
