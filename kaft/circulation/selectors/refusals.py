@@ -8,9 +8,10 @@ from columns the check adds to its facts statement (``kaft.circulation.sql``), s
 costs no extra query for it.
 
 A check answers twice, the same way: from the member (``refusal``: renewals, reservations, the
-desk's standing; it may run its own queries) and from the values of its SQL expressions
-(``from_facts``: checkout). Its SQL is plain SQL that SQLite and PostgreSQL both accept, with one
-``%s`` parameter per value of ``params``.
+desk's standing; it may run its own queries) and from the values of its SQL (``from_facts``:
+checkout). Its SQL is a SELECT that gives exactly one row of ``width`` columns (an aggregate
+without GROUP BY), plain SQL that SQLite and PostgreSQL both accept, with one ``%s`` parameter
+per value of ``params``; the facts statement joins it beside the lending rule.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ class BorrowRefusal:
 
 @dataclass(frozen=True)
 class BorrowCheck:
-    """One registered reason to refuse. ``sql`` gives, for a database vendor, the SELECT
-    expressions (``width`` of them, comma-separated) computed for the member id parameters
-    ``params(member_id)`` gives; ``from_facts`` reads their values."""
+    """One registered reason to refuse. ``sql`` gives, for a database vendor, a one-row SELECT
+    of ``width`` columns for the parameters ``params(member_id)`` gives; ``from_facts`` reads
+    their values."""
 
     name: str
     refusal: Callable[[Member, dt.date], BorrowRefusal | None]
@@ -74,7 +75,8 @@ def registered_refusal(member: Member, today: dt.date) -> BorrowRefusal | None:
 
 
 def refusal_from_facts(values: Sequence[Any]) -> BorrowRefusal | None:
-    """The first refusal among the checks' columns of the checkout facts, in registered order."""
+    """The first refusal among the checks' columns of the checkout facts, in registered order
+    (no check registered, or a check's row missing: no refusal)."""
     start = 0
     for check in BORROW_CHECKS:
         found = check.from_facts(values[start : start + check.width])
