@@ -127,3 +127,39 @@ def test_the_desk_standing_says_why_and_how_much(central: Branch, member: Member
     assert (standing.kind, standing.may_borrow) == ("owes", False)
     assert standing.label == "Blocked: money owed"
     assert standing.detail == "€ 12.30 owed, more than the € 10.00 allowed"  # English: a point
+
+
+def test_the_checkout_facts_and_the_rule_always_agree(central: Branch, member: Member) -> None:
+    from kaft.circulation.selectors.loans import checkout_facts
+
+    item = make_item(home_branch=central)
+
+    def both() -> tuple[object, object]:
+        facts = checkout_facts(member=member, item=item, branch=central, today=TODAY)
+        rule = member_borrow_refusal(member, TODAY)
+        as_facts = (
+            None if facts.refusal is None else (facts.refusal.code, str(facts.refusal.message))
+        )
+        as_rule = None if rule is None else (rule.code, str(rule.message))
+        return as_facts, as_rule
+
+    states = []
+    states.append(both())  # nothing owed
+    small = owe(member, "4.00")
+    states.append(both())  # below the limit
+    invoice = Invoice.objects.create(member=member, issued_on=TODAY, due_on=TODAY)
+    Charge.objects.filter(pk=small.pk).update(invoice=invoice)
+    states.append(both())  # an open invoice
+    payment_take(member=member, amount=D("4.00"), method=PaymentMethod.CASH)
+    states.append(both())  # the invoice paid
+    owe(member, "10.01")
+    states.append(both())  # over the limit
+
+    assert [facts == rule for facts, rule in states] == [True] * 5
+    assert [None if facts is None else facts[0] for facts, _rule in states] == [
+        None,
+        None,
+        CirculationErrorCode.MEMBER_INVOICE_OPEN,
+        None,
+        CirculationErrorCode.MEMBER_OWES,
+    ]
