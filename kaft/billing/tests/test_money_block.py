@@ -134,7 +134,9 @@ def test_the_checkout_facts_and_the_rule_always_agree(central: Branch, member: M
 
     item = make_item(home_branch=central)
 
-    def both() -> tuple[object, object]:
+    Answer = tuple[CirculationErrorCode, str] | None
+
+    def both() -> tuple[Answer, Answer]:
         facts = checkout_facts(member=member, item=item, branch=central, today=TODAY)
         rule = member_borrow_refusal(member, TODAY)
         as_facts = (

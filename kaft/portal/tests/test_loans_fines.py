@@ -38,7 +38,9 @@ def _late(member: Member, days: int, title: str = "Max Havelaar") -> None:
 def test_an_overdue_loan_shows_its_fine_so_far(member_client: Client, member: Member) -> None:
     _late(member, 3)
     LoanFactory.create(member=member, item__record__title="De avonden")
-    _late(LoanFactory.create().member, 5, "Iemand anders")  # another member's fine
+    someone = LoanFactory.create().member
+    assert someone is not None
+    _late(someone, 5, "Iemand anders")  # another member's fine
     fines_update()
 
     html = member_client.get("/mijn/").content.decode()
