@@ -37,6 +37,7 @@ from kaft.billing.models import (
     ChargeKind,
 )
 from kaft.billing.services.charges import charge_create, charge_set_total
+from kaft.billing.services.lost import lost_charge_create, lost_copy_back
 from kaft.circulation.models import Loan, LoanStatus
 from kaft.circulation.selectors.fines import (
     closures_for,
@@ -125,8 +126,6 @@ def _fine_at_renewal(step: LoanStep) -> None:
 def fines_loan_step(step: LoanStep) -> None:
     """Circulation's loan steps, as billing takes part in them (registered in
     ``BillingConfig.ready``)."""
-    from kaft.billing.services.lost import lost_charge_create, lost_copy_back
-
     loan = step.loan
     if step.kind == LoanStepKind.RETURNED:
         # On time and never renewed late: no fine can exist, so no query is spent on one.
