@@ -330,6 +330,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaft.members.tasks.lapse_family_requests",
         "schedule": crontab(hour=3, minute=15),  # daily: unanswered requests after 14 days
     },
+    "update-fines": {
+        "task": "kaft.billing.tasks.update_fines",
+        "schedule": crontab(hour=0, minute=20),  # daily, just after midnight: today's fines
+    },
 }
 
 # --- Library policy -------------------------------------------------------------------------
@@ -379,6 +383,11 @@ KAFT_BLOCK_OWED_THRESHOLD = Decimal(os.environ.get("KAFT_BLOCK_OWED_THRESHOLD", 
 # Staff roles that may waive a charge (with a reason, logged); a login can also be given the
 # permission billing.waive_charge one by one.
 KAFT_WAIVE_ROLES = tuple(env_list("KAFT_WAIVE_ROLES") or ["finance", "administrator"])
+# A copy declared lost that is brought back within this many days: the replacement charge is
+# cancelled (refunded when it was paid). Later: it stays.
+KAFT_LOST_REFUND_DAYS = int(os.environ.get("KAFT_LOST_REFUND_DAYS", "90"))
+# Whether the late fee of such a copy stays (true) or is cancelled with it (false).
+KAFT_LOST_FOUND_KEEP_FINES = env_bool("KAFT_LOST_FOUND_KEEP_FINES", True)
 
 KAFT_PICKUP_LABEL = os.environ.get("KAFT_PICKUP_LABEL", "initials")
 if KAFT_PICKUP_LABEL not in ("initials", "number"):

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from kaft.billing.models import ChargeKind, Invoice, PaymentMethod
+from kaft.billing.models import Charge, ChargeKind, Invoice, PaymentMethod
 from kaft.billing.services.charges import charge_create
 from kaft.billing.services.payments import payment_take
 from kaft.circulation.models import (
@@ -202,6 +202,24 @@ def member_world(member: Member, tag: str) -> None:
         (LoanAction.RETURN, now, returned),
     ):
         LoanEvent.objects.create(loan=of, action=action, at=at, branch=of.branch, via="portal")
+    # Money: a late fee on the open loan, partly paid, another charge on an invoice.
+    fine = charge_create(
+        member=member,
+        kind=ChargeKind.OVERDUE_FINE,
+        amount=Decimal("1.35"),
+        now=now,
+        item=loan.item,
+        loan_id=loan.pk,
+        note=f"{c}boete",
+        accruing=True,
+    )
+    invoiced = charge_create(
+        member=member, kind=ChargeKind.ADMINISTRATION, amount=Decimal("2.50"), now=now,
+        note=f"{c}kosten",
+    )  # fmt: skip
+    invoice = Invoice.objects.create(member=member, issued_on=today, due_on=today)
+    Charge.objects.filter(pk=invoiced.pk).update(invoice=invoice)
+    payment_take(member=member, amount=Decimal("1.00"), method=PaymentMethod.CASH, charges=[fine])
     hold = HoldFactory.create(
         member=member,
         pickup_branch=member.home_branch,

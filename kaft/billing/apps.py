@@ -14,3 +14,13 @@ class BillingConfig(AppConfig):
         from kaft.privacy.services.owed import owed_sources
 
         owed_sources(by_member=member_owed_or_none, owing=members_owing)
+
+        # Blocks follow money, and loans that end settle their fines: circulation sits below
+        # billing, so billing registers its borrow check and its loan steps there.
+        from kaft.billing.selectors.blocks import MONEY_CHECK
+        from kaft.billing.services.fines import fines_loan_step
+        from kaft.circulation.selectors.refusals import borrow_check_register
+        from kaft.circulation.services.loan_steps import loan_step
+
+        borrow_check_register(MONEY_CHECK)
+        loan_step(fines_loan_step)

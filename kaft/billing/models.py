@@ -66,6 +66,10 @@ class Charge(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     # A fine grows while the loan is overdue; at checkin it stops (False) and is what it is.
     accruing = models.BooleanField(_("still growing"), default=False)
+    # A late loan renewed keeps the fine it had reached; its later lateness is added to this.
+    fine_earlier = models.DecimalField(
+        _("fine before the last renewal"), max_digits=9, decimal_places=2, default=0
+    )
     invoice = models.ForeignKey(
         "Invoice",
         on_delete=models.SET_NULL,

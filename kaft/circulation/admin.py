@@ -17,5 +17,7 @@ class LoanRuleAdmin(admin.ModelAdmin):
         "max_holds",
         "hold_shelf_days",
         "fine_per_day",
+        "fine_grace_days",
+        "fine_cap",
     )
     list_filter = ("branch", "category", "item_type")

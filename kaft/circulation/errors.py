@@ -26,6 +26,8 @@ class CirculationErrorCode(ErrorCode):
     HOLD_ALREADY_ON_LOAN_TO_MEMBER = "hold_already_on_loan_to_member"
     HOLD_NOT_CANCELLABLE = "hold_not_cancellable"
     NO_HOLDABLE_ITEMS = "no_holdable_items"
+    MEMBER_OWES = "member_owes"
+    MEMBER_INVOICE_OPEN = "member_invoice_open"
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
@@ -50,6 +52,13 @@ class CirculationErrorCode(ErrorCode):
             cls.HOLD_ALREADY_ON_LOAN_TO_MEMBER: _("You already have this title on loan."),
             cls.HOLD_NOT_CANCELLABLE: _("This reservation can no longer be cancelled."),
             cls.NO_HOLDABLE_ITEMS: _("This title has no copies that can be reserved."),
+            cls.MEMBER_OWES: _(
+                "€ %(owed)s is still to be paid (the limit is € %(limit)s). Please pay it at the "
+                "desk first."
+            ),
+            cls.MEMBER_INVOICE_OPEN: _(
+                "An invoice is still open (€ %(owed)s to pay). Please pay it first."
+            ),
         }
 
 

@@ -5,6 +5,7 @@ Loan::
     (checkout) --> open --renew--> open
                    open --return--> returned
                    open --lost----> lost
+                   lost --return--> returned      (a copy declared lost was brought back)
 
 Hold::
 
@@ -46,6 +47,7 @@ LOAN_TRANSITIONS: dict[tuple[LoanStatus, LoanAction], LoanStatus] = {
     (LoanStatus.OPEN, LoanAction.RENEW): LoanStatus.OPEN,
     (LoanStatus.OPEN, LoanAction.RETURN): LoanStatus.RETURNED,
     (LoanStatus.OPEN, LoanAction.DECLARE_LOST): LoanStatus.LOST,
+    (LoanStatus.LOST, LoanAction.RETURN): LoanStatus.RETURNED,
 }
 
 HOLD_TRANSITIONS: dict[tuple[HoldStatus, HoldAction], HoldStatus] = {

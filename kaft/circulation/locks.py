@@ -100,6 +100,16 @@ def open_loan_for_update(item_id: int) -> Loan | None:
     return sql.lock_one(Loan, item=item_id, status=LoanStatus.OPEN)
 
 
+def lost_loan_for_update(item_id: int) -> Loan | None:
+    """The latest loan of ``item`` that ended with the copy declared lost, if any."""
+    return (
+        Loan.objects.select_for_update()
+        .filter(item_id=item_id, status=LoanStatus.LOST)
+        .order_by("-checked_out_at", "-pk")
+        .first()
+    )
+
+
 def loan_for_update(loan_id: int) -> Loan:
     return Loan.objects.select_for_update().get(pk=loan_id)
 

@@ -33,6 +33,12 @@ class LoanRule(models.Model):
     max_holds = models.PositiveSmallIntegerField(_("maximum reservations"), default=10)
     hold_shelf_days = models.PositiveSmallIntegerField(_("days on the holds shelf"), default=7)
     fine_per_day = models.DecimalField(_("fine per day"), max_digits=5, decimal_places=2, default=0)
+    # The first days after the due date cost nothing; from the day after them each open day does.
+    fine_grace_days = models.PositiveSmallIntegerField(_("days without a fine"), default=0)
+    # The most one loan's fine can reach; empty: no cap (the replacement price still is one).
+    fine_cap = models.DecimalField(
+        _("highest fine per item"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("loan rule")

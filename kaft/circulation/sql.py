@@ -31,6 +31,7 @@ from kaft.circulation.models import (
     Transfer,
     TransferStatus,
 )
+from kaft.circulation.selectors.refusals import BORROW_CHECKS
 
 M = TypeVar("M", bound=Model)
 Params = list[Any]
@@ -172,8 +173,12 @@ def _day_after(vendor: str, day: str, days: str) -> str:
 
 
 @cache
-def _checkout_facts_sql(vendor: str) -> str:
+def _checkout_facts_sql(vendor: str, checks: tuple[str, ...]) -> str:
+    """``checks``: the one-row SELECTs of the registered borrow checks, joined beside the rule
+    (their columns come last, in registered order)."""
     loan, hold, closed = _table(Loan), _table(Hold), _table(ClosedDay)
+    extra = "".join(f", check{n}.*" for n in range(len(checks)))
+    joins = "".join(f" LEFT JOIN ({check}) AS check{n} ON 1 = 1" for n, check in enumerate(checks))
     loan_days = f"COALESCE(r.{_column(LoanRule, 'loan_days')}, %s)"
     return (
         f"SELECT {_columns(LoanRule, prefix='r.')}, "
@@ -183,8 +188,9 @@ def _checkout_facts_sql(vendor: str) -> str:
         f"AND {_column(Hold, 'record')} = %s "
         f"AND {_column(Hold, 'status')} IN ({_placeholders(len(ACTIVE_HOLD_STATUSES))})), "
         f"EXISTS (SELECT 1 FROM {closed} WHERE {_column(ClosedDay, 'branch')} = %s "
-        f"AND {_column(ClosedDay, 'date')} = {_day_after(vendor, '%s', loan_days)}) "
-        f"FROM (SELECT 1 AS one) AS one LEFT JOIN ({_rule_sql()}) AS r ON 1 = 1"
+        f"AND {_column(ClosedDay, 'date')} = {_day_after(vendor, '%s', loan_days)})"
+        f"{extra} "
+        f"FROM (SELECT 1 AS one) AS one LEFT JOIN ({_rule_sql()}) AS r ON 1 = 1{joins}"
     )
 
 
@@ -197,18 +203,23 @@ def checkout_facts_row(
     branch_id: int,
     today: dt.date,
     default_loan_days: int,
-) -> tuple[LoanRule | None, int, bool, bool]:
+) -> tuple[LoanRule | None, int, bool, bool, tuple[Any, ...]]:
     """The rule (as :func:`rule_row`), the member's open loans, whether the member has an
-    active hold on the record, and whether today + the rule's loan period is a closed day."""
+    active hold on the record, whether today + the rule's loan period is a closed day, and the
+    values of the registered borrow checks' columns (in registered order)."""
     params: Params = [member_id, LoanStatus.OPEN.value, member_id, record_id]
     params += [status.value for status in ACTIVE_HOLD_STATUSES]
     params += [branch_id, connection.ops.adapt_datefield_value(today), default_loan_days]
+    checks = tuple(check.sql(connection.vendor) for check in BORROW_CHECKS)
     params += [branch_id, category_id, item_type]
+    for check in BORROW_CHECKS:
+        params += check.params(member_id)
     with connection.cursor() as cursor:
-        cursor.execute(_checkout_facts_sql(connection.vendor), params)
+        cursor.execute(_checkout_facts_sql(connection.vendor, checks), params)
         row = cursor.fetchone()
-    count, has_hold, closed = row[_RULE_WIDTH:]
-    return _rule(row[:_RULE_WIDTH]), int(count), bool(has_hold), bool(closed)
+    count, has_hold, closed = row[_RULE_WIDTH : _RULE_WIDTH + 3]
+    extra = tuple(row[_RULE_WIDTH + 3 :])
+    return _rule(row[:_RULE_WIDTH]), int(count), bool(has_hold), bool(closed), extra
 
 
 @cache

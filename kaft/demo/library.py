@@ -110,23 +110,37 @@ def categories_ensure() -> tuple[MemberCategory, MemberCategory]:
             "name_en": "Youth (under 18)",
             "annual_fee": Decimal("0.00"),
             "max_age": 18,
+            "charges_no_fines": True,  # like many Dutch libraries: no late fees for children
         },
     )
     return adult, youth
 
 
 def loan_rules_ensure(*, youth: MemberCategory) -> None:
-    """A default rule for everything, youth books longer, audiovisual and magazines shorter."""
+    """A default rule for everything, youth books longer, audiovisual and magazines shorter.
+    Late fees: € 0.15 a day after two days' grace, at most € 5.00 a copy; audiovisual € 0.50,
+    at most € 10.00 (the youth category pays none)."""
+    fines = {"fine_per_day": Decimal("0.15"), "fine_grace_days": 2, "fine_cap": Decimal("5.00")}
     rules = (
-        (None, "", {"loan_days": 21, "renewals_allowed": 2, "max_loans": 20, "max_holds": 10}),
+        (
+            None,
+            "",
+            {"loan_days": 21, "renewals_allowed": 2, "max_loans": 20, "max_holds": 10, **fines},
+        ),
         (youth, ItemType.YOUTH_BOOK, {"loan_days": 28, "renewals_allowed": 3}),
         (
             None,
             ItemType.AUDIOVISUAL,
-            {"loan_days": 7, "renewals_allowed": 1, "fine_per_day": Decimal("0.50")},
+            {
+                "loan_days": 7,
+                "renewals_allowed": 1,
+                "fine_per_day": Decimal("0.50"),
+                "fine_grace_days": 2,
+                "fine_cap": Decimal("10.00"),
+            },
         ),
-        (None, ItemType.MAGAZINE, {"loan_days": 14, "renewals_allowed": 1}),
-        (None, ItemType.GAME, {"loan_days": 14, "renewals_allowed": 1}),
+        (None, ItemType.MAGAZINE, {"loan_days": 14, "renewals_allowed": 1, **fines}),
+        (None, ItemType.GAME, {"loan_days": 14, "renewals_allowed": 1, **fines}),
     )
     for category, item_type, values in rules:
         LoanRule.objects.get_or_create(

@@ -44,6 +44,7 @@ def demo_is_loaded() -> bool:
 
 def demo_load() -> DemoResult:
     """Load the demo library into the configured database unless it is there already."""
+    from kaft.billing.services.fines import fines_update
     from kaft.demo import activity, catalogue, library, partners, people
     from kaft.members.services.member import member_block
 
@@ -64,6 +65,7 @@ def demo_load() -> DemoResult:
         )
         activity.loans_ensure(members=members, branches=branches, staff=desk, now=now)
         activity.holds_ensure(members=members, branches=branches, staff=desk, now=now)
+        fines_update(now=now)  # overdue loans show their late fee so far
         member_block(member=members.blocked, reason=people.BLOCK_REASON)
         partners.partners_ensure()
         from kaft.demo import privacy

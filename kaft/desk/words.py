@@ -11,6 +11,7 @@ the desk handles it. Codes without a desk wording of their own keep the domain m
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils import formats
@@ -58,10 +59,11 @@ def member_standing(member: Member, today: dt.date) -> Standing:
     if member.status == MemberStatus.ERASED:
         return Standing("erased", _("Erased"))
     refusal = member_borrow_refusal(member, today)
-    if refusal is CirculationErrorCode.MEMBER_BLOCKED:
+    code = refusal.code if refusal is not None else None
+    if code is CirculationErrorCode.MEMBER_BLOCKED:
         reason = str(member.block_reason_label).strip() or _("no reason recorded")
         return Standing("blocked", _("Blocked"), reason)
-    if refusal is CirculationErrorCode.MEMBER_EXPIRED:
+    if code is CirculationErrorCode.MEMBER_EXPIRED:
         if member.membership_end is None:
             return Standing("expired", _("Expired"))
         return Standing(
@@ -69,7 +71,24 @@ def member_standing(member: Member, today: dt.date) -> Standing:
             _("Expired"),
             _("member until %(day)s") % {"day": _day(member.membership_end)},
         )
+    if refusal is not None and code in MONEY_CODES:
+        return Standing(
+            "owes", _("Blocked: money owed"), _money_detail(refusal.code, refusal.params)
+        )
     return Standing("active", _("Active"))
+
+
+# Blocks that follow money (billing's check): the desk says what is owed and why it blocks.
+MONEY_CODES = (CirculationErrorCode.MEMBER_OWES, CirculationErrorCode.MEMBER_INVOICE_OPEN)
+
+
+def _money_detail(code: CirculationErrorCode, params: Mapping[str, object]) -> str:
+    if code is CirculationErrorCode.MEMBER_INVOICE_OPEN:
+        return _("an invoice is open; € %(owed)s owed") % {"owed": params.get("owed", "")}
+    return _("€ %(owed)s owed, more than the € %(limit)s allowed") % {
+        "owed": params.get("owed", ""),
+        "limit": params.get("limit", ""),
+    }
 
 
 def hold_state(hold: Hold) -> str:
@@ -91,6 +110,10 @@ def refusal(error: DomainError, *, member: Member | None, today: dt.date) -> str
         if code == CirculationErrorCode.MEMBER_BLOCKED:
             return _("This member is blocked.")
         return _("The membership has expired.")
+    if code in MONEY_CODES:
+        return _("This member may not borrow until paid: %(detail)s.") % {
+            "detail": _money_detail(code, error.params)  # type: ignore[arg-type]
+        }
     wording = {
         CirculationErrorCode.ITEM_ON_LOAN: _("This item is still on loan to another member."),
         CirculationErrorCode.HOLD_ALREADY_PLACED: _("This member has already reserved this title."),

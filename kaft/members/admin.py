@@ -17,7 +17,7 @@ class KaftUserAdmin(UserAdmin):
 
 @admin.register(MemberCategory)
 class MemberCategoryAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "name_en", "annual_fee", "max_age")
+    list_display = ("code", "name", "name_en", "annual_fee", "max_age", "charges_no_fines")
 
 
 # Members are deliberately not in the admin: member work happens at the desk, through the

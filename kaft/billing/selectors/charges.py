@@ -118,7 +118,15 @@ def member_money_block(member: Member, *, today: dt.date | None = None) -> Money
     owed = member_owed(member)
     if owed <= 0:
         return None
-    if open_invoices(member).exists():
+    return money_block_decide(owed=owed, invoice_open=open_invoices(member).exists())
+
+
+def money_block_decide(*, owed: Decimal, invoice_open: bool) -> MoneyBlock | None:
+    """The rule of :func:`member_money_block` on its two facts (checkout reads them in its own
+    statement: ``kaft.billing.selectors.blocks``)."""
+    if owed <= 0:
+        return None
+    if invoice_open:
         return MoneyBlock("invoice_open", owed)
     if owed > settings.KAFT_BLOCK_OWED_THRESHOLD:
         return MoneyBlock("owed_over_threshold", owed)

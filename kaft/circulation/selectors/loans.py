@@ -26,6 +26,11 @@ from kaft.circulation.models import (
     LoanRule,
     LoanStatus,
 )
+from kaft.circulation.selectors.refusals import (
+    BorrowRefusal,
+    refusal_from_facts,
+    registered_refusal,
+)
 from kaft.members.models import Member, MemberCategory, MemberStatus
 
 # Items that can never go out: their type, or what happened to them.
@@ -69,15 +74,23 @@ def _default_rule() -> LoanRule:
     return LoanRule(branch=None, category=None, item_type="")
 
 
-def member_borrow_refusal(member: Member, today: dt.date) -> CirculationErrorCode | None:
-    """Why ``member`` may not borrow, renew or reserve on ``today``, or None: blocked (first: a
-    block needs lifting whatever the end date) or expired. The check every such service makes
-    (``services._common.check_member_may_borrow``), and what the desk shows as the standing."""
+def member_status_refusal(member: Member, today: dt.date) -> BorrowRefusal | None:
+    """The member's own standing, without a query: blocked (first: a block needs lifting
+    whatever the end date) or expired."""
     if member.status == MemberStatus.BLOCKED:
-        return CirculationErrorCode.MEMBER_BLOCKED
+        return BorrowRefusal(CirculationErrorCode.MEMBER_BLOCKED)
     if member.status == MemberStatus.EXPIRED or member.is_expired_on(today):
-        return CirculationErrorCode.MEMBER_EXPIRED
+        return BorrowRefusal(CirculationErrorCode.MEMBER_EXPIRED)
     return None
+
+
+def member_borrow_refusal(member: Member, today: dt.date) -> BorrowRefusal | None:
+    """Why ``member`` may not borrow, renew or reserve on ``today``, or None: blocked, expired
+    (:func:`member_status_refusal`), then what the checks of higher domains say (money owed:
+    ``kaft.circulation.selectors.refusals``). The check every such service makes
+    (``services._common.check_member_may_borrow``; checkout reads the registered checks from its
+    facts statement instead), and what the desk shows as the standing."""
+    return member_status_refusal(member, today) or registered_refusal(member, today)
 
 
 def members_who_may_borrow(today: dt.date) -> QuerySet[Member]:
@@ -146,6 +159,7 @@ class CheckoutFacts:
     open_loans: int
     has_active_hold: bool
     due_day_closed: bool
+    refusal: BorrowRefusal | None = None
 
 
 def checkout_facts(
@@ -158,13 +172,14 @@ def checkout_facts(
     """What a checkout must know after its locks, in one query whatever the number of loans:
     the rule (as :func:`rule_for`), the member's open loans (a COUNT), whether the member has
     an active hold on the title, and whether today + the rule's loan period is a closed day of
-    ``branch`` (when it is, the caller asks the calendar for the next open day).
+    ``branch`` (when it is, the caller asks the calendar for the next open day), and what the
+    registered borrow checks say (``refusal``: money owed), from columns they add.
 
     Run it as its own statement AFTER locking the member row, never inside the locking SELECT:
     on PostgreSQL a SELECT ... FOR UPDATE that waited for the lock evaluates its subqueries on
     the snapshot from before the wait, so a count there could miss a loan committed meanwhile.
     """
-    rule, count, has_hold, closed = sql.checkout_facts_row(
+    rule, count, has_hold, closed, extra = sql.checkout_facts_row(
         member_id=member.pk,
         category_id=member.category_id,
         record_id=item.record_id,
@@ -178,4 +193,5 @@ def checkout_facts(
         open_loans=count,
         has_active_hold=has_hold,
         due_day_closed=closed,
+        refusal=refusal_from_facts(extra),
     )

@@ -8,6 +8,7 @@ from kaft.circulation.services.loans import (
     loan_renew,
     transfer_receive,
 )
+from kaft.circulation.services.lost import loan_declare_lost
 from kaft.circulation.services.routing import CheckinResult, Destination
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "holds_expire_uncollected",
     "loan_checkin",
     "loan_checkout",
+    "loan_declare_lost",
     "loan_hand_over",
     "loan_renew",
     "transfer_receive",

@@ -8,9 +8,8 @@ from enum import StrEnum
 from django.db import transaction
 from django.utils import timezone
 
-from kaft.circulation.errors import CirculationError
 from kaft.circulation.models import AgeBand
-from kaft.circulation.selectors.loans import member_borrow_refusal
+from kaft.circulation.selectors.loans import member_borrow_refusal, member_status_refusal
 from kaft.members.models import Member
 
 
@@ -28,11 +27,18 @@ def clock(now: dt.datetime | None) -> tuple[dt.datetime, dt.date]:
 
 
 def check_member_may_borrow(member: Member, today: dt.date) -> None:
-    """Blocked or expired members may not borrow, renew or reserve
-    (:func:`kaft.circulation.selectors.loans.member_borrow_refusal`)."""
+    """Blocked or expired members, and those money keeps from it, may not borrow, renew or
+    reserve (:func:`kaft.circulation.selectors.loans.member_borrow_refusal`)."""
     refusal = member_borrow_refusal(member, today)
     if refusal is not None:
-        raise CirculationError(refusal)
+        raise refusal.error()
+
+
+def check_member_status(member: Member, today: dt.date) -> None:
+    """Blocked or expired (no query); checkout reads the rest of the rule from its facts."""
+    refusal = member_status_refusal(member, today)
+    if refusal is not None:
+        raise refusal.error()
 
 
 def age_band(member: Member, today: dt.date) -> str:

@@ -25,6 +25,7 @@ import dataclasses
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from kaft.catalog.models import Branch, Item, ItemStatus
 from kaft.circulation.calendar import closed_on_weekday, next_open_day
@@ -40,6 +41,7 @@ from kaft.circulation.locks import (
     hold_and_item_for_update,
     item_for_update,
     loan_for_update,
+    lost_loan_for_update,
     member_for_update,
     open_loan_for_update,
     open_transfer_for_update,
@@ -52,6 +54,7 @@ from kaft.circulation.models import (
     HoldStatus,
     Loan,
     LoanAction,
+    LoanEvent,
     LoanStatus,
 )
 from kaft.circulation.selectors.loans import (
@@ -60,7 +63,13 @@ from kaft.circulation.selectors.loans import (
     checkout_facts,
     rule_for,
 )
-from kaft.circulation.services._common import age_band, check_member_may_borrow, clock
+from kaft.circulation.services._common import (
+    age_band,
+    check_member_may_borrow,
+    check_member_status,
+    clock,
+)
+from kaft.circulation.services.loan_steps import LoanStep, LoanStepKind, loan_steps_run
 from kaft.circulation.services.routing import CheckinResult, arrive
 from kaft.members.models import Member, User
 
@@ -79,12 +88,13 @@ def loan_checkout(
 
     The query count does not depend on how many loans the member has (the limit is a COUNT).
     A plain lend of a shelf copy is 7 queries between BEGIN and COMMIT: lock member, lock
-    item, the facts (rule, loan count, own hold, closed due date), insert loan, insert event,
-    update item.
+    item, the facts (rule, loan count, own hold, closed due date, and what the registered borrow
+    checks say: money owed), insert loan, insert event, update item. A member who may not borrow
+    is refused before anything is written.
     """
     now, today = clock(now)
     locked_member = member_for_update(member.pk)
-    check_member_may_borrow(locked_member, today)
+    check_member_status(locked_member, today)
     locked_item = item_for_update(item.pk)
     if locked_item.status == ItemStatus.ON_LOAN:
         raise CirculationError(CirculationErrorCode.ITEM_ON_LOAN)
@@ -96,6 +106,8 @@ def loan_checkout(
         if trapped is not None and trapped.member_id != locked_member.pk:
             raise CirculationError(CirculationErrorCode.ITEM_RESERVED_FOR_OTHER)
     facts = checkout_facts(member=locked_member, item=locked_item, branch=branch, today=today)
+    if facts.refusal is not None:  # money owed (the registered checks, read with the facts)
+        raise facts.refusal.error()
     if facts.open_loans >= facts.rule.max_loans:
         raise CirculationError(CirculationErrorCode.LOAN_LIMIT_REACHED)
     due = today + dt.timedelta(days=facts.rule.loan_days)
@@ -175,9 +187,44 @@ def loan_checkin(
     loan = open_loan_for_update(locked_item.pk)
     if loan is not None:
         loan_apply(loan=loan, action=LoanAction.RETURN, at=now, branch=branch, staff=staff, via=via)
+        loan_steps_run(
+            LoanStep(LoanStepKind.RETURNED, loan, now, today, branch=branch, staff=staff)
+        )
+    elif locked_item.status == ItemStatus.LOST:
+        _lost_copy_back(item=locked_item, branch=branch, staff=staff, via=via, now=now)
     result = arrive(item=locked_item, branch=branch, staff=staff, now=now)
     late = loan is not None and loan.due_date < today
     return dataclasses.replace(result, loan=loan, returned_late=late)
+
+
+def _lost_copy_back(
+    *, item: Item, branch: Branch, staff: User | None, via: str, now: dt.datetime
+) -> None:
+    """A copy declared lost is in hand again: its lost loan is closed as returned and the
+    registered steps decide about the money (billing: the replacement charge within the
+    library's period). Locks the loan (after the item)."""
+    lost = lost_loan_for_update(item.pk)
+    if lost is None:
+        return
+    declared = (
+        LoanEvent.objects.filter(loan=lost, action=LoanAction.DECLARE_LOST)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    loan_apply(loan=lost, action=LoanAction.RETURN, at=now, branch=branch, staff=staff, via=via)
+    lost_on = timezone.localdate(declared) if declared is not None else None
+    loan_steps_run(
+        LoanStep(
+            LoanStepKind.LOST_RETURNED,
+            lost,
+            now,
+            timezone.localdate(now),
+            branch=branch,
+            staff=staff,
+            lost_on=lost_on,
+        )
+    )
 
 
 def transfer_receive(
@@ -225,7 +272,8 @@ def loan_renew(
     due = next_open_day(locked.branch, base + dt.timedelta(days=rule.loan_days))
     if only_if_later and due <= locked.due_date:
         raise CirculationError(CirculationErrorCode.RENEWAL_GAINS_NOTHING)
-    return loan_apply(
+    previous = locked.due_date
+    renewed = loan_apply(
         loan=locked,
         action=LoanAction.RENEW,
         at=now,
@@ -234,3 +282,15 @@ def loan_renew(
         via=via,
         due_date=due,
     )
+    loan_steps_run(
+        LoanStep(
+            LoanStepKind.RENEWED,
+            renewed,
+            now,
+            today,
+            branch=None,
+            staff=staff,
+            previous_due_date=previous,
+        )
+    )
+    return renewed

@@ -197,3 +197,20 @@ def test_the_demo_has_money_to_show_and_a_finance_login() -> None:
     client = Client()
     client.force_login(finance)
     assert client.get("/desk/cash/").status_code == 200
+
+
+def test_overdue_loans_show_late_fees_and_children_pay_none() -> None:
+    from kaft.billing.models import Charge, ChargeKind
+    from kaft.billing.selectors.charges import member_money_block
+    from kaft.billing.selectors.fines import member_loan_fines
+
+    demo_load()
+    demo = Member.objects.get(card_number=DEMO_CARD)
+    youth = Member.objects.get(card_number=YOUTH_CARD)
+
+    late = Loan.objects.get(member=demo, status=LoanStatus.OPEN, due_date__lt=timezone.localdate())
+    assert list(member_loan_fines(demo)) == [late.pk]
+    assert member_money_block(demo) is None  # a fine below the limit: the demo member may borrow
+    assert MemberCategory.objects.get(code="jeugd").charges_no_fines
+    assert not Charge.objects.filter(member=youth).exists()
+    assert Charge.objects.filter(kind=ChargeKind.OVERDUE_FINE, accruing=True).count() >= 3

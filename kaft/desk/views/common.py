@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaft.billing.selectors.fines import member_loan_fines
+from kaft.circulation.models import Loan
 from kaft.circulation.selectors.holds import member_active_holds
 from kaft.circulation.selectors.loans import member_open_loans
 from kaft.desk.access import DeskRequest, member_look
@@ -114,19 +116,36 @@ def member_panel_context(
 
     ``renew_results``: loan id -> (renewed, message), shown beside those loans.
     """
-    member_look(request, member, PANEL_PARTS, purpose=AccessPurpose.DESK)
     today = timezone.localdate()
     loans = list(member_open_loans(member, with_renewals_left=True))
     for loan in loans:
         loan.renew_result = (renew_results or {}).get(loan.pk)  # type: ignore[attr-defined]
+    standing = member_standing(member, today)
+    money_shown = loans_with_fines(loans, member) or standing.kind == "owes"
+    member_look(
+        request,
+        member,
+        PANEL_PARTS + ((DataPart.PAYMENTS,) if money_shown else ()),
+        purpose=AccessPurpose.DESK,
+    )
     return {
         "member": member,
         "loans": loans,
         "holds": member_active_holds(member),
         "today": today,
         "expired": member.is_expired_on(today),
-        "standing": member_standing(member, today),
+        "standing": standing,
     }
+
+
+def loans_with_fines(loans: list[Loan], member: Member) -> bool:
+    """Give each of ``loans`` its late fee so far (``.fine``: what is owed on it, or None), from
+    one query for all of the member's fines. True when any is shown (the look at money is
+    then logged too: the "payments" part)."""
+    fines = member_loan_fines(member)
+    for loan in loans:
+        loan.fine = fines.get(loan.pk)  # type: ignore[attr-defined]
+    return any(loan.pk in fines for loan in loans)
 
 
 def member_panel_after(

@@ -22,7 +22,7 @@ from kaft.circulation.selectors.holds import member_active_holds
 from kaft.circulation.selectors.loans import member_open_loans
 from kaft.desk.access import DeskRequest, desk_view, member_look, members_listed
 from kaft.desk.forms import BlockForm, ContactForm, IdentityForm, RegistrationForm, SearchForm
-from kaft.desk.views.common import desk_render
+from kaft.desk.views.common import desk_render, loans_with_fines
 from kaft.desk.views.family import (
     GuardianAtRegistrationForm,
     GuardianRefused,
@@ -97,11 +97,16 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     desk = cast(DeskRequest, request)
     member = _member(member_id)
     notes = list(member_notes(member))
-    # Notes are logged as seen only when there are notes to see.
+    loans = list(member_open_loans(member))
+    standing = member_standing(member, timezone.localdate())
+    money_shown = loans_with_fines(loans, member) or standing.kind == "owes"
+    # Notes are logged as seen only when there are notes to see; money likewise.
     member_look(
         desk,
         member,
-        DETAIL_PARTS + ((DataPart.NOTES,) if notes else ()),
+        DETAIL_PARTS
+        + ((DataPart.NOTES,) if notes else ())
+        + ((DataPart.PAYMENTS,) if money_shown else ()),
         purpose=AccessPurpose.DESK,
     )
     context: dict[str, Any] = {
@@ -109,11 +114,11 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         "note_form": NoteForm(),
         "member": member,
         "addresses": list(member.addresses.order_by("kind")),
-        "loans": list(member_open_loans(member)),
+        "loans": loans,
         "holds": member_active_holds(member),
         "today": timezone.localdate(),
         "expired": member.is_expired_on(timezone.localdate()),
-        "standing": member_standing(member, timezone.localdate()),
+        "standing": standing,
         "block_form": BlockForm(),
     }
     return desk_render(request, "desk/member_detail.html", context)

@@ -78,6 +78,8 @@ class MemberCategory(models.Model):
     annual_fee = models.DecimalField(_("membership fee per year"), max_digits=7, decimal_places=2)
     # Members younger than this age belong here (youth is free). Null: no age limit.
     max_age = models.PositiveSmallIntegerField(_("up to age (exclusive)"), null=True, blank=True)
+    # Many libraries charge children no late fees: members of such a category never get one.
+    charges_no_fines = models.BooleanField(_("no late fees"), default=False)
 
     class Meta:
         verbose_name = _("member category")

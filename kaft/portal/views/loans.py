@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -13,15 +14,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from kaft.circulation.errors import CirculationError
+from kaft.billing.selectors.fines import member_loan_fines
+from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import Loan
-from kaft.circulation.selectors.loans import member_open_loans
+from kaft.circulation.selectors.loans import member_borrow_refusal, member_open_loans
 from kaft.circulation.services import loan_renew
 from kaft.circulation.services.renew_all import loans_renew_all
 from kaft.members.models import FamilyAction, Member
 from kaft.portal.access import PortalRequest, member_required, own_loan
 from kaft.portal.views.common import render_portal
 from kaft.portal.views.family import family_acted, family_viewed, people_in_reach
+
+# Refusals that follow money: the loans page says what is owed and why it blocks.
+MONEY_CODES = (CirculationErrorCode.MEMBER_OWES, CirculationErrorCode.MEMBER_INVOICE_OPEN)
 
 # Per-loan outcome of the last renewal, kept in the session until the loans page shows it.
 RESULTS_KEY = "portal_renewal_results"
@@ -40,6 +45,7 @@ class LoanRow:
     renewals_left: int
     result: RenewalResult | None
     whose: str = ""  # first name of the member it belongs to, when that is someone else
+    fine: Decimal | None = None  # the late fee so far (what is still owed on it)
 
 
 @dataclass(frozen=True)
@@ -50,9 +56,13 @@ class LoanGroup:
     rows: list[LoanRow]
 
 
-def _rows(loans: list[Loan], results: dict[str, Any], whose: str = "") -> list[LoanRow]:
-    """``loans`` come from ``member_open_loans(..., with_renewals_left=True)``."""
+def _rows(
+    loans: list[Loan], results: dict[str, Any], whose: str = "", member: Member | None = None
+) -> list[LoanRow]:
+    """``loans`` come from ``member_open_loans(..., with_renewals_left=True)``; ``member``'s
+    late fees are read in one query (none when no loans)."""
     today = timezone.localdate()
+    fines = member_loan_fines(member) if member is not None and loans else {}
     rows = []
     for loan in loans:
         result = results.get(str(loan.pk))
@@ -63,6 +73,7 @@ def _rows(loans: list[Loan], results: dict[str, Any], whose: str = "") -> list[L
                 renewals_left=getattr(loan, "renewals_left", 0),
                 result=RenewalResult(**result) if result else None,
                 whose=whose,
+                fine=fines.get(loan.pk),
             )
         )
     return rows
@@ -87,19 +98,25 @@ def _remember(request: PortalRequest, results: dict[int, RenewalResult]) -> None
 @member_required
 def loans(request: PortalRequest) -> HttpResponse:
     results = request.session.pop(RESULTS_KEY, {})
-    rows = _rows(list(member_open_loans(request.member, with_renewals_left=True)), results)
+    member = request.member
+    rows = _rows(list(member_open_loans(member, with_renewals_left=True)), results, member=member)
     others = people_in_reach(request)[1:]
     groups = [
         LoanGroup(
             other,
             _rows(
-                list(member_open_loans(other, with_renewals_left=True)), results, other.first_name
+                list(member_open_loans(other, with_renewals_left=True)),
+                results,
+                other.first_name,
+                member=other,
             ),
         )
         for other in others
     ]
     family_viewed(request, others)
-    context = {"rows": rows, "groups": groups, "section": "loans"}
+    refusal = member_borrow_refusal(member, timezone.localdate())
+    money = refusal.message if refusal is not None and refusal.code in MONEY_CODES else ""
+    context = {"rows": rows, "groups": groups, "section": "loans", "money_block": money}
     return render_portal(request, "portal/loans.html", context)
 
 
@@ -118,7 +135,7 @@ def loan_renew_one(request: PortalRequest, loan_id: int) -> HttpResponse:
         fresh = member_open_loans(owner, with_renewals_left=True).filter(pk=loan.pk)
         whose = owner.first_name if owner.pk != request.member.pk else ""
         # A loan returned meanwhile is no longer open: shown as it was, without renewals left.
-        row = _rows(list(fresh) or [loan], {str(loan.pk): asdict(result)}, whose)[0]
+        row = _rows(list(fresh) or [loan], {str(loan.pk): asdict(result)}, whose, owner)[0]
         return render_portal(request, "portal/_loan_row.html", {"row": row})
     _remember(request, {loan.pk: result})
     return redirect("portal:loans")

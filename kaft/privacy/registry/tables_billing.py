@@ -27,6 +27,7 @@ BILLING: list[PersonalTable] = [
             "branch": C.PAYMENTS,
             "note": C.PAYMENTS,
             "accruing": C.PAYMENTS,
+            "fine_earlier": C.PAYMENTS,
             "invoice": C.PAYMENTS,
             "member_category": C.PAYMENTS,
         },
