@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from kaft.billing.models import Charge, ChargeEvent, Invoice
+from kaft.core.money import Euros
 from kaft.members.models import Member
 
 ZERO = Decimal("0.00")
@@ -104,10 +105,12 @@ class MoneyBlock:
     @property
     def message(self) -> str:
         if self.code == "invoice_open":
-            return str(_("An invoice is still open (€ %(owed)s owed).") % {"owed": self.owed})
+            return str(
+                _("An invoice is still open (€ %(owed)s owed).") % {"owed": Euros(self.owed)}
+            )
         return str(
             _("More than € %(limit)s is owed (€ %(owed)s).")
-            % {"limit": settings.KAFT_BLOCK_OWED_THRESHOLD, "owed": self.owed}
+            % {"limit": Euros(settings.KAFT_BLOCK_OWED_THRESHOLD), "owed": Euros(self.owed)}
         )
 
 

@@ -22,6 +22,7 @@ from kaft.billing.models import (
 )
 from kaft.billing.selectors.charges import charge_owed, charge_paid
 from kaft.catalog.models import Branch, Item
+from kaft.core.money import Euros
 from kaft.members.models import Member, User
 
 WAIVE_PERMISSION = "billing.waive_charge"
@@ -161,7 +162,7 @@ def charge_waive(
         raise BillingError(BillingErrorCode.NOTHING_OWED)
     value = owed if amount is None else _money(amount)
     if value > owed:
-        raise BillingError(BillingErrorCode.AMOUNT_TOO_LARGE, owed=f"{owed:.2f}")
+        raise BillingError(BillingErrorCode.AMOUNT_TOO_LARGE, owed=Euros(owed))
     if locked.accruing:
         locked.accruing = False  # a waived fine stops growing
         locked.save(update_fields=["accruing"])
@@ -221,7 +222,7 @@ def charge_refund(
         raise BillingError(BillingErrorCode.NOTHING_TO_REFUND)
     value = paid if amount is None else _money(amount)
     if value > paid:
-        raise BillingError(BillingErrorCode.AMOUNT_TOO_LARGE, owed=f"{paid:.2f}")
+        raise BillingError(BillingErrorCode.AMOUNT_TOO_LARGE, owed=Euros(paid))
     now = now or timezone.now()
     charge_cancel(charge=locked, reason=reason, staff=staff, now=now)
     # Cancel the part of the charge the refund gives back, so that it is not owed again.

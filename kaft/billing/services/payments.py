@@ -15,6 +15,7 @@ from kaft.billing.models import CENT, Charge, ChargeEventKind, Payment, PaymentM
 from kaft.billing.selectors.charges import annotated_owed, charges_with_owed
 from kaft.billing.services.charges import charge_event_add
 from kaft.catalog.models import Branch
+from kaft.core.money import Euros
 from kaft.members.models import Member, User
 
 
@@ -51,7 +52,7 @@ def payment_take(
     if owed <= 0:
         raise BillingError(BillingErrorCode.NOTHING_OWED)
     if value > owed:
-        raise BillingError(BillingErrorCode.AMOUNT_TOO_LARGE, owed=f"{owed:.2f}")
+        raise BillingError(BillingErrorCode.AMOUNT_TOO_LARGE, owed=Euros(owed))
     now = now or timezone.now()
     payment = Payment.objects.create(
         member=member, method=method, amount=value, at=now, branch=branch, staff=staff

@@ -23,6 +23,7 @@ from kaft.billing.services.charges import (
     charge_waive,
 )
 from kaft.billing.services.payments import payment_take
+from kaft.core.money import Euros
 from kaft.members.models import StaffRole
 from kaft.privacy.services.owed import amount_owed
 from tests.factories import MemberFactory, StaffFactory
@@ -58,7 +59,7 @@ def test_paying_more_than_is_owed_is_refused_and_writes_nothing() -> None:
         payment_take(member=member, amount=D("4.01"), method=PaymentMethod.PIN)
 
     assert refused.value.code == BillingErrorCode.AMOUNT_TOO_LARGE
-    assert "4.00" in refused.value.message
+    assert refused.value.params == {"owed": Euros(D("4.00"))}
     assert ChargeEvent.objects.count() == events
     assert not Payment.objects.exists()
 
@@ -140,7 +141,8 @@ def test_money_blocks_over_the_threshold_and_unblocks_when_paid(settings) -> Non
     charge_create(member=member, kind=ChargeKind.ADMINISTRATION, amount=D("0.01"))
     block = member_money_block(member)
     assert block is not None and block.code == "owed_over_threshold"
-    assert "10.01" in block.message
+    assert block.owed == D("10.01")
+    assert "10,01" in block.message  # the amount written the Dutch way
 
     payment_take(member=member, amount=D("0.01"), method=PaymentMethod.CASH)
 

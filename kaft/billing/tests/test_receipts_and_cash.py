@@ -47,7 +47,7 @@ def test_a_receipt_lists_each_charge_the_payment_settled_with_its_part() -> None
         subjects = (charge_subject(lost), charge_subject(fee))
 
     assert [(line.subject, line.amount) for line in receipt.lines] == [
-        ("Vervanging van een zoekgeraakt exemplaar: Het diner", D("15.00")),
+        ("Vervanging van een verloren exemplaar: Het diner", D("15.00")),
         ("Contributie: 01-01-2026 – 31-12-2026", D("5.00")),
     ]
     assert (receipt.amount, receipt.method, receipt.branch) == (
@@ -58,7 +58,7 @@ def test_a_receipt_lists_each_charge_the_payment_settled_with_its_part() -> None
     assert receipt.card_hint == "…1234"
     assert receipt.number == payment.receipt_number
     assert subjects == (
-        "Vervanging van een zoekgeraakt exemplaar: Het diner",
+        "Vervanging van een verloren exemplaar: Het diner",
         "Contributie: 01-01-2026 – 31-12-2026",
     )
 

@@ -173,15 +173,24 @@ def test_the_demo_has_money_to_show_and_a_finance_login() -> None:
 
     from django.test import Client
 
-    from kaft.billing.models import Payment
+    from kaft.billing.models import Charge, ChargeKind, Payment
     from kaft.billing.selectors.cash import cash_day
-    from kaft.billing.selectors.charges import member_money_block, member_owed, members_owing
+    from kaft.billing.selectors.charges import (
+        charge_owed,
+        member_money_block,
+        member_owed,
+        members_owing,
+    )
     from kaft.demo.load import FINANCE_STAFF
 
     demo_load()
 
     sanne = Member.objects.get(card_number=DEMO_CARD)
-    assert member_owed(sanne) == Decimal("7.00")
+    fines = sum(
+        (charge_owed(c) for c in Charge.objects.filter(member=sanne, kind=ChargeKind.OVERDUE_FINE)),
+        Decimal("0.00"),
+    )
+    assert member_owed(sanne) == Decimal("7.00") + fines  # the desk's charges and her late fee
     assert member_money_block(sanne) is None  # under the threshold: the demo member may borrow
     assert Payment.objects.filter(member=sanne).count() == 1
     assert any(member_money_block(m) is not None for m in members_owing())

@@ -65,7 +65,7 @@ def test_the_payment_screen_lists_each_open_charge_with_what_it_is_for_and_logs_
     assert "Waterschade" in page
     assert 'id="owed-total">€ 14,50<' in page
     # € 14.50 is more than the € 10.00 the library allows: the block and why
-    assert "Meer dan € 10.00 staat open (€ 14.50)." in page
+    assert "Er staat meer dan € 10,00 open (€ 14,50)." in page
     assert "Geblokkeerd voor lenen" in page
     assert log_parts(member) == [
         ("identity", staff.pk, central.pk),
@@ -133,7 +133,10 @@ def test_paying_an_amount_settles_the_oldest_first_and_unblocks_under_the_thresh
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"method": "cash", "amount": "20,00"}, "Het bedrag is meer dan wat openstaat (€ 14.50)."),
+        (
+            {"method": "cash", "amount": "20,00"},
+            "Het bedrag is hoger dan wat er openstaat (€ 14,50).",
+        ),
         ({"method": "cash", "amount": "0"}, "Kies contant of pin"),
         ({"method": "cash", "amount": "١٢"}, "Kies contant of pin"),
         ({"method": "cheque"}, "Kies contant of pin"),

@@ -79,7 +79,7 @@ def test_more_than_the_threshold_blocks_borrowing_and_the_page_says_so(
     page = member_client.get("/mijn/betalingen/").content.decode()
 
     assert "U kunt niet lenen, verlengen of reserveren tot dit betaald is:" in page
-    assert "Meer dan € 10.00 staat open (€ 19.95)." in page
+    assert "Er staat meer dan € 10,00 open (€ 19,95)." in page
 
 
 def test_nothing_owed(member_client: Client) -> None:
