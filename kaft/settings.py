@@ -320,6 +320,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaft.members.tasks.lapse_family_requests",
         "schedule": crontab(hour=3, minute=15),  # daily: unanswered requests after 14 days
     },
+    "sepa-daily": {
+        "task": "kaft.billing.tasks.sepa_daily",
+        "schedule": crontab(hour=2, minute=45),  # daily: lapse unused mandates, renew fees
+    },
 }
 
 # --- Library policy -------------------------------------------------------------------------
@@ -369,6 +373,19 @@ KAFT_BLOCK_OWED_THRESHOLD = Decimal(os.environ.get("KAFT_BLOCK_OWED_THRESHOLD", 
 # Staff roles that may waive a charge (with a reason, logged); a login can also be given the
 # permission billing.waive_charge one by one.
 KAFT_WAIVE_ROLES = tuple(env_list("KAFT_WAIVE_ROLES") or ["finance", "administrator"])
+
+# SEPA direct debit: the library as creditor (checked at startup, see kaft/billing/creditor.py).
+# Left empty, the library does not collect by direct debit.
+KAFT_SEPA_CREDITOR_ID = os.environ.get("KAFT_SEPA_CREDITOR_ID", "")
+KAFT_SEPA_CREDITOR_NAME = os.environ.get("KAFT_SEPA_CREDITOR_NAME", "")
+KAFT_SEPA_CREDITOR_IBAN = os.environ.get("KAFT_SEPA_CREDITOR_IBAN", "")
+KAFT_SEPA_CREDITOR_BIC = os.environ.get("KAFT_SEPA_CREDITOR_BIC", "")
+# Days between the pre-notification and the collection date (the SEPA rulebook's default: 14).
+KAFT_SEPA_PRENOTICE_DAYS = int(os.environ.get("KAFT_SEPA_PRENOTICE_DAYS", "14"))
+# What the library charges for a returned direct debit; 0: nothing.
+KAFT_SEPA_RETURN_FEE = Decimal(os.environ.get("KAFT_SEPA_RETURN_FEE", "0.00"))
+# Which kinds of charges are collected by direct debit.
+KAFT_SEPA_CHARGE_KINDS = tuple(env_list("KAFT_SEPA_CHARGE_KINDS") or ["membership"])
 
 KAFT_PICKUP_LABEL = os.environ.get("KAFT_PICKUP_LABEL", "initials")
 if KAFT_PICKUP_LABEL not in ("initials", "number"):

@@ -1,0 +1,15 @@
+"""Billing's scheduled jobs. Each only calls services and is safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from kaft.billing.services.fees import memberships_renew_due
+from kaft.billing.services.mandates import mandates_lapse
+
+
+@shared_task
+def sepa_daily() -> dict[str, int]:
+    """Daily: mandates unused for 36 months lapse; members who pay by direct debit and whose
+    membership ends within a month are renewed (their fee charged, to be announced)."""
+    return {"lapsed": mandates_lapse(), "renewed": memberships_renew_due()}
