@@ -75,11 +75,22 @@ def membership_renew(
     now: dt.datetime | None = None,
 ) -> Renewal:
     """Renew ``member``'s membership for one period and charge its fee (none for a free
-    category). Running it again for the same period writes nothing new and returns the same
-    charge. Locks the member."""
+    category). A membership that already runs a full period beyond ``today`` was renewed:
+    running it again (a second click, a rerun of the job) writes nothing and returns the latest
+    fee. Locks the member."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     locked = member_for_update(member.pk)
+    months = 1 if locked.category.fee_period == FeePeriod.MONTHLY else 12
+    if locked.membership_end is not None and locked.membership_end >= _add_months(today, months):
+        # Already renewed for the coming period (a second click, a rerun): nothing new.
+        latest = (
+            Charge.objects.filter(member=locked, kind=ChargeKind.MEMBERSHIP)
+            .order_by("-period_start", "-pk")
+            .first()
+        )
+        start = latest.period_start if latest and latest.period_start else today
+        return Renewal(locked, start, locked.membership_end, latest)
     start, end = next_period(locked, today=today)
     existing = Charge.objects.filter(
         member=locked, kind=ChargeKind.MEMBERSHIP, period_start=start

@@ -207,7 +207,10 @@ def _import(
     for debit in parsed.debits:
         collection = (
             SepaCollection.objects.select_for_update(of=("self",))
-            .filter(end_to_end_id=debit.end_to_end_id, status=CollectionStatus.COLLECTED)
+            .filter(
+                end_to_end_id=debit.end_to_end_id,
+                status__in=[CollectionStatus.COLLECTED, CollectionStatus.RETURNED],
+            )
             .select_related("member")
             .first()
         )

@@ -1,0 +1,84 @@
+"""Members who pay by direct debit, for the SEPA tests: a creditor in the settings, a mandate
+signed through the service, a membership fee charged by renewal, announced and collected."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.test import override_settings
+
+from kaft.billing.creditor import creditor_id_with_check_digits
+from kaft.billing.models import Charge, Mandate, MandateVia, SepaCollection
+from kaft.billing.services.fees import membership_renew
+from kaft.billing.services.mandates import mandate_sign
+from kaft.members.models import Member, MemberCategory, User
+from tests.factories import MemberCategoryFactory, MemberFactory
+
+CREDITOR_ID = creditor_id_with_check_digits("12345678")  # NL69ZZZ123456780000
+IBANS = ["NL91ABNA0417164300", "NL44RABO0123456789", "NL20INGB0001234567", "NL26BUNQ2291234560"]
+CREDITOR: dict[str, Any] = {
+    "KAFT_SEPA_CREDITOR_ID": CREDITOR_ID,
+    "KAFT_SEPA_CREDITOR_NAME": "Stichting Bibliotheek Kaft",
+    "KAFT_SEPA_CREDITOR_IBAN": "NL02ABNA0123456789",
+    "KAFT_SEPA_CREDITOR_BIC": "ABNANL2A",
+    "KAFT_SEPA_PRENOTICE_DAYS": 14,
+    "KAFT_SEPA_RETURN_FEE": Decimal("0.00"),
+    "KAFT_SEPA_CHARGE_KINDS": ("membership",),
+}
+
+
+def creditor(**changes: Any) -> Any:
+    """The settings of a library that collects by direct debit (override_settings)."""
+    return override_settings(**{**CREDITOR, **changes})
+
+
+def adult_category() -> MemberCategory:
+    return MemberCategoryFactory.create(code="adult", name="Volwassene", annual_fee=Decimal("52.00"))
+
+
+def payer(
+    *,
+    iban: str = IBANS[0],
+    signed_on: dt.date = dt.date(2026, 11, 2),
+    staff: User | None = None,
+    end: dt.date | None = dt.date(2026, 12, 31),
+    **member: Any,
+) -> tuple[Member, Mandate, Charge]:
+    """A member with a mandate (on paper) and the fee of their next year charged."""
+    category = member.pop("category", None) or adult_category()
+    person = MemberFactory.create(category=category, membership_end=end, **member)
+    mandate = mandate_sign(
+        member=person, iban=iban, signed_on=signed_on, via=MandateVia.PAPER, staff=staff
+    )
+    renewal = membership_renew(member=person, today=dt.date(2026, 12, 7))
+    assert renewal.charge is not None
+    return person, mandate, renewal.charge
+
+
+def fix_end_to_end_ids(collection_date: dt.date) -> list[str]:
+    """Give the announced debits the end-to-end ids the sample bank files answer to."""
+    ids = []
+    for n, collection in enumerate(
+        SepaCollection.objects.filter(collection_date=collection_date).order_by("pk"), start=1
+    ):
+        collection.end_to_end_id = f"KAFT-{collection_date:%Y%m%d}-{n:016d}"
+        collection.save(update_fields=["end_to_end_id"])
+        ids.append(collection.end_to_end_id)
+    return ids
+
+
+def files_storage_in(path: Any) -> Any:
+    """Settings that put ``storages["files"]`` in ``path`` (a test's own folder)."""
+    from django.conf import settings
+
+    return override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "files": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(path)},
+            },
+        }
+    )
