@@ -82,3 +82,64 @@ def files_storage_in(path: Any) -> Any:
             },
         }
     )
+
+
+NOW_FOR_SEPA = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
+COLLECT_ON = dt.date(2027, 1, 15)
+
+
+def pain_002(end_to_end_ids: list[str], code: str = "AM04", message_id: str = "PSR-1") -> bytes:
+    """A bank's payment status report rejecting the debits ``end_to_end_ids`` with ``code``."""
+    txs = "".join(
+        f"<TxInfAndSts><OrgnlEndToEndId>{e2e}</OrgnlEndToEndId><TxSts>RJCT</TxSts>"
+        f"<StsRsnInf><Rsn><Cd>{code}</Cd></Rsn></StsRsnInf></TxInfAndSts>"
+        for e2e in end_to_end_ids
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>'
+        f"<GrpHdr><MsgId>{message_id}</MsgId><CreDtTm>2027-01-15T06:00:00</CreDtTm></GrpHdr>"
+        "<OrgnlGrpInfAndSts><OrgnlMsgId>X</OrgnlMsgId><OrgnlMsgNmId>pain.008.001.02</OrgnlMsgNmId>"
+        f"</OrgnlGrpInfAndSts><OrgnlPmtInfAndSts><OrgnlPmtInfId>X</OrgnlPmtInfId>{txs}"
+        "</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"
+    ).encode()
+
+
+def queue_prenotice(member: Member, *, iban: str = IBANS[0]) -> None:
+    """``member`` signs a mandate, is renewed and announced; the pre-notification is queued."""
+    from kaft.billing.services.sepa_run import sepa_announce
+    from kaft.notices.services.collections import notices_queue_sepa_prenotices
+
+    with creditor():
+        mandate_sign(
+            member=member, iban=iban, signed_on=dt.date(2026, 11, 2), via=MandateVia.PAPER
+        )
+        membership_renew(member=member, today=dt.date(2026, 12, 7))
+        sepa_announce(collection_date=COLLECT_ON, now=NOW_FOR_SEPA)
+        notices_queue_sepa_prenotices(collection_date=COLLECT_ON, now=NOW_FOR_SEPA)
+
+
+def queue_debit_returned(member: Member, *, iban: str = IBANS[1]) -> None:
+    """``member``'s announced fee is collected and comes back (AM04); the member is told, and
+    pays at the desk."""
+    import tempfile
+
+    from kaft.billing.services.sepa_returns import sepa_returns_import
+    from kaft.billing.services.sepa_run import sepa_run
+    from kaft.notices.services.collections import notices_queue_debit_returned
+
+    if not SepaCollection.objects.filter(member=member).exists():
+        queue_prenotice(member, iban=iban)
+    with creditor(), tempfile.TemporaryDirectory() as folder, files_storage_in(folder):
+        sepa_run(collection_date=COLLECT_ON, now=NOW_FOR_SEPA)
+        ids = list(
+            SepaCollection.objects.filter(member=member).values_list("end_to_end_id", flat=True)
+        )
+        report = sepa_returns_import(data=pain_002(ids, message_id=f"PSR-{member.pk}"))
+        notices_queue_debit_returned(return_file=report)
+    # ... and pays at the desk, so that nothing is owed any more
+    from kaft.billing.models import PaymentMethod
+    from kaft.billing.selectors.charges import member_owed
+    from kaft.billing.services.payments import payment_take
+
+    payment_take(member=member, amount=member_owed(member), method=PaymentMethod.PIN)

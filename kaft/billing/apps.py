@@ -25,7 +25,11 @@ class BillingConfig(AppConfig):
         # Erasure waits while a member owes the library money. Privacy sits below billing, so
         # billing tells privacy how to ask (privacy never imports billing).
         from kaft.billing.selectors.charges import member_owed_or_none, members_owing
-        from kaft.billing.services.mandates import mandate_end_on_withdrawal
+        from kaft.billing.services.mandates import (
+            mandate_end_on_withdrawal,
+            mandates_end_on_erasure,
+        )
+        from kaft.privacy.services.erasure_steps import erasure_step
         from kaft.privacy.models import ConsentPurpose
         from kaft.privacy.services.consent_hooks import on_consent_withdrawn
         from kaft.privacy.services.owed import owed_sources
@@ -33,4 +37,5 @@ class BillingConfig(AppConfig):
         owed_sources(by_member=member_owed_or_none, owing=members_owing)
         # Withdrawing the direct-debit permission, wherever it is done, ends the mandate.
         on_consent_withdrawn(ConsentPurpose.DIRECT_DEBIT, mandate_end_on_withdrawal)
+        erasure_step(mandates_end_on_erasure)
         checks.register(creditor_check)

@@ -19,6 +19,7 @@ TRANSITIONS: dict[tuple[MandateStatus, MandateAction], MandateStatus] = {
     (S.ACTIVE, A.WITHDRAW): S.ENDED,
     (S.ACTIVE, A.WITHDRAW_AFTER_COLLECTION): S.ENDING,
     (S.ENDING, A.FINISH): S.ENDED,
+    (S.ENDING, A.WITHDRAW): S.ENDED,  # the member is erased before the last collection
     (S.ACTIVE, A.BANK_END): S.ENDED,
     (S.ENDING, A.BANK_END): S.ENDED,
     (S.ACTIVE, A.LAPSE): S.LAPSED,

@@ -32,6 +32,7 @@ from kaft.members.models import Member, User
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.models import ConsentPurpose, ConsentVia
 from kaft.privacy.services.consent import consent_set
+from kaft.privacy.services.erasure_steps import ErasureStep
 from kaft.privacy.services.statement import statement_current
 
 LAPSE_MONTHS = 36
@@ -193,3 +194,14 @@ def mandates_lapse(*, today: dt.date | None = None) -> int:
             mandate_apply(mandate, MandateAction.LAPSE, now=now)
             lapsed += 1
     return lapsed
+
+
+def mandates_end_on_erasure(facts: ErasureStep) -> None:
+    """Registered with privacy's erasure: a mandate of an erased member ends now (its row,
+    unlinked from the member, is kept for the refund window and then deleted)."""
+    for mandate in Mandate.objects.select_for_update().filter(
+        member=facts.member, status__in=LIVE_MANDATE
+    ):
+        mandate_apply(
+            mandate, MandateAction.WITHDRAW, now=facts.now, staff=facts.staff, reason="erased"
+        )
