@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("kaft.portal.urls_rights")),
     path("", include("kaft.portal.urls_family")),
     path("", include("kaft.portal.urls_security")),
+    path("", include("kaft.portal.urls_mandate")),
 ]
