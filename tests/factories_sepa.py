@@ -4,7 +4,9 @@ signed through the service, a membership fee charged by renewal, announced and c
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.test import override_settings
@@ -143,3 +145,19 @@ def queue_debit_returned(member: Member, *, iban: str = IBANS[1]) -> None:
     from kaft.billing.services.payments import payment_take
 
     payment_take(member=member, amount=member_owed(member), method=PaymentMethod.PIN)
+
+
+# One folder for the files storage of tests that make a run in one step and download it in
+# another (the desk's access-log walk).
+TEST_FILES = Path(tempfile.gettempdir()) / "kaft-test-sepa-files"
+
+
+def collected_run(member: Member) -> int:
+    """``member`` signs, is charged, announced and collected; the run's id (its file in
+    :data:`TEST_FILES`)."""
+    from kaft.billing.services.sepa_run import sepa_run
+
+    if not SepaCollection.objects.filter(member=member).exists():
+        queue_prenotice(member)
+    with creditor(), files_storage_in(TEST_FILES):
+        return sepa_run(collection_date=COLLECT_ON, now=NOW_FOR_SEPA).pk

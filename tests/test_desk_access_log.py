@@ -24,6 +24,7 @@ from kaft.members.models import Member, MemberStatus, User
 from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
 from tests.factories import BranchFactory, MemberCategoryFactory, MemberFactory, StaffFactory
 from tests.factories_desk import JSON, make_item
+from tests.factories_sepa import TEST_FILES, collected_run, creditor, files_storage_in
 from tests.urlwalk import routes
 
 
@@ -96,6 +97,8 @@ FILL: dict[str, Callable[[Scene], int]] = {
     "hold_id": lambda scene: Hold.objects.get(member=scene.member, status=HoldStatus.READY).pk,
     # the copy travelling from the central branch to a pickup elsewhere (Turks fruit)
     "item_id": lambda scene: Transfer.objects.get(status=TransferStatus.IN_TRANSIT).item_id,
+    # a direct-debit run that collected the member's membership fee
+    "run_id": lambda scene: collected_run(scene.member),
 }
 
 Request = Callable[[Scene, str], Any]
@@ -182,6 +185,22 @@ def as_privacy_officer(then: Request) -> Request:
             Scene(officer, scene.central, scene.member, scene.loan, staff_login(Client(), officer)),
             url,
         )
+
+    return send
+
+
+def as_finance(then: Request) -> Request:
+    """``then``, by the finance role of the same branch, with the test's SEPA files storage."""
+
+    def send(scene: Scene, url: str) -> Any:
+        from tests.factories_desk import staff_login
+        from tests.factories_security import staff_with_role
+
+        finance = staff_with_role("finance", branch=scene.central)
+        scene.staff = finance
+        scene.client = staff_login(Client(), finance)
+        with creditor(), files_storage_in(TEST_FILES):
+            return then(scene, url)
 
     return send
 
@@ -281,6 +300,11 @@ LOOKS: dict[str, tuple[Request, list[DataPart]]] = {
     "desk:hold_slip": (get(), [DataPart.IDENTITY, DataPart.HOLDS]),
     "desk:hold_slip_pdf": (get(), [DataPart.IDENTITY, DataPart.HOLDS]),
     "desk:transit_slip_pdf": (get(), []),
+    # direct debit: the member's mandate (recording or withdrawing returns to it); the stored
+    # file of a run holds the names and accounts of every member in it
+    "desk:member_mandate": (get(), [DataPart.IDENTITY, DataPart.PAYMENTS]),
+    "desk:member_mandate_end": (post(), [DataPart.IDENTITY, DataPart.PAYMENTS]),
+    "desk:sepa_run_download": (as_finance(get()), [DataPart.IDENTITY, DataPart.PAYMENTS]),
 }
 
 # Screens that show no member data, and something each must show (so the check means something).
@@ -327,6 +351,11 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:trends_looks_csv": (as_privacy_officer(get()), "Week vanaf,Keer ingezien"),
     "desk:trends_disclosures_csv": (as_privacy_officer(get()), "Ontvanger,Verstrekkingen"),
     "desk:trends_consents_csv": (as_privacy_officer(get()), "Week vanaf,Doel,Gegeven"),
+    # direct debit (finance): dates, counts and totals; a refused form shows the same page
+    "desk:sepa": (as_finance(get()), 'id="sepa-announce"'),
+    "desk:sepa_announce": (as_finance(post()), 'id="sepa-announce"'),
+    "desk:sepa_run": (as_finance(post()), 'id="sepa-run"'),
+    "desk:sepa_returns": (as_finance(post()), 'id="sepa-returns"'),
 }
 
 
@@ -406,8 +435,14 @@ def officer_instead(then: Request) -> Request:
     return send
 
 
+# Screens only the finance role may open: a privacy officer is refused (403) before any look.
+FINANCE_ONLY = {"desk:sepa_run_download"}
+
+
 # (screens that show no member data, such as the transit slip, log nothing for anyone)
-@pytest.mark.parametrize("name", sorted(name for name, (_, parts) in LOOKS.items() if parts))
+@pytest.mark.parametrize(
+    "name", sorted(name for name, (_, parts) in LOOKS.items() if parts and name not in FINANCE_ONLY)
+)
 def test_every_look_by_a_privacy_officer_is_logged_with_the_officers_purpose(
     name: str, scene: Scene
 ) -> None:

@@ -24,10 +24,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaft.billing.errors import BillingError
 from kaft.billing.models import MandateVia, SepaFormat, SepaRun
+from kaft.billing.selectors import mandates as mandate_reads
 from kaft.billing.selectors.mandates import (
     announced_dates,
     member_announced_collections,
-    member_mandate,
     return_files_recent,
     runs_recent,
 )
@@ -83,7 +83,7 @@ def _mandate_page(
 ) -> HttpResponse:
     desk = cast(DeskRequest, request)
     member_look(desk, member, MANDATE_PARTS, purpose=AccessPurpose.DESK)
-    mandate = member_mandate(member)
+    mandate = mandate_reads.member_mandate(member)
     context: dict[str, Any] = {
         "member": member,
         "mandate": mandate,
@@ -143,8 +143,9 @@ def _finance_page(
     announce: DateForm | None = None,
     run: RunForm | None = None,
     returns: ReturnFileForm | None = None,
-    status: int = 200,
 ) -> HttpResponse:
+    """The finance screen; a refused form is shown on it with its message (status 200, as the
+    other desk screens answer a refused form)."""
     context = {
         "announce_form": announce or DateForm(prefix="announce"),
         "run_form": run or RunForm(prefix="run"),
@@ -153,7 +154,7 @@ def _finance_page(
         "runs": runs_recent(),
         "return_files": return_files_recent(),
     }
-    return desk_render(request, "desk/sepa.html", context, status=status)
+    return desk_render(request, "desk/sepa.html", context)
 
 
 @desk_view(roles=FINANCE)
@@ -168,13 +169,13 @@ def sepa_announce_view(request: HttpRequest) -> HttpResponse:
     desk = cast(DeskRequest, request)
     form = DateForm(request.POST, prefix="announce")
     if not form.is_valid():
-        return _finance_page(request, announce=form, status=400)
+        return _finance_page(request, announce=form)
     day = form.cleaned_data["collection_date"]
     try:
         announced = sepa_announce(collection_date=day, staff=desk.user)
     except BillingError as refused:
         form.add_error(None, refused.message)
-        return _finance_page(request, announce=form, status=400)
+        return _finance_page(request, announce=form)
     queued = notices_queue_sepa_prenotices(collection_date=day)
     messages.success(
         request,
@@ -190,7 +191,7 @@ def sepa_run_view(request: HttpRequest) -> HttpResponse:
     desk = cast(DeskRequest, request)
     form = RunForm(request.POST, prefix="run")
     if not form.is_valid():
-        return _finance_page(request, run=form, status=400)
+        return _finance_page(request, run=form)
     try:
         run = sepa_run(
             collection_date=form.cleaned_data["collection_date"],
@@ -199,7 +200,7 @@ def sepa_run_view(request: HttpRequest) -> HttpResponse:
         )
     except BillingError as refused:
         form.add_error(None, refused.message)
-        return _finance_page(request, run=form, status=400)
+        return _finance_page(request, run=form)
     messages.success(
         request,
         _("The file with %(count)s direct debits (€ %(total)s) is ready to download.")
@@ -239,18 +240,18 @@ def sepa_returns_view(request: HttpRequest) -> HttpResponse:
     desk = cast(DeskRequest, request)
     form = ReturnFileForm(request.POST, request.FILES, prefix="returns")
     if not form.is_valid():
-        return _finance_page(request, returns=form, status=400)
+        return _finance_page(request, returns=form)
     upload = form.cleaned_data["file"]
     if upload.size > MAX_RETURN_FILE:
         form.add_error("file", _("This file is too large for a bank's return file."))
-        return _finance_page(request, returns=form, status=400)
+        return _finance_page(request, returns=form)
     try:
         report = sepa_returns_import(
             data=upload.read(), file_name=str(upload.name)[:200], staff=desk.user
         )
     except BillingError as refused:
         form.add_error(None, refused.message)
-        return _finance_page(request, returns=form, status=400)
+        return _finance_page(request, returns=form)
     queued = notices_queue_debit_returned(return_file=report)
     messages.success(
         request,
