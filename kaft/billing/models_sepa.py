@@ -122,7 +122,7 @@ class SepaRun(models.Model):
     collection_date = models.DateField(_("collection date"))
     format = models.CharField(_("format"), max_length=16, choices=SepaFormat.choices)
     message_id = models.CharField(_("message id"), max_length=35, unique=True)
-    file_name = models.CharField(_("file"), max_length=200)
+    stored_as = models.CharField(_("file"), max_length=200)
     created_at = models.DateTimeField(_("made on"))
     count = models.PositiveIntegerField(_("debits"))
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
@@ -211,7 +211,7 @@ class SepaReturnFile(models.Model):
 
     message_id = models.CharField(_("message id"), max_length=35, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=ReturnFileKind.choices)
-    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    source = models.CharField(_("file"), max_length=200, blank=True)
     imported_at = models.DateTimeField(_("read on"))
     returned = models.PositiveIntegerField(_("returned debits"), default=0)
     unknown = models.PositiveIntegerField(_("debits not found"), default=0)

@@ -172,7 +172,7 @@ def returns_parse(data: bytes) -> ParsedReturns:
 def sepa_returns_import(
     *,
     data: bytes,
-    file_name: str = "",
+    source: str = "",
     staff: User | None = None,
     now: dt.datetime | None = None,
 ) -> SepaReturnFile:
@@ -185,7 +185,7 @@ def sepa_returns_import(
         raise BillingError(BillingErrorCode.RETURN_FILE_SEEN, message_id=parsed.message_id)
     try:
         with transaction.atomic():
-            return _import(parsed, file_name, staff, now)
+            return _import(parsed, source, staff, now)
     except IntegrityError:  # the same file read at the same moment elsewhere
         raise BillingError(
             BillingErrorCode.RETURN_FILE_SEEN, message_id=parsed.message_id
@@ -193,12 +193,12 @@ def sepa_returns_import(
 
 
 def _import(
-    parsed: ParsedReturns, file_name: str, staff: User | None, now: dt.datetime
+    parsed: ParsedReturns, source: str, staff: User | None, now: dt.datetime
 ) -> SepaReturnFile:
     record = SepaReturnFile.objects.create(
         message_id=parsed.message_id,
         kind=parsed.kind,
-        file_name=file_name[:200],
+        source=source[:200],
         imported_at=now,
         staff=staff,
     )

@@ -308,7 +308,7 @@ def _collect(
         collection_date=collection_date,
         format=fmt,
         message_id=message_id,
-        file_name="",
+        stored_as="",
         created_at=now,
         count=len(kept),
         total=total,
@@ -327,8 +327,8 @@ def _collect(
     assert len(kept_ids) == run.count
     name = storage.save(f"{RUN_DIR}/{collection_date:%Y-%m-%d}-{message_id}.xml", ContentFile(xml))
     written.append(name)
-    run.file_name = name
-    run.save(update_fields=["file_name"])
+    run.stored_as = name
+    run.save(update_fields=["stored_as"])
     return run
 
 
@@ -393,6 +393,6 @@ def _finish_ending_mandates(run: SepaRun, staff: User | None, now: dt.datetime) 
 
 def sepa_run_file(run: SepaRun) -> bytes:
     """The stored pain.008 file of ``run``, to download again."""
-    with storages["files"].open(run.file_name, "rb") as handle:
+    with storages["files"].open(run.stored_as, "rb") as handle:
         data: bytes = handle.read()
     return data

@@ -255,8 +255,9 @@ def test_the_creditor_identifier_check_digits() -> None:
 def test_wrong_creditor_settings_are_refused_at_startup_and_at_the_run() -> None:
     with creditor(KAFT_SEPA_CREDITOR_ID="NL68ZZZ123456780000"):
         assert creditor_check_messages() == [
-            "KAFT_SEPA_CREDITOR_ID “NL68ZZZ123456780000” is not a valid Dutch creditor "
-            "identifier (NLccZZZ + 8-digit KvK number + 0000, with correct check digits)."
+            "KAFT_SEPA_CREDITOR_ID “NL68ZZZ123456780000” is geen geldig Nederlands "
+            "incassant-ID (NLccZZZ + KvK-nummer van 8 cijfers + 0000, met kloppende "
+            "controlecijfers)."
         ]
         with pytest.raises(BillingError) as refused:
             sepa_announce(collection_date=COLLECT_ON, now=NOW)
@@ -314,8 +315,8 @@ def test_an_announced_fee_is_collected_by_a_pain_008_that_passes_the_xsd(fmt: st
             "creditor": CREDITOR_ID,
         }
     ]
-    assert run.file_name.startswith("sepa/runs/2027-01-15-") and storages["files"].exists(
-        run.file_name
+    assert run.stored_as.startswith("sepa/runs/2027-01-15-") and storages["files"].exists(
+        run.stored_as
     )
     assert charge_owed(charge) == D("0.00")
     payment = Payment.objects.get(member=member)
@@ -323,7 +324,7 @@ def test_an_announced_fee_is_collected_by_a_pain_008_that_passes_the_xsd(fmt: st
     assert ChargeEvent.objects.filter(charge=charge, kind="paid", payment=payment).count() == 1
     mandate.refresh_from_db()
     assert mandate.last_collected_on == COLLECT_ON
-    storages["files"].delete(run.file_name)
+    storages["files"].delete(run.stored_as)
 
 
 def test_the_second_collection_is_recurring_and_a_charge_is_never_collected_twice() -> None:
@@ -344,7 +345,7 @@ def test_the_second_collection_is_recurring_and_a_charge_is_never_collected_twic
         line = SepaCollection.objects.get(run=first).lines.get()
         SepaCollection.objects.get(run=second).lines.create(charge=line.charge, amount=D("1.00"))
     for run in (first, second):
-        storages["files"].delete(run.file_name)
+        storages["files"].delete(run.stored_as)
 
 
 def test_a_run_collects_only_what_was_announced() -> None:
@@ -359,8 +360,8 @@ def test_a_run_collects_only_what_was_announced() -> None:
             sepa_announce(collection_date=dt.date(2026, 12, 20), now=NOW)
         assert soon.value.code == BillingErrorCode.TOO_SOON
         assert soon.value.message == (
-            "The collection date must be at least 14 days away (the announcement period): "
-            "21-12-2026 at the earliest."
+            "De incassodatum moet minstens 14 dagen vooruit liggen (de aankondigingstermijn): "
+            "op zijn vroegst 21-12-2026."
         )
         assert counts() == before
 
@@ -375,7 +376,7 @@ def test_pain_008_001_02_needs_the_creditor_bic_and_writes_nothing_without_it() 
         assert refused.value.code == BillingErrorCode.CREDITOR_BIC_NEEDED
         assert counts() == before
         run = sepa_run(collection_date=COLLECT_ON, fmt=SepaFormat.PAIN_008_001_08, now=NOW)
-    storages["files"].delete(run.file_name)
+    storages["files"].delete(run.stored_as)
 
 
 def test_a_file_that_fails_the_xsd_is_not_written(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -409,7 +410,7 @@ def test_withdrawing_after_the_announcement_still_collects_once_then_ends() -> N
     mandate.refresh_from_db()
     assert mandate.status == MandateStatus.ENDED
     assert run.count == 1 and charge_owed(charge) == D("0.00")
-    storages["files"].delete(run.file_name)
+    storages["files"].delete(run.stored_as)
 
 
 def test_a_fee_paid_at_the_desk_after_the_announcement_is_left_out() -> None:
@@ -447,7 +448,7 @@ def test_a_returned_debit_reopens_the_charge_and_a_dead_mandate_ends() -> None:
         assert [charge_owed(c) for c in charges] == [D("0.00")] * 3
 
         report = sepa_returns_import(
-            data=(DATA / "pain.002.001.03-returns.xml").read_bytes(), file_name="psr.xml"
+            data=(DATA / "pain.002.001.03-returns.xml").read_bytes(), source="psr.xml"
         )
 
     assert (report.kind, report.message_id) == ("pain.002", "RABO-PSR-20270115-000173")
@@ -468,9 +469,9 @@ def test_a_returned_debit_reopens_the_charge_and_a_dead_mandate_ends() -> None:
         (mandates[1].member_id, D("4.50")),
     ]
     refunded = ChargeEvent.objects.get(charge=charges[0], kind="refunded")
-    assert refunded.reason == "AM04: there was not enough money in the account"
+    assert refunded.reason == "AM04: er niet genoeg geld op de rekening stond"
     assert SepaCollection.objects.get(pk=returns[0].collection_id).status == "returned"
-    storages["files"].delete(run.file_name)
+    storages["files"].delete(run.stored_as)
 
 
 def test_a_camt_054_return_after_settlement_reopens_the_charge() -> None:
@@ -482,7 +483,7 @@ def test_a_camt_054_return_after_settlement_reopens_the_charge() -> None:
     assert charge_owed(charges[2]) == D("52.00")
     mandates[2].refresh_from_db()
     assert mandates[2].status == MandateStatus.ENDED  # AC04: the account was closed
-    storages["files"].delete(run.file_name)
+    storages["files"].delete(run.stored_as)
 
 
 def test_a_file_read_twice_changes_nothing_the_second_time() -> None:
@@ -500,7 +501,7 @@ def test_a_file_read_twice_changes_nothing_the_second_time() -> None:
     assert {k: v for k, v in counts().items() if k != "files"} == {
         k: v for k, v in before.items() if k != "files"
     }
-    storages["files"].delete(run.file_name)
+    storages["files"].delete(run.stored_as)
 
 
 @pytest.mark.parametrize(

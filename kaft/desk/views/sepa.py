@@ -247,7 +247,7 @@ def sepa_returns_view(request: HttpRequest) -> HttpResponse:
         return _finance_page(request, returns=form)
     try:
         report = sepa_returns_import(
-            data=upload.read(), file_name=str(upload.name)[:200], staff=desk.user
+            data=upload.read(), source=str(upload.name)[:200], staff=desk.user
         )
     except BillingError as refused:
         form.add_error(None, refused.message)

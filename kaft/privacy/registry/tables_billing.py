@@ -169,7 +169,7 @@ BILLING: list[PersonalTable] = [
             "collection_date": C.PAYMENTS,
             "format": C.PAYMENTS,
             "message_id": C.PAYMENTS,
-            "file_name": C.PAYMENTS,
+            "stored_as": C.PAYMENTS,
             "created_at": C.PAYMENTS,
             "count": C.PAYMENTS,
             "total": C.PAYMENTS,
@@ -191,7 +191,7 @@ BILLING: list[PersonalTable] = [
         {
             "message_id": C.PAYMENTS,
             "kind": C.PAYMENTS,
-            "file_name": C.PAYMENTS,
+            "source": C.PAYMENTS,
             "imported_at": C.PAYMENTS,
             "returned": C.PAYMENTS,
             "unknown": C.PAYMENTS,

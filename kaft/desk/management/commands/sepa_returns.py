@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if path.stat().st_size > MAX_BYTES:
             raise CommandError(f"{path}: larger than 50 MB, not a bank's return file")
         try:
-            report = sepa_returns_import(data=path.read_bytes(), file_name=path.name)
+            report = sepa_returns_import(data=path.read_bytes(), source=path.name)
         except BillingError as refused:
             raise CommandError(refused.message) from None
         queued = notices_queue_debit_returned(return_file=report)

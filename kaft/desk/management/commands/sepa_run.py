@@ -40,5 +40,5 @@ class Command(BaseCommand):
         out.write_bytes(sepa_run_file(run))
         self.stdout.write(
             f"{run.count} direct debits, EUR {run.total:.2f}, {run.format}, "
-            f"message {run.message_id}: {out} (stored as {run.file_name})"
+            f"message {run.message_id}: {out} (stored as {run.stored_as})"
         )
