@@ -334,7 +334,9 @@ def _direct_debit_rows(member: Member, c: str, staff: Any) -> None:
         sequence_type="FRST",
         run=run,
     )
-    SepaCollectionCharge.objects.create(collection=collection, charge=charge, amount=Decimal("52.00"))
+    SepaCollectionCharge.objects.create(
+        collection=collection, charge=charge, amount=Decimal("52.00")
+    )
     read = SepaReturnFile.objects.create(
         message_id=f"{c}storno"[:35], kind="pain.002", imported_at=now, returned=1
     )

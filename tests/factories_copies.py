@@ -387,7 +387,9 @@ def _direct_debit(
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         upload = SimpleUploadedFile("psr.xml", pain_002([e2e], code="AM04", message_id="PSR-C"))
-        assert finance.post(reverse("desk:sepa_returns"), {"returns-file": upload}).status_code == 302
+        assert (
+            finance.post(reverse("desk:sepa_returns"), {"returns-file": upload}).status_code == 302
+        )
         assert desk.get(reverse("desk:member_mandate", args=[subject.pk])).status_code == 200
         # ... and pays what came back at the desk
         from kaft.billing.models import PaymentMethod

@@ -222,7 +222,9 @@ def _direct_debit(full: FullMember, now: dt.datetime) -> None:
         sequence_type="FRST",
         run=run,
     )
-    SepaCollectionCharge.objects.create(collection=collection, charge=charge, amount=Decimal("52.00"))
+    SepaCollectionCharge.objects.create(
+        collection=collection, charge=charge, amount=Decimal("52.00")
+    )
     read = SepaReturnFile.objects.create(
         message_id="PSR-EXPORT", kind="pain.002", imported_at=now - dt.timedelta(days=2)
     )

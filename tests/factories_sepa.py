@@ -37,7 +37,9 @@ def creditor(**changes: Any) -> Any:
 
 
 def adult_category() -> MemberCategory:
-    return MemberCategoryFactory.create(code="adult", name="Volwassene", annual_fee=Decimal("52.00"))
+    return MemberCategoryFactory.create(
+        code="adult", name="Volwassene", annual_fee=Decimal("52.00")
+    )
 
 
 def payer(
@@ -113,9 +115,7 @@ def queue_prenotice(member: Member, *, iban: str = IBANS[0]) -> None:
     from kaft.notices.services.collections import notices_queue_sepa_prenotices
 
     with creditor():
-        mandate_sign(
-            member=member, iban=iban, signed_on=dt.date(2026, 11, 2), via=MandateVia.PAPER
-        )
+        mandate_sign(member=member, iban=iban, signed_on=dt.date(2026, 11, 2), via=MandateVia.PAPER)
         membership_renew(member=member, today=dt.date(2026, 12, 7))
         sepa_announce(collection_date=COLLECT_ON, now=NOW_FOR_SEPA)
         notices_queue_sepa_prenotices(collection_date=COLLECT_ON, now=NOW_FOR_SEPA)

@@ -29,9 +29,9 @@ class BillingConfig(AppConfig):
             mandate_end_on_withdrawal,
             mandates_end_on_erasure,
         )
-        from kaft.privacy.services.erasure_steps import erasure_step
         from kaft.privacy.models import ConsentPurpose
         from kaft.privacy.services.consent_hooks import on_consent_withdrawn
+        from kaft.privacy.services.erasure_steps import erasure_step
         from kaft.privacy.services.owed import owed_sources
 
         owed_sources(by_member=member_owed_or_none, owing=members_owing)

@@ -51,7 +51,9 @@ class BillingErrorCode(ErrorCode):
             cls.BIC_INVALID: _("This is not a valid BIC."),
             cls.MANDATE_EXISTS: _("This member already has a direct debit mandate."),
             cls.MANDATE_NOT_LIVE: _("This mandate has already ended."),
-            cls.CONSENT_REFUSED: _("The permission for direct debit could not be recorded: %(detail)s"),
+            cls.CONSENT_REFUSED: _(
+                "The permission for direct debit could not be recorded: %(detail)s"
+            ),
             cls.SIGNED_ON_INVALID: _("The date of signature cannot be in the future."),
             cls.SEPA_NOT_CONFIGURED: _(
                 "Direct debit is not set up: %(setting)s is missing in the settings."
@@ -64,7 +66,9 @@ class BillingErrorCode(ErrorCode):
             cls.CREDITOR_BIC_NEEDED: _(
                 "The format pain.008.001.02 needs the library's BIC: set KAFT_SEPA_CREDITOR_BIC."
             ),
-            cls.FORMAT_UNKNOWN: _("Unknown file format: choose pain.008.001.02 or pain.008.001.08."),
+            cls.FORMAT_UNKNOWN: _(
+                "Unknown file format: choose pain.008.001.02 or pain.008.001.08."
+            ),
             cls.TOO_SOON: _(
                 "The collection date must be at least %(days)s days away (the announcement "
                 "period): %(first)s at the earliest."

@@ -139,7 +139,9 @@ def mandate_sign(
 def mandate_withdraw(*, member: Member, via: ConsentVia, staff: User | None = None) -> None:
     """The member withdraws the permission: recorded as a consent answer, which ends the
     mandate (:func:`mandate_end_on_withdrawal`)."""
-    consent_set(member=member, purpose=ConsentPurpose.DIRECT_DEBIT, given=False, via=via, staff=staff)
+    consent_set(
+        member=member, purpose=ConsentPurpose.DIRECT_DEBIT, given=False, via=via, staff=staff
+    )
 
 
 def mandate_end_on_withdrawal(member: Member, staff: User | None) -> None:

@@ -108,7 +108,7 @@ def sepa_announce(
                 sepa_line__isnull=True,
             )
         )
-        .filter(owed__gt=0)
+        .filter(Q(owed__gt=0))
         .only("pk", "member_id")
         .order_by("member_id", "pk")
     )

@@ -88,7 +88,10 @@ def test_renewal_charges_the_years_fee_once_and_extends_the_membership() -> None
     renewal = membership_renew(member=member, today=dt.date(2026, 12, 7), now=NOW)
     again = membership_renew(member=member, today=dt.date(2026, 12, 7), now=NOW)
 
-    assert (renewal.period_start, renewal.period_end) == (dt.date(2027, 1, 1), dt.date(2027, 12, 31))
+    assert (renewal.period_start, renewal.period_end) == (
+        dt.date(2027, 1, 1),
+        dt.date(2027, 12, 31),
+    )
     assert renewal.charge is not None
     assert renewal.charge.kind == ChargeKind.MEMBERSHIP
     assert (renewal.charge.period_start, renewal.charge.period_end) == (
@@ -286,9 +289,7 @@ def _debits(xml: bytes, fmt: str) -> list[dict[str, str]]:
                     "amount": tx.findtext(f"{ns}InstdAmt") or "",
                     "mandate": tx.findtext(f"{ns}DrctDbtTx/{ns}MndtRltdInf/{ns}MndtId") or "",
                     "iban": tx.findtext(f"{ns}DbtrAcct/{ns}Id/{ns}IBAN") or "",
-                    "creditor": info.findtext(
-                        f"{ns}CdtrSchmeId/{ns}Id/{ns}PrvtId/{ns}Othr/{ns}Id"
-                    )
+                    "creditor": info.findtext(f"{ns}CdtrSchmeId/{ns}Id/{ns}PrvtId/{ns}Othr/{ns}Id")
                     or "",
                 }
             )

@@ -51,7 +51,9 @@ MAX_RETURN_FILE = 20 * 1024 * 1024
 
 class PaperMandateForm(forms.Form):
     iban = forms.CharField(label=gettext_lazy("IBAN"), max_length=42)
-    bic = forms.CharField(label=gettext_lazy("BIC (only if the form has one)"), max_length=11, required=False)
+    bic = forms.CharField(
+        label=gettext_lazy("BIC (only if the form has one)"), max_length=11, required=False
+    )
     signed_on = params.DateField(label=gettext_lazy("Date of signature"))
     confirmed = forms.BooleanField(
         label=gettext_lazy(

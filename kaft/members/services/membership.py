@@ -15,7 +15,9 @@ from kaft.members.models import Member, MemberAction, MemberEvent, User
 
 
 @transaction.atomic
-def member_extend_membership(*, member: Member, until: dt.date, staff: User | None = None) -> Member:
+def member_extend_membership(
+    *, member: Member, until: dt.date, staff: User | None = None
+) -> Member:
     """Let ``member``'s membership run until ``until`` (never shortened: a later end stays).
 
     Locks the member row. Writes a ``renewed`` event when the date changes."""

@@ -46,7 +46,13 @@ def test_each_member_gets_the_announcement_by_their_channel_once() -> None:
     mail = Notice.objects.get(member=by_mail)
     assert mail.status == NoticeStatus.PENDING and mail.channel == Channel.EMAIL
     assert mail.subject == "Direct debit of € 52.00 on 15-01-2027"
-    for needed in ("€ 52.00", "15-01-2027", mandate.reference, CREDITOR_ID, "NL** **** **** **43 00"):
+    for needed in (
+        "€ 52.00",
+        "15-01-2027",
+        mandate.reference,
+        CREDITOR_ID,
+        "NL** **** **** **43 00",
+    ):
         assert needed in mail.body, needed
     assert "0417164300" not in mail.body
     assert "Membership fee" in mail.body

@@ -42,7 +42,9 @@ def test_a_member_gives_permission_online_and_sees_the_iban_masked(
 
 
 def test_withdrawing_is_one_click(member_client: Client, member: Member) -> None:
-    member_client.post(reverse("portal:mandate_give"), {"iban": "NL91ABNA0417164300", "confirmed": "on"})
+    member_client.post(
+        reverse("portal:mandate_give"), {"iban": "NL91ABNA0417164300", "confirmed": "on"}
+    )
 
     withdrawn = member_client.post(reverse("portal:mandate_withdraw"))
 
@@ -57,9 +59,7 @@ def test_a_wrong_iban_or_no_confirmation_writes_nothing(member_client: Client) -
     wrong = member_client.post(
         reverse("portal:mandate_give"), {"iban": "NL91ABNA0417164301", "confirmed": "on"}
     )
-    unconfirmed = member_client.post(
-        reverse("portal:mandate_give"), {"iban": "NL91ABNA0417164300"}
-    )
+    unconfirmed = member_client.post(reverse("portal:mandate_give"), {"iban": "NL91ABNA0417164300"})
 
     assert (wrong.status_code, unconfirmed.status_code) == (400, 400)
     assert "Dit is geen geldige IBAN" in wrong.content.decode()
