@@ -6,10 +6,16 @@ from celery import shared_task
 
 from kaft.billing.services.fees import memberships_renew_due
 from kaft.billing.services.mandates import mandates_lapse
+from kaft.billing.services.sepa_run import sepa_files_prune
 
 
 @shared_task
 def sepa_daily() -> dict[str, int]:
     """Daily: mandates unused for 36 months lapse; members who pay by direct debit and whose
-    membership ends within a month are renewed (their fee charged, to be announced)."""
-    return {"lapsed": mandates_lapse(), "renewed": memberships_renew_due()}
+    membership ends within a month are renewed (their fee charged, to be announced); the files
+    of runs the retention job deleted go too."""
+    return {
+        "lapsed": mandates_lapse(),
+        "renewed": memberships_renew_due(),
+        "files_deleted": sepa_files_prune(),
+    }

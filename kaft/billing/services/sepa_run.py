@@ -396,3 +396,28 @@ def sepa_run_file(run: SepaRun) -> bytes:
     with storages["files"].open(run.stored_as, "rb") as handle:
         data: bytes = handle.read()
     return data
+
+
+def sepa_files_prune(*, now: dt.datetime | None = None) -> int:
+    """Delete the stored pain.008 files whose run is gone (the retention job deletes runs 14
+    months after their collection date; the files go with them here, in the daily job). A
+    file younger than a day is left alone: its run may not have committed yet. Returns how
+    many files were deleted."""
+    now = now or timezone.now()
+    storage = storages["files"]
+    if not storage.exists(RUN_DIR):
+        return 0
+    kept = set(SepaRun.objects.values_list("stored_as", flat=True))
+    deleted = 0
+    for name in storage.listdir(RUN_DIR)[1]:
+        path = f"{RUN_DIR}/{name}"
+        if path in kept:
+            continue
+        try:
+            if storage.get_modified_time(path) > now - dt.timedelta(days=1):
+                continue
+        except NotImplementedError:
+            pass
+        storage.delete(path)
+        deleted += 1
+    return deleted

@@ -526,3 +526,34 @@ def test_a_file_that_is_no_return_file_is_refused_and_nothing_is_written(
         sepa_returns_import(data=data)
     assert refused.value.code == code
     assert counts() == before
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+def test_mandates_runs_and_returns_go_14_months_after_they_ended() -> None:
+    from kaft.billing.services.sepa_run import sepa_files_prune
+    from kaft.billing.tasks import sepa_daily
+    from kaft.privacy.services.retention import retention_apply
+
+    with creditor():
+        _mandates, _charges, run = _collected_three()
+        sepa_returns_import(data=(DATA / "pain.002.001.03-returns.xml").read_bytes())
+    ended = Mandate.objects.get(status=MandateStatus.ENDED)  # MD01 ended it
+    Mandate.objects.filter(pk=ended.pk).update(ended_at=NOW)
+    file_name = run.stored_as
+
+    # 14 months later (427 days) nothing has gone yet; a day after, all of it
+    retention_apply(now=NOW + dt.timedelta(days=426))
+    assert Mandate.objects.filter(pk=ended.pk).exists() and SepaRun.objects.exists()
+    retention_apply(now=timezone.make_aware(dt.datetime(2028, 3, 20, 10, 0)))
+
+    assert not Mandate.objects.filter(pk=ended.pk).exists()
+    assert Mandate.objects.filter(status=MandateStatus.ACTIVE).count() == 2  # still in use
+    assert not SepaRun.objects.exists() and not SepaCollection.objects.exists()
+    assert not SepaReturn.objects.exists() and not SepaReturnFile.objects.exists()
+    assert Charge.objects.filter(kind=ChargeKind.MEMBERSHIP).count() == 3  # the fiscal rule
+    assert storages["files"].exists(file_name)
+    assert sepa_files_prune(now=timezone.now() + dt.timedelta(days=2)) == 1
+    assert not storages["files"].exists(file_name)
+    assert sepa_daily()["files_deleted"] == 0
