@@ -127,6 +127,11 @@ def measure_all(scale_name: str, quick: bool) -> dict[str, Any]:
 
     _say("measuring the nightly retention job over the dataset (rolled back afterwards)")
     figures["retention"] = measure_retention()
+    from bench.sepa import measure_sepa
+
+    count = Member.objects.count()
+    _say(f"measuring a direct-debit run of {count:,} mandates (rolled back afterwards)")
+    figures["sepa"] = measure_sepa(count)
     return figures
 
 

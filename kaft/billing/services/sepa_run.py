@@ -31,7 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -56,8 +56,7 @@ from kaft.billing.models import (
     SequenceType,
 )
 from kaft.billing.selectors.charges import annotated_owed, charges_with_owed
-from kaft.billing.selectors.mandates import announced_on
-from kaft.members.models import User
+from kaft.members.models import Member, User
 
 RUN_DIR = "sepa/runs"
 BULK = 2000
@@ -171,6 +170,15 @@ def xsd_check(xml: bytes, fmt: str) -> None:
         raise BillingError(BillingErrorCode.XSD_INVALID, detail=str(error)[:300])
 
 
+def _ascii(text: str) -> str:
+    """``text`` in the characters a SEPA file may hold (ASCII: é becomes e)."""
+    if text.isascii():
+        return text
+    from text_unidecode import unidecode
+
+    return str(unidecode(text))
+
+
 def _description(kinds: set[str]) -> str:
     labels = ", ".join(sorted(str(ChargeKind(kind).label) for kind in kinds))
     return f"{settings.KAFT_LIBRARY_NAME}: {labels}"[:140]
@@ -206,6 +214,27 @@ def sepa_run(
     return run
 
 
+@dataclass
+class _Debit:
+    """One announced collection, read as plain values (a run may hold 100,000 of them)."""
+
+    pk: int
+    member_id: int | None
+    mandate_id: int | None
+    amount: Decimal
+    end_to_end_id: str
+    lines: list[list[Any]]  # [line pk, charge pk, amount, charge kind]
+    sequence: str = ""
+
+
+def _announced_values(collection_date: dt.date) -> dict[str, Any]:
+    return {
+        "collection_date": collection_date,
+        "status": CollectionStatus.ANNOUNCED,
+        "run__isnull": True,
+    }
+
+
 def _collect(
     collection_date: dt.date,
     fmt: str,
@@ -216,61 +245,75 @@ def _collect(
     storage: Any,
     written: list[str],
 ) -> SepaRun:
-    collections = list(
-        announced_on(collection_date)
-        .select_for_update(of=("self",))
-        .select_related("mandate", "member")
-        .order_by("pk")
-    )
-    owed = {
-        c.pk: annotated_owed(c)
-        for c in charges_with_owed(
-            Charge.objects.filter(
-                sepa_line__collection__collection_date=collection_date,
-                sepa_line__collection__status=CollectionStatus.ANNOUNCED,
-                sepa_line__collection__run__isnull=True,
-            )
-        ).only("pk", "kind")
-    }
-    lines: dict[int, list[SepaCollectionCharge]] = defaultdict(list)
-    for line in SepaCollectionCharge.objects.filter(
-        collection__collection_date=collection_date,
-        collection__status=CollectionStatus.ANNOUNCED,
-        collection__run__isnull=True,
-    ).select_related("charge"):
-        lines[line.collection_id].append(line)
-    kept: list[SepaCollection] = []
-    dropped: list[int] = []
-    for collection in collections:
-        mandate = collection.mandate
-        live = mandate is not None and mandate.status in (
-            MandateStatus.ACTIVE,
-            MandateStatus.ENDING,
+    where = _announced_values(collection_date)
+    debits = [
+        _Debit(pk, member_id, mandate_id, amount, e2e, [])
+        for pk, member_id, mandate_id, amount, e2e in SepaCollection.objects.select_for_update(
+            of=("self",)
         )
-        mine = lines.get(collection.pk, [])
+        .filter(**where)
+        .order_by("pk")
+        .values_list("pk", "member_id", "mandate_id", "amount", "end_to_end_id")
+    ]
+    by_pk = {debit.pk: debit for debit in debits}
+    line_where = {f"collection__{key}": value for key, value in where.items()}
+    for line_pk, collection_id, charge_id, amount, kind in (
+        SepaCollectionCharge.objects.filter(**line_where)
+        .order_by("pk")
+        .values_list("pk", "collection_id", "charge_id", "amount", "charge__kind")
+    ):
+        by_pk[collection_id].lines.append([line_pk, charge_id, amount, kind])
+    owed = dict(
+        charges_with_owed(
+            Charge.objects.filter(**{f"sepa_line__{key}": v for key, v in line_where.items()})
+        ).values_list("pk", "owed")
+    )
+    mandates = {
+        row[0]: row
+        for row in Mandate.objects.filter(
+            **{f"collections__{key}": value for key, value in where.items()}
+        )
+        .distinct()
+        .values_list("pk", "status", "iban", "bic", "reference", "signed_on", "last_collected_on")
+    }
+    names = {
+        pk: " ".join(part for part in parts if part)
+        for pk, *parts in Member.objects.filter(
+            **{f"sepa_collections__{key}": value for key, value in where.items()}
+        )
+        .distinct()
+        .values_list("pk", "first_name", "name_prefix", "last_name")
+    }
+    live = (MandateStatus.ACTIVE, MandateStatus.ENDING)
+    kept: list[_Debit] = []
+    dropped: list[int] = []
+    for debit in debits:
         changed = False
-        for line in mine:
-            now_owed = min(line.amount, max(owed.get(line.charge_id, Decimal("0")), Decimal("0")))
-            if now_owed != line.amount:
-                line.amount = now_owed
-                line.save(update_fields=["amount"])
+        for line in debit.lines:
+            now_owed = min(line[2], max(Decimal(owed.get(line[1], 0)), Decimal("0")))
+            if now_owed != line[2]:
+                line[2] = now_owed
+                SepaCollectionCharge.objects.filter(pk=line[0]).update(amount=now_owed)
                 changed = True
-        amount = sum((line.amount for line in mine), Decimal("0.00"))
-        if not live or collection.member is None or amount <= 0:
-            dropped.append(collection.pk)
+        amount = sum((line[2] for line in debit.lines), Decimal("0.00"))
+        mandate = mandates.get(debit.mandate_id or 0)
+        if mandate is None or mandate[1] not in live or debit.member_id is None or amount <= 0:
+            dropped.append(debit.pk)
             continue
         if changed:
-            collection.amount = amount
-            collection.save(update_fields=["amount"])
-            SepaCollectionCharge.objects.filter(collection=collection, amount__lte=0).delete()
-        kept.append(collection)
-    if dropped:
-        SepaCollection.objects.filter(pk__in=dropped).delete()
+            debit.amount = amount
+            SepaCollection.objects.filter(pk=debit.pk).update(amount=amount)
+            SepaCollectionCharge.objects.filter(collection_id=debit.pk, amount__lte=0).delete()
+            debit.lines = [line for line in debit.lines if line[2] > 0]
+        debit.sequence = (SequenceType.RECURRING if mandate[6] else SequenceType.FIRST).value
+        kept.append(debit)
+    for start in range(0, len(dropped), 500):
+        SepaCollection.objects.filter(pk__in=dropped[start : start + 500]).delete()
     if not kept:
         raise BillingError(BillingErrorCode.NOTHING_TO_COLLECT)
 
     config = {
-        "name": creditor.name,
+        "name": _ascii(creditor.name)[:70],
         "IBAN": creditor.iban,
         "batch": True,
         "creditor_id": creditor.identifier,
@@ -278,31 +321,33 @@ def _collect(
     }
     if creditor.bic:
         config["BIC"] = creditor.bic
-    document = sepa_dd(config, schema=fmt, clean=True)
-    for collection in kept:
-        mandate = collection.mandate
-        member = collection.member
-        assert mandate is not None and member is not None
-        sequence = SequenceType.RECURRING if mandate.last_collected_on else SequenceType.FIRST
-        collection.sequence_type = sequence
+    # Names and texts are made plain ASCII here (as sepaxml's ``clean`` would, but the
+    # description only once per kind of debit, not once per debit).
+    document = sepa_dd(config, schema=fmt, clean=False)
+    descriptions: dict[frozenset[str], str] = {}
+    for debit in kept:
+        _pk, _status, iban, bic, reference, signed_on, _last = mandates[debit.mandate_id or 0]
+        kinds = frozenset(line[3] for line in debit.lines)
+        if kinds not in descriptions:
+            descriptions[kinds] = _ascii(_description(set(kinds)))[:140]
         payment: dict[str, Any] = {
-            "name": member.full_name or "-",
-            "IBAN": mandate.iban,
-            "amount": int(collection.amount * 100),
-            "type": sequence.value,
+            "name": _ascii(names.get(debit.member_id or 0) or "-")[:70],
+            "IBAN": iban,
+            "amount": int(debit.amount * 100),
+            "type": debit.sequence,
             "collection_date": collection_date,
-            "mandate_id": mandate.reference,
-            "mandate_date": mandate.signed_on,
-            "description": _description({line.charge.kind for line in lines[collection.pk]}),
-            "endtoend_id": collection.end_to_end_id,
+            "mandate_id": reference,
+            "mandate_date": signed_on,
+            "description": descriptions[kinds],
+            "endtoend_id": debit.end_to_end_id,
         }
-        if mandate.bic:
-            payment["BIC"] = mandate.bic
+        if bic:
+            payment["BIC"] = bic
         document.add_payment(payment)
     xml: bytes = document.export(validate=False)
     xsd_check(xml, fmt)
 
-    total = sum((c.amount for c in kept), Decimal("0.00"))
+    total = sum((debit.amount for debit in kept), Decimal("0.00"))
     message_id = str(document.msg_id)[:35]
     run = SepaRun.objects.create(
         collection_date=collection_date,
@@ -314,17 +359,17 @@ def _collect(
         total=total,
         staff=staff,
     )
-    kept_ids = [c.pk for c in kept]
-    for sequence in SequenceType:
-        ids = [c.pk for c in kept if c.sequence_type == sequence]
-        for start in range(0, len(ids), 500):
-            SepaCollection.objects.filter(pk__in=ids[start : start + 500]).update(
-                sequence_type=sequence, run=run, status=CollectionStatus.COLLECTED
-            )
+    announced = SepaCollection.objects.filter(**where)
+    announced.filter(mandate__last_collected_on__isnull=True).update(
+        sequence_type=SequenceType.FIRST
+    )
+    announced.filter(mandate__last_collected_on__isnull=False).update(
+        sequence_type=SequenceType.RECURRING
+    )
+    announced.update(run=run, status=CollectionStatus.COLLECTED)
     Mandate.objects.filter(collections__run=run).update(last_collected_on=collection_date)
-    _book_payments(kept, lines, staff, now)
+    _book_payments(kept, staff, now)
     _finish_ending_mandates(run, staff, now)
-    assert len(kept_ids) == run.count
     name = storage.save(f"{RUN_DIR}/{collection_date:%Y-%m-%d}-{message_id}.xml", ContentFile(xml))
     written.append(name)
     run.stored_as = name
@@ -332,47 +377,61 @@ def _collect(
     return run
 
 
-def _book_payments(
-    kept: list[SepaCollection],
-    lines: dict[int, list[SepaCollectionCharge]],
-    staff: User | None,
-    now: dt.datetime,
-) -> None:
-    """One payment by direct debit per collection, a ``paid`` event per charge it paid (in
-    bulk: the run may hold a hundred thousand debits)."""
-    payments = [
-        Payment(
-            member_id=c.member_id,
-            method=PaymentMethod.DIRECT_DEBIT,
-            amount=c.amount,
-            at=now,
-            staff=staff,
+def _book_payments(kept: list[_Debit], staff: User | None, now: dt.datetime) -> None:
+    """One payment by direct debit per collection, a ``paid`` event per charge it paid.
+
+    Written with ``executemany`` (a run may hold a hundred thousand debits, and building a model
+    object for each costs more than the writes); the payments are read back in the order they
+    were inserted: after the last payment before them, with their moment and method."""
+    ops = connection.ops
+    at = Payment._meta.get_field("at").get_db_prep_value(now, connection)
+    staff_id = staff.pk if staff is not None else None
+
+    def money(value: Decimal) -> Any:
+        return ops.adapt_decimalfield_value(value, 9, 2)
+
+    payment_table = connection.ops.quote_name(Payment._meta.db_table)
+    event_table = connection.ops.quote_name(ChargeEvent._meta.db_table)
+    before = Payment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {payment_table} (member_id, method, amount, at, staff_id) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s)",
+            [
+                (d.member_id, PaymentMethod.DIRECT_DEBIT.value, money(d.amount), at, staff_id)
+                for d in kept
+            ],
         )
-        for c in kept
+    payment_ids = list(
+        Payment.objects.filter(pk__gt=before, at=now, method=PaymentMethod.DIRECT_DEBIT)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(payment_ids) != len(kept):
+        raise RuntimeError("another direct-debit payment was booked at the same moment")
+    rows = [
+        (
+            line[1],
+            ChargeEventKind.PAID.value,
+            money(line[2]),
+            money(-line[2]),
+            at,
+            payment_id,
+            PaymentMethod.DIRECT_DEBIT.value,
+            "",
+            staff_id,
+        )
+        for debit, payment_id in zip(kept, payment_ids, strict=True)
+        for line in debit.lines
+        if line[2] > 0
     ]
-    Payment.objects.bulk_create(payments, batch_size=BULK)
-    if payments and payments[0].pk is None:  # a database that returns no ids
-        made = list(
-            Payment.objects.filter(at=now, method=PaymentMethod.DIRECT_DEBIT).order_by("pk")
-        )
-        for payment, row in zip(payments, made[-len(payments) :], strict=True):
-            payment.pk = row.pk
-    events = [
-        ChargeEvent(
-            charge_id=line.charge_id,
-            kind=ChargeEventKind.PAID,
-            amount=line.amount,
-            owed_change=-line.amount,
-            at=now,
-            payment_id=payment.pk,
-            method=PaymentMethod.DIRECT_DEBIT,
-            staff=staff,
-        )
-        for collection, payment in zip(kept, payments, strict=True)
-        for line in lines[collection.pk]
-        if line.amount > 0
-    ]
-    ChargeEvent.objects.bulk_create(events, batch_size=BULK)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(
+                f"INSERT INTO {event_table} (charge_id, kind, amount, owed_change, at, "  # noqa: S608
+                "payment_id, method, reason, staff_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                rows[start : start + 10_000],
+            )
 
 
 def _finish_ending_mandates(run: SepaRun, staff: User | None, now: dt.datetime) -> None:
