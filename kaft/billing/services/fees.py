@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from kaft.billing.models import CENT, LIVE_MANDATE, Charge, ChargeKind, Mandate
+from kaft.billing.models import CENT, Charge, ChargeKind, Mandate, MandateStatus
 from kaft.billing.services.charges import charge_create
 from kaft.members.locks import member_for_update
 from kaft.members.models import FeePeriod, Member, MemberCategory, MemberStatus, User
@@ -120,7 +120,7 @@ def memberships_renew_due(*, today: dt.date | None = None) -> int:
     period then starts after the new end, beyond the window)."""
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(days=RENEW_AHEAD_DAYS)
-    with_mandate = Mandate.objects.filter(status__in=LIVE_MANDATE[:1]).values("member_id")
+    with_mandate = Mandate.objects.filter(status=MandateStatus.ACTIVE).values("member_id")
     due = (
         Member.objects.filter(
             pk__in=with_mandate,

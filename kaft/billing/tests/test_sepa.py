@@ -557,3 +557,26 @@ def test_mandates_runs_and_returns_go_14_months_after_they_ended() -> None:
     assert sepa_files_prune(now=timezone.now() + dt.timedelta(days=2)) == 1
     assert not storages["files"].exists(file_name)
     assert sepa_daily()["files_deleted"] == 0
+
+
+def test_the_daily_job_renews_only_members_who_pay_by_direct_debit() -> None:
+    from kaft.billing.services.fees import memberships_renew_due
+
+    category = adult_category()
+    paying = MemberFactory.create(category=category, membership_end=dt.date(2027, 1, 5))
+    mandate_sign(member=paying, iban=IBANS[0], signed_on=dt.date(2026, 12, 1), via=MandateVia.PAPER)
+    at_desk = MemberFactory.create(category=category, membership_end=dt.date(2027, 1, 5))
+    later = MemberFactory.create(category=category, membership_end=dt.date(2027, 3, 1))
+    mandate_sign(member=later, iban=IBANS[1], signed_on=dt.date(2026, 12, 1), via=MandateVia.PAPER)
+
+    assert memberships_renew_due(today=dt.date(2026, 12, 7)) == 1
+    assert memberships_renew_due(today=dt.date(2026, 12, 7)) == 0
+
+    fee = Charge.objects.get(kind=ChargeKind.MEMBERSHIP)
+    assert (fee.member_id, fee.period_start, fee.period_end) == (
+        paying.pk,
+        dt.date(2027, 1, 6),
+        dt.date(2028, 1, 5),
+    )
+    at_desk.refresh_from_db()
+    assert at_desk.membership_end == dt.date(2027, 1, 5)
