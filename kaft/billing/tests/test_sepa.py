@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.storage import storages
@@ -580,3 +581,29 @@ def test_the_daily_job_renews_only_members_who_pay_by_direct_debit() -> None:
     )
     at_desk.refresh_from_db()
     assert at_desk.membership_end == dt.date(2027, 1, 5)
+
+
+def test_key_rotation_re_encrypts_the_iban(settings: Any) -> None:
+    from io import StringIO
+
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.KAFT_FIELD_KEYS = [old]
+    _member, mandate, _charge = payer()
+
+    def raw() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT iban FROM billing_mandate WHERE id = %s", [mandate.pk])
+            return str(cursor.fetchone()[0])
+
+    before = raw()
+    settings.KAFT_FIELD_KEYS = [new, old]
+    out = StringIO()
+    call_command("rotate_field_keys", stdout=out)
+
+    assert "billing.Mandate.iban: 1 re-encrypted" in out.getvalue()
+    assert raw() != before and raw().startswith("f1:")
+    settings.KAFT_FIELD_KEYS = [new]
+    assert Mandate.objects.get(pk=mandate.pk).iban == "NL91ABNA0417164300"
