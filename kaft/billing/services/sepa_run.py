@@ -63,6 +63,27 @@ RUN_DIR = "sepa/runs"
 BULK = 2000
 
 
+def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` into ``table`` with multi-row INSERT statements, as many rows per
+    statement as the database takes parameters: a run or an announcement may write 100,000
+    rows, and one statement per row (or a model object per row) costs more than the writes."""
+    if not rows:
+        return
+    limit = connection.features.max_query_params or 10_000
+    per_statement = max(1, min(1_000, limit // len(columns)))
+    quoted = connection.ops.quote_name(table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {quoted} ({names}) VALUES "  # noqa: S608
+                + ", ".join([one] * len(batch)),
+                [value for row in batch for value in row],
+            )
+
+
 @dataclass(frozen=True)
 class Announcement:
     collection_date: dt.date
@@ -127,14 +148,19 @@ def sepa_announce(
     ops = connection.ops
     at = SepaCollection._meta.get_field("announced_at").get_db_prep_value(now, connection)
     day = ops.adapt_datefield_value(collection_date)
-    table = ops.quote_name(SepaCollection._meta.db_table)
-    line_table = ops.quote_name(SepaCollectionCharge._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        # executemany: an announcement may hold 100,000 debits (see _book_payments)
-        cursor.executemany(
-            f"INSERT INTO {table} (member_id, mandate_id, collection_date, amount, "  # noqa: S608
-            "end_to_end_id, status, announced_at, sequence_type) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+    with transaction.atomic():
+        _insert_rows(
+            SepaCollection._meta.db_table,
+            (
+                "member_id",
+                "mandate_id",
+                "collection_date",
+                "amount",
+                "end_to_end_id",
+                "status",
+                "announced_at",
+                "sequence_type",
+            ),
             [
                 (
                     member_id,
@@ -154,17 +180,15 @@ def sepa_announce(
                 collection_date=collection_date, announced_at=now, run__isnull=True
             ).values_list("end_to_end_id", "pk")
         )
-        lines = [
-            (ids[e2e], pk, ops.adapt_decimalfield_value(owed, 9, 2))
-            for member_id, _mandate, _day, _amount, e2e in rows
-            for pk, owed in per_member[member_id]
-        ]
-        for start in range(0, len(lines), 10_000):
-            cursor.executemany(
-                f"INSERT INTO {line_table} (collection_id, charge_id, amount) "  # noqa: S608
-                "VALUES (%s, %s, %s)",
-                lines[start : start + 10_000],
-            )
+        _insert_rows(
+            SepaCollectionCharge._meta.db_table,
+            ("collection_id", "charge_id", "amount"),
+            [
+                (ids[e2e], pk, ops.adapt_decimalfield_value(owed, 9, 2))
+                for member_id, _mandate, _day, _amount, e2e in rows
+                for pk, owed in per_member[member_id]
+            ],
+        )
     total = sum((row[3] for row in rows), Decimal("0.00"))
     return Announcement(collection_date=collection_date, count=len(rows), total=total)
 
@@ -408,8 +432,7 @@ def _collect(
 def _book_payments(kept: list[_Debit], staff: User | None, now: dt.datetime) -> None:
     """One payment by direct debit per collection, a ``paid`` event per charge it paid.
 
-    Written with ``executemany`` (a run may hold a hundred thousand debits, and building a model
-    object for each costs more than the writes); the payments are read back in the order they
+    Written with multi-row inserts (:func:`_insert_rows`); the payments are read back in the order they
     were inserted: after the last payment before them, with their moment and method."""
     ops = connection.ops
     at = Payment._meta.get_field("at").get_db_prep_value(now, connection)
@@ -418,18 +441,15 @@ def _book_payments(kept: list[_Debit], staff: User | None, now: dt.datetime) -> 
     def money(value: Decimal) -> Any:
         return ops.adapt_decimalfield_value(value, 9, 2)
 
-    payment_table = connection.ops.quote_name(Payment._meta.db_table)
-    event_table = connection.ops.quote_name(ChargeEvent._meta.db_table)
     before = Payment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {payment_table} (member_id, method, amount, at, staff_id) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s)",
-            [
-                (d.member_id, PaymentMethod.DIRECT_DEBIT.value, money(d.amount), at, staff_id)
-                for d in kept
-            ],
-        )
+    _insert_rows(
+        Payment._meta.db_table,
+        ("member_id", "method", "amount", "at", "staff_id"),
+        [
+            (d.member_id, PaymentMethod.DIRECT_DEBIT.value, money(d.amount), at, staff_id)
+            for d in kept
+        ],
+    )
     payment_ids = list(
         Payment.objects.filter(pk__gt=before, at=now, method=PaymentMethod.DIRECT_DEBIT)
         .order_by("pk")
@@ -453,13 +473,21 @@ def _book_payments(kept: list[_Debit], staff: User | None, now: dt.datetime) -> 
         for line in debit.lines
         if line[2] > 0
     ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 10_000):
-            cursor.executemany(
-                f"INSERT INTO {event_table} (charge_id, kind, amount, owed_change, at, "  # noqa: S608
-                "payment_id, method, reason, staff_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                rows[start : start + 10_000],
-            )
+    _insert_rows(
+        ChargeEvent._meta.db_table,
+        (
+            "charge_id",
+            "kind",
+            "amount",
+            "owed_change",
+            "at",
+            "payment_id",
+            "method",
+            "reason",
+            "staff_id",
+        ),
+        rows,
+    )
 
 
 def _finish_ending_mandates(run: SepaRun, staff: User | None, now: dt.datetime) -> None:
