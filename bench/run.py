@@ -131,6 +131,11 @@ def measure_all(scale_name: str, quick: bool) -> dict[str, Any]:
 
     _say(f"measuring the desk's print run of {LETTERS:,} letters (rolled back afterwards)")
     figures["print_run"] = measure_print_run(LETTERS)
+    from bench.sepa import measure_sepa
+
+    count = Member.objects.count()
+    _say(f"measuring a direct-debit run of {count:,} mandates (rolled back afterwards)")
+    figures["sepa"] = measure_sepa(count)
     return figures
 
 

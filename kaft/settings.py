@@ -334,6 +334,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaft.billing.tasks.update_fines",
         "schedule": crontab(hour=0, minute=20),  # daily, just after midnight: today's fines
     },
+    "sepa-daily": {
+        "task": "kaft.billing.tasks.sepa_daily",
+        "schedule": crontab(hour=2, minute=45),  # daily: lapse unused mandates, renew fees
+    },
 }
 
 # --- Library policy -------------------------------------------------------------------------
@@ -388,6 +392,19 @@ KAFT_WAIVE_ROLES = tuple(env_list("KAFT_WAIVE_ROLES") or ["finance", "administra
 KAFT_LOST_REFUND_DAYS = int(os.environ.get("KAFT_LOST_REFUND_DAYS", "90"))
 # Whether the late fee of such a copy stays (true) or is cancelled with it (false).
 KAFT_LOST_FOUND_KEEP_FINES = env_bool("KAFT_LOST_FOUND_KEEP_FINES", True)
+
+# SEPA direct debit: the library as creditor (checked at startup, see kaft/billing/creditor.py).
+# Left empty, the library does not collect by direct debit.
+KAFT_SEPA_CREDITOR_ID = os.environ.get("KAFT_SEPA_CREDITOR_ID", "")
+KAFT_SEPA_CREDITOR_NAME = os.environ.get("KAFT_SEPA_CREDITOR_NAME", "")
+KAFT_SEPA_CREDITOR_IBAN = os.environ.get("KAFT_SEPA_CREDITOR_IBAN", "")
+KAFT_SEPA_CREDITOR_BIC = os.environ.get("KAFT_SEPA_CREDITOR_BIC", "")
+# Days between the pre-notification and the collection date (the SEPA rulebook's default: 14).
+KAFT_SEPA_PRENOTICE_DAYS = int(os.environ.get("KAFT_SEPA_PRENOTICE_DAYS", "14"))
+# What the library charges for a returned direct debit; 0: nothing.
+KAFT_SEPA_RETURN_FEE = Decimal(os.environ.get("KAFT_SEPA_RETURN_FEE", "0.00"))
+# Which kinds of charges are collected by direct debit.
+KAFT_SEPA_CHARGE_KINDS = tuple(env_list("KAFT_SEPA_CHARGE_KINDS") or ["membership"])
 
 KAFT_PICKUP_LABEL = os.environ.get("KAFT_PICKUP_LABEL", "initials")
 if KAFT_PICKUP_LABEL not in ("initials", "number"):

@@ -299,6 +299,7 @@ def member_world(member: Member, tag: str) -> None:
     )
     ErasureRequest.objects.create(member=member, requested_at=now, status=ErasureStatus.CANCELLED)
     _money_world(member, c, staff)
+    _direct_debit_rows(member, c, staff)
 
 
 def _money_world(member: Member, c: str, staff: Any) -> None:
@@ -330,6 +331,78 @@ def _waive_permission() -> list[Any]:
     from django.contrib.auth.models import Permission
 
     return list(Permission.objects.filter(codename="waive_charge"))
+
+
+def _direct_debit_rows(member: Member, c: str, staff: Any) -> None:
+    """A mandate, a direct debit of a membership fee in a run, and its return."""
+    from decimal import Decimal
+
+    from kaft.billing.models import (
+        Charge,
+        ChargeKind,
+        CollectionStatus,
+        Mandate,
+        MandateAction,
+        MandateEvent,
+        SepaCollection,
+        SepaCollectionCharge,
+        SepaReturn,
+        SepaReturnFile,
+        SepaRun,
+    )
+
+    now = timezone.now()
+    today = timezone.localdate()
+    mandate = Mandate.objects.create(
+        member=member,
+        reference=f"{c}machtiging"[:35],
+        signed_on=today,
+        via="paper",
+        iban="NL91ABNA0417164300",
+        created_at=now,
+        staff=staff,
+    )
+    MandateEvent.objects.create(
+        mandate=mandate, action=MandateAction.SIGN, at=now, reason=f"{c}reden"[:200]
+    )
+    run = SepaRun.objects.create(
+        collection_date=today,
+        format="pain.008.001.02",
+        message_id=f"{c}run"[:35],
+        stored_as=f"sepa/runs/{c}.xml",
+        created_at=now,
+        count=1,
+        total=Decimal("52.00"),
+    )
+    charge = Charge.objects.create(
+        member=member, kind=ChargeKind.MEMBERSHIP, created_at=now, note=f"{c}contributie"
+    )
+    collection = SepaCollection.objects.create(
+        member=member,
+        mandate=mandate,
+        collection_date=today,
+        amount=Decimal("52.00"),
+        end_to_end_id=f"{c}incasso"[:35],
+        status=CollectionStatus.RETURNED,
+        announced_at=now,
+        sequence_type="FRST",
+        run=run,
+    )
+    SepaCollectionCharge.objects.create(
+        collection=collection, charge=charge, amount=Decimal("52.00")
+    )
+    read = SepaReturnFile.objects.create(
+        message_id=f"{c}storno"[:35], kind="pain.002", imported_at=now, returned=1
+    )
+    SepaReturn.objects.create(
+        file=read,
+        collection=collection,
+        member=member,
+        end_to_end_id=collection.end_to_end_id,
+        reason_code="AM04",
+        amount=Decimal("52.00"),
+        at=now,
+    )
 
 
 def tables_without_rows(member: Member) -> list[str]:

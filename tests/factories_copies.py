@@ -340,6 +340,9 @@ def build_world(
         assert decided.status_code == 302
     legal.refresh_from_db()
     assert legal.produced is not None
+    # the adult of the two pays by direct debit (a child cannot give the permission)
+    payer, payer_portal = (other, None) if subject_is_child else (subject, portal)
+    _direct_debit(payer, staff, desk, payer_portal, capture)
     return World(
         branch=branch,
         subject=subject,
@@ -348,6 +351,58 @@ def build_world(
         officer=approver,
         legal=legal,
     )
+
+
+def _direct_debit(
+    subject: Member, staff: User, desk: Client, portal: Client | None, capture: Any
+) -> None:
+    """The member signs a mandate on paper at the desk (the IBAN is encrypted at rest), is
+    renewed, announced (the pre-notification), collected in a run, the debit comes back and the
+    member is told; then withdraws the permission in MijnBibliotheek and exports their data."""
+    import tempfile
+
+    from kaft.billing.models import SepaCollection
+    from kaft.billing.services.fees import membership_renew
+    from kaft.members.models import StaffRole
+    from tests.factories_security import staff_with_role
+    from tests.factories_sepa import creditor, files_storage_in, pain_002
+
+    finance = staff_login(Client(), staff_with_role(StaffRole.FINANCE, username="fin-copies"))
+    day = timezone.localdate() + dt.timedelta(days=20)
+    with (
+        capture(execute=True),
+        creditor(),
+        tempfile.TemporaryDirectory() as folder,
+        files_storage_in(folder),
+    ):
+        signed = desk.post(
+            reverse("desk:member_mandate", args=[subject.pk]),
+            {"iban": "NL91 ABNA 0417 1643 00", "signed_on": "2026-12-01", "confirmed": "on"},
+        )
+        assert signed.status_code == 302
+        membership_renew(member=subject, staff=staff)
+        finance.post(reverse("desk:sepa_announce"), {"announce-collection_date": day.isoformat()})
+        finance.post(reverse("desk:sepa_run"), {"run-collection_date": day.isoformat()})
+        e2e = SepaCollection.objects.get(member=subject).end_to_end_id
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("psr.xml", pain_002([e2e], code="AM04", message_id="PSR-C"))
+        assert (
+            finance.post(reverse("desk:sepa_returns"), {"returns-file": upload}).status_code == 302
+        )
+        assert desk.get(reverse("desk:member_mandate", args=[subject.pk])).status_code == 200
+        # ... and pays what came back at the desk
+        from kaft.billing.models import PaymentMethod
+        from kaft.billing.selectors.charges import member_owed
+        from kaft.billing.services.payments import payment_take
+
+        payment_take(
+            member=subject, amount=member_owed(subject), method=PaymentMethod.PIN, staff=staff
+        )
+        if portal is not None:
+            assert portal.get(reverse("portal:mandate")).status_code == 200
+            assert portal.post(reverse("portal:mandate_withdraw")).status_code == 302
+        member_export_zip(subject)
 
 
 # --- looking for copies -----------------------------------------------------------------------

@@ -166,6 +166,7 @@ def make_member_with_every_column() -> FullMember:
     EmailChange.objects.filter(member=member).update(confirmed_at=now - dt.timedelta(minutes=40))
     _logins(full, now)
     _money(full, now)
+    _direct_debit(full, now)
     member.refresh_from_db()
     return full
 
@@ -207,6 +208,84 @@ def _money(full: FullMember, now: dt.datetime) -> None:
         method=PaymentMethod.CASH,
         reason="Coulance",
         branch=branch,
+def _direct_debit(full: FullMember, now: dt.datetime) -> None:
+    """An ended mandate with its events, a membership fee collected in a run and returned."""
+    from decimal import Decimal
+
+    from kaft.billing.models import (
+        Charge,
+        ChargeKind,
+        CollectionStatus,
+        Mandate,
+        MandateAction,
+        MandateEvent,
+        SepaCollection,
+        SepaCollectionCharge,
+        SepaReturn,
+        SepaReturnFile,
+        SepaRun,
+    )
+
+    member = full.member
+    today = timezone.localdate()
+    mandate = Mandate.objects.create(
+        member=member,
+        reference="KAFT-00000001-EXPORT01",
+        signed_on=today - dt.timedelta(days=60),
+        via="paper",
+        iban="NL91ABNA0417164300",
+        bic="ABNANL2A",
+        status="ended",
+        created_at=now - dt.timedelta(days=60),
+        ended_at=now - dt.timedelta(days=1),
+        last_collected_on=today - dt.timedelta(days=10),
+        statement_version=StatementVersion.objects.get(version="2026-1"),
+        staff=full.staff,
+    )
+    MandateEvent.objects.create(
+        mandate=mandate,
+        action=MandateAction.BANK_END,
+        at=now - dt.timedelta(days=1),
+        reason="AC04: de rekening is opgeheven",
+    )
+    run = SepaRun.objects.create(
+        collection_date=today - dt.timedelta(days=10),
+        format="pain.008.001.02",
+        message_id="20261127-EXPORT",
+        stored_as="sepa/runs/export.xml",
+        created_at=now - dt.timedelta(days=12),
+        count=1,
+        total=Decimal("52.00"),
+    )
+    charge = Charge.objects.create(
+        member=member, kind=ChargeKind.MEMBERSHIP, created_at=now - dt.timedelta(days=40)
+    )
+    collection = SepaCollection.objects.create(
+        member=member,
+        mandate=mandate,
+        collection_date=run.collection_date,
+        amount=Decimal("52.00"),
+        end_to_end_id="KAFT-20261127-EXPORT0000000001",
+        status=CollectionStatus.RETURNED,
+        announced_at=now - dt.timedelta(days=30),
+        sequence_type="FRST",
+        run=run,
+    )
+    SepaCollectionCharge.objects.create(
+        collection=collection, charge=charge, amount=Decimal("52.00")
+    )
+    read = SepaReturnFile.objects.create(
+        message_id="PSR-EXPORT", kind="pain.002", imported_at=now - dt.timedelta(days=2)
+    )
+    SepaReturn.objects.create(
+        file=read,
+        collection=collection,
+        member=member,
+        end_to_end_id=collection.end_to_end_id,
+        reason_code="AC04",
+        amount=Decimal("52.00"),
+        at=now - dt.timedelta(days=2),
+        mandate_ended=True,
     )
 
 

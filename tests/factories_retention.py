@@ -297,6 +297,92 @@ def member_ended(world: World, on: dt.date) -> Member:
     return MemberFactory.create(home_branch=world.branch, membership_end=on)
 
 
+def _collection(world: World, on: dt.date, run: Any = None) -> Any:
+    from decimal import Decimal
+
+    from kaft.billing.models import SepaCollection
+
+    return SepaCollection.objects.create(
+        member=world.member,
+        collection_date=on,
+        amount=Decimal("52.00"),
+        end_to_end_id=f"KAFT-RET-{next(_seq):012d}",
+        announced_at=dt.datetime.combine(on, dt.time(12), tzinfo=dt.UTC),
+        run=run,
+    )
+
+
+def sepa_return(world: World, at: dt.datetime) -> Any:
+    from decimal import Decimal
+
+    from kaft.billing.models import SepaReturn, SepaReturnFile
+
+    today = dt.date.today()
+    read = SepaReturnFile.objects.create(
+        message_id=f"PSR-{next(_seq)}", kind="pain.002", imported_at=dt.datetime.now(dt.UTC)
+    )
+    collection = _collection(world, today)
+    return SepaReturn.objects.create(
+        file=read,
+        collection=collection,
+        member=world.member,
+        end_to_end_id=collection.end_to_end_id,
+        reason_code="AM04",
+        amount=Decimal("52.00"),
+        at=at,
+    )
+
+
+def sepa_return_file(world: World, at: dt.datetime) -> Any:
+    from kaft.billing.models import SepaReturnFile
+
+    return SepaReturnFile.objects.create(
+        message_id=f"PSR-{next(_seq)}", kind="camt.054", imported_at=at
+    )
+
+
+def ended_mandate(world: World, at: dt.datetime) -> Any:
+    from kaft.billing.models import Mandate
+
+    return Mandate.objects.create(
+        member=world.member,
+        reference=f"KAFT-RET-{next(_seq):08d}",
+        signed_on=dt.date(2020, 1, 1),
+        via="paper",
+        iban="NL91ABNA0417164300",
+        status="ended",
+        created_at=at - dt.timedelta(days=400),
+        ended_at=at,
+    )
+
+
+def sepa_collection(world: World, on: dt.date) -> Any:
+    return _collection(world, on)
+
+
+def sepa_run(world: World, on: dt.date) -> Any:
+    from decimal import Decimal
+
+    from kaft.billing.models import SepaRun
+
+    return SepaRun.objects.create(
+        collection_date=on,
+        format="pain.008.001.02",
+        message_id=f"RUN-{next(_seq)}",
+        stored_as="",
+        created_at=dt.datetime.combine(on, dt.time(12), tzinfo=dt.UTC),
+        count=0,
+        total=Decimal("0.00"),
+    )
+
+
+# key of the target → how to make a row whose (single) date clock is on the given day
+DATE_MAKERS: dict[str, Callable[[World, dt.date], models.Model]] = {
+    "sepa_collections": sepa_collection,
+    "sepa_runs": sepa_run,
+    "invoices": invoice,
+}
+
 # key of the target → how to make a row whose (single) clock is at the given moment
 DATETIME_MAKERS: dict[str, Callable[[World, dt.datetime], models.Model]] = {
     "loans": returned_loan,
@@ -321,6 +407,9 @@ DATETIME_MAKERS: dict[str, Callable[[World, dt.datetime], models.Model]] = {
     "sessions": session,
     "payments": payment,
     "charges": charge,
+    "sepa_returns": sepa_return,
+    "sepa_return_files": sepa_return_file,
+    "mandates": ended_mandate,
 }
 
 
@@ -342,13 +431,14 @@ def boundary_dataset(world: World, now: dt.datetime) -> dict[str, tuple[list[Any
             by_expiry = note(world, now, today - dt.timedelta(days=1))
             by_age = note(world, edge - HOUR, today + dt.timedelta(days=30))
             rows[target.key] = ([kept.pk], [by_expiry.pk, by_age.pk])
-        elif target.key == "invoices":
+        elif target.key in DATE_MAKERS:
             last_day = today - dt.timedelta(days=days)
-            kept_i, gone_i = (
-                invoice(world, last_day),
-                invoice(world, last_day - dt.timedelta(days=1)),
+            make_on = DATE_MAKERS[target.key]
+            kept_row, gone_row = (
+                make_on(world, last_day),
+                make_on(world, last_day - dt.timedelta(days=1)),
             )
-            rows[target.key] = ([kept_i.pk], [gone_i.pk])
+            rows[target.key] = ([kept_row.pk], [gone_row.pk])
         elif target.key == "ended_memberships":
             last_day = today - dt.timedelta(days=days)
             kept_m = member_ended(world, last_day)

@@ -129,3 +129,30 @@ def test_the_print_run_bench_builds_and_rolls_back(tiny: dict[str, str], tmp_pat
     assert figure["pdf_bytes"] > 0
     assert not Notice.objects.exists() and not PrintRun.objects.exists()
     assert not any(tmp_path.rglob("*.pdf"))
+
+
+def test_the_direct_debit_figure_runs_and_leaves_nothing(
+    tiny: dict[str, str], tmp_path: Path
+) -> None:
+    from bench.sepa import measure_sepa
+    from kaft.billing.models import Mandate, Payment, SepaRun
+
+    figure = measure_sepa(150)  # more than the tiny dataset's 100 members: 50 are added
+
+    assert (figure["mandates"], figure["announced"], figure["collected"]) == (150, 150, 150)
+    assert figure["run_seconds"] > 0
+    assert not Mandate.objects.exists() and not SepaRun.objects.exists()
+    assert not Payment.objects.exists()
+    assert Member.objects.count() == 100
+    results: dict[str, Any] = {
+        "scale": "tiny", "vendor": "sqlite", "vendor_version": "3", "date": "2026-01-05",
+        "machine": report.machine(), "built_now": False, "build_seconds": 1,
+        "dataset": {"items": 800, "records": 200, "members": 100, "loans": 830},
+        "figures": {"sepa": figure},
+    }  # fmt: skip
+    results["checks"] = report.checks(results["figures"])
+    text = report.write(results, folder=tmp_path)
+    assert "sepa-run, s (150 debits" in text
+    assert [c for c in results["checks"] if c["key"] == "sepa_run_s_per_100k"][0][
+        "pass"
+    ] is not None

@@ -5,8 +5,9 @@ around them) goes through every flow that copies or derives member data into sto
 registration, contact changes, family access both ways, a parent and a consent they gave, loans,
 renewals, reservations and their messages, notes, a block, a lost-login check with control
 questions, a reset code, a statement response, a disclosure, a correction asked, withdrawn,
-refused and approved through the portal and the desk, the export, and a request from police or
-justice over every category. Then every text, char and JSON column of every table is read as
+refused and approved through the portal and the desk, the export, a request from police or
+justice over every category, and a direct-debit mandate (its IBAN encrypted) through signing,
+announcement, collection, a returned debit and the withdrawal. Then every text, char and JSON column of every table is read as
 stored and may hold none of those dates, in any way of writing them.
 """
 
@@ -56,6 +57,7 @@ def test_no_date_of_birth_is_stored_in_clear_anywhere(
     # and whatever else sits in an encrypted column (any encrypted field, now or later)
     from_columns = encrypted_values()
     assert set(date_forms(CORRECTED_BORN)) <= set(from_columns)
+    assert "NL91ABNA0417164300" in from_columns  # the IBAN of the subject's mandate
 
     assert clear_copies(sorted(set(needles + from_columns))) == []
 

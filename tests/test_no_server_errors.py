@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from kaft.billing.models import SepaRun
 from kaft.catalog.models import Branch
 from kaft.members.models import (
     FamilyAccess,
@@ -224,6 +225,7 @@ FILL: dict[str, Callable[[Scene], int]] = {
     "partner_id": lambda s: s.partner.pk,
     "charge_id": lambda s: s.member.charges.order_by("pk").first().pk,  # type: ignore[union-attr]
     "payment_id": lambda s: s.member.payments.first().pk,  # type: ignore[union-attr]
+    "run_id": lambda s: SepaRun.objects.values_list("pk", flat=True).first() or 1,
 }
 
 Data = dict[str, str | list[str]]

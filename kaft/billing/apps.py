@@ -1,5 +1,19 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+
+def creditor_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """At startup: a creditor identifier, name or IBAN that is set but wrong stops Kaft with
+    the reason (kaft/billing/creditor.py)."""
+    from kaft.billing.creditor import creditor_check_messages
+
+    return [
+        checks.Error(message, id="kaft.billing.E001", hint="See the README's settings table.")
+        for message in creditor_check_messages()
+    ]
 
 
 class BillingConfig(AppConfig):
@@ -11,6 +25,13 @@ class BillingConfig(AppConfig):
         # Erasure waits while a member owes the library money. Privacy sits below billing, so
         # billing tells privacy how to ask (privacy never imports billing).
         from kaft.billing.selectors.charges import member_owed_or_none, members_owing
+        from kaft.billing.services.mandates import (
+            mandate_end_on_withdrawal,
+            mandates_end_on_erasure,
+        )
+        from kaft.privacy.models import ConsentPurpose
+        from kaft.privacy.services.consent_hooks import on_consent_withdrawn
+        from kaft.privacy.services.erasure_steps import erasure_step
         from kaft.privacy.services.owed import owed_sources
 
         owed_sources(by_member=member_owed_or_none, owing=members_owing)
@@ -24,3 +45,7 @@ class BillingConfig(AppConfig):
 
         borrow_check_register(MONEY_CHECK)
         loan_step(fines_loan_step)
+        # Withdrawing the direct-debit permission, wherever it is done, ends the mandate.
+        on_consent_withdrawn(ConsentPurpose.DIRECT_DEBIT, mandate_end_on_withdrawal)
+        erasure_step(mandates_end_on_erasure)
+        checks.register(creditor_check)

@@ -97,6 +97,12 @@ class Charge(models.Model):
                 condition=Q(loan__isnull=False, kind__in=["fine", "lost"]),
                 name="charge_one_fine_and_one_replacement_per_loan",
             ),
+            # A membership fee is charged once per member and period (renewal never twice).
+            models.UniqueConstraint(
+                fields=["member", "period_start"],
+                condition=Q(kind="membership", member__isnull=False),
+                name="charge_one_membership_fee_per_period",
+            ),
         ]
         indexes = [models.Index(fields=["member", "created_at"], name="charge_member_created")]
 
@@ -221,3 +227,50 @@ class Invoice(models.Model):
     @property
     def number(self) -> str:
         return f"F{self.issued_on:%Y}-{self.pk:07d}"
+
+
+# SEPA direct debit (mandates, runs, collections, returns) lives in its own module.
+from kaft.billing.models_sepa import (  # noqa: E402
+    LIVE_MANDATE,
+    CollectionStatus,
+    Mandate,
+    MandateAction,
+    MandateEvent,
+    MandateStatus,
+    MandateVia,
+    ReturnFileKind,
+    SepaCollection,
+    SepaCollectionCharge,
+    SepaFormat,
+    SepaReturn,
+    SepaReturnFile,
+    SepaRun,
+    SequenceType,
+)
+
+__all__ = [
+    "CENT",
+    "LIVE_MANDATE",
+    "OWED_SIGN",
+    "Charge",
+    "ChargeEvent",
+    "ChargeEventKind",
+    "ChargeKind",
+    "CollectionStatus",
+    "Invoice",
+    "Mandate",
+    "MandateAction",
+    "MandateEvent",
+    "MandateStatus",
+    "MandateVia",
+    "Payment",
+    "PaymentMethod",
+    "ReturnFileKind",
+    "SepaCollection",
+    "SepaCollectionCharge",
+    "SepaFormat",
+    "SepaReturn",
+    "SepaReturnFile",
+    "SepaRun",
+    "SequenceType",
+]

@@ -1,4 +1,4 @@
-"""Encryption at rest for fields of special weight (date of birth now, bank details later).
+"""Encryption at rest for fields of special weight (a date of birth, a mandate's IBAN).
 
 Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256, from the ``cryptography`` package)
 under the keys in ``settings.KAFT_FIELD_KEYS``: the first key encrypts, every key decrypts. To
@@ -115,6 +115,45 @@ class EncryptedDateField(EncryptedField):
     def copy_text(self, value: Any) -> str:
         date = self.to_python(value)
         return "" if date is None else date.isoformat()
+
+
+class EncryptedCharField(EncryptedField):
+    """A short text stored encrypted (an IBAN). Python sees a ``str`` (or None)."""
+
+    description = "A text, encrypted at rest"
+    _pyi_private_set_type: str | None  # type: ignore[assignment]
+    _pyi_private_get_type: str  # type: ignore[assignment]
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        return decrypt_text(value)
+
+    def to_python(self, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, str) and value.startswith(PREFIX):
+            return decrypt_text(value)
+        return str(value)
+
+    def get_prep_value(self, value: Any) -> str | None:
+        text = self.to_python(value)
+        if text is None:
+            return None
+        return encrypt_text(text)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        from django import forms
+
+        return models.Field.formfield(self, form_class=forms.CharField, **kwargs)
+
+    def value_to_string(self, obj: models.Model) -> str:
+        value = self.value_from_object(obj)
+        return "" if value is None else str(value)
+
+    def copy_text(self, value: Any) -> str:
+        text = self.to_python(value)
+        return "" if text is None else text
 
 
 def is_encrypted(field: Any) -> bool:

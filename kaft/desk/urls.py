@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("kaft.desk.urls_slips")),
     path("", include("kaft.desk.urls_letters")),
     path("", include("kaft.desk.urls_payments")),
+    path("", include("kaft.desk.urls_sepa")),
 ]

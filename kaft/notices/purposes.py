@@ -27,6 +27,8 @@ CONSENT_NEEDED: dict[MessageType, ConsentPurpose | None] = {
     MessageType.EMAIL_CONFIRM: None,  # the link the member asked for, to the new address
     MessageType.EMAIL_CHANGED: None,  # the account's security: the old address is told
     MessageType.LOAN_RECEIPT: None,  # a service message of the loan, at the member's choice
+    MessageType.SEPA_PRENOTICE: None,  # the SEPA rulebook's duty, for a debit the member allowed
+    MessageType.DEBIT_RETURNED: None,  # what the member owes again after a returned debit
 }
 
 

@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("kaft.portal.urls_family")),
     path("", include("kaft.portal.urls_security")),
     path("", include("kaft.portal.urls_payments")),
+    path("", include("kaft.portal.urls_mandate")),
 ]

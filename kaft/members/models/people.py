@@ -70,12 +70,22 @@ class StaffProfile(models.Model):
         return self.display_name or self.user.get_username()
 
 
+class FeePeriod(models.TextChoices):
+    """How a category's membership fee is charged: once a year, or a twelfth each month."""
+
+    YEARLY = "yearly", _("Per year")
+    MONTHLY = "monthly", _("Per month")
+
+
 class MemberCategory(models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=80)  # Dutch, as the library names it
     # Shown on English pages; empty: the Dutch name is shown there too.
     name_en = models.CharField(_("name in English"), max_length=80, blank=True)
     annual_fee = models.DecimalField(_("membership fee per year"), max_digits=7, decimal_places=2)
+    fee_period = models.CharField(
+        _("fee charged"), max_length=10, choices=FeePeriod.choices, default=FeePeriod.YEARLY
+    )
     # Members younger than this age belong here (youth is free). Null: no age limit.
     max_age = models.PositiveSmallIntegerField(_("up to age (exclusive)"), null=True, blank=True)
     # Many libraries charge children no late fees: members of such a category never get one.
@@ -218,11 +228,18 @@ class MessageType(models.TextChoices):
     EMAIL_CONFIRM = "email_confirm", _("Confirm your new e-mail address")
     EMAIL_CHANGED = "email_changed", _("Your e-mail address was changed")
     LOAN_RECEIPT = "loan_receipt", _("Receipt of what you borrowed")
+    SEPA_PRENOTICE = "sepa_prenotice", _("Announcement of a direct debit")
+    DEBIT_RETURNED = "debit_returned", _("A direct debit came back")
 
 
 # The messages a member chooses a channel for; the others (account and privacy messages) always
 # go by e-mail, or are handed over at the desk.
-CHANNEL_CHOICE_TYPES: tuple[MessageType, ...] = (MessageType.HOLD_READY, MessageType.DUE_SOON)
+CHANNEL_CHOICE_TYPES: tuple[MessageType, ...] = (
+    MessageType.HOLD_READY,
+    MessageType.DUE_SOON,
+    MessageType.SEPA_PRENOTICE,
+    MessageType.DEBIT_RETURNED,
+)
 
 
 class Channel(models.TextChoices):
@@ -261,6 +278,7 @@ class MemberAction(models.TextChoices):
     LOGIN_HELP = "login_help", _("Helped with a lost login at the desk")
     GUARDIAN_LINKED = "guardian_linked", _("Parent or guardian linked")
     GUARDIAN_UNLINKED = "guardian_unlinked", _("Parent or guardian link ended")
+    RENEWED = "renewed", _("Membership renewed")
 
 
 class MemberEvent(models.Model):

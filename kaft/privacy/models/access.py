@@ -34,6 +34,7 @@ class AccessPurpose(models.TextChoices):
     PRIVACY_REQUEST = "privacy_request", _("Handling a privacy request")
     LEGAL_REQUEST = "legal_request", _("Answering a request from police or justice")
     PRIVACY_REVIEW = "privacy_review", _("Review by the privacy officer")
+    COLLECTIONS = "collections", _("Collecting payments by direct debit")
 
 
 class AccessLogEntry(models.Model):

@@ -109,6 +109,18 @@ RULES: dict[str, RetentionRule] = {
             10 * 365,
         ),
         RetentionRule(
+            "direct_debit",
+            _("Direct debit mandates and files"),
+            _(
+                "An ended direct debit mandate, and the direct debits, bank files and returns of "
+                "a collection, are deleted this many days after the mandate ended or the "
+                "collection date: 14 months, the period in which a debit can be disputed."
+            ),
+            427,
+            427,
+            1095,
+        ),
+        RetentionRule(
             "ended_membership",
             _("Ended memberships"),
             _(

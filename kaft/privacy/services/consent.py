@@ -29,6 +29,7 @@ from django.utils import timezone
 from kaft.members.models import GuardianLink, Member, MemberStatus, User
 from kaft.privacy.errors import PrivacyError, PrivacyErrorCode
 from kaft.privacy.models import Consent, ConsentEvent, ConsentPurpose, ConsentVia
+from kaft.privacy.services.consent_hooks import consent_withdrawn_run
 from kaft.privacy.services.consent_offer import purpose_offered
 from kaft.privacy.services.statement import statement_current
 
@@ -137,6 +138,8 @@ def consent_set(
             staff=staff,
             guardian=guardian,
         )
+        if not given:
+            consent_withdrawn_run(member=locked, purpose=purpose, staff=staff)
         return current
 
 

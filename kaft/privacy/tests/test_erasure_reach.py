@@ -384,6 +384,7 @@ def _queue_every_type(recipient: Member, third: Member) -> dict[str, Any]:
     from kaft.notices.services.statement import notice_statement_changed
     from kaft.privacy.models import StatementVersion
     from tests.factories_notices import OpenLoanFactory, ReadyHoldFactory
+    from tests.factories_sepa import queue_debit_returned, queue_prenotice
 
     today = timezone.localdate()
     version = StatementVersion.objects.create(
@@ -415,6 +416,8 @@ def _queue_every_type(recipient: Member, third: Member) -> dict[str, Any]:
             member=recipient, old_address="oud.adres@example.org"
         ),
         MessageType.LOAN_RECEIPT: lambda: _receipt(recipient),
+        MessageType.SEPA_PRENOTICE: lambda: queue_prenotice(recipient),
+        MessageType.DEBIT_RETURNED: lambda: queue_debit_returned(recipient),
         MessageType.ACCOUNT_ERASED: lambda: _return_all_and_erase(recipient),
     }
 

@@ -200,6 +200,38 @@ TARGETS: tuple[Target, ...] = (
         (Clock("created_at"),),
         base=lambda m: Q(member__isnull=False),
     ),
+    # Direct debit: 14 months (the refund window) after the collection, the read or the end.
+    # Returns point at debits, debits at runs and mandates: they go first.
+    Target("sepa_returns", "billing.SepaReturn", "direct_debit", Action.DELETE, (Clock("at"),)),
+    Target(
+        "sepa_return_files",
+        "billing.SepaReturnFile",
+        "direct_debit",
+        Action.DELETE,
+        (Clock("imported_at"),),
+    ),
+    Target(
+        "sepa_collections",
+        "billing.SepaCollection",
+        "direct_debit",
+        Action.DELETE,
+        (Clock("collection_date"),),
+    ),
+    Target(
+        "sepa_runs",
+        "billing.SepaRun",
+        "direct_debit",
+        Action.DELETE,
+        (Clock("collection_date"),),
+    ),
+    Target(
+        "mandates",
+        "billing.Mandate",
+        "direct_debit",
+        Action.DELETE,
+        (Clock("ended_at"),),
+        base=lambda m: Q(status__in=("ended", "lapsed")),
+    ),
     Target(
         "loans",
         "circulation.Loan",
