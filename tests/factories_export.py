@@ -208,6 +208,9 @@ def _money(full: FullMember, now: dt.datetime) -> None:
         method=PaymentMethod.CASH,
         reason="Coulance",
         branch=branch,
+    )
+
+
 def _direct_debit(full: FullMember, now: dt.datetime) -> None:
     """An ended mandate with its events, a membership fee collected in a run and returned."""
     from decimal import Decimal

@@ -161,21 +161,6 @@ def owing(then: Request) -> Request:
     return send
 
 
-def as_finance(then: Request) -> Request:
-    """``then``, by a member of the finance staff of the same branch."""
-
-    def send(scene: Scene, url: str) -> Any:
-        from tests.factories_desk import staff_login
-
-        scene.staff = StaffFactory.create(
-            username="kas1", profile__branch=scene.central, profile__role="finance"
-        )
-        scene.client = staff_login(Client(), scene.staff)
-        return then(scene, url)
-
-    return send
-
-
 Request = Callable[[Scene, str], Any]
 
 
