@@ -77,3 +77,22 @@ def test_posts_need_the_csrf_token_and_a_login(member: Member, client: Client) -
     assert client.get(PAGE).status_code == 302  # to the login
     assert client.get(reverse("portal:mandate_withdraw")).status_code in (302, 405)
     assert not Mandate.objects.exists()
+
+
+def test_betalingen_shows_the_mandate_masked_and_withdrawing_returns_there(
+    member_client: Client, member: Member
+) -> None:
+    member_client.post(
+        reverse("portal:mandate_give"), {"iban": "NL91ABNA0417164300", "confirmed": "on"}
+    )
+
+    page = member_client.get(reverse("portal:payments")).content.decode()
+
+    assert 'id="mandate-iban">NL** **** **** **43 00<' in page
+    assert "0417164300" not in page  # the account number never in full
+    assert Mandate.objects.get(member=member).reference in page
+    withdrawn = member_client.post(
+        reverse("portal:mandate_withdraw"), {"next": reverse("portal:payments")}
+    )
+    assert withdrawn["Location"] == reverse("portal:payments")
+    assert Mandate.objects.get(member=member).status == MandateStatus.ENDED

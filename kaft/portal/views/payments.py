@@ -32,6 +32,7 @@ from kaft.billing.selectors.payments import (
 from kaft.core import params
 from kaft.portal.access import PortalRequest, member_required
 from kaft.portal.views.common import render_portal
+from kaft.portal.views.mandate import mandate_section_context
 
 
 @member_required
@@ -52,6 +53,7 @@ def payments(request: PortalRequest) -> HttpResponse:
         "money_block": member_money_block(member),
         "history": history,
         "payments": list(member_payments(member)),
+        **mandate_section_context(member),
     }
     response = render_portal(request, "portal/payments.html", context)
     add_never_cache_headers(response)
