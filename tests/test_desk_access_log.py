@@ -288,6 +288,8 @@ def with_print_run(pdf: bool) -> Request:
                 return scene.client.get(url, {"run": run_id})
             return scene.client.post(url, {"run": run_id}, follow=True)
 
+    return send
+
 
 def as_finance(then: Request) -> Request:
     """``then``, by the finance role of the same branch, with the test's SEPA files storage."""
