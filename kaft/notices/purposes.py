@@ -27,6 +27,8 @@ CONSENT_NEEDED: dict[MessageType, ConsentPurpose | None] = {
     MessageType.EMAIL_CONFIRM: None,  # the link the member asked for, to the new address
     MessageType.EMAIL_CHANGED: None,  # the account's security: the old address is told
     MessageType.LOAN_RECEIPT: None,  # a service message of the loan, at the member's choice
+    MessageType.REMINDER: None,  # overdue loans: part of the membership agreement
+    MessageType.INVOICE: None,  # what is owed for loans not returned: part of the membership
 }
 
 

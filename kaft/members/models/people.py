@@ -212,11 +212,18 @@ class MessageType(models.TextChoices):
     EMAIL_CONFIRM = "email_confirm", _("Confirm your new e-mail address")
     EMAIL_CHANGED = "email_changed", _("Your e-mail address was changed")
     LOAN_RECEIPT = "loan_receipt", _("Receipt of what you borrowed")
+    REMINDER = "reminder", _("Reminder: a loan is overdue")
+    INVOICE = "invoice", _("Invoice for loans not returned")
 
 
 # The messages a member chooses a channel for; the others (account and privacy messages) always
 # go by e-mail, or are handed over at the desk.
-CHANNEL_CHOICE_TYPES: tuple[MessageType, ...] = (MessageType.HOLD_READY, MessageType.DUE_SOON)
+CHANNEL_CHOICE_TYPES: tuple[MessageType, ...] = (
+    MessageType.HOLD_READY,
+    MessageType.DUE_SOON,
+    MessageType.REMINDER,
+    MessageType.INVOICE,
+)
 
 
 class Channel(models.TextChoices):

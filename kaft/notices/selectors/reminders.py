@@ -1,0 +1,111 @@
+"""Reads for the reminder schedule's daily run: the schedules, and the overdue loans in chunks.
+
+Each function is one query, however many loans it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from kaft.circulation.models import Loan, LoanStatus
+from kaft.members.models import MessagePreference, MessageType
+from kaft.notices.models import LoanReminder, ReminderMessage, ReminderSchedule, ReminderStep
+
+
+@dataclass(frozen=True)
+class Schedules:
+    """Every schedule's steps, ordered by day, by member category (None: the default)."""
+
+    by_category: dict[int | None, list[ReminderStep]]
+    # The number of each reminder step within its schedule: herinnering 1, 2, ...
+    numbers: dict[int, int] = field(default_factory=dict)
+
+    def steps_for(self, category_id: int | None) -> list[ReminderStep]:
+        if category_id in self.by_category:
+            return self.by_category[category_id]
+        return self.by_category.get(None, [])
+
+    @property
+    def first_day(self) -> int | None:
+        """The earliest step of any schedule, in days after the due date (None: no steps)."""
+        days = [steps[0].days_after_due for steps in self.by_category.values() if steps]
+        return min(days) if days else None
+
+
+def reminder_schedules() -> Schedules:
+    """All schedules with their steps (two queries)."""
+    by_category: dict[int | None, list[ReminderStep]] = {}
+    numbers: dict[int, int] = {}
+    for schedule in ReminderSchedule.objects.prefetch_related("steps"):
+        steps = sorted(schedule.steps.all(), key=lambda step: step.days_after_due)
+        by_category[schedule.category_id] = steps
+        count = 0
+        for step in steps:
+            if step.message == ReminderMessage.REMINDER:
+                count += 1
+                numbers[step.pk] = count
+    return Schedules(by_category, numbers)
+
+
+def overdue_loans(*, due_on_or_before: dt.date) -> QuerySet[Loan]:
+    """Open loans of a member due on or before the day."""
+    return Loan.objects.filter(
+        status=LoanStatus.OPEN, due_date__lte=due_on_or_before, member__isnull=False
+    )
+
+
+def overdue_chunk(
+    *, due_on_or_before: dt.date, after_member_id: int, size: int
+) -> list[tuple[int, int, dt.date, int]]:
+    """(loan id, member id, due date, member category id) of every overdue loan of the next
+    ``size`` members (by id) after ``after_member_id``, ordered by member and loan: one query,
+    the members chosen in a subquery, so a member's loans are never split over two chunks."""
+    loans = overdue_loans(due_on_or_before=due_on_or_before)
+    members = (
+        loans.filter(member_id__gt=after_member_id)
+        .order_by("member_id")
+        .values("member_id")
+        .distinct()[:size]
+    )
+    return list(
+        loans.filter(member_id__in=Subquery(members))
+        .order_by("member_id", "id")
+        .values_list("id", "member_id", "due_date", "member__category_id")
+    )
+
+
+def reminders_done(loan_ids: list[int]) -> dict[int, list[tuple[int | None, int]]]:
+    """The steps already done for each loan: (step id, days after due) (one query)."""
+    done: dict[int, list[tuple[int | None, int]]] = {}
+    rows = LoanReminder.objects.filter(loan_id__in=loan_ids).values_list(
+        "loan_id", "step_id", "days_after_due"
+    )
+    for loan_id, step_id, days in rows:
+        done.setdefault(loan_id, []).append((step_id, days))
+    return done
+
+
+def loans_to_remind(loan_ids: list[int]) -> list[Loan]:
+    """The loans, still open, with member, title and copy, and the member's chosen channel for
+    reminders and for invoices (``reminder_channel``, ``invoice_channel``; None: e-mail).
+    One query."""
+
+    def chosen(message_type: MessageType) -> Subquery:
+        return Subquery(
+            MessagePreference.objects.filter(
+                member=OuterRef("member_id"), message_type=message_type
+            ).values("channel")[:1]
+        )
+
+    return list(
+        Loan.objects.filter(pk__in=loan_ids, status=LoanStatus.OPEN, member__isnull=False)
+        .select_related("member", "record", "item")
+        .annotate(
+            reminder_channel=chosen(MessageType.REMINDER),
+            invoice_channel=chosen(MessageType.INVOICE),
+        )
+        .order_by("member_id", "due_date", "id")
+    )
