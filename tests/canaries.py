@@ -51,7 +51,7 @@ from kaft.members.models import (
     RequestStatus,
     ResetCode,
 )
-from kaft.notices.models import DeliveryAttempt, Notice, NoticeStatus
+from kaft.notices.models import DeliveryAttempt, LoanReminder, Notice, NoticeStatus
 from kaft.privacy import registry
 from kaft.privacy.models import (
     AccessLogEntry,
@@ -198,6 +198,9 @@ def member_world(member: Member, tag: str) -> None:
         (LoanAction.RETURN, now, returned),
     ):
         LoanEvent.objects.create(loan=of, action=action, at=at, branch=of.branch, via="portal")
+    LoanReminder.objects.create(
+        loan=loan, days_after_due=7, message="reminder", outcome="sent", done_on=now.date()
+    )
     hold = HoldFactory.create(
         member=member,
         pickup_branch=member.home_branch,

@@ -29,6 +29,8 @@ def _contact(**changes: str) -> dict[str, str]:
         "postal_city": "",
         "channel_hold_ready": "sms",
         "channel_due_soon": "email",
+        "channel_reminder": "letter",
+        "channel_invoice": "email",
     }
     data.update(changes)
     return data
@@ -91,7 +93,12 @@ def test_member_changes_contact_details_addresses_channels_and_language(
         "postal": "Postbus 100, 3500 AA Utrecht",
     }
     channels = dict(MessagePreference.objects.values_list("message_type", "channel"))
-    assert channels == {"hold_ready": "sms", "due_soon": "email"}
+    assert channels == {
+        "hold_ready": "sms",
+        "due_soon": "email",
+        "reminder": "letter",
+        "invoice": "email",
+    }
     page = member_client.get("/mijn/gegevens/").content.decode()
     assert "Uw gegevens zijn opgeslagen." in page
 
