@@ -18,12 +18,15 @@ TARGETS: tuple[tuple[str, str, float, str], ...] = (
     ("search_p95_ms", "search p95 <= 50 ms (at 1m)", 50.0, "max"),
     ("search_worst_ms", "search worst <= 300 ms (at 1m)", 300.0, "max"),
     ("import_records_per_s", "import >= 2,000 records/s", 2000.0, "min"),
+    ("reminders_seconds", "reminders <= 60 s (at 1m)", 60.0, "max"),
+    ("reminders_rerun_changes", "rerun changes nothing", 0.0, "max"),
 )
 
 
 def checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
     circulation, heavy = figures.get("circulation"), figures.get("loan_count")
     search, marc = figures.get("search"), figures.get("import")
+    reminders = figures.get("reminders")
     values: dict[str, float | None] = {
         "checkout_p95_ms": circulation["checkout"]["p95"] if circulation else None,
         "checkout_vs_bare_p95": circulation["checkout_ratio_p95"] if circulation else None,
@@ -31,6 +34,14 @@ def checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
         "search_p95_ms": search["p95"] if search else None,
         "search_worst_ms": search["worst"] if search else None,
         "import_records_per_s": marc["records_per_s"] if marc else None,
+        "reminders_seconds": reminders["first"]["seconds"] if reminders else None,
+        "reminders_rerun_changes": (
+            reminders["rerun"]["notices_added"]
+            + reminders["rerun"]["records_added"]
+            + reminders["rerun"]["loans"]
+            if reminders
+            else None
+        ),
     }
     result = []
     for key, text, limit, kind in TARGETS:
@@ -150,6 +161,28 @@ def table(results: dict[str, Any]) -> str:
         row(
             f"retention statements per {kept['chunk']}-row chunk",
             f"{kept['statements_per_loan_chunk']:>8.1f}",
+        )
+    reminders = figures.get("reminders")
+    if reminders:
+        first, rerun = reminders["first"], reminders["rerun"]
+        row(
+            f"reminders job, s ({reminders['overdue_loans']:,} overdue loans, "
+            f"{first['messages']:,} messages)",
+            f"{first['seconds']:>8.1f}",
+            "reminders_seconds",
+        )
+        row(
+            f"reminders statements per {reminders['chunk']}-member chunk",
+            f"{first['statements_per_chunk']:>8.1f}",
+        )
+        row(
+            f"reminders rerun, s (changes: {rerun['notices_added'] + rerun['records_added']})",
+            f"{rerun['seconds']:>8.1f}",
+            "reminders_rerun_changes",
+        )
+        row(
+            "reminders rerun statements per chunk",
+            f"{rerun['statements_per_chunk']:>8.1f}",
         )
     marc = figures.get("import")
     if marc:
