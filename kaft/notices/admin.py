@@ -117,9 +117,10 @@ class ReminderStepFormSet(BaseInlineFormSet):
             if not data or data.get("DELETE") or data.get("days_after_due") is None:
                 continue
             steps.append(data)
-            if data.get("message") == ReminderMessage.NONE and (
-                data.get("administration_fee") or Decimal("0")
-            ) > 0:
+            if (
+                data.get("message") == ReminderMessage.NONE
+                and (data.get("administration_fee") or Decimal("0")) > 0
+            ):
                 form.add_error(
                     "administration_fee",
                     _("An administration fee is charged with a message: choose a message."),

@@ -214,9 +214,7 @@ class ReminderOutcome(models.TextChoices):
 class LoanReminder(models.Model):
     """A step of the schedule done for one loan: never twice (the unique constraint)."""
 
-    loan = models.ForeignKey(
-        "circulation.Loan", on_delete=models.CASCADE, related_name="reminders"
-    )
+    loan = models.ForeignKey("circulation.Loan", on_delete=models.CASCADE, related_name="reminders")
     step = models.ForeignKey(
         ReminderStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

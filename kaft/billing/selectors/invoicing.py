@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Sum, Value
+from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from kaft.billing.models import Charge, ChargeEvent, ChargeKind
-from kaft.billing.selectors.charges import ZERO, charges_with_owed
+from kaft.billing.selectors.charges import ZERO, annotated_owed, charges_with_owed
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,19 @@ def loans_open_uninvoiced_charges(loan_ids: Iterable[int]) -> list[OpenLoanCharg
     """The charges of these loans still owed and on no invoice (a fine, an earlier
     administration fee), oldest first: one query."""
     rows = (
-        charges_with_owed(Charge.objects.filter(loan_id__in=list(loan_ids), invoice__isnull=True))
-        .filter(owed__gt=0)
+        charges_with_owed(
+            Charge.objects.filter(loan_id__in=list(loan_ids), invoice__isnull=True).only(
+                "pk", "loan_id", "kind"
+            )
+        )
+        .filter(Q(owed__gt=0))
         .order_by("created_at", "pk")
-        .values_list("pk", "loan_id", "kind", "owed")
     )
-    return [OpenLoanCharge(pk, loan_id, kind, Decimal(owed)) for pk, loan_id, kind, owed in rows]
+    return [
+        OpenLoanCharge(charge.pk, charge.loan_id, charge.kind, annotated_owed(charge))
+        for charge in rows
+        if charge.loan_id is not None
+    ]
 
 
 def members_owed(member_ids: Iterable[int]) -> dict[int, Decimal]:
@@ -51,7 +58,9 @@ def members_owed(member_ids: Iterable[int]) -> dict[int, Decimal]:
         .values("charge__member_id")
         .annotate(
             total=Coalesce(
-                Sum("owed_change"), Value(ZERO), output_field=DecimalField(max_digits=11, decimal_places=2)
+                Sum("owed_change"),
+                Value(ZERO),
+                output_field=DecimalField(max_digits=11, decimal_places=2),
             )
         )
         .values_list("charge__member_id", "total")

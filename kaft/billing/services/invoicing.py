@@ -9,7 +9,7 @@ one of their ``charged`` events, one of the invoices, one UPDATE that puts open 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -84,7 +84,7 @@ def invoices_create_many(
     )
 
 
-def charges_put_on_invoices(*, charge_ids_by_invoice: dict[int, Sequence[int]]) -> int:
+def charges_put_on_invoices(*, charge_ids_by_invoice: Mapping[int, Sequence[int]]) -> int:
     """Put charges on invoices (charge ids per invoice id) in one UPDATE; a charge already on an
     invoice stays where it is. Returns how many charges moved."""
     whens = [

@@ -103,6 +103,21 @@ def loans_to_remind(loan_ids: list[int]) -> list[Loan]:
     return list(
         Loan.objects.filter(pk__in=loan_ids, status=LoanStatus.OPEN, member__isnull=False)
         .select_related("member", "record", "item")
+        # Only what the run uses: no date of birth to decrypt, no catalogue data beyond the title.
+        .only(
+            "id",
+            "status",
+            "due_date",
+            "branch_id",
+            "member__id",
+            "member__email",
+            "member__preferred_language",
+            "member__category_id",
+            "record__id",
+            "record__title",
+            "item__id",
+            "item__replacement_price",
+        )
         .annotate(
             reminder_channel=chosen(MessageType.REMINDER),
             invoice_channel=chosen(MessageType.INVOICE),

@@ -206,9 +206,7 @@ def _carry_out(
         for group, invoice in zip(invoicing, invoices, strict=True):
             group.invoice = invoice
         # What is already owed on the invoiced loans (fines, earlier fees) goes on the invoice.
-        invoiced_loans = {
-            p.loan_id: g for g in invoicing for p in g.plans if p.any("make_invoice")
-        }
+        invoiced_loans = {p.loan_id: g for g in invoicing for p in g.plans if p.any("make_invoice")}
         open_charges = loans_open_uninvoiced_charges(invoiced_loans) if invoiced_loans else []
         moving: dict[int, list[int]] = {}
         for charge in open_charges:

@@ -443,10 +443,9 @@ def _receipt(member: Member) -> None:
 
 
 def _return_all_and_erase(member: Member) -> None:
-    from kaft.circulation.models import Loan, LoanStatus
-
     from kaft.billing.models import Charge
     from kaft.billing.services.charges import charge_cancel
+    from kaft.circulation.models import Loan, LoanStatus
 
     Loan.objects.filter(member=member).update(
         status=LoanStatus.RETURNED, returned_at=timezone.now()
