@@ -41,7 +41,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from kaft.billing.models import ChargeKind, Invoice
 from kaft.billing.selectors.invoicing import (
@@ -216,7 +216,9 @@ def _carry_out(
             group.invoiced.append(charge.owed)
         charges_put_on_invoices(charge_ids_by_invoice=moving)
 
-        drafts = list(_charge_drafts(groups.values(), already_replaced, invoiced_loans))
+        drafts = list(
+            _charge_drafts(groups.values(), already_replaced, invoiced_loans, schedules.numbers)
+        )
         charges_create_many(drafts=drafts, now=now)
         result.charges += len(drafts)
         result.invoices += len(invoices)
@@ -266,7 +268,10 @@ def _carry_out(
 
 
 def _charge_drafts(
-    groups: Iterable[_Group], already_replaced: set[int], invoiced_loans: dict[int, _Group]
+    groups: Iterable[_Group],
+    already_replaced: set[int],
+    invoiced_loans: dict[int, _Group],
+    numbers: dict[int, int],
 ) -> Iterable[ChargeDraft]:
     """The administration fee of each message and the replacement price of each loan due one."""
     with translation.override(settings.LANGUAGE_CODE):  # notes are for staff: Dutch
@@ -274,6 +279,7 @@ def _charge_drafts(
             member = group.member
             fee = group.step.administration_fee
             first = group.loans[0]
+            note = _step_label(group.step, numbers.get(group.step.pk))
             if group.step.message != ReminderMessage.NONE and fee > 0:
                 group.added.append((ChargeKind.ADMINISTRATION, "", fee))
                 yield ChargeDraft(
@@ -283,7 +289,7 @@ def _charge_drafts(
                     amount=fee,
                     loan_id=first.pk,
                     branch_id=first.branch_id,
-                    note=_step_label(group.step, None),
+                    note=note,
                     invoice_id=_pk(group.invoice),
                 )
             for loan, plan in zip(group.loans, group.plans, strict=True):
@@ -300,7 +306,7 @@ def _charge_drafts(
                     item_id=loan.item_id,
                     loan_id=loan.pk,
                     branch_id=loan.branch_id,
-                    note=_step_label(group.step, None),
+                    note=note,
                     invoice_id=_pk(group.invoice) if on_invoice else None,
                 )
 
@@ -311,10 +317,10 @@ def _pk(invoice: Invoice | None) -> int | None:
 
 def _step_label(step: ReminderStep, number: int | None) -> str:
     if step.message == ReminderMessage.INVOICE:
-        return _t("Final reminder with invoice")
+        return gettext("Final reminder with invoice")
     if step.message == ReminderMessage.REMINDER:
-        return _t("Reminder %(number)s") % {"number": number} if number else _t("Reminder")
-    return _t("Loan counted as lost")
+        return gettext("Reminder %(number)s") % {"number": number} if number else gettext("Reminder")
+    return gettext("Loan counted as lost")
 
 
 def _dedup_key(group: _Group, today: dt.date) -> str:

@@ -229,6 +229,7 @@ def test_herinnering_2_then_the_invoice_by_letter_with_fee_and_replacement_price
         loan.item_id,
     )
     assert charges[ChargeKind.OVERDUE_FINE].pk == fine.pk
+    assert charges[ChargeKind.ADMINISTRATION].note == "Aanmaning met factuur"
     assert member_owed(member) == Decimal("27.45")
     block = member_money_block(member)
     assert block is not None and block.code == "invoice_open"
@@ -573,3 +574,36 @@ def test_the_admin_saves_a_schedule_in_order_of_days(admin_client):
     ]
     page = admin_client.get("/admin/notices/reminderschedule/")
     assert "+10 Herinnering, +30 Aanmaning met factuur" in page.content.decode()
+
+
+def test_a_category_with_an_empty_schedule_gets_no_reminders():
+    youth = MemberCategoryFactory.create(code="jeugd", name="Jeugd", annual_fee=Decimal("0"))
+    ReminderSchedule.objects.create(category=youth)
+    _loan(make_member(category=youth), "Dolfje Weerwolfje")
+
+    run = reminders_run(today=day(100), now=NOW)
+
+    assert (run.loans, run.messages, run.chunks) == (0, 0, 1)
+    assert not LoanReminder.objects.exists() and not Charge.objects.exists()
+
+
+def test_a_reminder_fee_is_charged_once_per_message_and_named_after_its_step():
+    ReminderStep.objects.filter(days_after_due=21).update(administration_fee=Decimal("1.00"))
+    member = make_member()
+    first = _loan(member, "Max Havelaar")
+    _loan(member, "Het Bureau")
+    reminders_run(today=day(7), now=NOW)
+
+    reminders_run(today=day(21), now=NOW)
+
+    [fee] = Charge.objects.all()
+    assert (fee.kind, fee.loan_id, fee.note, fee.invoice_id) == (
+        ChargeKind.ADMINISTRATION,
+        first.pk,
+        "Herinnering 2",
+        None,
+    )
+    assert member_owed(member) == Decimal("1.00")
+    assert "Met dit bericht brengen we in rekening:\n  - administratiekosten: € 1,00\n" in (
+        Notice.objects.get(dedup_key__contains=":2026-11-23").body
+    )
