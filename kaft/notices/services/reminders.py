@@ -319,7 +319,9 @@ def _step_label(step: ReminderStep, number: int | None) -> str:
     if step.message == ReminderMessage.INVOICE:
         return gettext("Final reminder with invoice")
     if step.message == ReminderMessage.REMINDER:
-        return gettext("Reminder %(number)s") % {"number": number} if number else gettext("Reminder")
+        return (
+            gettext("Reminder %(number)s") % {"number": number} if number else gettext("Reminder")
+        )
     return gettext("Loan counted as lost")
 
 
