@@ -11,11 +11,15 @@ written too, although the register reaches them through their loan or reservatio
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
+from kaft.billing.models import Charge, ChargeKind, Invoice, PaymentMethod
+from kaft.billing.services.charges import charge_create
+from kaft.billing.services.payments import payment_take
 from kaft.circulation.models import (
     HoldAction,
     HoldEvent,
@@ -279,6 +283,16 @@ def member_world(member: Member, tag: str) -> None:
         produced={"loans": [{"title": f"{c}verstrekt"}]},
     )
     ErasureRequest.objects.create(member=member, requested_at=now, status=ErasureStatus.CANCELLED)
+    invoice = Invoice.objects.create(member=member, issued_on=today, due_on=today)
+    charge = charge_create(
+        member=member,
+        kind=ChargeKind.DAMAGE,
+        amount=Decimal("3.00"),
+        item=loan.item,
+        note=f"{c}kosten",
+    )
+    Charge.objects.filter(pk=charge.pk).update(invoice=invoice)
+    payment_take(member=member, amount=Decimal("1.00"), method=PaymentMethod.CASH)
 
 
 def tables_without_rows(member: Member) -> list[str]:

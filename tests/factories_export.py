@@ -10,10 +10,21 @@ column added to the register later is found and must be filled in below.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from axes.models import AccessLog
 from django.utils import timezone
 
+from kaft.billing.models import (
+    Charge,
+    ChargeEvent,
+    ChargeEventKind,
+    ChargeKind,
+    Invoice,
+    PaymentMethod,
+)
+from kaft.billing.services.charges import charge_create
+from kaft.billing.services.payments import payment_take
 from kaft.circulation.models import (
     AgeBand,
     Hold,
@@ -169,8 +180,49 @@ def make_member_with_every_column() -> FullMember:
     ErasureRequest.objects.filter(member=member).update(done_at=now - dt.timedelta(minutes=30))
     EmailChange.objects.filter(member=member).update(confirmed_at=now - dt.timedelta(minutes=40))
     _logins(full, now)
+    _money(full, now)
     member.refresh_from_db()
     return full
+
+
+def _money(full: FullMember, now: dt.datetime) -> None:
+    """A fine put on an invoice, partly paid at the desk, the rest waived."""
+    member, branch = full.member, full.branch
+    loan = Loan.objects.filter(member=member).first()
+    invoice = Invoice.objects.create(
+        member=member, issued_on=now.date(), due_on=now.date() + dt.timedelta(days=14)
+    )
+    charge = charge_create(
+        member=member,
+        kind=ChargeKind.OVERDUE_FINE,
+        amount=Decimal("3.00"),
+        now=now - dt.timedelta(days=2),
+        item=loan.item if loan else ItemFactory.create(),
+        loan_id=loan.pk if loan else None,
+        branch=branch,
+        note="Te laat ingeleverd",
+        accruing=True,
+        period_start=now.date() - dt.timedelta(days=30),
+        period_end=now.date(),
+    )
+    Charge.objects.filter(pk=charge.pk).update(invoice=invoice)
+    payment_take(
+        member=member,
+        amount=Decimal("1.00"),
+        method=PaymentMethod.PIN,
+        branch=branch,
+        now=now - dt.timedelta(days=1),
+    )
+    ChargeEvent.objects.create(
+        charge=charge,
+        kind=ChargeEventKind.WAIVED,
+        amount=Decimal("2.00"),
+        owed_change=Decimal("-2.00"),
+        at=now,
+        method=PaymentMethod.CASH,
+        reason="Coulance",
+        branch=branch,
+    )
 
 
 # A login record of the member's own (the export shows it); the others are not theirs.

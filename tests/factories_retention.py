@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -17,6 +18,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import models
 
+from kaft.billing.models import Charge, ChargeKind, Invoice, Payment, PaymentMethod
+from kaft.billing.services.charges import charge_create
+from kaft.billing.services.payments import payment_take
 from kaft.catalog.models import Branch
 from kaft.circulation.models import AgeBand, Hold, HoldStatus, Loan, LoanStatus
 from kaft.members.models import (
@@ -79,6 +83,26 @@ def returned_loan(world: World, at: dt.datetime, member: Member | None = None) -
         branch=world.branch,
         member_category=member.category,
         age_band=AgeBand.ADULT,
+    )
+
+
+def payment(world: World, at: dt.datetime) -> Payment:
+    # The charge is recent: only the payment is at the edge.
+    charge_create(member=world.member, kind=ChargeKind.DAMAGE, amount=Decimal("2.00"))
+    return payment_take(
+        member=world.member, amount=Decimal("2.00"), method=PaymentMethod.CASH, now=at
+    )
+
+
+def charge(world: World, at: dt.datetime) -> Charge:
+    return charge_create(
+        member=world.member, kind=ChargeKind.ADMINISTRATION, amount=Decimal("2.50"), now=at
+    )
+
+
+def invoice(world: World, day: dt.date) -> Invoice:
+    return Invoice.objects.create(
+        member=world.member, issued_on=day, due_on=day + dt.timedelta(days=14)
     )
 
 
@@ -295,6 +319,8 @@ DATETIME_MAKERS: dict[str, Callable[[World, dt.datetime], models.Model]] = {
     "login_attempts_accesslog": _axes(AccessLog),
     "login_attempts_accessfailurelog": _axes(AccessFailureLog),
     "sessions": session,
+    "payments": payment,
+    "charges": charge,
 }
 
 
@@ -316,6 +342,13 @@ def boundary_dataset(world: World, now: dt.datetime) -> dict[str, tuple[list[Any
             by_expiry = note(world, now, today - dt.timedelta(days=1))
             by_age = note(world, edge - HOUR, today + dt.timedelta(days=30))
             rows[target.key] = ([kept.pk], [by_expiry.pk, by_age.pk])
+        elif target.key == "invoices":
+            last_day = today - dt.timedelta(days=days)
+            kept_i, gone_i = (
+                invoice(world, last_day),
+                invoice(world, last_day - dt.timedelta(days=1)),
+            )
+            rows[target.key] = ([kept_i.pk], [gone_i.pk])
         elif target.key == "ended_memberships":
             last_day = today - dt.timedelta(days=days)
             kept_m = member_ended(world, last_day)

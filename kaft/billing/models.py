@@ -67,7 +67,12 @@ class Charge(models.Model):
     # A fine grows while the loan is overdue; at checkin it stops (False) and is what it is.
     accruing = models.BooleanField(_("still growing"), default=False)
     invoice = models.ForeignKey(
-        "Invoice", on_delete=models.SET_NULL, null=True, blank=True, related_name="charges"
+        "Invoice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="charges",
+        verbose_name=_("invoice"),
     )
     # Statistics that survive anonymisation (like loans).
     member_category = models.ForeignKey(
@@ -158,7 +163,7 @@ class ChargeEvent(models.Model):
     charge = models.ForeignKey(Charge, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=10, choices=ChargeEventKind.choices)
     amount = models.DecimalField(_("amount"), max_digits=9, decimal_places=2)
-    owed_change = models.DecimalField(max_digits=9, decimal_places=2)
+    owed_change = models.DecimalField(_("change in what is owed"), max_digits=9, decimal_places=2)
     at = models.DateTimeField(_("on"))
     payment = models.ForeignKey(
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="events"

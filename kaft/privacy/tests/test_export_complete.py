@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -75,6 +76,8 @@ def expected(row: models.Model, name: str, member: Member) -> object:
         return timezone.localtime(value).isoformat(timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # money as written: "2.50"
     if name == "categories":
         return [str(DataCategory(item).label) for item in value]
     return value

@@ -14,13 +14,23 @@ import datetime as dt
 import importlib
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
-from kaft.members.models import FamilyAction, GuardianCheck, Member, MemberEvent, User
+from kaft.billing.models import ChargeKind
+from kaft.billing.services.charges import charge_create, charge_waive
+from kaft.members.models import (
+    FamilyAction,
+    GuardianCheck,
+    Member,
+    MemberEvent,
+    StaffRole,
+    User,
+)
 from kaft.members.services.family import family_event_record, guardian_link
 from kaft.members.services.identity import identity_change_refuse, identity_change_request
 from kaft.members.services.member import member_block, member_unblock
@@ -51,6 +61,8 @@ SOURCES: dict[tuple[str, str], str] = {
     ("privacy.LegalRequest", "authority"): "KOPIE-instantie-8815",
     ("privacy.LegalRequest", "reference"): "KOPIE-kenmerk-7730",
     ("privacy.LegalRequest", "decision_reason"): "KOPIE-besluit-6056",
+    ("billing.Charge", "note"): "KOPIE-kosten-3127",
+    ("billing.ChargeEvent", "reason"): "KOPIE-kwijtschelding-4471",
 }
 # Text fields of the register that hold no free text, or that Kaft composes itself.
 COMPOSED: dict[tuple[str, str], str] = {
@@ -161,6 +173,18 @@ def _write_every_free_text(child: Member, parent: Member, staff: User) -> None:
         owner=child,
         action=FamilyAction.RENEWED,
         detail=text["members.FamilyAccessEvent", "detail"],
+    )
+    charge = charge_create(
+        member=child,
+        kind=ChargeKind.DAMAGE,
+        amount=Decimal("4.00"),
+        note=text["billing.Charge", "note"],
+        staff=staff,
+    )
+    charge_waive(
+        charge=charge,
+        staff=StaffFactory.create(profile__role=StaffRole.FINANCE),
+        reason=text["billing.ChargeEvent", "reason"],
     )
     version = make_version("2026-7", published=timezone.now())
     statement_respond(
