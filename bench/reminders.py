@@ -126,7 +126,7 @@ def _runs() -> dict[str, Any]:
         figure[name] = {
             "seconds": seconds,
             "statements": statements[0],
-            # the schedules (2) and the empty chunk that ends the run (1) apart
+            # the schedules (2) and the members with overdue loans (1) apart
             "statements_per_chunk": (statements[0] - 3) / max(run.chunks, 1),
             "chunks": run.chunks,
             "loans": run.loans,

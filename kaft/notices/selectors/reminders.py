@@ -57,21 +57,26 @@ def overdue_loans(*, due_on_or_before: dt.date) -> QuerySet[Loan]:
     )
 
 
-def overdue_chunk(
-    *, due_on_or_before: dt.date, after_member_id: int, size: int
-) -> list[tuple[int, int, dt.date, int]]:
-    """(loan id, member id, due date, member category id) of every overdue loan of the next
-    ``size`` members (by id) after ``after_member_id``, ordered by member and loan: one query,
-    the members chosen in a subquery, so a member's loans are never split over two chunks."""
-    loans = overdue_loans(due_on_or_before=due_on_or_before)
-    members = (
-        loans.filter(member_id__gt=after_member_id)
-        .order_by("member_id")
-        .values("member_id")
-        .distinct()[:size]
-    )
+def overdue_members(*, due_on_or_before: dt.date) -> list[int]:
+    """The ids of the members with an open loan due on or before the day, in order: one query
+    over the open loans (the index on status and due date), read once per run."""
     return list(
-        loans.filter(member_id__in=Subquery(members))
+        overdue_loans(due_on_or_before=due_on_or_before)
+        .order_by("member_id")
+        .values_list("member_id", flat=True)
+        .distinct()
+    )
+
+
+def overdue_chunk(
+    *, due_on_or_before: dt.date, member_ids: list[int]
+) -> list[tuple[int, int, dt.date, int]]:
+    """(loan id, member id, due date, member category id) of every overdue loan of these
+    members, ordered by member and loan: one query through the index on the member, so a
+    member's loans are never split over two chunks and no chunk scans the others' loans."""
+    return list(
+        overdue_loans(due_on_or_before=due_on_or_before)
+        .filter(member_id__in=member_ids)
         .order_by("member_id", "id")
         .values_list("id", "member_id", "due_date", "member__category_id")
     )

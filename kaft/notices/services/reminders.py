@@ -20,8 +20,8 @@ Grouping. The loans of one member that reach the same step on the same day share
 one administration fee (tied to the first of those loans) and one invoice, which gathers every
 open charge of those loans not yet on an invoice (fines included) with what this step charges.
 
-Bulk. Members are taken in chunks of :data:`CHUNK_SIZE`; per chunk a fixed number of statements
-however many loans: find the loans, the steps they had, load them with their members, then (in
+Bulk. The members with overdue loans are read once (one query), then taken in chunks of
+:data:`CHUNK_SIZE`; per chunk a fixed number of statements however many loans: find the loans, the steps they had, load them with their members, then (in
 one transaction) the invoices, the charges and their events, the open charges onto the invoices,
 what each member owes, the messages (through the outbox), the records, and the lost loans.
 
@@ -137,18 +137,18 @@ def reminders_run(
     if first_day is None:
         return result
     due_on_or_before = today - dt.timedelta(days=first_day)
-    after = 0
-    while True:
+    members = selectors.overdue_members(due_on_or_before=due_on_or_before)
+    for start in range(0, len(members), chunk_size):
         rows = selectors.overdue_chunk(
-            due_on_or_before=due_on_or_before, after_member_id=after, size=chunk_size
+            due_on_or_before=due_on_or_before, member_ids=members[start : start + chunk_size]
         )
-        if not rows:
-            return result
+        if not rows:  # returned since the list of members was read
+            continue
         result.chunks += 1
         plans = _plan(rows, selectors.reminders_done([row[0] for row in rows]), schedules, today)
         if plans:
             _carry_out(plans, schedules, today=today, now=now, result=result)
-        after = rows[-1][1]
+    return result
 
 
 def _plan(

@@ -466,15 +466,15 @@ def test_a_chunk_takes_a_fixed_number_of_statements_however_many_loans():
         run = reminders_run(today=day(10), now=NOW, chunk_size=3)
     assert (run.chunks, run.loans, run.messages, run.lost) == (3, 18, 9, 18)
 
-    # schedules (2), then per chunk the same statements, then the empty chunk that ends it
+    # schedules (2) and the members with overdue loans (1), then per chunk the same statements
     one, three = _statements(one_chunk), _statements(three_chunks)
     per_chunk = (len(three) - len(one)) // 2
-    assert len(one) == 2 + per_chunk + 1
+    assert len(one) == 3 + per_chunk
     # find, done steps, load; lost charges; invoices; open charges and onto invoices; charges
     # and events; owed; outbox (keys, insert, read back); records; lost (5, through circulation)
     assert per_chunk == 20, "\n".join(sql[:100] for sql in one)
 
-    # a rerun finds the loans lost (no longer open): it reads the schedules and one empty chunk
+    # a rerun finds the loans lost (no longer open): it reads the schedules and finds no members
     with CaptureQueriesContext(connection) as rerun:
         run = reminders_run(today=day(10), now=NOW, chunk_size=3)
     assert (run.loans, run.chunks) == (0, 0)
@@ -487,7 +487,7 @@ def test_a_rerun_reads_two_statements_per_chunk_and_writes_nothing():
     with CaptureQueriesContext(connection) as rerun:
         run = reminders_run(today=day(7), now=NOW, chunk_size=2)
     assert (run.loans, run.chunks) == (0, 2)
-    assert len(_statements(rerun)) == 2 + 2 * 2 + 1
+    assert len(_statements(rerun)) == 3 + 2 * 2
 
 
 def test_the_command_runs_for_a_given_day(capsys):
@@ -583,7 +583,7 @@ def test_a_category_with_an_empty_schedule_gets_no_reminders():
 
     run = reminders_run(today=day(100), now=NOW)
 
-    assert (run.loans, run.messages, run.chunks) == (0, 0, 1)
+    assert (run.loans, run.messages, run.chunks) == (0, 0, 1)  # read, nothing due
     assert not LoanReminder.objects.exists() and not Charge.objects.exists()
 
 
