@@ -20,6 +20,7 @@ TARGETS: tuple[tuple[str, str, float, str], ...] = (
     ("import_records_per_s", "import >= 2,000 records/s", 2000.0, "min"),
     ("reminders_seconds", "reminders <= 60 s (at 1m)", 60.0, "max"),
     ("reminders_rerun_changes", "rerun changes nothing", 0.0, "max"),
+    ("print_run_seconds", "print run of 1,000 letters <= 60 s", 60.0, "max"),
 )
 
 
@@ -27,6 +28,7 @@ def checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
     circulation, heavy = figures.get("circulation"), figures.get("loan_count")
     search, marc = figures.get("search"), figures.get("import")
     reminders = figures.get("reminders")
+    printed = figures.get("print_run")
     values: dict[str, float | None] = {
         "checkout_p95_ms": circulation["checkout"]["p95"] if circulation else None,
         "checkout_vs_bare_p95": circulation["checkout_ratio_p95"] if circulation else None,
@@ -44,6 +46,7 @@ def checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
             if reminders
             else None
         ),
+        "print_run_seconds": printed["seconds"] if printed else None,
     }
     result = []
     for key, text, limit, kind in TARGETS:
@@ -186,6 +189,18 @@ def table(results: dict[str, Any]) -> str:
             "reminders_rerun_changes" if situation == "daily" else None,
         )
         row("  rerun statements per chunk", f"{rerun['statements_per_chunk']:>8.1f}")
+    printed = figures.get("print_run")
+    if printed:
+        row(
+            f"print run of {printed['letters']:,} letters, seconds",
+            f"{printed['seconds']:>8.1f}",
+            "print_run_seconds",
+        )
+        row(
+            f"print run statements ({printed['chunk']} letters per chunk, "
+            f"PDF {printed['pdf_bytes'] / 1e6:.1f} MB)",
+            f"{printed['statements']:>8,}",
+        )
     marc = figures.get("import")
     if marc:
         row(

@@ -18,6 +18,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from kaft.core.storage_url import storage_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KAFT_VAR_DIR", BASE_DIR / "var"))
 
@@ -226,8 +228,16 @@ STATICFILES_DIRS = [BASE_DIR / "kaft" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Files every worker must reach: letters to print, SEPA files, exports. Local under var/files
-    # for now (see docs/operations.md).
-    "files": {
+    # by default (see docs/operations.md).
+    # KAFT_STORAGE_URL (s3://bucket?endpoint_url=...): an S3-compatible store instead, so that web
+    # servers and workers on different machines see the same files (kaft/core/storage_url.py).
+    "files": storage_from_url(
+        os.environ["KAFT_STORAGE_URL"],
+        access_key=os.environ.get("KAFT_STORAGE_ACCESS_KEY", ""),
+        secret_key=os.environ.get("KAFT_STORAGE_SECRET_KEY", ""),
+    )
+    if os.environ.get("KAFT_STORAGE_URL", "").strip()
+    else {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(VAR_DIR / "files")},
     },
@@ -408,3 +418,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("KAFT_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- SMS (kaft/notices/sms.py): CM.com's JSON gateway. Empty URL: no SMS provider, and a message
+# a member wants by SMS is kept as failed ("no SMS provider") for the desk to see.
+KAFT_SMS_URL = os.environ.get("KAFT_SMS_URL", "").strip()
+KAFT_SMS_TOKEN = os.environ.get("KAFT_SMS_TOKEN", "")
+KAFT_SMS_SENDER = os.environ.get("KAFT_SMS_SENDER", "")  # at most 11 letters/digits
+# The library's postal address on letters: lines separated by "|" ("Postbus 12|1000 AA Kaftstad").
+KAFT_LIBRARY_ADDRESS = [
+    line.strip()
+    for line in os.environ.get("KAFT_LIBRARY_ADDRESS", "Stationsplein 1|1234 AB Kaftstad").split(
+        "|"
+    )
+    if line.strip()
+]
+KAFT_LIBRARY_PHONE = os.environ.get("KAFT_LIBRARY_PHONE", "")

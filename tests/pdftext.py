@@ -37,3 +37,22 @@ def pdf_page_sizes_mm(content: bytes) -> list[tuple[float, float]]:
         (round(float(w) * 25.4 / 72, 1), round(float(h) * 25.4 / 72, 1))
         for w, h in MEDIA_BOX.findall(content)
     ]
+
+
+POSITIONED = re.compile(rb"BT\s+([\d.]+)\s+([\d.]+)\s+Td\s*\(((?:\\.|[^\\)])*)\)\s*Tj")
+
+
+def pdf_text_positions_mm(content: bytes) -> list[tuple[str, float, float]]:
+    """Each piece of text with where it starts: (text, mm from the left edge, mm from the top
+    edge of an A4 page to the text's baseline)."""
+    found = []
+    for stream in STREAM.findall(content):
+        try:
+            data = zlib.decompress(stream)
+        except zlib.error:
+            data = stream
+        for x, y, raw in POSITIONED.findall(data):
+            x_mm = float(x) * 25.4 / 72
+            y_mm = 297 - float(y) * 25.4 / 72
+            found.append((_unescape(raw), round(x_mm, 1), round(y_mm, 1)))
+    return found

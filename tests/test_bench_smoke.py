@@ -146,3 +146,21 @@ def test_the_reminders_figures_leave_the_dataset_as_it_was(
     assert "reminders first ever (catch-up), s (80 overdue, 41 messages)" in text
     checks = {c["key"]: c for c in results["checks"]}
     assert checks["reminders_rerun_changes"]["pass"] is True
+def test_the_print_run_bench_builds_and_rolls_back(tiny: dict[str, str], tmp_path: Path) -> None:
+    from django.conf import settings
+    from django.test import override_settings
+
+    from bench.letters import measure_print_run
+    from kaft.notices.models import Notice, PrintRun
+
+    files = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path)},
+    }
+    with override_settings(STORAGES={**settings.STORAGES, "files": files}):
+        figure = measure_print_run(20)
+
+    assert figure["letters"] == 20
+    assert figure["pdf_bytes"] > 0
+    assert not Notice.objects.exists() and not PrintRun.objects.exists()
+    assert not any(tmp_path.rglob("*.pdf"))

@@ -9,18 +9,30 @@ the log by being forgotten.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
 import pytest
-from django.test import Client
+from django.conf import settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from kaft.catalog.models import Branch
 from kaft.circulation.models import Hold, HoldStatus, Loan, Transfer, TransferStatus
 from kaft.circulation.services import hold_place, loan_checkin, loan_checkout
-from kaft.members.models import Member, MemberStatus, User
+from kaft.members.models import (
+    Address,
+    AddressKind,
+    Channel,
+    Member,
+    MemberStatus,
+    MessageType,
+    User,
+)
+from kaft.notices.models import Notice
+from kaft.notices.services.letters import print_run_build, print_run_start
 from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
 from tests.factories import BranchFactory, MemberCategoryFactory, MemberFactory, StaffFactory
 from tests.factories_desk import JSON, make_item
@@ -186,6 +198,48 @@ def as_privacy_officer(then: Request) -> Request:
     return send
 
 
+def print_run_of(scene: Scene) -> int:
+    """A letter to the member, printed in a ready print run (the PDF in a temporary folder)."""
+    Address.objects.get_or_create(
+        member=scene.member,
+        kind=AddressKind.HOME,
+        defaults={
+            "street": "Dorpsstraat",
+            "house_number": "1",
+            "postcode": "1234 AB",
+            "city": "Ede",
+        },
+    )
+    Notice.objects.create(
+        member=scene.member,
+        message_type=MessageType.HOLD_READY,
+        channel=Channel.LETTER,
+        dedup_key=f"letter-test-{scene.member.pk}",
+        subject="Uw reservering ligt klaar",
+        body="Beste lezer,\n",
+    )
+    run = print_run_start(staff=scene.staff)
+    print_run_build(run_id=run.pk)
+    return run.pk
+
+
+def with_print_run(pdf: bool) -> Request:
+    """The PDF of a ready print run (``pdf``), or confirming that run as printed."""
+
+    def send(scene: Scene, url: str) -> Any:
+        files = {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tempfile.mkdtemp(prefix="kaft-letters-")},
+        }
+        with override_settings(STORAGES={**settings.STORAGES, "files": files}):
+            run_id = str(print_run_of(scene))
+            if pdf:
+                return scene.client.get(url, {"run": run_id})
+            return scene.client.post(url, {"run": run_id}, follow=True)
+
+    return send
+
+
 def transparency_legal_request(scene: Scene) -> int:
     """A request from police for the member's loans, registered by a privacy officer."""
     from tests.factories_transparency import legal_request, officer
@@ -281,6 +335,8 @@ LOOKS: dict[str, tuple[Request, list[DataPart]]] = {
     "desk:hold_slip": (get(), [DataPart.IDENTITY, DataPart.HOLDS]),
     "desk:hold_slip_pdf": (get(), [DataPart.IDENTITY, DataPart.HOLDS]),
     "desk:transit_slip_pdf": (get(), []),
+    # letters: the print run's PDF holds the name and postal address of every member in it
+    "desk:print_run_pdf": (with_print_run(pdf=True), [DataPart.IDENTITY, DataPart.CONTACT]),
 }
 
 # Screens that show no member data, and something each must show (so the check means something).
@@ -327,6 +383,13 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:trends_looks_csv": (as_privacy_officer(get()), "Week vanaf,Keer ingezien"),
     "desk:trends_disclosures_csv": (as_privacy_officer(get()), "Ontvanger,Verstrekkingen"),
     "desk:trends_consents_csv": (as_privacy_officer(get()), "Week vanaf,Doel,Gegeven"),
+    # letters: what waits and the print runs, by type and count only; confirming a run
+    "desk:letters": (get(), "Printrondes"),
+    "desk:print_run_new": (post(), "Printrondes"),
+    "desk:print_run_printed": (
+        with_print_run(pdf=False),
+        "brieven zijn nu vastgelegd als verstuurd",
+    ),
 }
 
 

@@ -85,7 +85,9 @@ def members_ensure(
                 last_name=last,
                 date_of_birth=born,
                 email=_email(first, prefix, last, n),
-                phone=f"06{rng.randint(10_000_000, 99_999_999)}",
+                # a Dutch mobile number (06-1 to 06-5); the same draw as before, so the rest of
+                # the demo stays as it was
+                phone=f"06{10_000_000 + rng.randint(10_000_000, 99_999_999) % 50_000_000}",
                 category=category,
                 home_branch=branch,
                 home_address=_address(address),

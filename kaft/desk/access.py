@@ -124,6 +124,7 @@ DESK_WORK = frozenset(
         AccessPurpose.PHONE,
         AccessPurpose.EMAIL,
         AccessPurpose.REMINDER,
+        AccessPurpose.LETTERS,
         AccessPurpose.REGISTRATION,
     }
 )

@@ -15,6 +15,7 @@ from kaft.members.birth import validate_date_of_birth
 from kaft.members.block_reasons import BlockReason
 from kaft.members.cards import CARD_NUMBER_MAX_LENGTH, validate_card_number
 from kaft.members.models import Address, AddressKind, Language, Member, MemberCategory
+from kaft.members.phones import PhoneField
 from kaft.members.services.member import AddressInput
 
 
@@ -118,7 +119,7 @@ class ContactForm(forms.Form):
     """E-mail, phone, language and the home and (optional) postal address."""
 
     email = forms.EmailField(label=_("E-mail address"), required=False)
-    phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
+    phone = PhoneField(label=_("Phone number"))
     preferred_language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     email_receipt = forms.BooleanField(
         label=_("Receipt by e-mail when borrowing at the desk"), required=False

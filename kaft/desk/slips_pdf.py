@@ -11,7 +11,6 @@ The layout runs twice: once on a very long page to measure, then on a page of th
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable
 
 from django.utils import dateformat, timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from kaft.circulation.selectors.slips import CheckoutReceipt, HoldShelfSlip, TransitSlip
+from kaft.core.latin import latin
 
 PAGE_WIDTH_MM = 80
 MARGIN_MM = 4
@@ -27,20 +27,6 @@ DATE = "j-n-Y"  # 17-12-2026, in every language
 DATE_TIME = "j-n-Y H:i"
 
 Draw = Callable[["SlipPdf"], None]
-
-
-def latin(text: str) -> str:
-    """``text`` in the characters Helvetica has: the ellipsis as three dots, accents kept where
-    Latin-1 has them, others reduced to their base letter, anything else as "?"."""
-    out = []
-    for char in text.replace("…", "..."):
-        if ord(char) < 256:
-            out.append(char)
-            continue
-        base = unicodedata.normalize("NFKD", char)
-        kept = "".join(c for c in base if ord(c) < 256 and not unicodedata.combining(c))
-        out.append(kept or "?")
-    return "".join(out)
 
 
 class SlipPdf(FPDF):

@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("kaft.desk.urls_family")),
     path("", include("kaft.desk.urls_security")),
     path("", include("kaft.desk.urls_slips")),
+    path("", include("kaft.desk.urls_letters")),
 ]

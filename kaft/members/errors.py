@@ -23,6 +23,7 @@ class MemberErrorCode(ErrorCode):
     # -- account codes --
     PASSWORD_TOO_MANY_TRIES = "password_too_many_tries"
     EMAIL_UNCHANGED = "email_unchanged"
+    PHONE_INVALID = "phone_invalid"
     EMAIL_INVALID = "email_invalid"
     EMAIL_NEEDS_CONFIRMATION = "email_needs_confirmation"
     EMAIL_TOO_MANY_REQUESTS = "email_too_many_requests"
@@ -68,6 +69,10 @@ class MemberErrorCode(ErrorCode):
             ),
             cls.TOO_OLD_FOR_CATEGORY: _("This member is too old for the chosen category."),
             cls.WRONG_PASSWORD: _("The current password is not correct."),
+            cls.PHONE_INVALID: _(
+                "This is not a phone number we can use. Write it as 06 12345678, or with the "
+                "country code, such as +32 470 12 34 56."
+            ),
             cls.ALREADY_BLOCKED: _("This member is already blocked."),
             cls.NOT_BLOCKED: _("This member is not blocked."),
             cls.IDENTITY_REQUEST_PENDING: _(

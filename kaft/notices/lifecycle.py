@@ -7,8 +7,13 @@
        |                  |--give_up---> failed    (attempt failed MAX_ATTEMPTS times)
        |                  |--release---> failed    (the worker that claimed it vanished)
        |                  '--cancel----> failed    (the consent it needs is no longer given)
-       '--refuse--> failed                          (cannot be delivered at all)
+       |--refuse--> failed                          (cannot be delivered at all)
+    '--print---> sent                            (a letter: its print run was confirmed)
     failed --retry--> pending                       (staff asks to try again)
+
+A letter is never claimed by a worker: it waits, pending, for the desk's print run
+(:mod:`kaft.notices.services.letters`), and becomes sent when staff confirm that run was printed
+(:func:`letters_apply_printed`, the ``print`` move for all its letters at once).
 
 A notice is born ``pending``, or ``failed`` with a ``problem`` when it can never be delivered
 (see ``services``). Moves are compare-and-swap updates: the row changes only if it still has the
@@ -50,6 +55,7 @@ class NoticeAction(models.TextChoices):
     REFUSE = "refuse", _("Cannot be delivered")
     RETRY = "retry", _("Sent again on request")
     CANCEL = "cancel", _("Cancelled: the consent it needs is no longer given")
+    PRINT = "print", _("Printed for the post")
 
 
 TRANSITIONS: dict[tuple[NoticeStatus, NoticeAction], NoticeStatus] = {
@@ -64,9 +70,15 @@ TRANSITIONS: dict[tuple[NoticeStatus, NoticeAction], NoticeStatus] = {
     (NoticeStatus.FAILED, NoticeAction.RETRY): NoticeStatus.PENDING,
     # Consent is asked again after claiming, right before the mail server is called.
     (NoticeStatus.SENDING, NoticeAction.CANCEL): NoticeStatus.FAILED,
+    (NoticeStatus.PENDING, NoticeAction.PRINT): NoticeStatus.SENT,
 }
 
-ATTEMPT_ACTIONS = (NoticeAction.DELIVER, NoticeAction.DEFER, NoticeAction.GIVE_UP)
+ATTEMPT_ACTIONS = (
+    NoticeAction.DELIVER,
+    NoticeAction.DEFER,
+    NoticeAction.GIVE_UP,
+    NoticeAction.PRINT,
+)
 # The states in which a notice is no longer sent by itself.
 ENDED = frozenset({NoticeStatus.SENT, NoticeStatus.FAILED})
 
@@ -119,6 +131,8 @@ def _changes(
         }
     if action == NoticeAction.REFUSE:
         return {"problem": problem, **_forgotten(notice, NoticeStatus.FAILED)}
+    if action == NoticeAction.PRINT:
+        return {"sent_at": now, "attempts": notice.attempts + 1, "problem": ""}
     if action == NoticeAction.CANCEL:
         return {"claimed_at": None, "problem": problem, **_forgotten(notice, NoticeStatus.FAILED)}
     # RETRY: a fresh series of attempts; the earlier DeliveryAttempt rows stay as history.
@@ -162,3 +176,29 @@ def notice_apply(
     for field, value in changes.items():
         setattr(notice, field, value)
     return True
+
+
+def letters_apply_printed(*, letter_ids: list[int], now: dt.datetime) -> int:
+    """The ``print`` move for many letters at once: those still pending become sent, each with
+    a successful :class:`DeliveryAttempt`. Three statements per 500 letters; locks the rows it
+    moves (``select_for_update``, PostgreSQL) so a concurrent confirm waits; a
+    letter another run or process already moved is left alone. Returns how many moved."""
+    new_status = next_state(TRANSITIONS, NoticeStatus.PENDING, NoticeAction.PRINT)
+    moved = 0
+    with transaction.atomic():
+        for start in range(0, len(letter_ids), 500):  # below SQLite's parameter limit
+            moving = list(
+                Notice.objects.select_for_update()
+                .filter(pk__in=letter_ids[start : start + 500], status=NoticeStatus.PENDING)
+                .values_list("pk", flat=True)
+            )
+            if not moving:
+                continue
+            Notice.objects.filter(pk__in=moving).update(
+                status=new_status, sent_at=now, attempts=models.F("attempts") + 1, problem=""
+            )
+            DeliveryAttempt.objects.bulk_create(
+                [DeliveryAttempt(notice_id=pk, at=now, ok=True) for pk in moving]
+            )
+            moved += len(moving)
+    return moved

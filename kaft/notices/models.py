@@ -29,7 +29,9 @@ class NoticeProblem(models.TextChoices):
     """Why a notice was not (or not yet) delivered."""
 
     NO_EMAIL = "no_email", _("The member has no e-mail address")
-    CHANNEL_UNAVAILABLE = "channel_unavailable", _("SMS and letters cannot be sent yet")
+    NO_PHONE = "no_phone", _("The member has no mobile phone number for text messages")
+    NO_ADDRESS = "no_address", _("The member has no postal address for a letter")
+    CHANNEL_UNAVAILABLE = "channel_unavailable", _("No SMS provider is set up")
     TOO_MANY_ATTEMPTS = "too_many_attempts", _("Sending failed too many times")
     NO_CONSENT = (
         "no_consent",
@@ -68,6 +70,10 @@ class Notice(models.Model):
     # Set when a worker claims the notice; also the token that worker's later update must match.
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # A letter: the print run that last gathered it (it counts as sent when that run is confirmed).
+    print_run = models.ForeignKey(
+        "PrintRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="letters"
+    )
 
     class Meta:
         verbose_name = _("message")
@@ -238,3 +244,38 @@ class LoanReminder(models.Model):
             models.UniqueConstraint(fields=["loan", "step"], name="loanreminder_once_per_step"),
         ]
         indexes = [models.Index(fields=["done_on"], name="loanreminder_done_on")]
+class PrintRunStatus(models.TextChoices):
+    BUILDING = "building", _("Being made")
+    READY = "ready", _("Ready to print")
+    CONFIRMED = "confirmed", _("Printed")
+    FAILED = "failed", _("Could not be made")
+
+
+class PrintRun(models.Model):
+    """One day's letters gathered into one PDF at the desk (:mod:`kaft.notices.services.letters`).
+
+    The row keeps counts and the file's name in ``storages["files"]``; the file holds the members'
+    names and addresses and is deleted by the retention job (the ``print_runs`` rule, 7 days)."""
+
+    created_at = models.DateTimeField(_("made"))
+    created_by = models.ForeignKey(
+        "members.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PrintRunStatus.choices, default=PrintRunStatus.BUILDING
+    )
+    total = models.PositiveIntegerField(_("letters"), default=0)
+    done = models.PositiveIntegerField(_("letters done"), default=0)
+    file = models.CharField(max_length=200, blank=True)
+    confirmed_at = models.DateTimeField(_("printed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "members.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("print run")
+        verbose_name_plural = _("print runs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} #{self.pk}"

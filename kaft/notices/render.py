@@ -1,4 +1,12 @@
-"""Render a message (subject and plain-text body) in the member's language."""
+"""Render a message (subject and plain-text body) in the member's language, for its channel.
+
+One template per message serves every channel. The context has ``channel`` ("email", "sms" or
+"letter") and ``show_titles`` (whether the text may name titles of loans and reservations: always
+in an e-mail or a letter, in an SMS only when the member chose that, ``Member.sms_titles``).
+A template gives a short text for SMS with ``{% if channel == "sms" %}short{% else %}full{% endif %}``;
+without such a branch the full text is used everywhere. An SMS is one line, cut to at most
+:data:`kaft.notices.sms_text.MAX_PARTS` parts (:func:`kaft.notices.sms_text.sms_fit`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +17,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from kaft.notices.sms_text import sms_fit
+
 SUBJECT_MAX = 200
+CHANNELS = ("email", "sms", "letter")
 
 
 @dataclass(frozen=True)
@@ -25,12 +36,31 @@ def message_language(preferred: str) -> str:
     return preferred if preferred in known else settings.LANGUAGE_CODE
 
 
-def render_message(template: str, *, language: str, context: dict[str, Any]) -> RenderedMessage:
+def render_message(
+    template: str,
+    *,
+    language: str,
+    context: dict[str, Any],
+    channel: str = "email",
+    show_titles: bool = True,
+) -> RenderedMessage:
     """Render ``notices/<template>_subject.txt`` and ``_body.txt`` with ``language`` active."""
-    context = {"library_name": settings.KAFT_LIBRARY_NAME, **context}
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    context = {
+        "library_name": settings.KAFT_LIBRARY_NAME,
+        **context,
+        "channel": channel,
+        "show_titles": show_titles,
+    }
     with translation.override(language):
         subject = str(render_to_string(f"notices/{template}_subject.txt", context))
         body = str(render_to_string(f"notices/{template}_body.txt", context))
+    if channel == "sms":
+        text = sms_fit(body)
+        return RenderedMessage(
+            language=language, subject=" ".join(subject.split())[:SUBJECT_MAX], body=text
+        )
     lines = [line.rstrip() for line in body.strip().splitlines()]
     return RenderedMessage(
         language=language,

@@ -43,3 +43,11 @@ def send_pending_notices() -> int:
 
 
 from kaft.notices.tasks_statement import notify_statement_changed  # noqa: E402, F401
+
+
+@shared_task(name="kaft.notices.tasks.build_print_run")
+def build_print_run(run_id: int) -> None:
+    """Make the PDF of a print run (chunk by chunk, with progress); a second call does nothing."""
+    from kaft.notices.services.letters import print_run_build
+
+    print_run_build(run_id=run_id)

@@ -13,6 +13,7 @@ from kaft.catalog.models import Branch
 from kaft.core import params
 from kaft.members.cards import validate_card_number_or_email
 from kaft.members.models import CHANNEL_CHOICE_TYPES, Channel, Language, Member
+from kaft.members.phones import PhoneField
 from kaft.members.services.member import AddressInput
 
 
@@ -90,7 +91,7 @@ class ContactForm(forms.Form):
 
     Not the e-mail address: a new one takes effect through a link (:class:`EmailChangeForm`)."""
 
-    phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
+    phone = PhoneField(label=_("Phone number"))
     preferred_language = forms.ChoiceField(
         label=_("Language of our messages"), choices=Language.choices
     )
@@ -107,6 +108,14 @@ class ContactForm(forms.Form):
         self.fields["email_receipt"] = forms.BooleanField(
             label=_("Receipt by e-mail when borrowing at the desk"), required=False
         )
+        self.fields["sms_titles"] = forms.BooleanField(
+            label=_("Name the titles in text messages (SMS)"),
+            required=False,
+            help_text=_(
+                "Off: a text message only says that a reservation is ready or a loan is due; "
+                "anyone who sees your phone can read it."
+            ),
+        )
 
     @classmethod
     def initial_for(cls, member: Member) -> dict[str, Any]:
@@ -114,6 +123,7 @@ class ContactForm(forms.Form):
             "phone": member.phone,
             "preferred_language": member.preferred_language,
             "email_receipt": member.email_receipt,
+            "sms_titles": member.sms_titles,
         }
         for address in member.addresses.all():
             for part in ADDRESS_PARTS:

@@ -122,7 +122,11 @@ class Member(models.Model):
     # Encrypted at rest (kaft/core/crypto.py). None only once the member is erased.
     date_of_birth = EncryptedDateField(_("date of birth"), null=True)
     email = models.EmailField(_("e-mail address"), blank=True, db_index=True)
+    # E.164 (+31612345678), as kaft/members/phones.py keeps it.
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    # An SMS names the titles of loans and reservations only when the member chose that: a text
+    # on a phone's lock screen is read by whoever holds the phone.
+    sms_titles = models.BooleanField(_("titles in text messages"), default=False)
     category = models.ForeignKey(
         MemberCategory, on_delete=models.PROTECT, related_name="members", verbose_name=_("category")
     )

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from kaft.core import params
 from kaft.members.cards import card_number_clean
 from kaft.members.errors import MemberError, MemberErrorCode
-from kaft.members.models import Member
+from kaft.members.models import Address, AddressKind, Member
 from kaft.members.services.member import normalise_postcode
 
 
@@ -46,3 +46,24 @@ def member_search(query: str, *, limit: int = 50) -> QuerySet[Member]:
             | Q(name_prefix__iexact=word)
         )
     return members.filter(condition)[:limit]
+
+
+def member_letter_address(member: Member) -> Address | None:
+    """Where a letter to ``member`` goes: the postal address when they gave one, else the home
+    address; None when they have neither (an erased member has none)."""
+    addresses = {a.kind: a for a in Address.objects.filter(member=member)}
+    return addresses.get(AddressKind.POSTAL) or addresses.get(AddressKind.HOME)
+
+
+def member_has_postal_address(member: Member) -> bool:
+    """Whether a letter can reach ``member`` (see :func:`member_letter_address`)."""
+    return Address.objects.filter(member=member).exists()
+
+
+def letter_addresses(member_ids: list[int]) -> dict[int, Address]:
+    """:func:`member_letter_address` for many members in one query."""
+    found: dict[int, Address] = {}
+    for address in Address.objects.filter(member_id__in=member_ids).order_by("kind"):
+        # "home" sorts before "postal": a postal address, read later, wins.
+        found[address.member_id] = address
+    return found

@@ -35,6 +35,7 @@ from kaft.members.models import (
     User,
     member_username,
 )
+from kaft.members.phones import phone_e164
 
 CARD_PREFIX = "2100"
 
@@ -146,7 +147,8 @@ def member_register(
     """Register a member at the desk. Creates the login account too (password optional).
 
     Refused: a date of birth outside :mod:`kaft.members.birth`'s rule, too old for the category,
-    a card number in use."""
+    a card number in use, a phone number that is not one (PHONE_INVALID)."""
+    phone = phone_e164(phone)
     today = timezone.localdate()
     date_of_birth_check(date_of_birth, today=today)
     _check_category(category, date_of_birth, today)
@@ -168,7 +170,7 @@ def member_register(
                 last_name=last_name.strip(),
                 date_of_birth=date_of_birth,
                 email=email.strip().lower(),
-                phone=phone.strip(),
+                phone=phone_e164(phone),
                 category=category,
                 home_branch=home_branch,
                 membership_start=today,
@@ -204,6 +206,7 @@ def member_update_contact(
     preferred_language: str | None = None,
     message_channels: dict[str, str] | None = None,
     email_receipt: bool | None = None,
+    sms_titles: bool | None = None,
     staff: User | None = None,
 ) -> Member:
     """Contact details the member may change themselves (and the desk on their behalf).
@@ -216,14 +219,18 @@ def member_update_contact(
     """
     from kaft.members.services.account import member_email_set
 
+    phone = phone_e164(phone)  # refused (PHONE_INVALID) before anything is written
     locked = member_for_update(member.pk)
     former_email = locked.email
     if email is not None and email.strip().lower() != locked.email.strip().lower():
         if staff is None:
             raise MemberError(MemberErrorCode.EMAIL_NEEDS_CONFIRMATION)
         member_email_set(member=locked, email=email, staff=staff, event=False)
-    locked.phone = phone.strip()
+    locked.phone = phone
     fields = ["phone", "updated_at"]
+    if sms_titles is not None:
+        locked.sms_titles = sms_titles
+        fields.append("sms_titles")
     if preferred_language:
         locked.preferred_language = preferred_language
         fields.append("preferred_language")

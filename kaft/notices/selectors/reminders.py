@@ -117,6 +117,8 @@ def loans_to_remind(loan_ids: list[int]) -> list[Loan]:
             "member__id",
             "member__email",
             "member__preferred_language",
+            "member__phone",
+            "member__sms_titles",
             "member__category_id",
             "record__id",
             "record__title",

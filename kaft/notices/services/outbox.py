@@ -4,12 +4,18 @@ Queueing renders the message in the member's language and inserts it with a ``de
 key is unique, so the same message is never queued twice, however often or concurrently a task
 runs (INSERT ... ON CONFLICT DO NOTHING, then read back). Sending is scheduled after commit.
 
-Channels: only e-mail is delivered for now. A member who chose SMS or a letter, or who has no
-e-mail address, still gets a notice row (so the desk can see it), born ``failed`` with a
-``problem`` saying why; nothing is sent.
+Channels: e-mail, SMS and letter. An e-mail goes to the member's address, an SMS to their phone
+number (E.164) through the SMS provider (:mod:`kaft.notices.sms`); both are sent by a task after
+commit and retried the same way. A letter is not sent by a worker: it waits, pending, for the
+desk's daily print run (:mod:`kaft.notices.services.letters`) and counts as sent once staff
+confirm the run was printed. A message that cannot go by its channel (no e-mail address, no
+usable phone number, no postal address, no SMS provider) still gets a notice row (so the desk
+can see it), born ``failed`` with a ``problem`` saying why; nothing is sent.
 
 Privacy: a message holds what the member needs to act on it (the title, the branch and its
-address, the dates) and nothing else: no card number, no name, no other personal data. It never
+address, the dates) and nothing else: no card number, no name, no other personal data. A
+letter's name and postal address are not stored with it either: the print run reads them from
+the live member rows when it prints. An SMS names no title unless the member chose that. It never
 names another member either (who asked for family access, a parent): the stored copy would
 outlive that member's erasure. MijnBibliotheek shows such names, from the live rows.
 """
@@ -31,12 +37,15 @@ from django.utils import timezone
 
 from kaft.circulation.models import Hold, HoldStatus, Loan
 from kaft.members.models import Channel, Member, MessageType
+from kaft.members.phones import phone_is_mobile
+from kaft.members.selectors.member import member_has_postal_address
 from kaft.notices.errors import NoticeError, NoticeErrorCode
 from kaft.notices.lifecycle import MAX_ATTEMPTS, NoticeAction, notice_apply
 from kaft.notices.models import Notice, NoticeProblem, NoticeStatus
 from kaft.notices.purposes import consent_needed
 from kaft.notices.render import message_language, render_message
 from kaft.notices.selectors import outbox as selectors
+from kaft.notices.sms import SmsError, sms_provider
 from kaft.privacy.services.consent import consent_given
 
 logger = logging.getLogger(__name__)
@@ -191,19 +200,22 @@ def _draft(
     now: dt.datetime,
     recipient: str | None = None,
 ) -> Notice:
-    """An unsaved notice, rendered; born failed (with the problem) when it cannot be delivered.
+    """An unsaved notice, rendered for its channel; born failed (with the problem) when it
+    cannot be delivered.
 
-    ``recipient`` None: the member's address on record; account messages about a change of
-    address name the new or the old address themselves."""
-    address = member.email if recipient is None else recipient
+    ``recipient`` None: the member's address on record (e-mail) or phone number (SMS); account
+    messages about a change of address name the new or the old address themselves. A letter
+    has no recipient: the print run reads the name and address when it prints."""
+    channel = Channel(channel)
+    address, problem = _recipient(member, channel, recipient)
+    show_titles = member.sms_titles if channel == Channel.SMS else True
     message = render_message(
-        message_type.value, language=message_language(member.preferred_language), context=context
+        message_type.value,
+        language=message_language(member.preferred_language),
+        context=context,
+        channel=channel.value,
+        show_titles=show_titles,
     )
-    problem = ""
-    if channel != Channel.EMAIL:
-        problem = NoticeProblem.CHANNEL_UNAVAILABLE
-    elif not address:
-        problem = NoticeProblem.NO_EMAIL
     return Notice(
         member=member,
         message_type=message_type,
@@ -215,8 +227,25 @@ def _draft(
         body=message.body,
         status=NoticeStatus.FAILED if problem else NoticeStatus.PENDING,
         problem=problem,
-        next_attempt_at=now + SAFETY_NET_GRACE,
+        # A letter waits for the print run, not for the safety net.
+        next_attempt_at=None if channel == Channel.LETTER else now + SAFETY_NET_GRACE,
     )
+
+
+def _recipient(member: Member, channel: Channel, given: str | None) -> tuple[str, str]:
+    """Where the message goes (the address or number kept on the notice), and the problem when
+    it cannot go by ``channel``."""
+    if channel == Channel.LETTER:
+        return "", "" if member_has_postal_address(member) else NoticeProblem.NO_ADDRESS
+    if channel == Channel.SMS:
+        number = member.phone if given is None else given
+        if not number.startswith("+") or not phone_is_mobile(number):
+            return "", NoticeProblem.NO_PHONE
+        if sms_provider() is None:
+            return "", NoticeProblem.CHANNEL_UNAVAILABLE
+        return number, ""
+    address = member.email if given is None else given
+    return address, "" if address else NoticeProblem.NO_EMAIL
 
 
 def _outbox_insert(drafts: list[Notice]) -> list[Notice]:
@@ -232,7 +261,9 @@ def _outbox_insert(drafts: list[Notice]) -> list[Notice]:
         return []
     Notice.objects.bulk_create(new, ignore_conflicts=True)
     inserted = list(Notice.objects.filter(dedup_key__in=[draft.dedup_key for draft in new]))
-    _schedule_send([n.pk for n in inserted if n.status == NoticeStatus.PENDING])
+    _schedule_send(
+        [n.pk for n in inserted if n.status == NoticeStatus.PENDING and n.channel != Channel.LETTER]
+    )
     return inserted
 
 
@@ -247,7 +278,7 @@ def _schedule_send(notice_ids: list[int]) -> None:
 
 
 def notice_send(*, notice_id: int, now: dt.datetime | None = None) -> Notice | None:
-    """Send one pending notice by e-mail, never twice.
+    """Send one pending notice by e-mail or SMS, never twice (a letter waits for the print run).
 
     Claims the notice first with a conditional UPDATE (pending -> sending): of two workers only
     one wins, the other returns without sending. The mail server is called outside any
@@ -263,10 +294,12 @@ def notice_send(*, notice_id: int, now: dt.datetime | None = None) -> Notice | N
     notice = Notice.objects.filter(pk=notice_id).first()
     if notice is None or notice.status != NoticeStatus.PENDING:
         return notice
-    if notice.channel != Channel.EMAIL or not notice.recipient:
-        problem = NoticeProblem.CHANNEL_UNAVAILABLE
-        if notice.channel == Channel.EMAIL:
-            problem = NoticeProblem.NO_EMAIL
+    if notice.channel == Channel.LETTER:
+        return notice
+    if not notice.recipient:
+        problem = (
+            NoticeProblem.NO_PHONE if notice.channel == Channel.SMS else NoticeProblem.NO_EMAIL
+        )
         notice_apply(notice, NoticeAction.REFUSE, now=now or timezone.now(), problem=problem)
         return notice
     if not notice_apply(notice, NoticeAction.CLAIM, now=now or timezone.now()):
@@ -276,7 +309,7 @@ def notice_send(*, notice_id: int, now: dt.datetime | None = None) -> Notice | N
             notice, NoticeAction.CANCEL, now=now or timezone.now(), problem=NoticeProblem.NO_CONSENT
         )
         return notice
-    error = _deliver_email(notice)
+    error = _deliver_sms(notice) if notice.channel == Channel.SMS else _deliver_email(notice)
     if error is None:
         action = NoticeAction.DELIVER
     elif notice.attempts + 1 >= MAX_ATTEMPTS:
@@ -312,6 +345,20 @@ def _deliver_email(notice: Notice) -> str | None:
         # The log gets the kind of error only: the server's text may name the recipient.
         logger.warning("sending notice %s failed: %s", notice.pk, type(exc).__name__)
         return f"{type(exc).__name__}: {exc}"[:500]
+    return None
+
+
+def _deliver_sms(notice: Notice) -> str | None:
+    """Hand the text to the SMS provider; the error text when that fails (a provider taken
+    away since queueing is a failure too, retried in case it comes back)."""
+    provider = sms_provider()
+    if provider is None:
+        return "no SMS provider is set up (KAFT_SMS_URL)"
+    try:
+        provider.send(to=notice.recipient, text=notice.body, reference=f"kaft-{notice.pk}")
+    except SmsError as error:
+        logger.warning("sending notice %s by SMS failed: %s", notice.pk, error)
+        return str(error)[:500]
     return None
 
 

@@ -329,12 +329,6 @@ def _dedup_key(group: _Group, today: dt.date) -> str:
     return f"reminder:{group.member.pk}:{group.step.pk}:{today.isoformat()}"
 
 
-def sms_shows_titles(member: Member) -> bool:
-    """Whether the member chose to see the titles of their loans in an SMS. SMS carry no titles
-    by default; the choice itself comes with the SMS channel."""
-    return bool(getattr(member, "sms_titles", False))
-
-
 def _message(
     group: _Group,
     schedules: selectors.Schedules,
@@ -352,8 +346,6 @@ def _message(
         group.invoiced, ZERO
     )
     context = {
-        "channel": channel.value,
-        "show_titles": sms_shows_titles(group.member),
         "number": schedules.numbers.get(step.pk),
         "loans": [
             {

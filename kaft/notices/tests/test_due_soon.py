@@ -128,7 +128,7 @@ def test_channel_preference_and_missing_address_are_recorded():
 
     rows = {n.member_id: (n.channel, n.status, n.problem) for n in Notice.objects.all()}
     assert rows == {
-        sms.pk: (Channel.SMS, NoticeStatus.FAILED, NoticeProblem.CHANNEL_UNAVAILABLE),
+        sms.pk: (Channel.SMS, NoticeStatus.FAILED, NoticeProblem.NO_PHONE),  # none on record
         no_mail.pk: (Channel.EMAIL, NoticeStatus.FAILED, NoticeProblem.NO_EMAIL),
     }
 

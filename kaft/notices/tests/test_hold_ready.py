@@ -150,9 +150,12 @@ def test_a_member_without_e_mail_address_is_recorded_not_sent(django_capture_on_
     assert notice.subject == "Uw reservering ligt klaar"
 
 
-@pytest.mark.parametrize("channel", [Channel.SMS, Channel.LETTER])
-def test_sms_and_letter_are_recorded_as_not_deliverable(
-    channel, django_capture_on_commit_callbacks
+@pytest.mark.parametrize(
+    ("channel", "problem"),
+    [(Channel.SMS, NoticeProblem.NO_PHONE), (Channel.LETTER, NoticeProblem.NO_ADDRESS)],
+)
+def test_sms_without_a_number_and_letter_without_an_address_are_not_deliverable(
+    channel, problem, django_capture_on_commit_callbacks
 ):
     hold = make_ready_hold()
     make_preference(member=hold.member, message_type=MessageType.HOLD_READY, channel=channel)
@@ -163,7 +166,7 @@ def test_sms_and_letter_are_recorded_as_not_deliverable(
     assert callbacks == []
     assert notice is not None
     assert (notice.channel, notice.status) == (channel, NoticeStatus.FAILED)
-    assert notice.problem == NoticeProblem.CHANNEL_UNAVAILABLE
+    assert notice.problem == problem
     assert notice.recipient == ""
 
 

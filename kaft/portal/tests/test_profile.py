@@ -82,7 +82,7 @@ def test_member_changes_contact_details_addresses_channels_and_language(
     member.refresh_from_db()
     assert (member.email, member.phone, member.preferred_language) == (
         "sanne@example.org",  # a new address goes through its own page and a link
-        "06 12345678",
+        "+31612345678",  # kept as E.164
         "en",
     )
     assert member.first_name == "Sanne"
@@ -205,3 +205,28 @@ def test_member_chooses_the_receipt_by_e_mail(
     page = member_client.get("/mijn/gegevens/").content.decode()
     answer = "Ja" if ticked else "Nee"
     assert f"<dt>Bon per e-mail bij lenen aan de balie</dt><dd>{answer}</dd>" in page
+
+
+def test_a_phone_number_that_is_not_one_is_refused_and_nothing_changes(
+    member_client: Client, member: Member
+) -> None:
+    before = member.phone
+
+    response = member_client.post(EDIT, _contact(phone="06 1234"))
+
+    assert response.status_code == 400
+    assert "Dit is geen telefoonnummer dat we kunnen gebruiken." in response.content.decode()
+    member.refresh_from_db()
+    assert member.phone == before
+    assert not Address.objects.filter(member=member).exists()
+
+
+def test_the_member_chooses_titles_in_text_messages(member_client: Client, member: Member) -> None:
+    assert member.sms_titles is False
+
+    member_client.post(EDIT, _contact(phone="+32 470 12 34 56", sms_titles="on"))
+
+    member.refresh_from_db()
+    assert (member.sms_titles, member.phone) == (True, "+32470123456")
+    page = member_client.get("/mijn/gegevens/").content.decode()
+    assert "Titels noemen in sms-berichten" in page

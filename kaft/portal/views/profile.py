@@ -65,6 +65,7 @@ def profile_edit(request: PortalRequest) -> HttpResponse:
                     preferred_language=form.cleaned_data["preferred_language"],
                     message_channels=form.message_channels(),
                     email_receipt=form.cleaned_data["email_receipt"],
+                    sms_titles=form.cleaned_data["sms_titles"],
                 )
             except DomainError as error:
                 form.add_error(None, error.message)

@@ -29,6 +29,7 @@ class AccessPurpose(models.TextChoices):
     PHONE = "phone", _("Helping on the phone")
     EMAIL = "email", _("Answering an e-mail")
     REMINDER = "reminder", _("Handling a reminder")
+    LETTERS = "letters", _("Printing letters for the post")
     REGISTRATION = "registration", _("Registering or updating membership")
     PRIVACY_REQUEST = "privacy_request", _("Handling a privacy request")
     LEGAL_REQUEST = "legal_request", _("Answering a request from police or justice")

@@ -151,6 +151,17 @@ RULES: dict[str, RetentionRule] = {
             90,
         ),
         RetentionRule(
+            "print_runs",
+            _("Printed letters (PDF)"),
+            _(
+                "The PDF of a print run of letters holds the names and addresses of the members "
+                "written to; it is deleted after this many days."
+            ),
+            7,
+            1,
+            90,
+        ),
+        RetentionRule(
             "sessions",
             _("Login sessions"),
             _("A login session is deleted as soon as it has expired."),

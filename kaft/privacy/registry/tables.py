@@ -21,6 +21,11 @@ NOT_PERSONAL: dict[str, str] = {
     "catalog.Item": "A copy of a title; who has it lives on the loan.",
     "members.MemberCategory": "A membership category's name.",
     "members.StaffProfile": "Staff accounts: the library's own staff administration.",
+    "notices.PrintRun": (
+        "The desk's print run of letters: counts, when, which staff login, and the name of its PDF. "
+        "The PDF holds members' names and addresses and is deleted by the print_runs rule "
+        "(kaft/privacy/services/retention/print_files.py); the row links to no member."
+    ),
     "circulation.LoanRule": "Loan periods and limits per branch, category and kind of copy.",
     "privacy.Partner": "An organisation, not a person.",
     "privacy.StatementVersion": "The library's statement text.",

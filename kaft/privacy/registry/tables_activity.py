@@ -120,6 +120,10 @@ ACTIVITY: list[PersonalTable] = [
             "dedup_key": "An internal key that keeps the same message from being sent twice.",
             "next_attempt_at": "When the sending job tries again: internal scheduling.",
             "claimed_at": "When a sending job took the message: internal bookkeeping.",
+            "print_run": (
+                "A letter: the desk's print run that printed it (internal key; the run holds "
+                "counts and the name of its PDF, no member data)."
+            ),
         },
         login_names=("recipient",),
     ),

@@ -26,6 +26,7 @@ MEMBERS: list[PersonalTable] = [
             "membership_end": C.MEMBERSHIP,
             "preferred_language": C.PREFERENCES,
             "email_receipt": C.PREFERENCES,
+            "sms_titles": C.PREFERENCES,
             "status": C.MEMBERSHIP,
             "block_reason": C.MEMBERSHIP,
             "user": C.ACCOUNT,

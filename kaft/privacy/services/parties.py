@@ -20,6 +20,7 @@ from django.db.models import Q
 
 from kaft.core.crypto import EncryptedField
 from kaft.members.models import Member, StaffProfile, User
+from kaft.members.phones import phone_written_forms
 from kaft.privacy import registry
 from kaft.privacy.models import PartyRole
 
@@ -93,7 +94,7 @@ def identifiers_of_member(member: Member) -> set[str]:
         member.full_name,
         member.card_number,
         member.email,
-        member.phone,
+        *phone_written_forms(member.phone),  # kept as E.164, written as 06 12345678 too
         f"member-{member.pk}",
     }
     return {" ".join(v.split()) for v in values if v and len(v.strip()) > 1}

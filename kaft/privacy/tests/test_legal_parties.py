@@ -252,7 +252,8 @@ def test_numbers_written_with_spaces_or_hyphens_are_recognised(world: World) -> 
     father = world.other
     card = father.card_number  # 21000000000882
     spaced = f"{card[:4]} {card[4:8]} {card[8:12]} {card[12:]}"
-    hyphened = f"{father.phone[:2]}-{father.phone[2:]}"
+    national = "0" + father.phone[3:]  # kept as +316..., written as 06-...
+    hyphened = f"{national[:2]}-{national[2:]}"
     MemberNote.objects.filter(member=world.subject).update(
         text=f"Kwam met pas {spaced} van een ander; terugbellen op {hyphened}."
     )

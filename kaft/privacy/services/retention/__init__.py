@@ -34,7 +34,7 @@ from kaft.privacy.models import (
     RetentionSetting,
 )
 from kaft.privacy.registry import RULES
-from kaft.privacy.services.retention import mail_files
+from kaft.privacy.services.retention import mail_files, print_files
 from kaft.privacy.services.retention.targets import (
     CHUNK_SIZE,
     TARGETS,
@@ -222,7 +222,7 @@ def _apply_all(run: RetentionRun, moment: Moment, chunk_size: int | None) -> Ret
 
     periods = retention_periods()
     counts: dict[str, dict[str, int]] = {}
-    run.steps_total = len(TARGETS) + 2  # the tables, the waiting erasures, the mail files
+    run.steps_total = len(TARGETS) + 2  # the tables, the waiting erasures, the mail/print files
     run.steps_done = 0
     with dead_rows_batch():  # every table the run changed is cleared once, at the end
         for target in TARGETS:
@@ -240,6 +240,9 @@ def _apply_all(run: RetentionRun, moment: Moment, chunk_size: int | None) -> Ret
         _step_done(run, counts)
     counts.setdefault(mail_files.RULE, {})[mail_files.LABEL] = mail_files.mail_files_prune(
         now=moment.now, days=periods.get(mail_files.RULE)
+    )
+    counts.setdefault(print_files.RULE, {})[print_files.LABEL] = print_files.print_files_prune(
+        now=moment.now, days=periods.get(print_files.RULE)
     )
     run.counts = counts
     run.steps_done += 1
@@ -272,6 +275,10 @@ def retention_overdue(
                 yield OverdueRow(target.model, row.pk, target.rule, moment.now - row.due)
     for past in mail_files.mail_files_past(now=moment.now, days=periods.get(mail_files.RULE)):
         yield OverdueRow(mail_files.LABEL, past.path.name, mail_files.RULE, moment.now - past.due)
+    for printed in print_files.print_files_past(now=moment.now, days=periods.get(print_files.RULE)):
+        yield OverdueRow(
+            print_files.LABEL, printed.name, print_files.RULE, moment.now - printed.due
+        )
 
 
 def retention_overdue_counts(*, now: dt.datetime | None = None) -> dict[str, int]:

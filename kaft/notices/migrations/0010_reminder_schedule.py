@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ('billing', '0001_initial'),
         ('circulation', '0005_loanrule_unique_on_both_databases'),
-        ('members', '0013_reminder_and_invoice_messages'),
-        ('notices', '0008_loan_receipt_message'),
+        ('members', '0015_reminder_and_invoice_messages'),
+        ('notices', '0009_sms_and_letters'),
     ]
 
     operations = [

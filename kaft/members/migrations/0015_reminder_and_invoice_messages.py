@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0012_alter_staffprofile_role'),
+        ('members', '0014_phone_e164'),
     ]
 
     operations = [

@@ -38,6 +38,6 @@ def remove_default(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("notices", "0009_reminder_schedule")]
+    dependencies = [("notices", "0010_reminder_schedule")]
 
     operations = [migrations.RunPython(create_default, remove_default)]
