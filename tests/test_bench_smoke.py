@@ -146,6 +146,8 @@ def test_the_reminders_figures_leave_the_dataset_as_it_was(
     assert "reminders first ever (catch-up), s (80 overdue, 41 messages)" in text
     checks = {c["key"]: c for c in results["checks"]}
     assert checks["reminders_rerun_changes"]["pass"] is True
+
+
 def test_the_print_run_bench_builds_and_rolls_back(tiny: dict[str, str], tmp_path: Path) -> None:
     from django.conf import settings
     from django.test import override_settings

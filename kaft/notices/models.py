@@ -244,6 +244,8 @@ class LoanReminder(models.Model):
             models.UniqueConstraint(fields=["loan", "step"], name="loanreminder_once_per_step"),
         ]
         indexes = [models.Index(fields=["done_on"], name="loanreminder_done_on")]
+
+
 class PrintRunStatus(models.TextChoices):
     BUILDING = "building", _("Being made")
     READY = "ready", _("Ready to print")
