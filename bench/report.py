@@ -18,6 +18,8 @@ TARGETS: tuple[tuple[str, str, float, str], ...] = (
     ("search_p95_ms", "search p95 <= 50 ms (at 1m)", 50.0, "max"),
     ("search_worst_ms", "search worst <= 300 ms (at 1m)", 300.0, "max"),
     ("import_records_per_s", "import >= 2,000 records/s", 2000.0, "min"),
+    ("reminders_seconds", "reminders <= 60 s (at 1m)", 60.0, "max"),
+    ("reminders_rerun_changes", "rerun changes nothing", 0.0, "max"),
     ("print_run_seconds", "print run of 1,000 letters <= 60 s", 60.0, "max"),
     ("sepa_run_s_per_100k", "sepa-run <= 30 s per 100,000", 30.0, "max"),
 )
@@ -26,6 +28,7 @@ TARGETS: tuple[tuple[str, str, float, str], ...] = (
 def checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
     circulation, heavy = figures.get("circulation"), figures.get("loan_count")
     search, marc = figures.get("search"), figures.get("import")
+    reminders = figures.get("reminders")
     printed = figures.get("print_run")
     values: dict[str, float | None] = {
         "checkout_p95_ms": circulation["checkout"]["p95"] if circulation else None,
@@ -34,6 +37,16 @@ def checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
         "search_p95_ms": search["p95"] if search else None,
         "search_worst_ms": search["worst"] if search else None,
         "import_records_per_s": marc["records_per_s"] if marc else None,
+        "reminders_seconds": reminders["daily"]["first"]["seconds"] if reminders else None,
+        "reminders_rerun_changes": (
+            sum(
+                reminders[situation]["rerun"][key]
+                for situation in ("daily", "catch_up")
+                for key in ("notices_added", "records_added", "loans")
+            )
+            if reminders
+            else None
+        ),
         "print_run_seconds": printed["seconds"] if printed else None,
         # scaled to 100,000 mandates (the dataset's members; 100,000 at scale 1m)
         "sepa_run_s_per_100k": (
@@ -169,6 +182,28 @@ def table(results: dict[str, Any]) -> str:
             f"retention statements per {kept['chunk']}-row chunk",
             f"{kept['statements_per_loan_chunk']:>8.1f}",
         )
+    reminders = figures.get("reminders")
+    for situation, label in (("daily", "daily"), ("catch_up", "first ever (catch-up)")):
+        part = reminders.get(situation) if reminders else None
+        if not part:
+            continue
+        first, rerun = part["first"], part["rerun"]
+        row(
+            f"reminders {label}, s ({part['overdue_loans']:,} overdue, "
+            f"{first['messages']:,} messages)",
+            f"{first['seconds']:>8.1f}",
+            "reminders_seconds" if situation == "daily" else None,
+        )
+        row(
+            f"  statements per {reminders['chunk']}-member chunk",
+            f"{first['statements_per_chunk']:>8.1f}",
+        )
+        row(
+            f"  rerun, s ({rerun['notices_added'] + rerun['records_added']} rows added)",
+            f"{rerun['seconds']:>8.1f}",
+            "reminders_rerun_changes" if situation == "daily" else None,
+        )
+        row("  rerun statements per chunk", f"{rerun['statements_per_chunk']:>8.1f}")
     printed = figures.get("print_run")
     if printed:
         row(

@@ -127,6 +127,10 @@ def measure_all(scale_name: str, quick: bool) -> dict[str, Any]:
 
     _say("measuring the nightly retention job over the dataset (rolled back afterwards)")
     figures["retention"] = measure_retention()
+    from bench.reminders import measure_reminders
+
+    _say("measuring the reminders job over a tenth of the copies overdue (rolled back afterwards)")
+    figures["reminders"] = measure_reminders(dataset.SCALES[scale_name])
     from bench.letters import LETTERS, measure_print_run
 
     _say(f"measuring the desk's print run of {LETTERS:,} letters (rolled back afterwards)")

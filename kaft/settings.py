@@ -338,6 +338,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaft.billing.tasks.sepa_daily",
         "schedule": crontab(hour=2, minute=45),  # daily: lapse unused mandates, renew fees
     },
+    "run-reminders": {
+        "task": "kaft.notices.tasks.run_reminders",
+        # daily, early morning: reminders, invoices and lost loans of the schedule; a day the job
+        # did not run is caught up the next time
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # --- Library policy -------------------------------------------------------------------------
@@ -384,6 +390,10 @@ if KAFT_ACCESS_LOG_SHOWS not in ("display_name", "role"):
 # Money (kaft/billing): a member who owes more than this is blocked from borrowing until it is
 # paid; so is a member with an open invoice.
 KAFT_BLOCK_OWED_THRESHOLD = Decimal(os.environ.get("KAFT_BLOCK_OWED_THRESHOLD", "10.00"))
+# An invoice of the reminder schedule is to be paid within this many days.
+KAFT_INVOICE_DUE_DAYS = int(os.environ.get("KAFT_INVOICE_DUE_DAYS", "14"))
+# The account the library takes bank transfers on, named in invoices ("" : pay at the desk).
+KAFT_INVOICE_IBAN = os.environ.get("KAFT_INVOICE_IBAN", "")
 # Staff roles that may waive a charge (with a reason, logged); a login can also be given the
 # permission billing.waive_charge one by one.
 KAFT_WAIVE_ROLES = tuple(env_list("KAFT_WAIVE_ROLES") or ["finance", "administrator"])

@@ -55,7 +55,7 @@ from kaft.members.models import (
     RequestStatus,
     ResetCode,
 )
-from kaft.notices.models import DeliveryAttempt, Notice, NoticeStatus
+from kaft.notices.models import DeliveryAttempt, LoanReminder, Notice, NoticeStatus
 from kaft.privacy import registry
 from kaft.privacy.models import (
     AccessLogEntry,
@@ -220,6 +220,9 @@ def member_world(member: Member, tag: str) -> None:
     invoice = Invoice.objects.create(member=member, issued_on=today, due_on=today)
     Charge.objects.filter(pk=invoiced.pk).update(invoice=invoice)
     payment_take(member=member, amount=Decimal("1.00"), method=PaymentMethod.CASH, charges=[fine])
+    LoanReminder.objects.create(
+        loan=loan, days_after_due=7, message="reminder", outcome="sent", done_on=now.date()
+    )
     hold = HoldFactory.create(
         member=member,
         pickup_branch=member.home_branch,

@@ -49,7 +49,14 @@ from kaft.members.models import (
     User,
     member_username,
 )
-from kaft.notices.models import DeliveryAttempt, Notice, NoticeProblem
+from kaft.notices.models import (
+    DeliveryAttempt,
+    LoanReminder,
+    Notice,
+    NoticeProblem,
+    ReminderMessage,
+    ReminderOutcome,
+)
 from kaft.privacy.models import (
     AgreementKind,
     ConsentEvent,
@@ -120,6 +127,14 @@ def make_member_with_every_column() -> FullMember:
         branch=elsewhere,
         staff=full.staff,
         via="desk",
+    )
+
+    LoanReminder.objects.create(
+        loan=full.open_loan,
+        days_after_due=7,
+        message=ReminderMessage.REMINDER,
+        outcome=ReminderOutcome.SENT,
+        done_on=today - dt.timedelta(days=2),
     )
 
     hold: Hold = full.hold

@@ -111,6 +111,43 @@ def test_the_search_figures_cold_and_warm_and_their_report(
     assert "search, facets exact to 100,000, warm (1 q x 1)" in text
 
 
+def test_the_reminders_figures_leave_the_dataset_as_it_was(
+    tiny: dict[str, str], tmp_path: Path
+) -> None:
+    from bench.reminders import measure_reminders
+    from kaft.notices.models import LoanReminder, Notice
+
+    open_before = Loan.objects.filter(status=LoanStatus.OPEN).count()
+
+    figure = measure_reminders(TINY)
+
+    daily, catch_up = figure["daily"], figure["catch_up"]
+    assert (daily["overdue_loans"], catch_up["overdue_loans"]) == (80, 80)
+    # the heavy member's 30 loans are long overdue and never reminded: caught up in both
+    assert catch_up["first"]["loans"] == 80 + 30
+    assert catch_up["first"]["messages"] == 40 + 1
+    assert 30 < daily["first"]["loans"] < 80 + 30
+    for part in (daily, catch_up):
+        assert (part["rerun"]["loans"], part["rerun"]["notices_added"]) == (0, 0)
+        assert part["rerun"]["records_added"] == 0
+        assert part["rerun"]["statements_per_chunk"] == 2.0
+    assert Loan.objects.filter(status=LoanStatus.OPEN).count() == open_before
+    assert not Notice.objects.exists() and not LoanReminder.objects.exists()
+
+    results: dict[str, Any] = {
+        "scale": "tiny", "vendor": "sqlite", "vendor_version": "3", "date": "2026-01-05",
+        "machine": report.machine(), "built_now": False, "build_seconds": 1,
+        "dataset": {"items": 800, "records": 200, "members": 100, "loans": 830},
+        "figures": {"reminders": figure},
+    }  # fmt: skip
+    results["checks"] = report.checks(results["figures"])
+    text = report.write(results, folder=tmp_path)
+    assert "reminders daily, s (80 overdue" in text
+    assert "reminders first ever (catch-up), s (80 overdue, 41 messages)" in text
+    checks = {c["key"]: c for c in results["checks"]}
+    assert checks["reminders_rerun_changes"]["pass"] is True
+
+
 def test_the_print_run_bench_builds_and_rolls_back(tiny: dict[str, str], tmp_path: Path) -> None:
     from django.conf import settings
     from django.test import override_settings

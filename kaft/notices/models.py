@@ -7,10 +7,15 @@ A notice is born ``pending`` (or ``failed`` when it cannot be delivered at all, 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from kaft.members.models import Channel, Member, MessageType
+from kaft.members.models import Channel, Member, MemberCategory, MessageType
 
 
 class NoticeStatus(models.TextChoices):
@@ -91,6 +96,154 @@ class DeliveryAttempt(models.Model):
         verbose_name = _("delivery attempt")
         verbose_name_plural = _("delivery attempts")
         ordering = ["at", "pk"]
+
+
+# --- the reminder schedule (Koha's overdue rules) ---------------------------------------------
+
+
+class ReminderMessage(models.TextChoices):
+    """What a step of the schedule tells the member."""
+
+    REMINDER = "reminder", _("Reminder (herinnering)")
+    INVOICE = "invoice", _("Invoice (aanmaning)")
+    NONE = "none", _("No message")
+
+
+class ReminderChannel(models.TextChoices):
+    """The channel of a step: the member's own choice, or one the library forces."""
+
+    PREFERRED = "", _("The member's choice")
+    EMAIL = "email", _("Always by e-mail")
+    SMS = "sms", _("Always by SMS")
+    LETTER = "letter", _("Always by letter")
+
+
+class ReminderSchedule(models.Model):
+    """The steps a member category's overdue loans go through. The schedule without a category
+    is the default, for every category without one of its own."""
+
+    category = models.OneToOneField(
+        MemberCategory,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_schedule",
+        verbose_name=_("member category"),
+        help_text=_("Empty: the default schedule, for every category without one of its own."),
+    )
+
+    class Meta:
+        verbose_name = _("reminder schedule")
+        verbose_name_plural = _("reminder schedules")
+        constraints = [
+            # One default schedule: NULLs are distinct in a unique column, so the default is
+            # made unique by mapping the empty category to 0.
+            models.UniqueConstraint(
+                Coalesce("category", Value(0)),
+                name="reminderschedule_one_per_category",
+                violation_error_message=_("There is already a schedule for this category."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.category_id is None:
+            return str(_("Default schedule"))
+        return str(_("Schedule for %(category)s") % {"category": self.category})
+
+
+class ReminderStep(models.Model):
+    """One step: so many days after the due date, this message by this channel, these charges,
+    an invoice, and at the end the loan counted as lost."""
+
+    schedule = models.ForeignKey(ReminderSchedule, on_delete=models.CASCADE, related_name="steps")
+    days_after_due = models.PositiveSmallIntegerField(
+        _("days after the due date"), validators=[MinValueValidator(1)]
+    )
+    message = models.CharField(
+        _("message"), max_length=10, choices=ReminderMessage.choices, default="reminder"
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=ReminderChannel.choices, blank=True, default=""
+    )
+    administration_fee = models.DecimalField(
+        _("administration fee"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+        help_text=_("Charged once per message; 0: none."),
+    )
+    charge_replacement = models.BooleanField(
+        _("charge the replacement price"),
+        default=False,
+        help_text=_("Each copy's replacement price, once per loan."),
+    )
+    make_invoice = models.BooleanField(
+        _("put the charges on an invoice"),
+        default=False,
+        help_text=_("The loans' open charges go on one invoice per message."),
+    )
+    declare_lost = models.BooleanField(
+        _("count the loan as lost"),
+        default=False,
+        help_text=_("The loan ends as lost and the copy is marked lost."),
+    )
+
+    class Meta:
+        verbose_name = _("reminder step")
+        verbose_name_plural = _("reminder steps")
+        ordering = ["schedule", "days_after_due"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "days_after_due"],
+                name="reminderstep_one_per_day",
+                violation_error_message=_("Two steps of a schedule cannot fall on the same day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(days_after_due__gte=1), name="reminderstep_after_due_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(administration_fee__gte=0), name="reminderstep_fee_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"+{self.days_after_due}: {self.get_message_display()}"
+
+
+class ReminderOutcome(models.TextChoices):
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Passed over (a later step was due)")
+    DONE = "done", _("Done (no message)")
+
+
+class LoanReminder(models.Model):
+    """A step of the schedule done for one loan: never twice (the unique constraint)."""
+
+    loan = models.ForeignKey("circulation.Loan", on_delete=models.CASCADE, related_name="reminders")
+    step = models.ForeignKey(
+        ReminderStep, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The step's day when it was done: a step moved or deleted later does not make the loan go
+    # through the same part of the schedule again.
+    days_after_due = models.PositiveSmallIntegerField(_("days after the due date"))
+    message = models.CharField(_("message"), max_length=10, choices=ReminderMessage.choices)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ReminderOutcome.choices)
+    done_on = models.DateField(_("on"))
+    notice = models.ForeignKey(
+        Notice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invoice = models.ForeignKey(
+        "billing.Invoice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reminder of a loan")
+        verbose_name_plural = _("reminders of loans")
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "step"], name="loanreminder_once_per_step"),
+        ]
+        indexes = [models.Index(fields=["done_on"], name="loanreminder_done_on")]
 
 
 class PrintRunStatus(models.TextChoices):

@@ -29,6 +29,8 @@ CONSENT_NEEDED: dict[MessageType, ConsentPurpose | None] = {
     MessageType.LOAN_RECEIPT: None,  # a service message of the loan, at the member's choice
     MessageType.SEPA_PRENOTICE: None,  # the SEPA rulebook's duty, for a debit the member allowed
     MessageType.DEBIT_RETURNED: None,  # what the member owes again after a returned debit
+    MessageType.REMINDER: None,  # overdue loans: part of the membership agreement
+    MessageType.INVOICE: None,  # what is owed for loans not returned: part of the membership
 }
 
 

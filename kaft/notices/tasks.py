@@ -28,6 +28,14 @@ def queue_due_soon_notices() -> int:
     return services.notices_queue_due_soon()
 
 
+@shared_task(name="kaft.notices.tasks.run_reminders")
+def run_reminders() -> int:
+    """Beat job (daily): the reminder schedule's steps due today; missed days are caught up."""
+    from kaft.notices.services.reminders import reminders_run
+
+    return reminders_run().messages
+
+
 @shared_task(name="kaft.notices.tasks.send_pending_notices")
 def send_pending_notices() -> int:
     """Beat job: send what a crashed worker or a failed attempt left behind."""

@@ -230,6 +230,8 @@ class MessageType(models.TextChoices):
     LOAN_RECEIPT = "loan_receipt", _("Receipt of what you borrowed")
     SEPA_PRENOTICE = "sepa_prenotice", _("Announcement of a direct debit")
     DEBIT_RETURNED = "debit_returned", _("A direct debit came back")
+    REMINDER = "reminder", _("Reminder: a loan is overdue")
+    INVOICE = "invoice", _("Invoice for loans not returned")
 
 
 # The messages a member chooses a channel for; the others (account and privacy messages) always
@@ -239,6 +241,8 @@ CHANNEL_CHOICE_TYPES: tuple[MessageType, ...] = (
     MessageType.DUE_SOON,
     MessageType.SEPA_PRENOTICE,
     MessageType.DEBIT_RETURNED,
+    MessageType.REMINDER,
+    MessageType.INVOICE,
 )
 
 

@@ -81,6 +81,8 @@ def test_a_found_session_cannot_move_the_account_to_another_address(
             "home_city": "Utrecht",
             "channel_hold_ready": "email",
             "channel_due_soon": "email",
+            "channel_reminder": "email",
+            "channel_invoice": "email",
         },
     )
     # and on the e-mail page, without and with a guessed password

@@ -31,6 +31,8 @@ def _contact(**changes: str) -> dict[str, str]:
         "channel_due_soon": "email",
         "channel_sepa_prenotice": "letter",
         "channel_debit_returned": "email",
+        "channel_reminder": "letter",
+        "channel_invoice": "email",
     }
     data.update(changes)
     return data
@@ -98,6 +100,8 @@ def test_member_changes_contact_details_addresses_channels_and_language(
         "due_soon": "email",
         "sepa_prenotice": "letter",
         "debit_returned": "email",
+        "reminder": "letter",
+        "invoice": "email",
     }
     page = member_client.get("/mijn/gegevens/").content.decode()
     assert "Uw gegevens zijn opgeslagen." in page

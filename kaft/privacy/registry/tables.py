@@ -33,6 +33,10 @@ NOT_PERSONAL: dict[str, str] = {
     "privacy.RetentionRun": "Counts only.",
     "privacy.PageViewCount": "Page views per day and path: no visitor, no address, no query.",
     "catalog.ClosedDay": "The reason a branch is closed on a day (a holiday).",
+    "notices.ReminderSchedule": "The library's reminder schedule per member category: settings.",
+    "notices.ReminderStep": (
+        "A step of the reminder schedule (days, message, channel, charges): settings."
+    ),
     "auth.Group": "A group of permissions.",
     "auth.Group_permissions": "Which permissions a group holds.",
     "members.User_groups": "Which permission groups a login is in: only staff logins are in any.",

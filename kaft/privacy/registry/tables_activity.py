@@ -128,6 +128,28 @@ ACTIVITY: list[PersonalTable] = [
         login_names=("recipient",),
     ),
     PersonalTable(
+        "notices.LoanReminder",
+        {
+            "days_after_due": C.LOANS,
+            "message": C.LOANS,
+            "outcome": C.LOANS,
+            "done_on": C.LOANS,
+        },
+        ("loan__member",),
+        "loan_history",
+        Erasure.KEEP,
+        note=(
+            "Which reminder of the schedule a loan got and when: unlinked from the member with "
+            "the loan."
+        ),
+        technical={
+            "loan": "The internal key of the loan; the export shows its title beside each step.",
+            "step": "The internal key of the schedule's step: the library's settings.",
+            "notice": "The internal key of the message; the export lists the messages too.",
+            "invoice": "The internal key of the invoice; the export lists invoices too.",
+        },
+    ),
+    PersonalTable(
         "notices.DeliveryAttempt",
         {"error": C.MESSAGES, "at": C.MESSAGES, "ok": C.MESSAGES},
         ("notice__member",),

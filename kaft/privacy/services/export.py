@@ -56,6 +56,7 @@ EXTRA_FIELDS: dict[str, dict[str, Callable[[Any], object]]] = {
         "title": lambda transfer: transfer.hold.record.title if transfer.hold else None
     },
     "notices.DeliveryAttempt": {"subject": lambda attempt: attempt.notice.subject},
+    "notices.LoanReminder": {"title": lambda reminder: reminder.loan.record.title},
 }
 
 # Related rows read along besides the exported foreign keys (which are always read along), so
@@ -65,6 +66,7 @@ SELECT_RELATED: dict[str, tuple[str, ...]] = {
     "circulation.HoldEvent": ("hold__record",),
     "circulation.Transfer": ("hold__record",),
     "notices.DeliveryAttempt": ("notice",),
+    "notices.LoanReminder": ("loan__record",),
 }
 
 
@@ -79,6 +81,10 @@ ROW_CATEGORY: dict[str, tuple[frozenset[DataCategory], Callable[[Any], DataCateg
     "circulation.LoanEvent": (
         _LOANS,
         lambda event: DataCategory.LOAN_HISTORY if event.loan.returned_at else DataCategory.LOANS,
+    ),
+    "notices.LoanReminder": (
+        _LOANS,
+        lambda row: DataCategory.LOAN_HISTORY if row.loan.returned_at else DataCategory.LOANS,
     ),
 }
 

@@ -418,8 +418,21 @@ def _queue_every_type(recipient: Member, third: Member) -> dict[str, Any]:
         MessageType.LOAN_RECEIPT: lambda: _receipt(recipient),
         MessageType.SEPA_PRENOTICE: lambda: queue_prenotice(recipient),
         MessageType.DEBIT_RETURNED: lambda: queue_debit_returned(recipient),
+        MessageType.REMINDER: lambda: _overdue(recipient, days=7),
+        MessageType.INVOICE: lambda: _overdue(recipient, days=42),
         MessageType.ACCOUNT_ERASED: lambda: _return_all_and_erase(recipient),
     }
+
+
+def _overdue(member: Member, *, days: int) -> None:
+    """A loan ``days`` overdue, and the reminder schedule's daily run (herinnering 1 at 7 days,
+    the invoice at 42)."""
+    from kaft.notices.services.reminders import reminders_run
+    from tests.factories_notices import OpenLoanFactory
+
+    today = timezone.localdate()
+    OpenLoanFactory.create(member=member, due_date=today - dt.timedelta(days=days))
+    reminders_run(today=today)
 
 
 def _receipt(member: Member) -> None:
@@ -433,11 +446,15 @@ def _receipt(member: Member) -> None:
 
 
 def _return_all_and_erase(member: Member) -> None:
+    from kaft.billing.models import Charge
+    from kaft.billing.services.charges import charge_cancel
     from kaft.circulation.models import Loan, LoanStatus
 
     Loan.objects.filter(member=member).update(
         status=LoanStatus.RETURNED, returned_at=timezone.now()
     )
+    for charge in Charge.objects.filter(member=member):  # the invoice's charges: all came back
+        charge_cancel(charge=charge, reason="Teruggebracht")
     member_erase(member=member)
 
 
