@@ -56,7 +56,12 @@ def member_letter_address(member: Member) -> Address | None:
 
 
 def member_has_postal_address(member: Member) -> bool:
-    """Whether a letter can reach ``member`` (see :func:`member_letter_address`)."""
+    """Whether a letter can reach ``member`` (see :func:`member_letter_address`). Reads the
+    addresses a bulk caller prefetched (``prefetch_related("member__addresses")``) without a
+    query of its own."""
+    prefetched = getattr(member, "_prefetched_objects_cache", {})
+    if "addresses" in prefetched:
+        return bool(prefetched["addresses"])
     return Address.objects.filter(member=member).exists()
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from kaft.circulation.models import Loan, LoanStatus
-from kaft.members.models import MessagePreference, MessageType
+from kaft.members.models import Address, MessagePreference, MessageType
 from kaft.notices.models import LoanReminder, ReminderMessage, ReminderSchedule, ReminderStep
 
 
@@ -128,6 +128,10 @@ def loans_to_remind(loan_ids: list[int]) -> list[Loan]:
         .annotate(
             reminder_channel=chosen(MessageType.REMINDER),
             invoice_channel=chosen(MessageType.INVOICE),
+        )
+        # Whether a letter can reach each member: one query for the chunk, not one per letter.
+        .prefetch_related(
+            Prefetch("member__addresses", queryset=Address.objects.only("id", "member_id"))
         )
         .order_by("member_id", "due_date", "id")
     )
