@@ -74,6 +74,9 @@ def demo_load() -> DemoResult:
         from kaft.demo import money
 
         money.money_ensure(members=members, branches=branches, desk=desk, finance=finance, now=now)
+        from kaft.demo import dunning
+
+        dunning.dunning_ensure(members=members, branches=branches, staff=desk, now=now)
     return DemoResult(loaded=True)
 
 

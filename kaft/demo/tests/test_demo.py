@@ -223,3 +223,22 @@ def test_overdue_loans_show_late_fees_and_children_pay_none() -> None:
     assert MemberCategory.objects.get(code="jeugd").charges_no_fines
     assert not Charge.objects.filter(member=youth).exists()
     assert Charge.objects.filter(kind=ChargeKind.OVERDUE_FINE, accruing=True).count() >= 3
+
+
+def test_the_demo_shows_every_reminder_step_letters_sms_and_direct_debit() -> None:
+    from kaft.billing.models import Charge, ChargeKind, Invoice, Mandate
+    from kaft.members.models import Channel
+    from kaft.notices.models import LoanReminder, Notice
+
+    demo_load()
+
+    sent = set(LoanReminder.objects.filter(outcome="sent").values_list("days_after_due", flat=True))
+    assert {7, 21, 42} <= sent  # herinnering 1, herinnering 2 and the invoice
+    assert Loan.objects.filter(status=LoanStatus.LOST).exists()  # lost at +90
+    assert Invoice.objects.exists()
+    channels = set(Notice.objects.filter(message_type="reminder").values_list("channel", flat=True))
+    assert {Channel.LETTER, Channel.SMS} <= channels
+    mandates = Mandate.objects.all()
+    assert mandates.count() == 2
+    for mandate in mandates:
+        assert Charge.objects.filter(member=mandate.member, kind=ChargeKind.MEMBERSHIP).exists()
