@@ -91,7 +91,9 @@ def _printed(step_day: int) -> list[str]:
 
 
 def test_reminders_by_every_channel_then_the_invoice_blocks_until_paid_at_the_desk(
-    smtp_server: SmtpSink, gateway: SmsGateway, tmp_path: Path
+    smtp_server: SmtpSink,  # noqa: F811  (the fixture imported above)
+    gateway: SmsGateway,
+    tmp_path: Path,
 ) -> None:
     by_mail = _overdue("Eva", Channel.EMAIL, email="eva@example.org")
     by_sms = _overdue("Sam", Channel.SMS, phone="+31612345678")
