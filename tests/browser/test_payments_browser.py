@@ -67,12 +67,12 @@ def test_the_desk_takes_a_payment_prints_the_receipt_and_the_block_is_gone(
     assert page.locator("#owed-total").inner_text() == "€ 17,45"
     assert "Geblokkeerd voor lenen" in page.locator(".money-block").inner_text()
     assert (
-        "Vervanging van een zoekgeraakt exemplaar: De avonden"
+        "Vervanging van een verloren exemplaar: De avonden"
         in page.locator("table.charges").inner_text()
     )
 
     # Noor pays the replacement of the lost book by pin
-    page.get_by_label("Vervanging van een zoekgeraakt exemplaar: De avonden").check()
+    page.get_by_label("Vervanging van een verloren exemplaar: De avonden").check()
     page.get_by_label("Pin", exact=True).check()
     page.locator("#pay-button").click()
     payment = Payment.objects.get()
@@ -112,7 +112,7 @@ def test_a_payment_of_more_than_is_owed_is_refused_on_the_page(
 
     page.locator(".messages").wait_for()
     assert (
-        "Het bedrag is meer dan wat openstaat (€ 17.45)." in page.locator(".messages").inner_text()
+        "Het bedrag is hoger dan wat er openstaat (€ 17,45)." in page.locator(".messages").inner_text()
     )
     assert Payment.objects.count() == 0
 
