@@ -112,7 +112,8 @@ def test_a_payment_of_more_than_is_owed_is_refused_on_the_page(
 
     page.locator(".messages").wait_for()
     assert (
-        "Het bedrag is hoger dan wat er openstaat (€ 17,45)." in page.locator(".messages").inner_text()
+        "Het bedrag is hoger dan wat er openstaat (€ 17,45)."
+        in page.locator(".messages").inner_text()
     )
     assert Payment.objects.count() == 0
 
