@@ -40,11 +40,13 @@ class BillingConfig(AppConfig):
         # billing, so billing registers its borrow check and its loan steps there.
         from kaft.billing.selectors.blocks import MONEY_CHECK
         from kaft.billing.services.fines import fines_loan_step
+        from kaft.billing.services.lost import loans_lost_charge
         from kaft.circulation.selectors.refusals import borrow_check_register
-        from kaft.circulation.services.loan_steps import loan_step
+        from kaft.circulation.services.loan_steps import loan_step, loans_lost_step
 
         borrow_check_register(MONEY_CHECK)
         loan_step(fines_loan_step)
+        loans_lost_step(loans_lost_charge)
         # Withdrawing the direct-debit permission, wherever it is done, ends the mandate.
         on_consent_withdrawn(ConsentPurpose.DIRECT_DEBIT, mandate_end_on_withdrawal)
         erasure_step(mandates_end_on_erasure)

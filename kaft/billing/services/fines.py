@@ -37,7 +37,7 @@ from kaft.billing.models import (
     ChargeKind,
 )
 from kaft.billing.services.charges import charge_create, charge_set_total
-from kaft.billing.services.lost import lost_charge_create, lost_copy_back
+from kaft.billing.services.lost import lost_copy_back
 from kaft.circulation.models import Loan, LoanStatus
 from kaft.circulation.selectors.fines import (
     closures_for,
@@ -134,9 +134,6 @@ def fines_loan_step(step: LoanStep) -> None:
         loan_fine_settle(loan=loan, day=step.today, now=step.now, final=True)
     elif step.kind == LoanStepKind.RENEWED:
         _fine_at_renewal(step)
-    elif step.kind == LoanStepKind.DECLARED_LOST:
-        loan_fine_settle(loan=loan, day=step.today, now=step.now, final=True)
-        lost_charge_create(step)
     elif step.kind == LoanStepKind.LOST_RETURNED:
         lost_copy_back(step)
 
@@ -199,57 +196,73 @@ def _chunk(*, today: dt.date, now: dt.datetime, after: int, size: int) -> tuple[
         )
         if not loans:
             return 0, 0, 0, 0
-        first = min(loan.due_date for loan in loans)
-        closures = closures_for({loan.branch_id for loan in loans}, first=first, last=today)
-        fines = _fines_with_totals([loan.pk for loan in loans])
-        new_charges: list[Charge] = []
-        new_totals: list[Decimal] = []
-        events: list[ChargeEvent] = []
-        for loan in loans:
-            charge = fines.get(loan.pk)
-            if charge is not None and not charge.accruing:
-                continue  # waived or ended: it no longer grows
-            earlier = charge.fine_earlier if charge is not None else ZERO
-            running = fine_on(
-                due_date=loan.due_date,
-                day=today,
-                terms=terms_of(loan),
-                closures=closures[loan.branch_id],
-            )
-            total = (earlier + running).quantize(CENT)
-            if charge is None:
-                if total > 0:
-                    new_charges.append(
-                        Charge(
-                            member_id=loan.member_id,
-                            kind=ChargeKind.OVERDUE_FINE,
-                            created_at=now,
-                            item_id=loan.item_id,
-                            loan_id=loan.pk,
-                            branch_id=loan.branch_id,
-                            accruing=True,
-                            member_category_id=loan.member_category_id,
-                        )
+        created, written = fines_settle_many(loans, today=today, now=now, final=False)
+        return loans[-1].pk, len(loans), created, written
+
+
+def fines_settle_many(
+    loans: list[Loan], *, today: dt.date, now: dt.datetime, final: bool
+) -> tuple[int, int]:
+    """Bring the fine of each of ``loans`` (read through ``with_fine_terms``, locked by the
+    caller) to its total for ``today``; ``final``: it stops growing (the loan ended). At most
+    six statements however many loans. Returns (fines created, events written)."""
+    if not loans:
+        return 0, 0
+    first = min(loan.due_date for loan in loans)
+    closures = closures_for({loan.branch_id for loan in loans}, first=first, last=today)
+    fines = _fines_with_totals([loan.pk for loan in loans])
+    new_charges: list[Charge] = []
+    new_totals: list[Decimal] = []
+    events: list[ChargeEvent] = []
+    for loan in loans:
+        charge = fines.get(loan.pk)
+        if charge is not None and not charge.accruing:
+            continue  # waived or ended: it no longer grows
+        earlier = charge.fine_earlier if charge is not None else ZERO
+        running = fine_on(
+            due_date=loan.due_date,
+            day=today,
+            terms=terms_of(loan),
+            closures=closures[loan.branch_id],
+        )
+        total = (earlier + running).quantize(CENT)
+        if charge is None:
+            if total > 0:
+                new_charges.append(
+                    Charge(
+                        member_id=loan.member_id,
+                        kind=ChargeKind.OVERDUE_FINE,
+                        created_at=now,
+                        item_id=loan.item_id,
+                        loan_id=loan.pk,
+                        branch_id=loan.branch_id,
+                        accruing=not final,
+                        member_category_id=loan.member_category_id,
                     )
-                    new_totals.append(total)
-                continue
-            change = total - _money(charge.net)  # type: ignore[attr-defined]
-            if change > 0:
-                events.append(_event(charge, ChargeEventKind.CHARGED, change, now))
-            elif change < 0:
-                cancel = min(-change, _money(charge.owed_now))  # type: ignore[attr-defined]
-                if cancel > 0:
-                    events.append(_event(charge, ChargeEventKind.CANCELLED, cancel, now))
-        if new_charges:
-            assert connection.features.can_return_rows_from_bulk_insert
-            Charge.objects.bulk_create(new_charges)
-            events += [
-                _event(charge, ChargeEventKind.CHARGED, total, now)
-                for charge, total in zip(new_charges, new_totals, strict=True)
-            ]
-        if events:
-            ChargeEvent.objects.bulk_create(events)
-        return loans[-1].pk, len(loans), len(new_charges), len(events)
+                )
+                new_totals.append(total)
+            continue
+        change = total - _money(charge.net)  # type: ignore[attr-defined]
+        if change > 0:
+            events.append(_event(charge, ChargeEventKind.CHARGED, change, now))
+        elif change < 0:
+            cancel = min(-change, _money(charge.owed_now))  # type: ignore[attr-defined]
+            if cancel > 0:
+                events.append(_event(charge, ChargeEventKind.CANCELLED, cancel, now))
+    if new_charges:
+        assert connection.features.can_return_rows_from_bulk_insert
+        Charge.objects.bulk_create(new_charges)
+        events += [
+            _event(charge, ChargeEventKind.CHARGED, total, now)
+            for charge, total in zip(new_charges, new_totals, strict=True)
+        ]
+    if events:
+        ChargeEvent.objects.bulk_create(events)
+    if final and fines:
+        Charge.objects.filter(pk__in=[c.pk for c in fines.values()], accruing=True).update(
+            accruing=False
+        )
+    return len(new_charges), len(events)
 
 
 def fines_update(

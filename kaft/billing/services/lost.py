@@ -1,9 +1,9 @@
 """A copy declared lost is charged at its replacement price; brought back in time, the charge
 is taken back.
 
-- Declared lost (circulation's ``loan_declare_lost``, through the loan steps): one ``lost``
-  charge for the copy's replacement price (none when the price is unknown, 0). The fine ended
-  the same moment (``kaft.billing.services.fines``).
+- Declared lost (circulation's ``loans_declare_lost``, through its steps for lost loans, for
+  many loans at once): one ``lost`` charge for each copy's replacement price (none when the
+  price is unknown, 0), and each fine ends at its total for the day.
 - Brought back within ``KAFT_LOST_REFUND_DAYS`` days of being declared lost: the replacement
   charge is cancelled, and refunded where it was paid (by the method it was paid with). The
   late fee stays unless ``KAFT_LOST_FOUND_KEEP_FINES`` is false; then it is taken back the same
@@ -17,29 +17,47 @@ from django.utils.translation import gettext as _
 
 from kaft.billing.models import Charge, ChargeEvent, ChargeEventKind, ChargeKind, PaymentMethod
 from kaft.billing.selectors.charges import charge_paid
-from kaft.billing.services.charges import charge_cancel, charge_create, charge_refund
-from kaft.circulation.services.loan_steps import LoanStep
-from kaft.members.models import Member
+from kaft.billing.services.charges import charge_cancel, charge_refund
+from kaft.billing.services.invoicing import ChargeDraft, charges_create_many
+from kaft.circulation.models import Loan
+from kaft.circulation.selectors.fines import with_fine_terms
+from kaft.circulation.services.loan_steps import LoansLost, LoanStep
 
 
-def lost_charge_create(step: LoanStep) -> Charge | None:
-    """Charge the replacement price of the lost copy (once per loan; none when unknown)."""
-    loan = step.loan
-    price = loan.item.replacement_price
-    if price <= 0 or loan.member_id is None:
-        return None
-    existing = Charge.objects.filter(loan_id=loan.pk, kind=ChargeKind.LOST).first()
-    if existing is not None:
-        return existing
-    return charge_create(
-        member=Member.objects.get(pk=loan.member_id),
-        kind=ChargeKind.LOST,
-        amount=price,
-        now=step.now,
-        item=loan.item,
-        loan_id=loan.pk,
-        branch=loan.branch,
-        staff=step.staff,
+def loans_lost_charge(facts: LoansLost) -> None:
+    """Loans declared lost (circulation's lost step, registered in ``BillingConfig.ready``): each
+    fine ends at its total for the day, and each copy's replacement price is charged, once per
+    loan (the reminder schedule may have charged it at its invoice step; none when the price is
+    unknown, 0). A fixed number of statements however many loans."""
+    from kaft.billing.services.fines import fines_settle_many  # fines imports this module
+
+    ids = [loan.pk for loan in facts.loans if loan.member_id is not None]
+    if not ids:
+        return
+    loans = list(with_fine_terms(Loan.objects.filter(pk__in=ids).order_by("pk")))
+    fines_settle_many(loans, today=facts.today, now=facts.now, final=True)
+    charged = set(
+        Charge.objects.filter(kind=ChargeKind.LOST, loan_id__in=ids).values_list(
+            "loan_id", flat=True
+        )
+    )
+    charges_create_many(
+        drafts=[
+            ChargeDraft(
+                member_id=loan.member_id,
+                member_category_id=loan.member_category_id,
+                kind=ChargeKind.LOST,
+                amount=loan.item.replacement_price,
+                item_id=loan.item_id,
+                loan_id=loan.pk,
+                branch_id=loan.branch_id,
+            )
+            for loan in facts.loans
+            if loan.member_id is not None
+            and loan.item.replacement_price > 0
+            and loan.pk not in charged
+        ],
+        now=facts.now,
     )
 
 

@@ -25,7 +25,7 @@ from kaft.members.models import User
 class LoanStepKind(enum.StrEnum):
     RETURNED = "returned"  # checked in (the loan is closed)
     RENEWED = "renewed"  # a new due date (``previous_due_date`` was the old one)
-    DECLARED_LOST = "declared_lost"  # the member lost the copy (the loan is closed)
+    # Declared lost is not a step of one loan: see :class:`LoansLost` below.
     LOST_RETURNED = "lost_returned"  # a copy declared lost was brought back (``lost_on``)
 
 
@@ -56,4 +56,32 @@ def loan_step(step: Callable[[LoanStep], object]) -> Callable[[LoanStep], object
 
 def loan_steps_run(facts: LoanStep) -> None:
     for step in LOAN_STEPS:
+        step(facts)
+
+
+@dataclass(frozen=True)
+class LoansLost:
+    """Loans just declared lost (locked, saved as lost), all at once: a step for many loans
+    takes a fixed number of statements however many there are (the reminder schedule declares
+    every loan that reached its lost step in one call)."""
+
+    loans: list[Loan]
+    now: dt.datetime
+    today: dt.date
+    branch: Branch | None
+    staff: User | None
+
+
+LOST_STEPS: list[Callable[[LoansLost], object]] = []
+
+
+def loans_lost_step(step: Callable[[LoansLost], object]) -> Callable[[LoansLost], object]:
+    """Register ``step`` for loans declared lost (once; registering it again changes nothing)."""
+    if step not in LOST_STEPS:
+        LOST_STEPS.append(step)
+    return step
+
+
+def loans_lost_steps_run(facts: LoansLost) -> None:
+    for step in LOST_STEPS:
         step(facts)

@@ -1,10 +1,10 @@
 """Loans that end as lost: the copy did not come back (staff at the desk, or the reminder
 schedule's last step, many loans at once).
 
-What a lost copy costs is not circulation's business. The registered loan steps run for each
-loan in the same transaction (``kaft.circulation.services.loan_steps``): billing ends the fine at
-what it reached and charges the copy's replacement price, once per loan (the reminder schedule
-may have charged it already at its invoice step). When the copy turns up again,
+What a lost copy costs is not circulation's business. The registered steps for lost loans run
+in the same transaction, for all the loans at once (``kaft.circulation.services.loan_steps``):
+billing ends each fine at what it reached and charges the copy's replacement price, once per
+loan (the reminder schedule may have charged it already at its invoice step). When the copy turns up again,
 :func:`loan_checkin` closes the lost loan as returned and the steps decide about the money.
 """
 
@@ -20,7 +20,7 @@ from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.lifecycle import items_set_status, loans_apply
 from kaft.circulation.models import Loan, LoanAction, LoanStatus
 from kaft.circulation.services._common import clock
-from kaft.circulation.services.loan_steps import LoanStep, LoanStepKind, loan_steps_run
+from kaft.circulation.services.loan_steps import LoansLost, loans_lost_steps_run
 from kaft.members.models import User
 
 
@@ -36,9 +36,9 @@ def loans_declare_lost(
     """End each still-open loan of ``loan_ids`` as lost and mark its copy lost.
 
     A loan that was returned (or declared lost) in the meantime is left alone. Returns the loans
-    declared lost now. Circulation's own work is a fixed number of statements however many
-    loans (lock the copies, lock the loans, update the loans, insert their events, update the
-    copies); the registered loan steps then run once per loan declared lost.
+    declared lost now. A fixed number of statements however many loans (lock the copies, lock
+    the loans, update the loans, insert their events, update the copies), and the registered
+    steps for lost loans, each for all of them at once.
 
     Locks: the copies first, then the loans, each in primary-key order (``locks.py``'s order), so
     a checkin of one of these copies at the same moment waits, and is then a return of a lost
@@ -65,8 +65,7 @@ def loans_declare_lost(
         loans=loans, action=LoanAction.DECLARE_LOST, at=now, branch=branch, staff=staff, via=via
     )
     items_set_status([loan.item_id for loan in loans], ItemStatus.LOST)
-    for loan in loans:
-        loan_steps_run(LoanStep(LoanStepKind.DECLARED_LOST, loan, now, today, branch, staff))
+    loans_lost_steps_run(LoansLost(loans, now, today, branch, staff))
     return loans
 
 
