@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaft.billing.models import CENT, Charge, ChargeKind, Mandate, MandateStatus
+from kaft.billing.months import add_months
 from kaft.billing.services.charges import charge_create
 from kaft.members.locks import member_for_update
 from kaft.members.models import FeePeriod, Member, MemberCategory, MemberStatus, User
@@ -37,17 +38,6 @@ class Renewal:
     charge: Charge | None  # None: the category is free
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    month += 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, last)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def fee_for_period(category: MemberCategory) -> Decimal:
     """The fee of one period of ``category``: the year's fee, or a twelfth of it per month."""
     fee = Decimal(category.annual_fee)
@@ -63,7 +53,7 @@ def next_period(member: Member, *, today: dt.date) -> tuple[dt.date, dt.date]:
     if member.membership_end is not None and member.membership_end >= today:
         start = member.membership_end + dt.timedelta(days=1)
     months = 1 if member.category.fee_period == FeePeriod.MONTHLY else 12
-    return start, _add_months(start, months) - dt.timedelta(days=1)
+    return start, add_months(start, months) - dt.timedelta(days=1)
 
 
 @transaction.atomic
@@ -82,7 +72,7 @@ def membership_renew(
     today = today or timezone.localdate(now)
     locked = member_for_update(member.pk)
     months = 1 if locked.category.fee_period == FeePeriod.MONTHLY else 12
-    if locked.membership_end is not None and locked.membership_end >= _add_months(today, months):
+    if locked.membership_end is not None and locked.membership_end >= add_months(today, months):
         # Already renewed for the coming period (a second click, a rerun): nothing new.
         latest = (
             Charge.objects.filter(member=locked, kind=ChargeKind.MEMBERSHIP)

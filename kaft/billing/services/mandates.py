@@ -27,6 +27,7 @@ from kaft.billing.models import (
     MandateVia,
     SepaCollection,
 )
+from kaft.billing.months import add_months
 from kaft.members.locks import member_for_update
 from kaft.members.models import Member, User
 from kaft.privacy.errors import PrivacyError
@@ -163,24 +164,13 @@ def mandate_end_on_withdrawal(member: Member, staff: User | None) -> None:
     mandate_apply(mandate, action, now=now, staff=staff)
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, last)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def mandates_lapse(*, today: dt.date | None = None) -> int:
     """Let every active mandate unused for 36 months lapse (the SEPA rulebook: a mandate with
     no collection for 36 months may no longer be used). Counted from the last collection, or
     from the signature when there was none. Returns how many lapsed; a rerun lapses nothing new.
     Locks each mandate it ends."""
     today = today or timezone.localdate()
-    cutoff = _months_before(today, LAPSE_MONTHS)
+    cutoff = add_months(today, -LAPSE_MONTHS)
     now = timezone.now()
     stale = Mandate.objects.filter(status=MandateStatus.ACTIVE).filter(
         last_collected_on__lt=cutoff
