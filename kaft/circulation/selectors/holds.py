@@ -69,11 +69,16 @@ def item_routing_facts(*, item_id: int, record_id: int) -> RoutingFacts:
     return RoutingFacts(in_transit=in_transit, set_aside=set_aside, queue=queue)
 
 
-def _queue_position() -> CombinedExpression:
-    """1 + the number of waiting holds on the same record placed earlier (ties: lower id)."""
+def _queue_position(*, eligible_on: dt.date | None = None) -> CombinedExpression:
+    """1 + the number of waiting holds on the same record placed earlier (ties: lower id);
+    ``eligible_on``: counting only holds of members who may borrow that day."""
+    waiting = Hold.objects.filter(record=OuterRef("record"), status=HoldStatus.WAITING)
+    if eligible_on is not None:
+        waiting = waiting.filter(
+            Exists(members_who_may_borrow(eligible_on).filter(pk=OuterRef("member_id")))
+        )
     ahead = (
-        Hold.objects.filter(record=OuterRef("record"), status=HoldStatus.WAITING)
-        .filter(
+        waiting.filter(
             Q(placed_at__lt=OuterRef("placed_at"))
             | Q(placed_at=OuterRef("placed_at"), pk__lt=OuterRef("pk"))
         )
@@ -151,18 +156,6 @@ def holds_to_pull(branch: Branch, *, today: dt.date | None = None) -> QuerySet[H
     """
     today = today or timezone.localdate()
     eligible = Exists(members_who_may_borrow(today).filter(pk=OuterRef("member_id")))
-    ahead = (
-        Hold.objects.filter(record=OuterRef("record"), status=HoldStatus.WAITING)
-        .filter(Exists(members_who_may_borrow(today).filter(pk=OuterRef("member_id"))))
-        .filter(
-            Q(placed_at__lt=OuterRef("placed_at"))
-            | Q(placed_at=OuterRef("placed_at"), pk__lt=OuterRef("pk"))
-        )
-        .order_by()
-        .values("record")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     copies = (
         _available_here(branch)
         .filter(record=OuterRef("record"))
@@ -175,7 +168,7 @@ def holds_to_pull(branch: Branch, *, today: dt.date | None = None) -> QuerySet[H
         Hold.objects.filter(status=HoldStatus.WAITING)
         .filter(eligible)
         .annotate(
-            pull_position=Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1,
+            pull_position=_queue_position(eligible_on=today),
             copies_here=Coalesce(Subquery(copies, output_field=IntegerField()), Value(0)),
         )
         .filter(pull_position__lte=F("copies_here"))
