@@ -382,7 +382,7 @@ def test_pain_008_001_02_needs_the_creditor_bic_and_writes_nothing_without_it() 
 
 
 def test_a_file_that_fails_the_xsd_is_not_written(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kaft.billing.services import sepa_run as module
+    from kaft.billing.services.sepa_run import run as module
 
     with creditor(KAFT_SEPA_CREDITOR_NAME="Bibliotheek " + "x" * 80):
         payer()

@@ -1,32 +1,11 @@
-"""Announcing and collecting direct debits: the pre-notification step, then one pain.008 file.
-
-1. :func:`sepa_announce` picks, for one collection date at least ``KAFT_SEPA_PRENOTICE_DAYS``
-   away, every open charge of a collectable kind (``KAFT_SEPA_CHARGE_KINDS``) of a member with an
-   active mandate that is in no collection yet, and records one collection per member with its
-   charges. The door then has notices send each member the announcement (amount, date, mandate
-   reference, creditor identifier).
-2. :func:`sepa_run` on the date collects only what was announced for it: it builds one pain.008
-   file with sepaxml (FRST for a mandate's first collection, RCUR after), checks it against the
-   official XSD shipped with sepaxml (``sepaxml/schemas``) before anything is written, stores it
-   through ``storages["files"]``, and books each debit as a payment by direct debit with a
-   ``paid`` event on each charge. A charge paid at the desk meanwhile is collected for what is
-   still owed (never more than announced) or left out.
-
-A charge is in one collection at most (``SepaCollectionCharge.charge`` is unique), so in one run
-at most. Refused actions write nothing (the file is written last, and removed again when the
-transaction does not commit).
-"""
+"""Collecting what was announced: one pain.008 file, and the debits booked as payments."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import gc
-import secrets
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -57,162 +36,11 @@ from kaft.billing.models import (
     SequenceType,
 )
 from kaft.billing.selectors.charges import charges_with_owed
+from kaft.billing.services.sepa_run.rows import insert_rows
+from kaft.billing.services.sepa_run.xsd import xsd_check
 from kaft.members.models import Member, User
 
 RUN_DIR = "sepa/runs"
-BULK = 2000
-
-
-def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Insert ``rows`` into ``table`` with multi-row INSERT statements, as many rows per
-    statement as the database takes parameters: a run or an announcement may write 100,000
-    rows, and one statement per row (or a model object per row) costs more than the writes."""
-    if not rows:
-        return
-    limit = connection.features.max_query_params or 10_000
-    per_statement = max(1, min(1_000, limit // len(columns)))
-    quoted = connection.ops.quote_name(table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            batch = rows[start : start + per_statement]
-            cursor.execute(
-                f"INSERT INTO {quoted} ({names}) VALUES "  # noqa: S608
-                + ", ".join([one] * len(batch)),
-                [value for row in batch for value in row],
-            )
-
-
-@dataclass(frozen=True)
-class Announcement:
-    collection_date: dt.date
-    count: int
-    total: Decimal
-
-
-def _first_day(today: dt.date) -> dt.date:
-    return today + dt.timedelta(days=int(settings.KAFT_SEPA_PRENOTICE_DAYS))
-
-
-def _end_to_end_id(collection_date: dt.date) -> str:
-    return f"KAFT-{collection_date:%Y%m%d}-{secrets.token_hex(8).upper()}"
-
-
-def sepa_announce(
-    *, collection_date: dt.date, staff: User | None = None, now: dt.datetime | None = None
-) -> Announcement:
-    """Announce a collection on ``collection_date`` of every open collectable charge of members
-    with an active mandate. Refused: creditor settings missing or wrong, a date within the
-    announcement period. Announcing again for the same date adds only charges that are new
-    since. Locks nothing: a charge in two concurrent announcements breaks the unique charge
-    line, and the second transaction is rolled back whole."""
-    creditor_settings()
-    now = now or timezone.now()
-    first = _first_day(timezone.localdate(now))
-    if collection_date < first:
-        raise BillingError(
-            BillingErrorCode.TOO_SOON,
-            days=settings.KAFT_SEPA_PRENOTICE_DAYS,
-            first=f"{first:%d-%m-%Y}",
-        )
-    mandates = dict(
-        Mandate.objects.filter(status=MandateStatus.ACTIVE, member__isnull=False).values_list(
-            "member_id", "pk"
-        )
-    )
-    candidates = (
-        charges_with_owed(
-            Charge.objects.filter(
-                kind__in=list(settings.KAFT_SEPA_CHARGE_KINDS),
-                member__mandates__status=MandateStatus.ACTIVE,
-                sepa_line__isnull=True,
-            )
-        )
-        .filter(Q(owed__gt=0))
-        .order_by("member_id", "pk")
-    )
-    per_member: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for pk, member_id, owed in candidates.values_list("pk", "member_id", F("owed")):
-        per_member[member_id].append((pk, Decimal(owed)))
-    rows = [
-        (
-            member_id,
-            mandates[member_id],
-            collection_date,
-            sum((owed for _pk, owed in lines), Decimal("0.00")),
-            _end_to_end_id(collection_date),
-        )
-        for member_id, lines in per_member.items()
-    ]
-    ops = connection.ops
-    at = SepaCollection._meta.get_field("announced_at").get_db_prep_value(now, connection)
-    day = ops.adapt_datefield_value(collection_date)
-    with transaction.atomic():
-        _insert_rows(
-            SepaCollection._meta.db_table,
-            (
-                "member_id",
-                "mandate_id",
-                "collection_date",
-                "amount",
-                "end_to_end_id",
-                "status",
-                "announced_at",
-                "sequence_type",
-            ),
-            [
-                (
-                    member_id,
-                    mandate_id,
-                    day,
-                    ops.adapt_decimalfield_value(amount, 9, 2),
-                    e2e,
-                    CollectionStatus.ANNOUNCED.value,
-                    at,
-                    "",
-                )
-                for member_id, mandate_id, _day, amount, e2e in rows
-            ],
-        )
-        ids = dict(
-            SepaCollection.objects.filter(
-                collection_date=collection_date, announced_at=now, run__isnull=True
-            ).values_list("end_to_end_id", "pk")
-        )
-        _insert_rows(
-            SepaCollectionCharge._meta.db_table,
-            ("collection_id", "charge_id", "amount"),
-            [
-                (ids[e2e], pk, ops.adapt_decimalfield_value(owed, 9, 2))
-                for member_id, _mandate, _day, _amount, e2e in rows
-                for pk, owed in per_member[member_id]
-            ],
-        )
-    total = sum((row[3] for row in rows), Decimal("0.00"))
-    return Announcement(collection_date=collection_date, count=len(rows), total=total)
-
-
-@functools.lru_cache(maxsize=4)
-def _schema(fmt: str) -> Any:
-    import sepaxml
-    from lxml import etree
-
-    path = Path(sepaxml.__file__).parent / "schemas" / f"{fmt}.xsd"
-    return etree.XMLSchema(etree.parse(str(path)))
-
-
-def xsd_check(xml: bytes, fmt: str) -> None:
-    """Check ``xml`` against the official XSD of ``fmt`` (the files sepaxml ships, from the
-    ISO 20022 message catalogue); BillingError XSD_INVALID with the first error."""
-    from lxml import etree
-
-    schema = _schema(fmt)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    document = etree.fromstring(xml, parser)
-    if not schema.validate(document):
-        error = schema.error_log.last_error
-        raise BillingError(BillingErrorCode.XSD_INVALID, detail=str(error)[:300])
 
 
 def _ascii(text: str) -> str:
@@ -432,8 +260,9 @@ def _collect(
 def _book_payments(kept: list[_Debit], staff: User | None, now: dt.datetime) -> None:
     """One payment by direct debit per collection, a ``paid`` event per charge it paid.
 
-    Written with multi-row inserts (:func:`_insert_rows`); the payments are read back in the order they
-    were inserted: after the last payment before them, with their moment and method."""
+    Written with multi-row inserts (:func:`insert_rows`); the payments are read back in the
+    order they were inserted: after the last payment before them, with their moment and
+    method."""
     ops = connection.ops
     at = Payment._meta.get_field("at").get_db_prep_value(now, connection)
     staff_id = staff.pk if staff is not None else None
@@ -442,7 +271,7 @@ def _book_payments(kept: list[_Debit], staff: User | None, now: dt.datetime) -> 
         return ops.adapt_decimalfield_value(value, 9, 2)
 
     before = Payment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    _insert_rows(
+    insert_rows(
         Payment._meta.db_table,
         ("member_id", "method", "amount", "at", "staff_id"),
         [
@@ -473,7 +302,7 @@ def _book_payments(kept: list[_Debit], staff: User | None, now: dt.datetime) -> 
         for line in debit.lines
         if line[2] > 0
     ]
-    _insert_rows(
+    insert_rows(
         ChargeEvent._meta.db_table,
         (
             "charge_id",
