@@ -11,7 +11,7 @@ from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, V
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from kaft.billing.models import Charge, ChargeEvent, Invoice
+from kaft.billing.models import Charge, ChargeEvent, ChargeEventKind, Invoice
 from kaft.core.money import Euros
 from kaft.members.models import Member
 
@@ -45,12 +45,31 @@ def charge_owed(charge: Charge) -> Decimal:
     return Decimal(total).quantize(Decimal("0.01"))
 
 
+def charge_totals(charge: Charge) -> dict[str, Decimal]:
+    """The amounts of ``charge``'s events added up per kind (a kind without events: 0). One
+    query."""
+    totals = dict.fromkeys(ChargeEventKind.values, ZERO)
+    rows = (
+        ChargeEvent.objects.filter(charge=charge)
+        .order_by()
+        .values("kind")
+        .annotate(total=Sum("amount"))
+        .values_list("kind", "total")
+    )
+    totals.update({kind: Decimal(total) for kind, total in rows})
+    return totals
+
+
+def charge_charged(charge: Charge) -> Decimal:
+    """What stands charged on ``charge``: charged, less what was cancelled."""
+    totals = charge_totals(charge)
+    return totals[ChargeEventKind.CHARGED] - totals[ChargeEventKind.CANCELLED]
+
+
 def charge_paid(charge: Charge) -> Decimal:
     """What was paid on ``charge`` and not refunded."""
-    rows = ChargeEvent.objects.filter(charge=charge, kind__in=["paid", "refunded"])
-    paid = sum((e.amount for e in rows if e.kind == "paid"), ZERO)
-    refunded = sum((e.amount for e in rows if e.kind == "refunded"), ZERO)
-    return paid - refunded
+    totals = charge_totals(charge)
+    return totals[ChargeEventKind.PAID] - totals[ChargeEventKind.REFUNDED]
 
 
 def member_owed(member: Member | int) -> Decimal:

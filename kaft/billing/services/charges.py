@@ -20,7 +20,7 @@ from kaft.billing.models import (
     ChargeKind,
     Payment,
 )
-from kaft.billing.selectors.charges import charge_owed, charge_paid
+from kaft.billing.selectors.charges import charge_charged, charge_owed, charge_paid
 from kaft.catalog.models import Branch, Item
 from kaft.core.money import Euros
 from kaft.members.models import Member, User
@@ -123,10 +123,7 @@ def charge_set_total(
     written), so a rerun on the same day changes nothing. Locks the charge."""
     locked = locks.charges_locked([charge.pk]).get()
     now = now or timezone.now()
-    charged = sum(
-        (e.amount for e in locked.events.filter(kind=ChargeEventKind.CHARGED)), Decimal("0")
-    ) - sum((e.amount for e in locked.events.filter(kind=ChargeEventKind.CANCELLED)), Decimal("0"))
-    change = Decimal(total).quantize(CENT) - charged
+    change = Decimal(total).quantize(CENT) - charge_charged(locked)
     if change > 0:
         charge_event_add(charge=locked, kind=ChargeEventKind.CHARGED, amount=change, now=now)
     elif change < 0:
