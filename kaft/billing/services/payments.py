@@ -23,19 +23,19 @@ from kaft.members.models import Member, User
 def payment_take(
     *,
     member: Member,
-    amount: Decimal,
+    amount: Decimal | None,
     method: PaymentMethod,
     staff: User | None = None,
     branch: Branch | None = None,
     charges: list[Charge] | None = None,
     now: dt.datetime | None = None,
 ) -> Payment:
-    """``member`` pays ``amount`` euros by ``method``: it settles ``charges`` (default: every
-    charge with something owed, oldest first), each fully before the next, the last perhaps in
-    part. Refuses more than is owed on them, and a charge of another member; on refusal nothing
-    is written. Locks the member's charges."""
-    value = Decimal(amount).quantize(CENT)
-    if value <= 0:
+    """``member`` pays ``amount`` euros by ``method`` (None: everything owed on ``charges``): it
+    settles ``charges`` (default: every charge with something owed, oldest first), each fully
+    before the next, the last perhaps in part. Refuses more than is owed on them, and a charge
+    of another member; on refusal nothing is written. Locks the member's charges."""
+    value = None if amount is None else Decimal(amount).quantize(CENT)
+    if value is not None and value <= 0:
         raise BillingError(BillingErrorCode.AMOUNT_NOT_POSITIVE)
     chosen = None if charges is None else {c.pk for c in charges}
     if charges is not None and any(c.member_id != member.pk for c in charges):
@@ -51,6 +51,8 @@ def payment_take(
     owed = sum((annotated_owed(c) for c in open_charges), Decimal("0.00"))
     if owed <= 0:
         raise BillingError(BillingErrorCode.NOTHING_OWED)
+    if value is None:
+        value = owed
     if value > owed:
         raise BillingError(BillingErrorCode.AMOUNT_TOO_LARGE, owed=Euros(owed))
     now = now or timezone.now()

@@ -147,3 +147,20 @@ def test_money_blocks_over_the_threshold_and_unblocks_when_paid(settings) -> Non
     payment_take(member=member, amount=D("0.01"), method=PaymentMethod.CASH)
 
     assert member_money_block(member) is None
+
+
+def test_no_amount_pays_everything_owed_on_the_charges_chosen() -> None:
+    member = MemberFactory.create()
+    first = charge_create(member=member, kind=ChargeKind.ADMINISTRATION, amount=D("2.50"))
+    second = charge_create(member=member, kind=ChargeKind.DAMAGE, amount=D("4.00"))
+
+    payment = payment_take(member=member, amount=None, method=PaymentMethod.CASH, charges=[second])
+
+    assert payment.amount == D("4.00")
+    assert (charge_owed(first), charge_owed(second)) == (D("2.50"), D("0.00"))
+    payment_take(member=member, amount=None, method=PaymentMethod.PIN)
+    assert member_owed(member) == D("0.00")
+    with pytest.raises(BillingError) as refused:
+        payment_take(member=member, amount=None, method=PaymentMethod.PIN)
+    assert refused.value.code == BillingErrorCode.NOTHING_OWED
+    assert Payment.objects.count() == 2

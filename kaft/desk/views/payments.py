@@ -23,7 +23,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kaft.billing.errors import BillingError, BillingErrorCode
+from kaft.billing.errors import BillingError
 from kaft.billing.models import Charge, ChargeKind, Payment, PaymentMethod
 from kaft.billing.receipt_pdf import payment_receipt_pdf
 from kaft.billing.selectors.charges import (
@@ -131,25 +131,14 @@ def member_pay(request: HttpRequest, member_id: int) -> HttpResponse:
     form = PayForm(request.POST)
     if not form.is_valid():
         return _refused(request, member, _("Choose cash or pin, and an amount such as 2,50."))
-    chosen = _chosen_charges(request)
-    if chosen is not None and any(c.member_id != member.pk for c in chosen):
-        return _refused(request, member, BillingErrorCode.OTHER_MEMBER.message)
-    amount = form.cleaned_data["amount"]
-    if amount is None:  # everything owed on the charges ticked (or on all)
-        pool = member_open_charges(member)
-        if chosen is not None:
-            pool = pool.filter(pk__in=[c.pk for c in chosen])
-        amount = sum((annotated_owed(c) for c in pool), Decimal("0.00"))
-        if amount <= 0:
-            return _refused(request, member, BillingErrorCode.NOTHING_OWED.message)
     try:
         payment = payment_take(
             member=member,
-            amount=amount,
+            amount=form.cleaned_data["amount"],  # None: everything owed on the charges ticked
             method=PaymentMethod(form.cleaned_data["method"]),
             staff=desk.user,
             branch=desk.staff_branch,
-            charges=chosen,
+            charges=_chosen_charges(request),
         )
     except BillingError as error:
         return _refused(request, member, error.message)
