@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "kaft.privacy",
     "kaft.desk",
     "kaft.portal",
+    "kaft.sip2",
     "kaft.demo",
     "kaft.core",
 ]

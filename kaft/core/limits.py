@@ -52,8 +52,21 @@ RESET_LINK = Limit("reset_link", attempts=3, window=HOUR)
 FAMILY_REQUEST = Limit("family_request", attempts=5, window=DAY)
 # Requests to change the e-mail address (each sends a link to an address), per member.
 EMAIL_CHANGE = Limit("email_change", attempts=3, window=HOUR)
+# Wrong kiosk PINs (self-service, SIP2), per member: a card found in the street gives a finder
+# five tries an hour, not the ten thousand a four-digit PIN needs.
+KIOSK_PIN = Limit("kiosk_pin", attempts=5, window=HOUR)
+# Wrong kiosk-account passwords at SIP2 login, per login name.
+KIOSK_LOGIN = Limit("kiosk_login", attempts=10, window=HOUR)
 
-LIMITS: tuple[Limit, ...] = (CURRENT_PASSWORD, RESET_CODE, RESET_LINK, FAMILY_REQUEST, EMAIL_CHANGE)
+LIMITS: tuple[Limit, ...] = (
+    CURRENT_PASSWORD,
+    RESET_CODE,
+    RESET_LINK,
+    FAMILY_REQUEST,
+    EMAIL_CHANGE,
+    KIOSK_PIN,
+    KIOSK_LOGIN,
+)
 
 
 def limit_reached(limit: Limit, subject: object) -> bool:

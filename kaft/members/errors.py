@@ -57,11 +57,25 @@ class MemberErrorCode(ErrorCode):
     DATE_OF_BIRTH_FUTURE = "date_of_birth_future"
     DATE_OF_BIRTH_TOO_EARLY = "date_of_birth_too_early"
     # -- date-of-birth codes --
+    KIOSK_PIN_INVALID = "kiosk_pin_invalid"
+    KIOSK_PIN_WRONG = "kiosk_pin_wrong"
+    KIOSK_PIN_NOT_SET = "kiosk_pin_not_set"
+    KIOSK_PIN_TOO_MANY_TRIES = "kiosk_pin_too_many_tries"
+    # -- kiosk PIN codes --
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
         return {
             cls.UNKNOWN_CARD: _("No member has this card number."),
+            cls.KIOSK_PIN_INVALID: _("A kiosk PIN has 4 to 6 digits."),
+            cls.KIOSK_PIN_WRONG: _("The PIN is not correct."),
+            cls.KIOSK_PIN_NOT_SET: _(
+                "No kiosk PIN has been set for this card. Set one in MijnBibliotheek or at the "
+                "desk."
+            ),
+            cls.KIOSK_PIN_TOO_MANY_TRIES: _(
+                "Too many wrong PINs. Try again in an hour, or ask at the desk."
+            ),
             cls.CARD_IN_USE: _("This card number is already in use."),
             cls.CARD_NUMBER_INVALID: _(
                 "This is not a valid card number: a card number has 1 to 20 characters, only "

@@ -160,6 +160,8 @@ class Member(models.Model):
     # Set when the member was anonymised (right to erasure or end of retention): the row stays
     # for the statistics that point at it, without anything that identifies a person.
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+    # The kiosk PIN as a keyed hash (see kaft.members.services.kiosk_pin); "" when none is set.
+    kiosk_pin = models.CharField(_("kiosk PIN"), max_length=128, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -283,6 +285,8 @@ class MemberAction(models.TextChoices):
     GUARDIAN_LINKED = "guardian_linked", _("Parent or guardian linked")
     GUARDIAN_UNLINKED = "guardian_unlinked", _("Parent or guardian link ended")
     RENEWED = "renewed", _("Membership renewed")
+    KIOSK_PIN_SET = "kiosk_pin_set", _("Kiosk PIN set")
+    KIOSK_PIN_REMOVED = "kiosk_pin_removed", _("Kiosk PIN removed")
 
 
 class MemberEvent(models.Model):

@@ -1,6 +1,6 @@
 """What the library promises the member it keeps track of (see the modules for each part)."""
 
-from kaft.privacy.models.access import AccessLogEntry, AccessPurpose, DataPart
+from kaft.privacy.models.access import AccessLogEntry, AccessPurpose, DataPart, MachineRole
 from kaft.privacy.models.categories import DataCategory, PartyRole
 from kaft.privacy.models.consent import Consent, ConsentEvent, ConsentPurpose, ConsentVia
 from kaft.privacy.models.disclosure import (
@@ -36,6 +36,7 @@ __all__ = [
     "LegalBasis",
     "LegalRequest",
     "LegalRequestStatus",
+    "MachineRole",
     "PageViewCount",
     "Partner",
     "PartyRole",

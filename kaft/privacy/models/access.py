@@ -35,6 +35,17 @@ class AccessPurpose(models.TextChoices):
     LEGAL_REQUEST = "legal_request", _("Answering a request from police or justice")
     PRIVACY_REVIEW = "privacy_review", _("Review by the privacy officer")
     COLLECTIONS = "collections", _("Collecting payments by direct debit")
+    SELF_SERVICE = "self_service", _("Self-service at a kiosk")
+    APP = "app", _("Through an app or another system")
+
+
+class MachineRole(models.TextChoices):
+    """Who looked when it was not a person of staff: kept in ``staff_role`` of the entry, with
+    the kiosk's or client's name in ``staff_name`` (always shown to the member, so a stolen card
+    used at a kiosk is noticed)."""
+
+    KIOSK = "kiosk", _("Self-service kiosk")
+    APP = "app", _("App or system")
 
 
 class AccessLogEntry(models.Model):

@@ -21,6 +21,9 @@ NOT_PERSONAL: dict[str, str] = {
     "catalog.Item": "A copy of a title; who has it lives on the loan.",
     "members.MemberCategory": "A membership category's name.",
     "members.StaffProfile": "Staff accounts: the library's own staff administration.",
+    "sip2.KioskAccount": (
+        "A self-service kiosk's login, branch and settings: a machine of the library, no person."
+    ),
     "notices.PrintRun": (
         "The desk's print run of letters: counts, when, which staff login, and the name of its PDF. "
         "The PDF holds members' names and addresses and is deleted by the print_runs rule "

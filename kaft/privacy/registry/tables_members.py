@@ -39,6 +39,7 @@ MEMBERS: list[PersonalTable] = [
         note="The row stays, emptied, so loan statistics keep their category and age band.",
         technical={
             "erased_at": "Set only when the account is erased, after which there is no export.",
+            "kiosk_pin": "A keyed one-way hash of the kiosk PIN: it cannot be read back.",
         },
         login_names=("card_number", "email"),
     ),

@@ -29,7 +29,7 @@ from django.db.models import QuerySet
 from kaft.catalog.models import Branch
 from kaft.core import params
 from kaft.members.models import StaffRole
-from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
+from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart, MachineRole
 
 VISIT_GAP = dt.timedelta(minutes=30)
 VISITS_PAGE_SIZE = 25
@@ -68,9 +68,21 @@ def _part_order(part: str) -> tuple[int, str]:
     return (DataPart.values.index(part) if part in DataPart.values else len(DataPart.values), part)
 
 
+def _shows_name(role: str, shows_name: bool) -> bool:
+    """Staff names as the library chooses; a kiosk's or app's name always."""
+    return shows_name or role in MachineRole.values
+
+
+def _role_label(role: str) -> str:
+    for choices in (StaffRole, MachineRole):
+        if role in choices.values:
+            return str(choices(role).label)
+    return ""
+
+
 def _key(row: tuple[Any, ...], shows_name: bool) -> tuple[Any, ...]:
     _at, role, name, branch_id, purpose = row[:5]
-    shown = (role, name) if shows_name else (role,)
+    shown = (role, name) if _shows_name(role, shows_name) else (role,)
     return (shown, branch_id, purpose)
 
 
@@ -136,8 +148,8 @@ class VisitStream:
                     last=at,
                     branch="",
                     purpose=_label(AccessPurpose, purpose),
-                    role=str(StaffRole(role).label) if role in StaffRole.values else "",
-                    name=name if self.shows_name else "",
+                    role=_role_label(role),
+                    name=name if _shows_name(role, self.shows_name) else "",
                     branch_id=branch_id,
                 )
             visit.first = at

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kaft.catalog.models import Branch
 from kaft.members.models import Member, StaffProfile, User
-from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
+from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart, MachineRole
 
 
 def access_log_record(
@@ -47,6 +47,38 @@ def access_log_record_many(
             staff=staff,
             staff_role=role,
             staff_name=name,
+            member=member,
+            branch=branch,
+            part=part,
+            purpose=purpose,
+            at=now,
+        )
+        for member in members
+        for part in unique_parts
+    ]
+    return AccessLogEntry.objects.bulk_create(entries) if entries else []
+
+
+def access_log_record_machine(
+    *,
+    role: MachineRole,
+    name: str,
+    members: Iterable[Member],
+    parts: Iterable[DataPart],
+    branch: Branch | None,
+    purpose: AccessPurpose,
+) -> list[AccessLogEntry]:
+    """A look by a machine, not a person: a self-service kiosk (``role`` KIOSK, ``name`` the
+    kiosk account's name, ``branch`` its branch) or a system using the API (``role`` APP,
+    ``name`` the client's name). One entry per member and part, in one insert. The member is
+    always shown the name (see :class:`~kaft.privacy.models.MachineRole`)."""
+    now = timezone.now()
+    unique_parts = list(dict.fromkeys(parts))
+    entries = [
+        AccessLogEntry(
+            staff=None,
+            staff_role=role.value,
+            staff_name=name[:80],
             member=member,
             branch=branch,
             part=part,

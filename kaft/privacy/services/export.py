@@ -37,7 +37,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaft.members.models import Member
-from kaft.privacy.models import DataCategory, RetentionSetting
+from kaft.privacy.models import DataCategory, MachineRole, RetentionSetting
 from kaft.privacy.registry import REGISTRY, RULES, PersonalTable
 from kaft.privacy.selectors.transparency import SHOWS_NAME, access_log_shows, access_log_visible
 from kaft.privacy.services.export_labels import (
@@ -163,8 +163,10 @@ def _row_dict(row: models.Model, names: list[str], entry: PersonalTable, member:
         data[name] = _value(row, name, member)
     # As online: the staff member's name only where the library shows it to members.
     shows_name = access_log_shows() == SHOWS_NAME
+    machine = getattr(row, "staff_role", "") in MachineRole.values  # a kiosk's name: always
     if entry.model == "privacy.AccessLogEntry" and "staff_name" in data and not shows_name:
-        data["staff_name"] = ""
+        if not machine:
+            data["staff_name"] = ""
     return data
 
 
