@@ -164,9 +164,8 @@ def _row_dict(row: models.Model, names: list[str], entry: PersonalTable, member:
     # As online: the staff member's name only where the library shows it to members.
     shows_name = access_log_shows() == SHOWS_NAME
     machine = getattr(row, "staff_role", "") in MachineRole.values  # a kiosk's name: always
-    if entry.model == "privacy.AccessLogEntry" and "staff_name" in data and not shows_name:
-        if not machine:
-            data["staff_name"] = ""
+    if entry.model == "privacy.AccessLogEntry" and "staff_name" in data:
+        data["staff_name"] = data["staff_name"] if shows_name or machine else ""
     return data
 
 
