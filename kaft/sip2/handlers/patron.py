@@ -110,7 +110,7 @@ def patron_status(session: Session, request: Request) -> Response:
 def patron_status_answer(account: KioskAccount, request: Request, patron: Patron) -> Response:
     """The 24 answer for ``patron`` (also the answer to block patron, 01)."""
     member = patron.member
-    with words.spoken(member if patron.may_see else None):
+    with words.spoken(member):
         status = answers.BLANK_STATUS
         if patron.may_see and member is not None:
             status = answers.standing(member, account.branch).status
@@ -156,7 +156,7 @@ def patron_information(session: Session, request: Request) -> Response:
     patron = access.patron_for(request)
     member = patron.member
     if not patron.may_see or member is None:
-        with words.spoken(None):
+        with words.spoken(member):
             response = Response(
                 "64", answers.BLANK_STATUS + answers.UNKNOWN_LANGUAGE + sip_date() + "0000" * 6
             )
