@@ -403,6 +403,9 @@ KAFT_WAIVE_ROLES = tuple(env_list("KAFT_WAIVE_ROLES") or ["finance", "administra
 KAFT_LOST_REFUND_DAYS = int(os.environ.get("KAFT_LOST_REFUND_DAYS", "90"))
 # Whether the late fee of such a copy stays (true) or is cancelled with it (false).
 KAFT_LOST_FOUND_KEEP_FINES = env_bool("KAFT_LOST_FOUND_KEEP_FINES", True)
+# Whether a self-service kiosk may lift a block that a kiosk placed (SIP2 patron enable, 25).
+# Blocks placed by staff are never lifted at a kiosk (kaft/sip2/handlers/blocks.py).
+KAFT_SIP2_KIOSK_MAY_UNBLOCK = env_bool("KAFT_SIP2_KIOSK_MAY_UNBLOCK")
 
 # SEPA direct debit: the library as creditor (checked at startup, see kaft/billing/creditor.py).
 # Left empty, the library does not collect by direct debit.

@@ -91,7 +91,7 @@ def patron_enable(session: Session, request: Request) -> Response:
     member = patron.member
     message = ""
     if member is not None and patron.may_see and member.status == MemberStatus.BLOCKED:
-        allowed = getattr(settings, "KAFT_SIP2_KIOSK_MAY_UNBLOCK", False)
+        allowed = settings.KAFT_SIP2_KIOSK_MAY_UNBLOCK
         if allowed and placed_by_kiosk(member):
             member = member_unblock(member=member, staff=None)
             patron = _with(patron, member)
