@@ -353,6 +353,12 @@ KAFT_LIBRARY_NAME = os.environ.get("KAFT_LIBRARY_NAME", "Bibliotheek Kaft")
 # The portal's public address, for links in e-mails (no trailing slash).
 KAFT_SITE_URL = os.environ.get("KAFT_SITE_URL", "http://localhost:8000").rstrip("/")
 
+# --- Self-service kiosks (SIP2) --------------------------------------------------------------
+# The port `kaft sip2-server` listens on, and how long an idle kiosk connection stays open
+# (seconds; kiosks poll every 5-7 minutes, so at least 600).
+SIP2_PORT = int(os.environ.get("SIP2_PORT", "6001"))
+SIP2_IDLE_TIMEOUT = float(os.environ.get("SIP2_IDLE_TIMEOUT", "900"))
+
 # --- Privacy ----------------------------------------------------------------------------------
 # Keys for fields encrypted at rest (kaft/core/crypto.py): comma-separated Fernet keys, the first
 # encrypts, all decrypt. Production must set its own; elsewhere one is derived from SECRET_KEY.

@@ -66,9 +66,12 @@ class Session:
 
     peer: str = ""
     account: KioskAccount | None = None
-    # What the session last answered, for the resend request (97) and repeated sequence numbers.
+    # What the session last answered, for the resend request (97) and repeated sequence numbers:
+    # the sequence number and raw frame (without terminator) of the last request answered, and
+    # the raw answer sent. Only the server sets these.
     last_sequence: str | None = None
     last_response: bytes | None = None
+    last_request: bytes | None = None
 
     @property
     def logged_in(self) -> bool:
