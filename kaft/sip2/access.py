@@ -4,10 +4,9 @@ Every message handler asks here and nowhere else:
 
 - **the kiosk** (:func:`kiosk_of`): the account the session signed in with (message 93), and
   whether that account may send this message (:meth:`KioskAccount.may_use`);
-- **the institution** (:func:`institution_accepted`): the institution id (AO) a kiosk sends is
-  the ISIL of one of the library's branches, normally its own account's. An ISIL the library
-  does not have is refused. An empty AO is taken as the account's own branch (kiosks that are
-  configured without one send it empty);
+- **the institution** (:func:`kaft.sip2.institution.institution_accepted`, shared with the
+  server): the institution id (AO) a kiosk sends is the ISIL of its account's branch or of
+  another branch of the library. An empty AO, or an ISIL the library does not have, is refused;
 - **the member** (:func:`patron_for`): the card number (AA) names the member; the kiosk PIN
   (AD) is checked with :func:`~kaft.members.services.kiosk_pin.member_kiosk_pin_verify` (the
   attempt limiter counts wrong ones). When a PIN is needed is one table,
@@ -42,7 +41,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from kaft.catalog.models import Branch
 from kaft.circulation.selectors.slips import initials
 from kaft.core.errors import DomainError
 from kaft.members.errors import MemberError, MemberErrorCode
@@ -51,6 +49,7 @@ from kaft.members.selectors.member import member_by_card
 from kaft.members.services.kiosk_pin import member_kiosk_pin_verify
 from kaft.privacy.models import AccessPurpose, DataPart, MachineRole
 from kaft.privacy.services.access import access_log_record_machine
+from kaft.sip2.institution import institution_accepted
 from kaft.sip2.models import KioskAccount, NameShown, PatronField
 from kaft.sip2.protocol import Request, Session
 
@@ -113,18 +112,9 @@ def kiosk_of(session: Session, request: Request) -> KioskAccount:
         raise Denied(DenyReason.NOT_SIGNED_IN)
     if not account.may_use(request.command):
         raise Denied(DenyReason.MESSAGE_NOT_ALLOWED)
-    if not institution_accepted(account, request.get("AO").strip()):
+    if not institution_accepted(account, request.get("AO")):
         raise Denied(DenyReason.INSTITUTION_UNKNOWN)
     return account
-
-
-def institution_accepted(account: KioskAccount, institution_id: str) -> bool:
-    """Whether ``institution_id`` (AO) is acceptable from this kiosk: empty (the account's own
-    branch), the ISIL of its branch, or the ISIL of another branch of the library. One query
-    unless it is the account's own ISIL. ISILs compare without regard to case (ISO 15511)."""
-    if not institution_id or institution_id.casefold() == account.branch.isil.casefold():
-        return True
-    return Branch.objects.filter(isil__iexact=institution_id).exists()
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ Decisions:
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from kaft.catalog.models import Item, ItemType
 from kaft.circulation.errors import CirculationError
 from kaft.circulation.models import Loan, LoanStatus
@@ -131,22 +133,23 @@ def checkout(session: Session, request: Request) -> Response:
         if request.get("BI").upper() == "Y":
             return _refused("12", request, account, item, str(words.CANCEL_CHECKIN_REFUSED))
         renewal_policy = request.fixed[:1].upper() == "Y"
+        current = item_open_loan(item) if renewal_policy else None
+        renewed = current is not None and current.member_id == member.pk
         try:
-            current = item_open_loan(item) if renewal_policy else None
-            if current is not None and current.member_id == member.pk:
-                loan = loan_renew(loan=current, staff=None, via=access.VIA)
-                renewed = True
-            else:
-                loan = loan_checkout(
-                    item=item, member=member, staff=None, branch=account.branch, via=access.VIA
-                )
-                renewed = False
+            # The loan and its access-log entry commit together: a kiosk is never told "not
+            # processed" about a loan that was made, and one commit per scan.
+            with transaction.atomic():
+                if current is not None and renewed:
+                    loan = loan_renew(loan=current, staff=None, via=access.VIA)
+                else:
+                    loan = loan_checkout(
+                        item=item, member=member, staff=None, branch=account.branch, via=access.VIA
+                    )
+                access.log_shown(account, member, [DataPart.LOANS])
         except DomainError as error:
             return _refused("12", request, account, item, words.refusal(error))
         loan.item = item
-        response = _lent("12", request, account, loan, renewed)
-    access.log_shown(account, member, [DataPart.LOANS])
-    return response
+        return _lent("12", request, account, loan, renewed)
 
 
 @handles("09")
@@ -228,13 +231,13 @@ def renew(session: Session, request: Request) -> Response:
         if loan is None or loan.member_id != member.pk or loan.status != LoanStatus.OPEN:
             return _refused("30", request, account, item, str(words.ITEM_NOT_YOURS))
         try:
-            renewed = loan_renew(loan=loan, staff=None, via=access.VIA)
+            with transaction.atomic():
+                renewed = loan_renew(loan=loan, staff=None, via=access.VIA)
+                access.log_shown(account, member, [DataPart.LOANS])
         except DomainError as error:
             return _refused("30", request, account, item, words.refusal(error))
         renewed.item = item
-        response = _lent("30", request, account, renewed, True)
-    access.log_shown(account, member, [DataPart.LOANS])
-    return response
+        return _lent("30", request, account, renewed, True)
 
 
 @handles("65")
@@ -255,6 +258,9 @@ def renew_all(session: Session, request: Request) -> Response:
             response.add("AO", request.get("AO") or account.branch.isil)
             response.add("AF", why or "")
             return response
+        # Written first: each renewal commits on its own (see loans_renew_all), and the answer
+        # lists the member's loans whatever happens to one of them.
+        access.log_shown(account, member, [DataPart.LOANS])
         results = loans_renew_all(member=member, staff=None, via=access.VIA)
         barcodes = dict(
             Loan.objects.filter(pk__in=[r.loan_id for r in results]).values_list(
@@ -271,5 +277,4 @@ def renew_all(session: Session, request: Request) -> Response:
         for result in unrenewed:
             response.add("BN", barcodes.get(result.loan_id, ""))
         response.add("AF", words.renewed_count(len(renewed), len(unrenewed)))
-    access.log_shown(account, member, [DataPart.LOANS])
     return response

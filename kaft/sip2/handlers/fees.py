@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.db import transaction
+
 from kaft.billing.models import PaymentMethod
 from kaft.billing.selectors.charges import member_open_charges
 from kaft.billing.services.payments import payment_take
@@ -76,19 +78,19 @@ def fee_paid(session: Session, request: Request) -> Response:
                 return _answer(request, False, str(words.FEE_UNKNOWN))
             charges = [charge]
         try:
-            payment = payment_take(
-                member=member,
-                amount=amount,
-                method=method,
-                staff=None,
-                branch=account.branch,
-                charges=charges,
-            )
+            with transaction.atomic():  # the payment and the access-log entry commit together
+                payment = payment_take(
+                    member=member,
+                    amount=amount,
+                    method=method,
+                    staff=None,
+                    branch=account.branch,
+                    charges=charges,
+                )
+                access.log_shown(account, member, [DataPart.PAYMENTS])
         except DomainError as error:
             return _answer(request, False, words.refusal(error))
-        response = _answer(request, True, words.paid(payment.amount))
-    access.log_shown(account, member, [DataPart.PAYMENTS])
-    return response
+        return _answer(request, True, words.paid(payment.amount))
 
 
 def _number(text: str) -> int:

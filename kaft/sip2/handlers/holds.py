@@ -10,6 +10,7 @@ The answer gives the queue position (BR) and pickup branch (BS) of a placed rese
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Q
 
 from kaft.catalog.models import Branch, Item, ItemStatus
@@ -73,20 +74,18 @@ def hold(session: Session, request: Request) -> Response:
         except CirculationError as error:
             return _answer(request, done=False, item=None, message=words.refusal(error))
         if mode == "+":
-            response = _place(account, request, member, item)
-        else:
-            response = _cancel(request, member, item)
-    if response.fixed.startswith("1"):
-        access.log_shown(account, member, [DataPart.HOLDS])
-    return response
+            return _place(account, request, member, item)
+        return _cancel(account, request, member, item)
 
 
 def _place(account: KioskAccount, request: Request, member: Member, item: Item) -> Response:
     pickup = _pickup(account, request.get("BS"))
     try:
-        placed = hold_place(
-            record=item.record, member=member, pickup_branch=pickup, staff=None, via=access.VIA
-        )
+        with transaction.atomic():  # the hold and the access-log entry commit together
+            placed = hold_place(
+                record=item.record, member=member, pickup_branch=pickup, staff=None, via=access.VIA
+            )
+            access.log_shown(account, member, [DataPart.HOLDS])
     except DomainError as error:
         return _answer(request, done=False, item=item, message=words.refusal(error))
     position = next(
@@ -100,13 +99,15 @@ def _place(account: KioskAccount, request: Request, member: Member, item: Item) 
     return response
 
 
-def _cancel(request: Request, member: Member, item: Item) -> Response:
+def _cancel(account: KioskAccount, request: Request, member: Member, item: Item) -> Response:
     own = next((h for h in member_active_holds(member) if h.record_id == item.record_id), None)
     if own is None:
         error = CirculationError(CirculationErrorCode.HOLD_NOT_CANCELLABLE)
         return _answer(request, done=False, item=item, message=words.refusal(error))
     try:
-        hold_cancel(hold=own, staff=None, via=access.VIA)
+        with transaction.atomic():
+            hold_cancel(hold=own, staff=None, via=access.VIA)
+            access.log_shown(account, member, [DataPart.HOLDS])
     except DomainError as error:
         return _answer(request, done=False, item=item, message=words.refusal(error))
     return _answer(request, done=True, item=item, message=str(words.HOLD_CANCELLED))

@@ -54,6 +54,10 @@ def request(command: str, fixed: str = "", **fields: str) -> Request:
 
 
 def send(account: KioskAccount | None, req: Request) -> Response:
+    """Answer ``req`` as the server would. A request without AO gets the kiosk's own ISIL, as
+    a kiosk sends it; a test that is about AO sends one."""
+    if account is not None and "AO" not in req.fields:
+        req = Request(req.command, req.fixed, {"AO": [account.branch.isil], **req.fields})
     return HANDLERS[req.command](session(account), req)
 
 
@@ -78,19 +82,21 @@ def everything() -> dict[str, object]:
     }
 
 
-def checkout(card: str, barcode: str, pin: str | None = PIN, isil: str = "") -> Request:
-    fields = {"AO": isil, "AA": card, "AB": barcode, "AC": ""}
+def checkout(card: str, barcode: str, pin: str | None = PIN, isil: str | None = None) -> Request:
+    fields = {"AA": card, "AB": barcode, "AC": ""}
+    if isil is not None:
+        fields["AO"] = isil
     if pin is not None:
         fields["AD"] = pin
     return request("11", "NN" + sip_date() + BLANK18, **fields)
 
 
-def checkin(barcode: str, isil: str = "") -> Request:
-    return request("09", "N" + sip_date() + sip_date(), AP="", AO=isil, AB=barcode, AC="")
+def checkin(barcode: str) -> Request:
+    return request("09", "N" + sip_date() + sip_date(), AP="", AB=barcode, AC="")
 
 
 def patron_information(card: str, pin: str | None = PIN, summary: str = "") -> Request:
-    fields = {"AO": "", "AA": card, "AC": ""}
+    fields = {"AA": card, "AC": ""}
     if pin is not None:
         fields["AD"] = pin
     return request("63", "005" + sip_date() + f"{summary:<10}", **fields)

@@ -91,6 +91,7 @@ def test_a_kiosk_that_sends_no_pin_lends_on_the_card_alone() -> None:
         ("unknown barcode", "No item has this barcode."),
         ("on loan elsewhere", "This item is already on loan."),
         ("isil of no branch", "Deze kiosk is niet ingesteld voor deze bibliotheek."),
+        ("no institution", "Deze kiosk is niet ingesteld voor deze bibliotheek."),
         ("not signed in", "Deze kiosk is niet aangemeld. Vraag het gerust aan de balie."),
         ("message not allowed", "Dat kan deze kiosk niet. Vraag het gerust aan de balie."),
     ],
@@ -108,7 +109,7 @@ def test_a_refused_checkout_writes_nothing_and_says_why(case: str, said: str) ->
     card = "21990000999999" if case == "unknown card" else card
     pin = "9999" if case == "wrong pin" else pin
     barcode = "0000000000" if case == "unknown barcode" else barcode
-    isil = "NL-Elders" if case == "isil of no branch" else isil
+    isil = {"isil of no branch": "NL-Elders", "no institution": ""}.get(case, isil)
     before = everything()
 
     response = send(
@@ -254,7 +255,6 @@ def test_renew_extends_the_members_own_loan_as_the_kiosk() -> None:
         request(
             "29",
             "NN" + sip_date() + " " * 18,
-            AO="",
             AA=member.card_number,
             AD=PIN,
             AB=item.barcode,
@@ -295,7 +295,7 @@ def test_renew_all_renews_what_gains_and_lists_both() -> None:
         loan_checkout(item=item, member=member, staff=None, branch=account.branch, now=yesterday)
     hold_place(record=wanted.record, member=make_member(), pickup_branch=account.branch, staff=None)
 
-    response = send(account, request("65", sip_date(), AO="", AA=member.card_number, AD=PIN))
+    response = send(account, request("65", sip_date(), AA=member.card_number, AD=PIN))
 
     assert response.command == "66"
     assert response.fixed[:9] == "100010001"

@@ -42,7 +42,7 @@ def test_item_information_tells_status_due_date_queue_and_places() -> None:
     loan = loan_checkout(item=item, member=make_member(), staff=None, branch=account.branch)
     hold_place(record=item.record, member=make_member(), pickup_branch=account.branch, staff=None)
 
-    response = send(account, request("17", sip_date(), AO="", AB=item.barcode))
+    response = send(account, request("17", sip_date(), AB=item.barcode))
 
     assert response.command == "18"
     assert response.fixed[:6] == "040001"
@@ -84,7 +84,7 @@ def test_item_status_update_is_refused_and_changes_nothing() -> None:
 
 
 def hold_request(mode: str, card: str, barcode: str, pin: str | None = PIN, **more: str) -> Request:
-    fields = {"AO": "", "AA": card, "AB": barcode, **more}
+    fields = {"AA": card, "AB": barcode, **more}
     if pin is not None:
         fields["AD"] = pin
     return request("15", mode + sip_date(), **fields)
@@ -148,7 +148,7 @@ def test_refused_holds_write_nothing(case: str) -> None:
 def fee_request(
     card: str, amount: str, payment_type: str = "01", currency: str = "EUR", **more: str
 ) -> Request:
-    fields = {"BV": amount, "AO": "", "AA": card, "AD": PIN, **more}
+    fields = {"BV": amount, "AA": card, "AD": PIN, **more}
     return request("37", sip_date() + "01" + payment_type + currency, **fields)
 
 
@@ -207,7 +207,7 @@ def test_a_kiosk_blocks_a_card_it_kept_and_answers_with_the_status() -> None:
 
     response = send(
         account,
-        request("01", "Y" + sip_date(), AO="", AL="Pas vergeten", AA=member.card_number, AC=""),
+        request("01", "Y" + sip_date(), AL="Pas vergeten", AA=member.card_number, AC=""),
     )
 
     member.refresh_from_db()
@@ -233,7 +233,7 @@ def test_a_card_blocked_by_staff_keeps_its_reason() -> None:
 
 
 def enable_request(card: str) -> Request:
-    return request("25", sip_date(), AO="", AA=card, AD=PIN)
+    return request("25", sip_date(), AA=card, AD=PIN)
 
 
 def test_a_kiosk_may_not_lift_a_block_by_default() -> None:

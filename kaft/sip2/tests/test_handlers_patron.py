@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 
 def status_request(card: str, pin: str | None = PIN) -> Request:
-    fields = {"AO": "", "AA": card, "AC": ""}
+    fields = {"AA": card, "AC": ""}
     if pin is not None:
         fields["AD"] = pin
     return request("23", "005" + sip_date(), **fields)
