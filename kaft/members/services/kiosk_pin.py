@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from kaft.core.limits import KIOSK_PIN, limit_clear, limit_count, limit_reached
+from kaft.core.limits import KIOSK_PIN, limit_clear, limit_count, limit_count_of
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.locks import member_for_update
 from kaft.members.models import Member, MemberAction, MemberEvent, User
@@ -94,11 +94,13 @@ def member_kiosk_pin_verify(*, member: Member, pin: str) -> None:
     attempt is counted). A right PIN clears the count. No database write: call it from anywhere,
     but not inside a transaction whose rollback should undo the count (see the module text).
     """
-    if limit_reached(KIOSK_PIN, member.pk):
+    tries = limit_count_of(KIOSK_PIN, member.pk)
+    if tries >= KIOSK_PIN.attempts:
         raise MemberError(MemberErrorCode.KIOSK_PIN_TOO_MANY_TRIES)
     if not member.kiosk_pin:
         raise MemberError(MemberErrorCode.KIOSK_PIN_NOT_SET)
     if not _matches(member.kiosk_pin, pin):
         limit_count(KIOSK_PIN, member.pk)
         raise MemberError(MemberErrorCode.KIOSK_PIN_WRONG)
-    limit_clear(KIOSK_PIN, member.pk)
+    if tries:  # nothing to clear at most scans: no write (a kiosk checks the PIN every scan)
+        limit_clear(KIOSK_PIN, member.pk)

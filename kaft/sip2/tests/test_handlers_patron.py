@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kaft.billing.models import ChargeKind
@@ -242,3 +244,20 @@ def test_patron_information_without_the_right_pin_shows_no_items() -> None:
     assert values(response, "AU") == []
     assert (field(response, "BL"), field(response, "CQ")) == ("Y", "N")
     assert everything() == before
+
+
+def test_a_right_pin_writes_nothing_but_the_access_log() -> None:
+    # Every kiosk message carries the PIN: checking it must not write (on SQLite a write waits
+    # for every other kiosk's).
+    account = kiosk()
+    member = member_with_pin()
+
+    with CaptureQueriesContext(connection) as queries:
+        send(account, status_request(member.card_number))
+
+    writes = [
+        q["sql"].split(" ", 3)[:3]
+        for q in queries.captured_queries
+        if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == [["INSERT", "INTO", '"privacy_accesslogentry"']]
