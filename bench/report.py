@@ -22,6 +22,7 @@ TARGETS: tuple[tuple[str, str, float, str], ...] = (
     ("reminders_rerun_changes", "rerun changes nothing", 0.0, "max"),
     ("print_run_seconds", "print run of 1,000 letters <= 60 s", 60.0, "max"),
     ("sepa_run_s_per_100k", "sepa-run <= 30 s per 100,000", 30.0, "max"),
+    ("sip2_p99_ms", "SIP2 p99 <= 50 ms, 50 kiosks", 50.0, "max"),
 )
 
 
@@ -54,6 +55,7 @@ def checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
             if figures.get("sepa", {}).get("collected")
             else None
         ),
+        "sip2_p99_ms": figures["sip2"]["all"]["paced"]["p99"] if figures.get("sip2") else None,
     }
     result = []
     for key, text, limit, kind in TARGETS:
@@ -225,7 +227,37 @@ def table(results: dict[str, Any]) -> str:
         )
         row("bare pymarc parsing, records/s", f"{marc['parse_records_per_s']:>8,.0f}")
         row("import / bare parsing", f"{marc['ratio_to_parse']:>17.3f}x")
+    sip2 = figures.get("sip2")
+    if sip2:
+        _sip2_rows(sip2, row)
     return "\n".join(lines) + "\n"
+
+
+def _sip2_rows(sip2: dict[str, Any], row: Any) -> None:
+    """SIP2 round trips (bench/sip2.py): paced, back to back, in process, per message."""
+    kiosks = f"{sip2['connections']} kiosks"
+    row(
+        f"SIP2 round trip, {kiosks} paced {sip2['pace_s']:g} s, ms",
+        _ms(sip2["all"]["paced"]) + f" p99 {sip2['all']['paced']['p99']:.1f}",
+        "sip2_p99_ms",
+    )
+    for name in ("patron_information", "checkout", "checkin"):
+        part = sip2[name]
+        row(f"  {name} paced, ms (p99 {part['paced']['p99']:.1f})", _ms(part["paced"]))
+        row(
+            f"  {name} in process, ms (p99 {part['in_process']['p99']:.1f})",
+            _ms(part["in_process"]),
+        )
+        row(f"  {name} paced / in process (p99)", f"{part['ratio_p99']:>17.2f}x")
+    row(
+        f"SIP2 back to back, {kiosks}, ms (p99 {sip2['all']['back_to_back']['p99']:.1f})",
+        _ms(sip2["all"]["back_to_back"]),
+    )
+    row(
+        f"SIP2 capacity, round trips/s ({sip2['server_workers']} workers, "
+        f"{sip2['refused']} refused)",
+        f"{sip2['round_trips_per_s']:>8,.1f}",
+    )
 
 
 def write(results: dict[str, Any], folder: Path = HERE) -> str:

@@ -140,6 +140,10 @@ def measure_all(scale_name: str, quick: bool) -> dict[str, Any]:
     count = Member.objects.count()
     _say(f"measuring a direct-debit run of {count:,} mandates (rolled back afterwards)")
     figures["sepa"] = measure_sepa(count)
+    from bench.sip2 import measure_sip2
+
+    _say("measuring SIP2 round trips: 50 kiosks at once against a sip2-server process")
+    figures["sip2"] = measure_sip2(connections=50, rounds=2 if quick else 10)
     return figures
 
 
