@@ -93,7 +93,10 @@ def patron_enable(session: Session, request: Request) -> Response:
     if member is not None and patron.may_see and member.status == MemberStatus.BLOCKED:
         allowed = settings.KAFT_SIP2_KIOSK_MAY_UNBLOCK
         if allowed and placed_by_kiosk(member):
-            member = member_unblock(member=member, staff=None)
+            try:
+                member = member_unblock(member=member, staff=None)
+            except MemberError:  # lifted meanwhile at the desk
+                member.refresh_from_db()
             patron = _with(patron, member)
         else:
             with words.spoken(member):

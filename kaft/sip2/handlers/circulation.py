@@ -171,7 +171,15 @@ def checkin(session: Session, request: Request) -> Response:
             response.add("AB", request.get("AB")).add("AQ", "").add("AJ", "")
             response.add("AF", words.refusal(error))
         return response
-    result = loan_checkin(item=item, branch=account.branch, staff=None, via=access.VIA)
+    try:
+        result = loan_checkin(item=item, branch=account.branch, staff=None, via=access.VIA)
+    except DomainError as error:
+        with words.spoken(None):
+            response = Response("10", "0NUN" + sip_date())
+            response.add("AO", request.get("AO") or account.branch.isil)
+            response.add("AB", item.barcode).add("AQ", item.home_branch.isil)
+            response.add("AJ", item.record.title).add("AF", words.refusal(error))
+        return response
     borrower = result.loan.member if result.loan is not None else None
     with words.spoken(borrower):
         return _checked_in(request, account, item, result)

@@ -26,6 +26,7 @@ from kaft.sip2 import access, answers, words
 from kaft.sip2.access import Denied, DenyReason
 from kaft.sip2.protocol import Request, Response, Session, flag, handles, sip_date
 
+MAX_AMOUNT = Decimal(100_000)  # no kiosk takes this much: a misread amount
 METHODS = {"00": PaymentMethod.CASH, "01": PaymentMethod.PIN, "02": PaymentMethod.PIN}
 
 
@@ -44,7 +45,9 @@ def _amount(text: str) -> Decimal | None:
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    if not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        return None
+    return value
 
 
 @handles("37")

@@ -181,6 +181,7 @@ def test_a_card_payment_at_the_kiosk_is_recorded_by_billing() -> None:
         ("other currency", "1.00", "00", "USD", "Only payments in euros are accepted."),
         ("unknown type", "1.00", "07", "EUR", "This way of paying is not accepted here. Please pay at the desk."),
         ("unreadable", "veel", "00", "EUR", "The amount could not be read. Please pay at the desk."),
+        ("absurd", "1e999999", "00", "EUR", "The amount could not be read. Please pay at the desk."),
     ],
 )  # fmt: skip
 def test_refused_payments_write_nothing(

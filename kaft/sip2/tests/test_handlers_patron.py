@@ -261,3 +261,16 @@ def test_a_right_pin_writes_nothing_but_the_access_log() -> None:
         if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))
     ]
     assert writes == [["INSERT", "INTO", '"privacy_accesslogentry"']]
+
+
+def test_an_erased_members_card_is_unknown() -> None:
+    account = kiosk()
+    member = member_with_pin(first_name="Noor")
+    member.status = MemberStatus.ERASED
+    member.save()
+
+    response = send(account, status_request(member.card_number))
+
+    assert (field(response, "BL"), field(response, "AE")) == ("N", "")
+    assert values(response, "AF") == ["Er is geen lid met dit pasnummer."]
+    assert not AccessLogEntry.objects.exists()
