@@ -254,8 +254,8 @@ def _sip2_rows(sip2: dict[str, Any], row: Any) -> None:
         _ms(sip2["all"]["back_to_back"]),
     )
     row(
-        f"SIP2 capacity, round trips/s ({sip2['server_workers']} workers, "
-        f"{sip2['refused']} refused)",
+        f"SIP2 capacity, round trips/s ({sip2['server_processes']} processes x "
+        f"{sip2['server_workers']} workers, {sip2['refused']} refused)",
         f"{sip2['round_trips_per_s']:>8,.1f}",
     )
 

@@ -1,13 +1,15 @@
-"""SIP2 round trips with many kiosks at once, against a real ``kaft sip2-server`` process.
+"""SIP2 round trips with many kiosks at once, against real ``kaft sip2-server`` processes.
 
 A kiosk account at the branch with the most copies at home, and ``connections`` members with a
-kiosk PIN, each with a copy of that branch. The server runs as a separate process (``python -m
-kaft.cli sip2-server --port 0``) on the bench database, so its threads, connections and the
-client's do not share one interpreter. ``connections`` kiosk connections (threads of this
-process, each its own socket) sign in and start together; each repeats ``rounds`` times:
-patron information (63, the loans list), checkout (11) and checkin (09) of its own copy, with
-PIN, sequence numbers and checksums, as a kiosk sends them. Every round trip is timed from
-sending the frame to reading the answer's CR.
+kiosk PIN, each with a copy of that branch. The server runs as separate processes (``python -m
+kaft.cli sip2-server --port 0``), one per core as a library runs them behind a TCP load
+balancer (the kiosks are spread over them in turn), each with 8 worker threads on PostgreSQL or
+2 on SQLite (one writer), on the bench database: its threads, connections and the client's do
+not share one interpreter. ``connections`` kiosk connections (threads of this process, each its
+own socket) sign in and start together; each repeats ``rounds`` times: patron information (63,
+the loans list), checkout (11) and checkin (09) of its own copy, with PIN, sequence numbers and
+checksums, as a kiosk sends them. Every round trip is timed from sending the frame to reading
+the answer's CR.
 
 Two loads:
 
@@ -48,6 +50,8 @@ DATE = "20260105    120000"
 BLANK = " " * 18
 OPERATIONS = ("patron_information", "checkout", "checkin")
 PACE = 2.0  # seconds between the messages of one kiosk under the paced load
+SQLITE_WORKERS = 2  # the server's worker threads (its --workers) per database
+POSTGRES_WORKERS = 8
 
 
 @dataclass(frozen=True)
@@ -172,17 +176,22 @@ class _Link:
 
 
 def over_the_wire(
-    address: tuple[str, int], kiosks: list[Kiosk], rounds: int, pace: float = 0.0
+    address: tuple[str, int] | list[tuple[str, int]],
+    kiosks: list[Kiosk],
+    rounds: int,
+    pace: float = 0.0,
 ) -> tuple[dict[str, list[float]], int, float]:
     """Every kiosk on its own connection at once; returns the times, refusals, wall seconds.
-    ``pace`` > 0: each kiosk sends a message every ``pace`` seconds (else back to back)."""
+    ``pace`` > 0: each kiosk sends a message every ``pace`` seconds (else back to back). With
+    several server addresses the kiosks are spread over them in turn (a TCP load balancer)."""
+    addresses = address if isinstance(address, list) else [address]
     times: dict[str, list[float]] = {name: [] for name in OPERATIONS}
     refused = [0]
     lock = threading.Lock()
     barrier = threading.Barrier(len(kiosks) + 1)
     failures: list[BaseException] = []
 
-    def kiosk_at_work(kiosk: Kiosk) -> None:
+    def kiosk_at_work(kiosk: Kiosk, address: tuple[str, int]) -> None:
         try:
             link = _Link(address)
             if not link.ask(f"9300CN{KIOSK_LOGIN}|CO{KIOSK_PASSWORD}|CP{kiosk.isil}|").startswith(
@@ -213,7 +222,10 @@ def over_the_wire(
             failures.append(error)
             barrier.abort()
 
-    threads = [threading.Thread(target=kiosk_at_work, args=(k,)) for k in kiosks]
+    threads = [
+        threading.Thread(target=kiosk_at_work, args=(k, addresses[i % len(addresses)]))
+        for i, k in enumerate(kiosks)
+    ]
     for thread in threads:
         thread.start()
     barrier.wait(timeout=120)
@@ -230,26 +242,39 @@ def _stats(values: list[float]) -> dict[str, float]:
     return {**summary(values), "p99": round(percentile(values, 0.99), 3)}
 
 
-def measure_sip2(*, connections: int = 50, rounds: int = 10, workers: int = 8) -> dict[str, Any]:
+def measure_sip2(
+    *,
+    connections: int = 50,
+    rounds: int = 10,
+    workers: int | None = None,
+    servers: int | None = None,
+) -> dict[str, Any]:
     """The figures (see the module text): per message p50/p95/p99 over the wire (paced and back
     to back) and in process, the p99 ratio, the refusals (must be 0) and the capacity."""
     from django.db import connection
 
+    if workers is None:  # SQLite has one writer: more threads only wait for its lock
+        workers = SQLITE_WORKERS if connection.vendor == "sqlite" else POSTGRES_WORKERS
     kiosks = prepare(connections)
     local = in_process(kiosks, max(1, rounds // 2))
     connection.close()  # the server process writes now
-    process, address = _server(workers)
+    servers = servers or os.cpu_count() or 1
+    started = [_server(workers) for _ in range(servers)]
+    addresses = [address for _process, address in started]
     try:
-        paced, refused_paced, _wall = over_the_wire(address, kiosks, rounds, pace=PACE)
-        flat, refused_flat, wall = over_the_wire(address, kiosks, rounds)
+        paced, refused_paced, _wall = over_the_wire(addresses, kiosks, rounds, pace=PACE)
+        flat, refused_flat, wall = over_the_wire(addresses, kiosks, rounds)
     finally:
-        process.terminate()
-        process.wait(timeout=60)
+        for process, _address in started:
+            process.terminate()
+        for process, _address in started:
+            process.wait(timeout=60)
     result: dict[str, Any] = {
         "connections": connections,
         "rounds": rounds,
         "pace_s": PACE,
         "server_workers": workers,
+        "server_processes": servers,
         "refused": refused_paced + refused_flat,
         "round_trips_per_s": round(3 * connections * rounds / wall, 1),
     }

@@ -40,7 +40,8 @@ def test_the_sip2_bench_kiosks_lend_and_return_and_leave_the_shelf_as_it_was(
 
     stats = {"n": 3, "p50": 1.0, "p95": 2.0, "worst": 3.0, "p99": 3.0}
     figure: dict[str, Any] = {
-        "connections": 3, "rounds": 1, "pace_s": 2.0, "server_workers": 2, "refused": 0,
+        "connections": 3, "rounds": 1, "pace_s": 2.0, "server_workers": 2, "server_processes": 1,
+        "refused": 0,
         "round_trips_per_s": 10.0,
         "all": {"paced": stats, "back_to_back": stats, "in_process": stats, "ratio_p99": 1.0},
         **{

@@ -99,9 +99,10 @@ class Standing:
     max_holds: int
 
 
-def standing(member: Member, branch: Branch) -> Standing:
+def standing(member: Member, branch: Branch, *, open_loans: int | None = None) -> Standing:
     """The 14-character patron status of ``member`` at a kiosk of ``branch`` (module text).
-    Three queries: the money check, the rule, the loan count."""
+    Three queries: the money check, the rule, the loan count (none when ``open_loans`` is
+    given: the caller already has the member's loans)."""
     flags = [" "] * 14
     refusal = member_borrow_refusal(member, today())
     if refusal is not None:
@@ -113,7 +114,9 @@ def standing(member: Member, branch: Branch) -> Standing:
     if member.status == MemberStatus.BLOCKED and member.block_reason == BlockReason.CARD_LOST:
         flags[4] = "Y"
     rule = rule_for(branch=branch, category=member.category, item_type=ItemType.BOOK)
-    if member_open_loan_count(member.pk) >= rule.max_loans:
+    if open_loans is None:
+        open_loans = member_open_loan_count(member.pk)
+    if open_loans >= rule.max_loans:
         flags[5] = "Y"
     return Standing("".join(flags), rule.max_loans, rule.max_holds)
 

@@ -173,9 +173,9 @@ def patron_information(session: Session, request: Request) -> Response:
 def _information(
     account: KioskAccount, request: Request, patron: Patron, member: Member
 ) -> tuple[Response, list[DataPart]]:
-    standing = answers.standing(member, account.branch)
     today = answers.today()
     loans = list(member_open_loans(member))
+    standing = answers.standing(member, account.branch, open_loans=len(loans))
     overdue = [loan for loan in loans if loan.due_date < today]
     holds = member_active_holds(member)
     ready = [h for h in holds if h.status == HoldStatus.READY]
