@@ -46,6 +46,7 @@ import contextlib
 import logging
 import ssl
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -58,6 +59,7 @@ from django.utils.translation import gettext
 
 from kaft.sip2 import handlers as _handlers  # noqa: F401  registers the handlers
 from kaft.sip2 import wire
+from kaft.sip2.models import KioskAccount
 from kaft.sip2.protocol import HANDLERS, Request, Response, Session
 from kaft.sip2.refusals import refusal
 
@@ -66,6 +68,8 @@ logger = logging.getLogger("kaft.sip2")
 ALWAYS_ALLOWED = frozenset({"93", "97", "99"})
 BEFORE_LOGIN = frozenset({"93", "97", "99"})
 READ_CHUNK = 4096
+# How often (seconds) a connection's kiosk account is read again from the database.
+ACCOUNT_RECHECK_SECONDS = 60.0
 
 
 def answer(session: Session, frame: bytes) -> bytes | None:
@@ -74,6 +78,15 @@ def answer(session: Session, frame: bytes) -> bytes | None:
     Runs in a worker thread; updates ``session``.
     """
     account = session.account
+    if (
+        account is not None
+        and time.monotonic() - session.account_checked_at > ACCOUNT_RECHECK_SECONDS
+    ):
+        account = session.account = _fresh(account)
+        session.account_checked_at = time.monotonic()
+        if account is None:
+            logger.info("SIP2 %s: kiosk account no longer active, closing", session.peer)
+            return None
     detection = account.error_detection if account is not None else None
     charset = account.charset if account is not None else None
     checksummed = wire.has_checksum(frame)
@@ -104,6 +117,8 @@ def answer(session: Session, frame: bytes) -> bytes | None:
         return None
     response = _handle(session, request)
     account = session.account  # a login may have changed it
+    if request.command == "93":
+        session.account_checked_at = time.monotonic()
     if account is not None:
         reply = wire.build(
             response,
@@ -117,6 +132,11 @@ def answer(session: Session, frame: bytes) -> bytes | None:
     session.last_request = frame
     session.last_response = reply
     return reply
+
+
+def _fresh(account: KioskAccount) -> KioskAccount | None:
+    """``account`` as the database has it now, or None when it is no longer active."""
+    return KioskAccount.objects.select_related("branch").filter(pk=account.pk, active=True).first()
 
 
 def _handle(session: Session, request: Request) -> Response:

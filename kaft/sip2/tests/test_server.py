@@ -149,6 +149,27 @@ def test_a_message_the_account_may_not_use_is_refused_in_its_own_shape(
     assert counting.calls == 0
 
 
+def test_an_account_made_inactive_is_signed_out_at_its_next_request(
+    sip2_server, kiosk, counting, monkeypatch
+) -> None:
+    monkeypatch.setattr("kaft.sip2.server.ACCOUNT_RECHECK_SECONDS", 0.0)
+    with logged_in(sip2_server) as link:
+        assert link.send(frame(END_SESSION, sequence="1")).startswith(b"36Y")
+        KioskAccount.objects.filter(pk=kiosk.pk).update(active=False)
+        assert link.send(frame(END_SESSION, sequence="2")) == b""
+    assert counting.calls == 1
+
+
+def test_a_changed_account_takes_effect_at_the_next_check(
+    sip2_server, kiosk, counting, monkeypatch
+) -> None:
+    monkeypatch.setattr("kaft.sip2.server.ACCOUNT_RECHECK_SECONDS", 0.0)
+    with logged_in(sip2_server) as link:
+        KioskAccount.objects.filter(pk=kiosk.pk).update(messages=["09"])
+        assert link.send(frame(END_SESSION, sequence="1")).startswith(b"36N")
+    assert counting.calls == 0
+
+
 def test_a_failing_handler_answers_not_processed_and_the_server_goes_on(
     sip2_server, kiosk, monkeypatch
 ) -> None:
