@@ -16,10 +16,12 @@ Rules (SIP2 2.00 and issue 10):
   last answer again and is not handled twice: a kiosk that did not hear the answer to a checkout
   and sends it again does not lend the copy twice.
 - Before a successful login (93) only 93, 99 and 97 are answered. The standard makes 99 the
-  first message after connecting unless the kiosk logs in first, so a 99 before login gets a
-  status that permits nothing and names no institution (all ok flags N, BX only 93/97/99).
-  Anything else before login closes the connection: the kiosk reconnects and logs in, and a
-  stranger learns nothing.
+  first message after connecting unless the kiosk logs in first; FOLIO's edge-sip2 answers it
+  without a login (its message loop has no login gate), Koha's raw transport closes the
+  connection on anything but 93. Kaft answers a 99 before login, but with a status that permits
+  nothing and names no institution (all ok flags N, BX only 93/97/99), so a kiosk that checks
+  the link first works and a stranger learns nothing but the library's name. Anything else
+  before login closes the connection, as Koha does: the kiosk reconnects and logs in.
 - A message the account may not use (:meth:`KioskAccount.may_use`), and one with no handler,
   is refused with that message's own response saying no (ok 0 / N) and a screen message
   (:func:`kaft.sip2.refusals.refusal`), not with 96: a 96 would make the kiosk send it again.
@@ -211,6 +213,7 @@ class Sip2Server:
     idle_timeout: float = 900.0
     max_frame: int = wire.MAX_FRAME_BYTES
     persistent_connections: bool = False
+    max_connections: int = 1000
     _server: asyncio.Server | None = field(default=None, init=False, repr=False)
     _executor: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
     _connections: dict[asyncio.Task[None], _Connection] = field(
@@ -256,12 +259,16 @@ class Sip2Server:
         assert task is not None
         peer = writer.get_extra_info("peername")
         connection = _Connection(Session(peer=f"{peer[0]}:{peer[1]}" if peer else "?"))
+        if len(self._connections) >= self.max_connections or self._stopping:
+            logger.warning("SIP2 %s: too many connections, closing", connection.session.peer)
+            writer.close()
+            return
         self._connections[task] = connection
         try:
             await self._conversation(reader, writer, connection)
         except asyncio.CancelledError:
             pass
-        except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError) as error:
+        except (ConnectionError, TimeoutError, ssl.SSLError, asyncio.IncompleteReadError) as error:
             logger.info(
                 "SIP2 %s: connection lost (%s)", connection.session.peer, type(error).__name__
             )
@@ -307,7 +314,7 @@ class Sip2Server:
                 if reply is None:
                     return
                 writer.write(reply)
-                await writer.drain()
+                await asyncio.wait_for(writer.drain(), self.idle_timeout)
             finally:
                 connection.busy = False
 

@@ -261,6 +261,23 @@ def test_many_kiosks_at_once(sip2_server, kiosk) -> None:
     assert all(answer.startswith(b"98YYYY") or answer.startswith(b"98Y") for answer in answers)
 
 
+def test_connections_over_the_maximum_are_closed(sip2_server_factory, kiosk) -> None:
+    address = sip2_server_factory(max_connections=2)
+    with logged_in(address), logged_in(address) as second:
+        with RawClient(address) as third:
+            assert third.closed_by_server()
+        assert second.send(frame("9900802.00", sequence="1")).startswith(b"98Y")
+    # a place freed is a place taken again
+    deadline = time.monotonic() + 5
+    while True:
+        with RawClient(address) as again:
+            answer = again.send(frame(LOGIN, sequence="0"))
+        if answer.startswith(b"941") or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert answer.startswith(b"941")
+
+
 def test_an_idle_connection_is_closed_after_the_timeout(sip2_server_factory, kiosk) -> None:
     address = sip2_server_factory(idle_timeout=0.6)
     with logged_in(address) as busy, logged_in(address) as idle:
