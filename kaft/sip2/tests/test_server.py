@@ -128,6 +128,17 @@ def test_an_unknown_command_answers_96_and_the_connection_goes_on(
         assert link.send(frame(END_SESSION, sequence="2")).startswith(b"36Y")
 
 
+def test_a_message_without_a_handler_is_refused_as_not_supported(
+    sip2_server, kiosk, monkeypatch
+) -> None:
+    monkeypatch.delitem(HANDLERS, "17", raising=False)
+    with logged_in(sip2_server) as link:
+        answer = link.send(frame(f"17{DATE}AONL-KftC|AB9000|", sequence="1"))
+    text = answer.decode()
+    assert text.startswith("18010001")
+    assert "AB9000|AJ|AFDit bericht wordt niet ondersteund.|AY1AZ" in text
+
+
 def test_before_login_other_messages_close_the_connection(sip2_server, kiosk, counting) -> None:
     with RawClient(sip2_server) as link:
         assert link.send(frame(END_SESSION, sequence="0")) == b""

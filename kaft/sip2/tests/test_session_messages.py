@@ -127,6 +127,23 @@ def test_status_shows_only_the_messages_the_account_may_use(sip2_server) -> None
     assert answer[2 + 2 : 2 + 3] == b"N"  # checkout not ok
 
 
+def test_supported_messages_follow_the_handlers_and_the_account(kiosk, monkeypatch) -> None:
+    # given handlers for checkout and renew only, and an account that may use only checkout
+    def handler(session, request):
+        raise AssertionError("not called")
+
+    for command in list(HANDLERS):
+        if command not in ("93", "99", "35"):
+            monkeypatch.delitem(HANDLERS, command)
+    monkeypatch.setitem(HANDLERS, "11", handler)
+    monkeypatch.setitem(HANDLERS, "29", handler)
+    # then BX, in the standard's order, offers checkout and the session messages
+    assert supported_messages(kiosk) == "NYNNYYYNYNNNNNYN"
+    kiosk.messages = ["11"]
+    assert supported_messages(kiosk) == "NYNNYYYNNNNNNNNN"
+    assert supported_messages(None) == "NNNNYYYNNNNNNNNN"
+
+
 def test_status_before_login_permits_nothing(sip2_server, kiosk) -> None:
     with RawClient(sip2_server) as link:
         answer = link.send(frame(STATUS, sequence="0"))
