@@ -29,6 +29,7 @@ Rules (SIP2 2.00 and issue 10):
 - A handler that fails unexpectedly answers the same refusal ("not processed"); its
   transaction rolled back. Nothing one connection does can stop the server or another
   connection. Logs name the peer, the command code and the exception class, never field values.
+- After three failed logins on one connection it is closed (after the third answer).
 - A frame longer than :data:`kaft.sip2.wire.MAX_FRAME_BYTES` closes the connection without
   reading more; an idle connection is closed after ``idle_timeout`` seconds (SIP2_IDLE_TIMEOUT,
   default 900: kiosks poll every 5–7 minutes).
@@ -72,6 +73,9 @@ BEFORE_LOGIN = frozenset({"93", "97", "99"})
 READ_CHUNK = 4096
 # How often (seconds) a connection's kiosk account is read again from the database.
 ACCOUNT_RECHECK_SECONDS = 60.0
+# Failed logins after which a connection is closed (the attempt limit per login name still
+# counts across connections and processes).
+MAX_FAILED_LOGINS = 3
 
 
 def answer(session: Session, frame: bytes) -> bytes | None:
@@ -121,6 +125,10 @@ def answer(session: Session, frame: bytes) -> bytes | None:
     account = session.account  # a login may have changed it
     if request.command == "93":
         session.account_checked_at = time.monotonic()
+        session.failed_logins = 0 if account is not None else session.failed_logins + 1
+    problem = wire.response_problem(response)
+    if problem:  # a handler's mistake: sent as it is (the work is done), but loudly logged
+        logger.error("SIP2 %s: answer %s malformed: %s", session.peer, response.command, problem)
     if account is not None:
         reply = wire.build(
             response,
@@ -315,6 +323,11 @@ class Sip2Server:
                     return
                 writer.write(reply)
                 await asyncio.wait_for(writer.drain(), self.idle_timeout)
+                if session.failed_logins >= MAX_FAILED_LOGINS:
+                    logger.info(
+                        "SIP2 %s: %d failed logins, closing", session.peer, MAX_FAILED_LOGINS
+                    )
+                    return
             finally:
                 connection.busy = False
 

@@ -69,6 +69,25 @@ RESPONSE_COMMANDS: Final[dict[str, str]] = {
     "25": "26",
 }
 
+# The fixed part's length of every SIP2 2.00 response.
+RESPONSE_FIXED_LENGTHS: Final[dict[str, int]] = {
+    "94": 1,  # ok
+    "98": 34,  # six flags, timeout (3), retries (3), date (18), protocol version (4)
+    "24": 35,  # patron status (14), language (3), date (18)
+    "26": 35,  # patron status (14), language (3), date (18)
+    "64": 59,  # patron status (14), language (3), date (18), six counts (4 each)
+    "12": 22,  # ok, renewal ok, magnetic media, desensitize, date (18)
+    "30": 22,  # ok, renewal ok, magnetic media, desensitize, date (18)
+    "10": 22,  # ok, resensitize, magnetic media, alert, date (18)
+    "66": 27,  # ok, renewed count (4), unrenewed count (4), date (18)
+    "18": 24,  # circulation status (2), security marker (2), fee type (2), date (18)
+    "20": 19,  # item properties ok, date (18)
+    "16": 20,  # ok, available, date (18)
+    "36": 19,  # end session, date (18)
+    "38": 19,  # payment accepted, date (18)
+    "96": 0,
+}
+
 DEFAULT_FIELD_MAX_LENGTH: Final = 255
 # The longest value the standard allows for the fields Kaft sends; any other field: 255.
 FIELD_MAX_LENGTHS: Final[dict[str, int]] = {
@@ -212,6 +231,17 @@ def clean(code: str, value: str, charset: str) -> bytes:
         text = text[:-1]
         encoded = text.encode(charset, errors="replace")
     return encoded
+
+
+def response_problem(response: Response) -> str:
+    """What is wrong with ``response``'s shape ("" when nothing): an unknown response code, or a
+    fixed part whose length is not the standard's. Handler tests can assert it is ""."""
+    expected = RESPONSE_FIXED_LENGTHS.get(response.command)
+    if expected is None:
+        return f"unknown response code {response.command!r}"
+    if len(response.fixed) != expected:
+        return f"fixed part is {len(response.fixed)} characters, not {expected}"
+    return ""
 
 
 def build(

@@ -78,13 +78,25 @@ def test_an_inactive_account_cannot_log_in(sip2_server, kiosk) -> None:
 
 def test_after_the_limit_even_the_right_password_is_refused(sip2_server, kiosk) -> None:
     cache.clear()
+    for _attempt in range(KIOSK_LOGIN.attempts):
+        with RawClient(sip2_server) as link:
+            assert link.send(login_frame(password="wrong")).startswith(b"940")
     with RawClient(sip2_server) as link:
-        for attempt in range(KIOSK_LOGIN.attempts):
-            answer = link.send(login_frame(password="wrong", seq=str(attempt % 10)))
-            assert answer.startswith(b"940")
-        assert link.send(login_frame(seq="0")).startswith(b"940")
+        assert link.send(login_frame()).startswith(b"940")
     kiosk.refresh_from_db()
     assert kiosk.last_login_at is None
+
+
+def test_three_failed_logins_close_the_connection(sip2_server, kiosk) -> None:
+    cache.clear()
+    with RawClient(sip2_server) as link:
+        assert link.send(login_frame(password="wrong1", seq="1")).startswith(b"940")
+        assert link.send(login_frame(password="wrong2", seq="2")).startswith(b"940")
+        assert link.send(login_frame(password="wrong3", seq="3")).startswith(b"940")
+        assert link.closed_by_server()
+    # a good login on a new connection still works (the limit per login name is 10)
+    with RawClient(sip2_server) as link:
+        assert link.send(login_frame()).startswith(b"941")
 
 
 def test_status_after_login_names_the_branch_and_what_the_kiosk_may_do(

@@ -256,7 +256,14 @@ def test_a_refusal_has_the_response_shape_of_its_request(
     # then the answer is that request's response, says no, echoes AO and carries the message
     assert response.command == wire.RESPONSE_COMMANDS[request.command]
     assert len(response.fixed) == fixed_length
+    assert wire.response_problem(response) == ""
     assert response.fixed[0] in "0NY"
     assert ("AF", "Niet toegestaan") in response.fields
     if request.has("AO") and response.command not in ("18", "20"):
         assert ("AO", "NL-KftC") in response.fields
+
+
+def test_response_problem_names_a_wrong_fixed_part() -> None:
+    assert wire.response_problem(Response("36", "Y" + DATE)) == ""
+    assert wire.response_problem(Response("36", "Y")) == "fixed part is 1 characters, not 19"
+    assert wire.response_problem(Response("55", "")) == "unknown response code '55'"
