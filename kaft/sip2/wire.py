@@ -7,7 +7,9 @@ accepted.
 
 Error detection. The checksum is the 16-bit two's complement of the sum of the *bytes* of the
 frame from its first byte up to and including ``AZ``, written as four upper-case hex digits.
-On input fewer digits and lower case are accepted too (some clients drop leading zeros). With
+On input fewer digits and lower case are accepted too (some clients drop leading zeros), and
+so is a checksum over the characters' code points instead of the bytes (some clients compute
+that; it differs only for non-ASCII text). With
 ``verify`` the checksum of a frame that carries one must be right; with ``require`` a frame
 must carry one. A wrong or missing checksum is a :class:`ChecksumError`, answered with 96.
 
@@ -165,6 +167,21 @@ def checksum(data: bytes) -> str:
     return f"{-sum(data) & 0xFFFF:04X}"
 
 
+def _checksum_matches(covered: bytes, digits: bytes, charset: str | None) -> bool:
+    """Whether ``digits`` is the checksum of ``covered``: over its bytes, as the standard says,
+    or over its characters' code points, as some clients (the PyPI ``sip2`` package) compute
+    it; the two differ only for non-ASCII text. The checksum detects line noise, it is no
+    authentication, so accepting either costs nothing."""
+    value = int(digits, 16)
+    if value == int(checksum(covered), 16):
+        return True
+    try:
+        text = decode(covered, charset)
+    except MalformedFrame:
+        return False
+    return value == -sum(map(ord, text)) & 0xFFFF
+
+
 def decode(frame: bytes, charset: str | None) -> str:
     """``frame`` as text: in ``charset``, or (None: before login) UTF-8, else cp850."""
     if charset is None:
@@ -194,7 +211,7 @@ def parse(
     tail = _CHECKSUM_TAIL.search(frame)
     if tail is not None:
         body = frame[: tail.start()]
-        if verify and int(tail.group(1), 16) != int(checksum(frame[: tail.start() + 2]), 16):
+        if verify and not _checksum_matches(frame[: tail.start() + 2], tail.group(1), charset):
             raise ChecksumError("wrong checksum")
     elif require:
         raise ChecksumError("no checksum")

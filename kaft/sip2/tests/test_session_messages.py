@@ -235,3 +235,22 @@ def test_the_pypi_client_logs_in_and_reads_the_status(sip2_server, kiosk, tmp_pa
     assert status["variable"]["BX"] == [supported_messages(kiosk)]
     assert client.last_response.startswith("98")
     assert_checksum_right(client.last_response.encode())
+
+
+def test_the_pypi_client_logs_in_with_a_non_ascii_password(sip2_server, tmp_path) -> None:
+    # the client sums code points for its checksum; Kaft accepts that as well as bytes
+    from Sip2.sip2 import Sip2
+
+    branch = BranchFactory.create(isil="NL-KftE")
+    kiosk_account_add(login="zuil-é", password="wachtwoord-ë", branch=branch)
+    client = Sip2()
+    client.hostName, client.hostPort = sip2_server
+    client.tlsEnable = False
+    client.logfile_path = str(tmp_path)
+    client.scLocation = "NL-KftE"
+    client.connect()
+    try:
+        answer = client.get_response(client.sip_login_request("zuil-é", "wachtwoord-ë"))
+    finally:
+        client.disconnect()
+    assert answer.startswith("941")

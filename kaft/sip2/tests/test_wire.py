@@ -71,6 +71,19 @@ def test_parse_accepts_a_short_lower_case_checksum() -> None:
     assert wire.parse(frame, require=True).sequence == "1"
 
 
+def test_a_checksum_over_code_points_is_accepted_for_non_ascii_text() -> None:
+    # the PyPI sip2 client sums characters, not bytes: for "Zoë" in UTF-8 the two differ
+    text = f"35{DATE}AOZoë|AY1AZ"
+    by_characters = f"{-sum(map(ord, text)) & 0xFFFF:04X}"
+    assert by_characters != wire.checksum(text.encode())
+    request = wire.parse((text + by_characters).encode(), charset="utf-8", require=True)
+    assert request.get("AO") == "Zoë"
+    # and a checksum that is neither is still refused
+    wrong = f"{(int(by_characters, 16) + 1) & 0xFFFF:04X}"
+    with pytest.raises(wire.ChecksumError):
+        wire.parse((text + wrong).encode(), charset="utf-8")
+
+
 def test_a_wrong_checksum_is_refused() -> None:
     data = f"35{DATE}AOx|AA7|AY1AZ".encode()
     good = wire.checksum(data)
