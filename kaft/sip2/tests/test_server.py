@@ -195,6 +195,40 @@ def test_a_failing_handler_answers_not_processed_and_the_server_goes_on(
         assert link.send(frame("9900802.00", sequence="2")).startswith(b"98Y")
 
 
+def test_a_failure_outside_the_handlers_closes_only_that_connection(
+    sip2_server, kiosk, monkeypatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("boom")
+
+    with logged_in(sip2_server) as other:
+        monkeypatch.setattr("kaft.sip2.server.wire.build", broken)
+        with RawClient(sip2_server) as link:
+            assert link.send(frame(LOGIN, sequence="0")) == b""
+        monkeypatch.undo()
+        assert other.send(frame("9900802.00", sequence="1")).startswith(b"98Y")
+
+
+def test_the_log_holds_no_card_numbers_passwords_or_names(
+    sip2_server, kiosk, monkeypatch, caplog
+) -> None:
+    def broken(session: Session, request: Request) -> Response:
+        raise ValueError(f"member {request.get('AA')} not found")
+
+    monkeypatch.setitem(HANDLERS, "35", broken)
+    caplog.set_level("INFO", logger="kaft.sip2")
+    with RawClient(sip2_server) as link:
+        link.send(frame(f"9300CN{KIOSK_LOGIN}|COgeheim-wachtwoord|", sequence="0"))
+        link.send(frame(LOGIN, sequence="1"))
+        link.send(frame(f"35{DATE}AONL-KftC|AA2900012345|AEReneé|", sequence="2"))
+        link.send(frame(f"35{DATE}AONL-KftC|AA2900012345|", sequence="3")[:-6] + b"0000\r")
+    logged = caplog.text
+    assert "handler 35 failed: ValueError" in logged
+    assert "checksum refused" in logged
+    for secret in ("geheim-wachtwoord", KIOSK_PASSWORD, "2900012345", "Reneé"):
+        assert secret not in logged
+
+
 def test_a_frame_with_nul_bytes_answers_96(sip2_server, kiosk, counting) -> None:
     with logged_in(sip2_server) as link:
         assert link.send(frame(f"35{DATE}AO\x00x|AA1|", sequence="1")) == RESEND_REQUEST
