@@ -72,6 +72,11 @@ class Session:
     last_sequence: str | None = None
     last_response: bytes | None = None
     last_request: bytes | None = None
+    # When (time.monotonic()) the server last read the account from the database: it reads it
+    # again now and then, so a kiosk account made inactive or changed at the desk takes effect.
+    account_checked_at: float = 0.0
+    # Failed logins (93) on this connection; the server closes it after a few.
+    failed_logins: int = 0
 
     @property
     def logged_in(self) -> bool:

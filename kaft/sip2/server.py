@@ -16,10 +16,12 @@ Rules (SIP2 2.00 and issue 10):
   last answer again and is not handled twice: a kiosk that did not hear the answer to a checkout
   and sends it again does not lend the copy twice.
 - Before a successful login (93) only 93, 99 and 97 are answered. The standard makes 99 the
-  first message after connecting unless the kiosk logs in first, so a 99 before login gets a
-  status that permits nothing and names no institution (all ok flags N, BX only 93/97/99).
-  Anything else before login closes the connection: the kiosk reconnects and logs in, and a
-  stranger learns nothing.
+  first message after connecting unless the kiosk logs in first; FOLIO's edge-sip2 answers it
+  without a login (its message loop has no login gate), Koha's raw transport closes the
+  connection on anything but 93. Kaft answers a 99 before login, but with a status that permits
+  nothing and names no institution (all ok flags N, BX only 93/97/99), so a kiosk that checks
+  the link first works and a stranger learns nothing but the library's name. Anything else
+  before login closes the connection, as Koha does: the kiosk reconnects and logs in.
 - A message the account may not use (:meth:`KioskAccount.may_use`), and one with no handler,
   is refused with that message's own response saying no (ok 0 / N) and a screen message
   (:func:`kaft.sip2.refusals.refusal`), not with 96: a 96 would make the kiosk send it again.
@@ -27,6 +29,7 @@ Rules (SIP2 2.00 and issue 10):
 - A handler that fails unexpectedly answers the same refusal ("not processed"); its
   transaction rolled back. Nothing one connection does can stop the server or another
   connection. Logs name the peer, the command code and the exception class, never field values.
+- After three failed logins on one connection it is closed (after the third answer).
 - A frame longer than :data:`kaft.sip2.wire.MAX_FRAME_BYTES` closes the connection without
   reading more; an idle connection is closed after ``idle_timeout`` seconds (SIP2_IDLE_TIMEOUT,
   default 900: kiosks poll every 5–7 minutes).
@@ -46,6 +49,7 @@ import contextlib
 import logging
 import ssl
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -58,6 +62,7 @@ from django.utils.translation import gettext
 
 from kaft.sip2 import handlers as _handlers  # noqa: F401  registers the handlers
 from kaft.sip2 import wire
+from kaft.sip2.models import KioskAccount
 from kaft.sip2.protocol import HANDLERS, Request, Response, Session
 from kaft.sip2.refusals import refusal
 
@@ -66,6 +71,11 @@ logger = logging.getLogger("kaft.sip2")
 ALWAYS_ALLOWED = frozenset({"93", "97", "99"})
 BEFORE_LOGIN = frozenset({"93", "97", "99"})
 READ_CHUNK = 4096
+# How often (seconds) a connection's kiosk account is read again from the database.
+ACCOUNT_RECHECK_SECONDS = 60.0
+# Failed logins after which a connection is closed (the attempt limit per login name still
+# counts across connections and processes).
+MAX_FAILED_LOGINS = 3
 
 
 def answer(session: Session, frame: bytes) -> bytes | None:
@@ -74,6 +84,15 @@ def answer(session: Session, frame: bytes) -> bytes | None:
     Runs in a worker thread; updates ``session``.
     """
     account = session.account
+    if (
+        account is not None
+        and time.monotonic() - session.account_checked_at > ACCOUNT_RECHECK_SECONDS
+    ):
+        account = session.account = _fresh(account)
+        session.account_checked_at = time.monotonic()
+        if account is None:
+            logger.info("SIP2 %s: kiosk account no longer active, closing", session.peer)
+            return None
     detection = account.error_detection if account is not None else None
     charset = account.charset if account is not None else None
     checksummed = wire.has_checksum(frame)
@@ -104,6 +123,12 @@ def answer(session: Session, frame: bytes) -> bytes | None:
         return None
     response = _handle(session, request)
     account = session.account  # a login may have changed it
+    if request.command == "93":
+        session.account_checked_at = time.monotonic()
+        session.failed_logins = 0 if account is not None else session.failed_logins + 1
+    problem = wire.response_problem(response)
+    if problem:  # a handler's mistake: sent as it is (the work is done), but loudly logged
+        logger.error("SIP2 %s: answer %s malformed: %s", session.peer, response.command, problem)
     if account is not None:
         reply = wire.build(
             response,
@@ -117,6 +142,11 @@ def answer(session: Session, frame: bytes) -> bytes | None:
     session.last_request = frame
     session.last_response = reply
     return reply
+
+
+def _fresh(account: KioskAccount) -> KioskAccount | None:
+    """``account`` as the database has it now, or None when it is no longer active."""
+    return KioskAccount.objects.select_related("branch").filter(pk=account.pk, active=True).first()
 
 
 def _handle(session: Session, request: Request) -> Response:
@@ -191,6 +221,7 @@ class Sip2Server:
     idle_timeout: float = 900.0
     max_frame: int = wire.MAX_FRAME_BYTES
     persistent_connections: bool = False
+    max_connections: int = 1000
     _server: asyncio.Server | None = field(default=None, init=False, repr=False)
     _executor: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
     _connections: dict[asyncio.Task[None], _Connection] = field(
@@ -236,12 +267,16 @@ class Sip2Server:
         assert task is not None
         peer = writer.get_extra_info("peername")
         connection = _Connection(Session(peer=f"{peer[0]}:{peer[1]}" if peer else "?"))
+        if len(self._connections) >= self.max_connections or self._stopping:
+            logger.warning("SIP2 %s: too many connections, closing", connection.session.peer)
+            writer.close()
+            return
         self._connections[task] = connection
         try:
             await self._conversation(reader, writer, connection)
         except asyncio.CancelledError:
             pass
-        except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError) as error:
+        except (ConnectionError, TimeoutError, ssl.SSLError, asyncio.IncompleteReadError) as error:
             logger.info(
                 "SIP2 %s: connection lost (%s)", connection.session.peer, type(error).__name__
             )
@@ -287,7 +322,12 @@ class Sip2Server:
                 if reply is None:
                     return
                 writer.write(reply)
-                await writer.drain()
+                await asyncio.wait_for(writer.drain(), self.idle_timeout)
+                if session.failed_logins >= MAX_FAILED_LOGINS:
+                    logger.info(
+                        "SIP2 %s: %d failed logins, closing", session.peer, MAX_FAILED_LOGINS
+                    )
+                    return
             finally:
                 connection.busy = False
 

@@ -128,6 +128,17 @@ def test_an_unknown_command_answers_96_and_the_connection_goes_on(
         assert link.send(frame(END_SESSION, sequence="2")).startswith(b"36Y")
 
 
+def test_a_message_without_a_handler_is_refused_as_not_supported(
+    sip2_server, kiosk, monkeypatch
+) -> None:
+    monkeypatch.delitem(HANDLERS, "17", raising=False)
+    with logged_in(sip2_server) as link:
+        answer = link.send(frame(f"17{DATE}AONL-KftC|AB9000|", sequence="1"))
+    text = answer.decode()
+    assert text.startswith("18010001")
+    assert "AB9000|AJ|AFDit bericht wordt niet ondersteund.|AY1AZ" in text
+
+
 def test_before_login_other_messages_close_the_connection(sip2_server, kiosk, counting) -> None:
     with RawClient(sip2_server) as link:
         assert link.send(frame(END_SESSION, sequence="0")) == b""
@@ -149,6 +160,27 @@ def test_a_message_the_account_may_not_use_is_refused_in_its_own_shape(
     assert counting.calls == 0
 
 
+def test_an_account_made_inactive_is_signed_out_at_its_next_request(
+    sip2_server, kiosk, counting, monkeypatch
+) -> None:
+    monkeypatch.setattr("kaft.sip2.server.ACCOUNT_RECHECK_SECONDS", 0.0)
+    with logged_in(sip2_server) as link:
+        assert link.send(frame(END_SESSION, sequence="1")).startswith(b"36Y")
+        KioskAccount.objects.filter(pk=kiosk.pk).update(active=False)
+        assert link.send(frame(END_SESSION, sequence="2")) == b""
+    assert counting.calls == 1
+
+
+def test_a_changed_account_takes_effect_at_the_next_check(
+    sip2_server, kiosk, counting, monkeypatch
+) -> None:
+    monkeypatch.setattr("kaft.sip2.server.ACCOUNT_RECHECK_SECONDS", 0.0)
+    with logged_in(sip2_server) as link:
+        KioskAccount.objects.filter(pk=kiosk.pk).update(messages=["09"])
+        assert link.send(frame(END_SESSION, sequence="1")).startswith(b"36N")
+    assert counting.calls == 0
+
+
 def test_a_failing_handler_answers_not_processed_and_the_server_goes_on(
     sip2_server, kiosk, monkeypatch
 ) -> None:
@@ -161,6 +193,40 @@ def test_a_failing_handler_answers_not_processed_and_the_server_goes_on(
         assert answer.startswith(b"36N")
         assert b"AFNiet verwerkt. Vraag het aan de balie.|" in answer
         assert link.send(frame("9900802.00", sequence="2")).startswith(b"98Y")
+
+
+def test_a_failure_outside_the_handlers_closes_only_that_connection(
+    sip2_server, kiosk, monkeypatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("boom")
+
+    with logged_in(sip2_server) as other:
+        monkeypatch.setattr("kaft.sip2.server.wire.build", broken)
+        with RawClient(sip2_server) as link:
+            assert link.send(frame(LOGIN, sequence="0")) == b""
+        monkeypatch.undo()
+        assert other.send(frame("9900802.00", sequence="1")).startswith(b"98Y")
+
+
+def test_the_log_holds_no_card_numbers_passwords_or_names(
+    sip2_server, kiosk, monkeypatch, caplog
+) -> None:
+    def broken(session: Session, request: Request) -> Response:
+        raise ValueError(f"member {request.get('AA')} not found")
+
+    monkeypatch.setitem(HANDLERS, "35", broken)
+    caplog.set_level("INFO", logger="kaft.sip2")
+    with RawClient(sip2_server) as link:
+        link.send(frame(f"9300CN{KIOSK_LOGIN}|COgeheim-wachtwoord|", sequence="0"))
+        link.send(frame(LOGIN, sequence="1"))
+        link.send(frame(f"35{DATE}AONL-KftC|AA2900012345|AEReneé|", sequence="2"))
+        link.send(frame(f"35{DATE}AONL-KftC|AA2900012345|", sequence="3")[:-5] + b"0000\r")
+    logged = caplog.text
+    assert "handler 35 failed: ValueError" in logged
+    assert "checksum refused" in logged
+    for secret in ("geheim-wachtwoord", KIOSK_PASSWORD, "2900012345", "Reneé"):
+        assert secret not in logged
 
 
 def test_a_frame_with_nul_bytes_answers_96(sip2_server, kiosk, counting) -> None:
@@ -238,6 +304,23 @@ def test_many_kiosks_at_once(sip2_server, kiosk) -> None:
         thread.join(timeout=60)
     assert len(answers) == 20
     assert all(answer.startswith(b"98YYYY") or answer.startswith(b"98Y") for answer in answers)
+
+
+def test_connections_over_the_maximum_are_closed(sip2_server_factory, kiosk) -> None:
+    address = sip2_server_factory(max_connections=2)
+    with logged_in(address), logged_in(address) as second:
+        with RawClient(address) as third:
+            assert third.closed_by_server()
+        assert second.send(frame("9900802.00", sequence="1")).startswith(b"98Y")
+    # a place freed is a place taken again
+    deadline = time.monotonic() + 5
+    while True:
+        with RawClient(address) as again:
+            answer = again.send(frame(LOGIN, sequence="0"))
+        if answer.startswith(b"941") or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert answer.startswith(b"941")
 
 
 def test_an_idle_connection_is_closed_after_the_timeout(sip2_server_factory, kiosk) -> None:

@@ -78,13 +78,25 @@ def test_an_inactive_account_cannot_log_in(sip2_server, kiosk) -> None:
 
 def test_after_the_limit_even_the_right_password_is_refused(sip2_server, kiosk) -> None:
     cache.clear()
+    for _attempt in range(KIOSK_LOGIN.attempts):
+        with RawClient(sip2_server) as link:
+            assert link.send(login_frame(password="wrong")).startswith(b"940")
     with RawClient(sip2_server) as link:
-        for attempt in range(KIOSK_LOGIN.attempts):
-            answer = link.send(login_frame(password="wrong", seq=str(attempt % 10)))
-            assert answer.startswith(b"940")
-        assert link.send(login_frame(seq="0")).startswith(b"940")
+        assert link.send(login_frame()).startswith(b"940")
     kiosk.refresh_from_db()
     assert kiosk.last_login_at is None
+
+
+def test_three_failed_logins_close_the_connection(sip2_server, kiosk) -> None:
+    cache.clear()
+    with RawClient(sip2_server) as link:
+        assert link.send(login_frame(password="wrong1", seq="1")).startswith(b"940")
+        assert link.send(login_frame(password="wrong2", seq="2")).startswith(b"940")
+        assert link.send(login_frame(password="wrong3", seq="3")).startswith(b"940")
+        assert link.closed_by_server()
+    # a good login on a new connection still works (the limit per login name is 10)
+    with RawClient(sip2_server) as link:
+        assert link.send(login_frame()).startswith(b"941")
 
 
 def test_status_after_login_names_the_branch_and_what_the_kiosk_may_do(
@@ -125,6 +137,23 @@ def test_status_shows_only_the_messages_the_account_may_use(sip2_server) -> None
     # then BX says Y for the session messages and, at most, checkin
     assert bx == "NN" + ("Y" if "09" in HANDLERS else "N") + "NYYYNNNNNNNNN"
     assert answer[2 + 2 : 2 + 3] == b"N"  # checkout not ok
+
+
+def test_supported_messages_follow_the_handlers_and_the_account(kiosk, monkeypatch) -> None:
+    # given handlers for checkout and renew only, and an account that may use only checkout
+    def handler(session, request):
+        raise AssertionError("not called")
+
+    for command in list(HANDLERS):
+        if command not in ("93", "99", "35"):
+            monkeypatch.delitem(HANDLERS, command)
+    monkeypatch.setitem(HANDLERS, "11", handler)
+    monkeypatch.setitem(HANDLERS, "29", handler)
+    # then BX, in the standard's order, offers checkout and the session messages
+    assert supported_messages(kiosk) == "NYNNYYYNYNNNNNYN"
+    kiosk.messages = ["11"]
+    assert supported_messages(kiosk) == "NYNNYYYNNNNNNNNN"
+    assert supported_messages(None) == "NNNNYYYNNNNNNNNN"
 
 
 def test_status_before_login_permits_nothing(sip2_server, kiosk) -> None:
@@ -206,3 +235,22 @@ def test_the_pypi_client_logs_in_and_reads_the_status(sip2_server, kiosk, tmp_pa
     assert status["variable"]["BX"] == [supported_messages(kiosk)]
     assert client.last_response.startswith("98")
     assert_checksum_right(client.last_response.encode())
+
+
+def test_the_pypi_client_logs_in_with_a_non_ascii_password(sip2_server, tmp_path) -> None:
+    # the client sums code points for its checksum; Kaft accepts that as well as bytes
+    from Sip2.sip2 import Sip2
+
+    branch = BranchFactory.create(isil="NL-KftE")
+    kiosk_account_add(login="zuil-é", password="wachtwoord-ë", branch=branch)
+    client = Sip2()
+    client.hostName, client.hostPort = sip2_server
+    client.tlsEnable = False
+    client.logfile_path = str(tmp_path)
+    client.scLocation = "NL-KftE"
+    client.connect()
+    try:
+        answer = client.get_response(client.sip_login_request("zuil-é", "wachtwoord-ë"))
+    finally:
+        client.disconnect()
+    assert answer.startswith("941")

@@ -71,6 +71,19 @@ def test_parse_accepts_a_short_lower_case_checksum() -> None:
     assert wire.parse(frame, require=True).sequence == "1"
 
 
+def test_a_checksum_over_code_points_is_accepted_for_non_ascii_text() -> None:
+    # the PyPI sip2 client sums characters, not bytes: for "Zoë" in UTF-8 the two differ
+    text = f"35{DATE}AOZoë|AY1AZ"
+    by_characters = f"{-sum(map(ord, text)) & 0xFFFF:04X}"
+    assert by_characters != wire.checksum(text.encode())
+    request = wire.parse((text + by_characters).encode(), charset="utf-8", require=True)
+    assert request.get("AO") == "Zoë"
+    # and a checksum that is neither is still refused
+    wrong = f"{(int(by_characters, 16) + 1) & 0xFFFF:04X}"
+    with pytest.raises(wire.ChecksumError):
+        wire.parse((text + wrong).encode(), charset="utf-8")
+
+
 def test_a_wrong_checksum_is_refused() -> None:
     data = f"35{DATE}AOx|AA7|AY1AZ".encode()
     good = wire.checksum(data)
@@ -256,7 +269,14 @@ def test_a_refusal_has_the_response_shape_of_its_request(
     # then the answer is that request's response, says no, echoes AO and carries the message
     assert response.command == wire.RESPONSE_COMMANDS[request.command]
     assert len(response.fixed) == fixed_length
+    assert wire.response_problem(response) == ""
     assert response.fixed[0] in "0NY"
     assert ("AF", "Niet toegestaan") in response.fields
     if request.has("AO") and response.command not in ("18", "20"):
         assert ("AO", "NL-KftC") in response.fields
+
+
+def test_response_problem_names_a_wrong_fixed_part() -> None:
+    assert wire.response_problem(Response("36", "Y" + DATE)) == ""
+    assert wire.response_problem(Response("36", "Y")) == "fixed part is 1 characters, not 19"
+    assert wire.response_problem(Response("55", "")) == "unknown response code '55'"

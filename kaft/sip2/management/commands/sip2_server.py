@@ -29,6 +29,9 @@ class Command(BaseCommand):
             "--workers", type=int, default=8, help="threads (and database connections)"
         )
         parser.add_argument(
+            "--max-connections", type=int, default=1000, help="more are closed at once"
+        )
+        parser.add_argument(
             "--idle-timeout",
             type=float,
             default=None,
@@ -40,6 +43,12 @@ class Command(BaseCommand):
             raise CommandError("--tls-cert and --tls-key go together")
         if options["workers"] < 1:
             raise CommandError("--workers must be at least 1")
+        idle_timeout = options["idle_timeout"] or settings.SIP2_IDLE_TIMEOUT
+        if idle_timeout < 600:
+            self.stderr.write(
+                f"Warning: an idle timeout of {idle_timeout:g} s is below 600 s; kiosks that "
+                "poll every 5-7 minutes will be cut off and reconnect."
+            )
         context = None
         if options["tls_cert"]:
             try:
@@ -51,7 +60,8 @@ class Command(BaseCommand):
             port=settings.SIP2_PORT if options["port"] is None else options["port"],
             ssl_context=context,
             workers=options["workers"],
-            idle_timeout=options["idle_timeout"] or settings.SIP2_IDLE_TIMEOUT,
+            idle_timeout=idle_timeout,
+            max_connections=options["max_connections"],
             persistent_connections=True,
         )
         try:
