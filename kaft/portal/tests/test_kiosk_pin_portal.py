@@ -111,3 +111,28 @@ def test_visitors_are_sent_to_log_in(client: Client) -> None:
     for url in (SET, REMOVE):
         response = client.post(url, {"pin": "1234", "pin_again": "1234"})
         assert response.status_code == 302 and "/inloggen/" in response["Location"]
+
+
+@pytest.mark.parametrize("shows", ["display_name", "role"])
+def test_who_looked_names_the_kiosk_and_its_branch_whatever_staff_names_show(
+    member_client: Client, member: Member, shows: str, settings: object
+) -> None:
+    from kaft.privacy.models import AccessPurpose, DataPart, MachineRole
+    from kaft.privacy.services.access import access_log_record_machine
+    from tests.factories import BranchFactory
+
+    settings.KAFT_ACCESS_LOG_SHOWS = shows  # type: ignore[attr-defined]
+    west = BranchFactory.create(code="west", name="Vestiging West")
+    access_log_record_machine(
+        role=MachineRole.KIOSK,
+        name="Automaat bij de ingang",
+        members=[member],
+        parts=[DataPart.STATUS, DataPart.LOANS],
+        branch=west,
+        purpose=AccessPurpose.SELF_SERVICE,
+    )
+    page = member_client.get("/mijn/inzage/").content.decode()
+    look = page.split('<li class="card look">')[1].split("</li>")[0]
+    assert " · Vestiging West</p>" in look
+    assert '<dd class="who">Automaat bij de ingang (Zelfbedieningsautomaat)</dd>' in look
+    assert '<dd class="purpose">Zelfbediening bij een automaat</dd>' in look
