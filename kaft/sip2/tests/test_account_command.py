@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from kaft.catalog.models import Branch
 from kaft.sip2.accounts import kiosk_account_add, kiosk_account_authenticate
@@ -28,7 +29,8 @@ def run(*args: str, stdin: str | None = None, monkeypatch: Any = None) -> str:
     out = io.StringIO()
     if stdin is not None:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    call_command("sip2_account", *args, stdout=out)
+    with translation.override("en"):  # the refusals in English, whatever the library's language
+        call_command("sip2_account", *args, stdout=out)
     return out.getvalue()
 
 
