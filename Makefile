@@ -12,6 +12,7 @@ PY := $(VENV)/bin/python
 KAFT := $(VENV)/bin/kaft
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SIP2_PORT ?= 6001
 # Links in mail point where `make run` serves, unless KAFT_SITE_URL is set.
 SITE_URL := $(or $(KAFT_SITE_URL),http://$(HOST):$(PORT))
 export UV_PYTHON_DOWNLOADS := never
@@ -20,7 +21,7 @@ export UV_PYTHON := $(PYTHON)
 .PHONY: help setup run serve test test-sqlite test-postgres lint bench demo messages clean
 
 help:
-	@echo "make run    set up everything and start Kaft with a demo library on http://$(HOST):$(PORT)"
+	@echo "make run    set up everything and start Kaft with a demo library on http://$(HOST):$(PORT) (SIP2 on port $(SIP2_PORT))"
 	@echo "make test   run the whole test suite (also on PostgreSQL when KAFT_TEST_POSTGRES is set)"
 	@echo "make lint   ruff and mypy"
 	@echo "make bench  benchmarks (BENCH_ARGS='--scale 100k|1m --quick')"
@@ -45,9 +46,10 @@ demo: setup
 	$(KAFT) demo
 
 run: demo
-	@$(KAFT) demo --banner --url http://$(HOST):$(PORT)/
+	@$(KAFT) demo --banner --url http://$(HOST):$(PORT)/ --sip2 $(HOST):$(SIP2_PORT)
 	@trap 'kill 0' EXIT INT TERM; export KAFT_SITE_URL="$(SITE_URL)"; \
 	  $(VENV)/bin/celery -A kaft worker --beat --loglevel=WARNING --concurrency=1 --pool=solo & \
+	  $(KAFT) sip2-server --host $(HOST) --port $(SIP2_PORT) & \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 # The whole suite on SQLite; again on PostgreSQL when KAFT_TEST_POSTGRES names a server.

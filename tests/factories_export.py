@@ -49,6 +49,7 @@ from kaft.members.models import (
     User,
     member_username,
 )
+from kaft.members.services.kiosk_pin import member_kiosk_pin_set
 from kaft.notices.models import (
     DeliveryAttempt,
     LoanReminder,
@@ -85,6 +86,7 @@ def make_member_with_every_column() -> FullMember:
         block_reason="Pas gemeld als verloren",
         email_receipt=True,
     )
+    member_kiosk_pin_set(member=member, pin="8462", staff=None)  # exported as set, not the hash
     User.objects.filter(member=member).update(
         last_login=now - dt.timedelta(hours=3),
         first_name="Sanne-login",

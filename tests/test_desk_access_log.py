@@ -115,7 +115,33 @@ FILL: dict[str, Callable[[Scene], int]] = {
     "payment_id": lambda scene: member_payment(scene).pk,
     # a direct-debit run that collected the member's membership fee
     "run_id": lambda scene: collected_run(scene.member),
+    # a kiosk account of the central branch
+    "kiosk_id": lambda scene: kiosk_of(scene),
 }
+
+
+def kiosk_of(scene: Scene) -> int:
+    from kaft.sip2.accounts import kiosk_account_add
+
+    return kiosk_account_add(
+        login="kiosk-centrale", password="kiosk-centrale-2026", branch=scene.central
+    ).pk
+
+
+def as_administrator(then: Request) -> Request:
+    """``then``, by an administrator of the same branch (past the second factor)."""
+
+    def send(scene: Scene, url: str) -> Any:
+        from tests.factories_desk import staff_login
+        from tests.factories_security import staff_with_role
+
+        admin = staff_with_role("administrator", branch=scene.central)
+        return then(
+            Scene(admin, scene.central, scene.member, scene.loan, staff_login(Client(), admin)),
+            url,
+        )
+
+    return send
 
 
 def member_charge(scene: Scene) -> Any:
@@ -426,6 +452,10 @@ LOOKS: dict[str, tuple[Request, list[DataPart]]] = {
     "desk:member_mandate": (get(), [DataPart.IDENTITY, DataPart.PAYMENTS]),
     "desk:member_mandate_end": (post(), [DataPart.IDENTITY, DataPart.PAYMENTS]),
     "desk:sepa_run_download": (as_finance(get()), [DataPart.IDENTITY, DataPart.PAYMENTS]),
+    # kiosk PIN: the page names the member and says whether a PIN is set; removing it (a form
+    # post) returns to the member's detail page
+    "desk:member_kiosk_pin": (get(), [DataPart.IDENTITY]),
+    "desk:member_kiosk_pin_remove": (post(), DETAIL),
 }
 
 # Screens that show no member data, and something each must show (so the check means something).
@@ -489,6 +519,11 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:sepa_announce": (as_finance(post()), 'id="sepa-announce"'),
     "desk:sepa_run": (as_finance(post()), 'id="sepa-run"'),
     "desk:sepa_returns": (as_finance(post()), 'id="sepa-returns"'),
+    # kiosk accounts (administrators): logins, branches and settings of machines, nobody's data
+    "desk:kiosks": (as_administrator(get()), 'id="kiosk-new"'),
+    "desk:kiosk_new": (as_administrator(get()), 'name="password_again"'),
+    "desk:kiosk_edit": (as_administrator(get()), 'value="kiosk-centrale"'),
+    "desk:kiosk_deactivate": (as_administrator(post()), 'id="kiosk-new"'),
 }
 
 

@@ -226,7 +226,36 @@ FILL: dict[str, Callable[[Scene], int]] = {
     "charge_id": lambda s: s.member.charges.order_by("pk").first().pk,  # type: ignore[union-attr]
     "payment_id": lambda s: s.member.payments.first().pk,  # type: ignore[union-attr]
     "run_id": lambda s: SepaRun.objects.values_list("pk", flat=True).first() or 1,
+    "kiosk_id": lambda s: _kiosk(s),
 }
+
+
+def _kiosk(s: Scene) -> int:
+    """A kiosk account at the scene's branch (made the first time it is asked for)."""
+    from kaft.sip2.accounts import kiosk_account_add
+    from kaft.sip2.models import KioskAccount
+
+    found = KioskAccount.objects.filter(login="kiosk-walk").first()
+    if found is None:
+        found = kiosk_account_add(login="kiosk-walk", password="kiosk-walk-2026", branch=s.branch)
+    return found.pk
+
+
+def _kiosk_form(s: Scene) -> Data:
+    return {
+        "login": "kiosk-nieuw",
+        "name": "Zuil",
+        "branch": str(s.branch.pk),
+        "charset": "cp850",
+        "name_shown": "first",
+        "patron_fields": ["BE"],
+        "messages": ["11", "09"],
+        "error_detection": "on",
+        "active": "on",
+        "password": "kiosk-nieuw-2026",
+        "password_again": "kiosk-nieuw-2026",
+    }
+
 
 Data = dict[str, str | list[str]]
 
@@ -323,9 +352,15 @@ GOOD: dict[str, Callable[[Scene], Data]] = {
     "desk:cash_report": lambda s: {"day": "2026-12-03", "branch": str(s.branch.pk)},
     "desk:cash_report_csv": lambda s: {"day": "2026-12-03", "branch": str(s.branch.pk)},
     "desk:cash_report_pdf": lambda s: {"day": "2026-12-03", "branch": str(s.branch.pk)},
+    "desk:kiosk_new": _kiosk_form,
+    "desk:kiosk_edit": _kiosk_form,
+    "desk:member_kiosk_pin": lambda s: {"pin": "4827", "pin_again": "4827"},
+    "portal:kiosk_pin": lambda s: {"pin": "4827", "pin_again": "4827", "current_password": "x"},
 }
 # Desk screens for the finance role (and administrators) only: walked by a finance login.
 FINANCE_ONLY = {"desk:cash_report", "desk:cash_report_csv", "desk:cash_report_pdf"}
+# Desk screens for administrators only (kiosk accounts): walked by an administrator.
+ADMIN_ONLY = {"desk:kiosks", "desk:kiosk_new", "desk:kiosk_edit", "desk:kiosk_deactivate"}
 # Requests after which the client is no longer logged in: log in again before the next one.
 LOGS_OUT = {"portal:logout", "portal:security", "desk:logout", "portal:erasure"}
 
@@ -526,6 +561,10 @@ def _user_for(scene: Scene, route: Route, visitor: bool) -> User | None:
         from tests.factories import StaffFactory
 
         return StaffFactory.create(profile__branch=scene.branch, profile__role="finance")
+    if route.name in ADMIN_ONLY:
+        from tests.factories import StaffFactory
+
+        return StaffFactory.create(profile__branch=scene.branch, profile__role="administrator")
     if route.door == "desk":
         return scene.officer
     if route.door == "portal":

@@ -2,7 +2,8 @@
 
 The whole demo is written in one transaction. When the demo member (card
 :data:`~kaft.demo.people.DEMO_CARD`) exists, the demo is complete and nothing is written:
-a second run neither duplicates nor wipes anything, also not what was changed since.
+a second run neither duplicates nor wipes anything, also not what was changed since. (A demo
+loaded before the self-service kiosks came gets those once: :mod:`kaft.demo.kiosks`.)
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from kaft.demo.kiosks import ADMINISTRATOR, KIOSK_PASSWORD, KIOSK_PIN, kiosk_login
 from kaft.demo.library import (
     DESK_STAFF,
     FINANCE_STAFF,
@@ -22,6 +24,7 @@ from kaft.demo.people import DEMO_CARD, DEMO_PASSWORD
 from kaft.members.models import Member
 
 __all__ = [
+    "ADMINISTRATOR",
     "DEMO_CARD",
     "DEMO_PASSWORD",
     "DESK_STAFF",
@@ -45,11 +48,12 @@ def demo_is_loaded() -> bool:
 def demo_load() -> DemoResult:
     """Load the demo library into the configured database unless it is there already."""
     from kaft.billing.services.fines import fines_update
-    from kaft.demo import activity, catalogue, library, partners, people
+    from kaft.demo import activity, catalogue, kiosks, library, partners, people
     from kaft.members.services.member import member_block
 
     with transaction.atomic():
         if demo_is_loaded():
+            kiosks.kiosks_ensure()  # a demo from before the kiosks: they are added, once
             return DemoResult(loaded=False)
         now = timezone.now()
         branches = library.branches_ensure()
@@ -77,11 +81,13 @@ def demo_load() -> DemoResult:
         from kaft.demo import dunning
 
         dunning.dunning_ensure(members=members, branches=branches, staff=desk, now=now)
+        kiosks.kiosks_ensure()
     return DemoResult(loaded=True)
 
 
-def banner(base_url: str) -> str:
-    """The URLs and demo logins, as `make run` prints them."""
+def banner(base_url: str, sip2_address: str = "127.0.0.1:6001") -> str:
+    """The URLs and demo logins, as `make run` prints them; ``sip2_address`` is where the SIP2
+    server listens (host:port)."""
     base = base_url.rstrip("/")
     rows = (
         ("desk staff", f"{DESK_STAFF.username} / {DESK_STAFF.password}"),
@@ -100,7 +106,17 @@ def banner(base_url: str) -> str:
             f"{FINANCE_STAFF.username} / {FINANCE_STAFF.password}"
             " (cash report, payments and waivers)",
         ),
-        ("member", f"card {DEMO_CARD} / {DEMO_PASSWORD}"),
+        (
+            "administrator",
+            f"{ADMINISTRATOR.username} / {ADMINISTRATOR.password}"
+            " (kiosk accounts; a code from an authenticator app, as for the officer)",
+        ),
+        ("member", f"card {DEMO_CARD} / {DEMO_PASSWORD} (kiosk PIN {KIOSK_PIN})"),
+        (
+            "kiosk (SIP2)",
+            f"{kiosk_login('centrale')} / {KIOSK_PASSWORD} at {sip2_address}"
+            " (also kiosk-noord, kiosk-zuid)",
+        ),
     )
     lines = [
         "",

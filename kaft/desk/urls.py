@@ -35,4 +35,5 @@ urlpatterns = [
     path("", include("kaft.desk.urls_letters")),
     path("", include("kaft.desk.urls_payments")),
     path("", include("kaft.desk.urls_sepa")),
+    path("", include("kaft.desk.urls_kiosks")),
 ]

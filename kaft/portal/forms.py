@@ -216,3 +216,38 @@ class EmailChangeForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_email"].widget.attrs["autocomplete"] = "email"
+
+
+class KioskPinForm(forms.Form):
+    """A kiosk PIN typed twice, confirmed with the current password. That it is 4 to 6 digits is
+    the member service's rule; the fields only keep it short."""
+
+    pin = forms.CharField(
+        label=_("New PIN"),
+        max_length=6,
+        strip=False,
+        help_text=_("4 to 6 digits."),
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password", "inputmode": "numeric", "maxlength": 6}
+        ),
+    )
+    pin_again = forms.CharField(
+        label=_("New PIN again"),
+        max_length=6,
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "new-password", "inputmode": "numeric", "maxlength": 6}
+        ),
+    )
+    current_password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("pin"), cleaned.get("pin_again")
+        if first and second and first != second:
+            self.add_error("pin_again", _("The two PINs are not the same."))
+        return cleaned

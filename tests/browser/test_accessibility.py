@@ -71,7 +71,10 @@ def library() -> dict[str, Any]:
     payment = payment_take(
         member=member, amount=Decimal("2.00"), method=PaymentMethod.CASH, branch=centre
     )
-    return {"member": member, "hold": hold, "record": wanted, "payment": payment}
+    from kaft.sip2.accounts import kiosk_account_add
+
+    kiosk = kiosk_account_add(login="kiosk-centrum", password="kiosk-centrum-2026", branch=centre)
+    return {"member": member, "hold": hold, "record": wanted, "payment": payment, "kiosk": kiosk}
 
 
 @pytest.fixture
@@ -183,6 +186,10 @@ def test_the_main_pages_have_no_accessibility_violations(
         f"/desk/members/{member.pk}/payments/",
         f"/desk/payments/{payment.pk}/receipt/",
         "/desk/cash/",
+        "/desk/kiosks/",
+        "/desk/kiosks/new/",
+        f"/desk/kiosks/{library['kiosk'].pk}/",
+        f"/desk/members/{member.pk}/kiosk-pin/",
     ]
     found: list[str] = []
 

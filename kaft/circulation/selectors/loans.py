@@ -23,6 +23,8 @@ from kaft.circulation import sql
 from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import (
     Loan,
+    LoanAction,
+    LoanEvent,
     LoanRule,
     LoanStatus,
 )
@@ -101,18 +103,25 @@ def members_who_may_borrow(today: dt.date) -> QuerySet[Member]:
     )
 
 
-def member_open_loans(member: Member, *, with_renewals_left: bool = False) -> QuerySet[Loan]:
+def member_open_loans(
+    member: Member, *, with_renewals_left: bool = False, with_via: bool = False
+) -> QuerySet[Loan]:
     """The member's open loans, soonest due first.
 
     ``with_renewals_left``: each loan gets ``.renewals_left`` (never below 0), from the rule
     :func:`rule_for` would pick for its lending branch, the member's category and its item
     type, in the same single query whatever the number of loans, branches and item types.
+    ``with_via``: each loan gets ``.lent_via`` and ``.renewed_via``, the door its checkout and
+    its last renewal came through (``"kiosk"``, ``"portal"``, ...; ``""`` for the desk or none),
+    in the same single query too (:func:`loans_with_via`).
     """
     loans = (
         Loan.objects.filter(member=member, status=LoanStatus.OPEN)
         .select_related("item", "item__record", "branch")
         .order_by("due_date", "pk")
     )
+    if with_via:
+        loans = loans_with_via(loans)
     if with_renewals_left:
         allowed = Coalesce(
             Subquery(_best_rule(member.category_id).values("renewals_allowed")[:1]),
@@ -128,6 +137,23 @@ def member_open_loans(member: Member, *, with_renewals_left: bool = False) -> Qu
     return loans
 
 
+def _event_via(action: LoanAction) -> Subquery:
+    events = LoanEvent.objects.filter(loan=OuterRef("pk"), action=action).order_by("-at", "-pk")
+    return Subquery(events.values("via")[:1])
+
+
+def loans_with_via(loans: QuerySet[Loan]) -> QuerySet[Loan]:
+    """``loans``, each with ``.lent_via``, ``.renewed_via`` and ``.returned_via``: the ``via`` of
+    its checkout, last renewal and return event (``""`` when none or not said), as subqueries of
+    the one query, so a list of loans costs no query per row. Staff and the member see from it
+    what was done at a self-service kiosk (``"kiosk"``)."""
+    return loans.annotate(
+        lent_via=Coalesce(_event_via(LoanAction.CHECKOUT), Value("")),
+        renewed_via=Coalesce(_event_via(LoanAction.RENEW), Value("")),
+        returned_via=Coalesce(_event_via(LoanAction.RETURN), Value("")),
+    )
+
+
 def _best_rule(category_id: int | None) -> QuerySet[LoanRule]:
     """The rules matching the outer loan (its branch and item type) and ``category_id``, most
     specific first: the same order as ``sql.rule_row`` (branch, then category, then type)."""
@@ -141,6 +167,17 @@ def _best_rule(category_id: int | None) -> QuerySet[LoanRule]:
         .order_by(
             F("branch").asc(nulls_last=True), F("category").asc(nulls_last=True), "-item_type"
         )
+    )
+
+
+def item_last_return(item: Item) -> LoanEvent | None:
+    """The last return of ``item`` (when, where, through which door: ``.via``), if any; one
+    query. Whose loan it was is not read."""
+    return (
+        LoanEvent.objects.filter(loan__item=item, action=LoanAction.RETURN)
+        .select_related("branch")
+        .order_by("-at", "-pk")
+        .first()
     )
 
 

@@ -25,7 +25,7 @@ from kaft.circulation.selectors.holds import (
     record_queue_length,
     transit_list,
 )
-from kaft.circulation.selectors.loans import item_by_barcode, item_open_loan
+from kaft.circulation.selectors.loans import item_by_barcode, item_last_return, item_open_loan
 from kaft.circulation.selectors.slips import PICKUP_LABEL_NUMBER, pickup_label_mode
 from kaft.desk.access import DeskRequest, desk_view
 from kaft.desk.forms import ItemLookupForm
@@ -51,6 +51,7 @@ def item_lookup(request: HttpRequest) -> HttpResponse:
         context.update(
             item=item,
             due_date=loan.due_date if loan is not None else None,
+            last_return=item_last_return(item) if loan is None else None,
             queue_length=record_queue_length(item.record_id),
             copies=copies_of_records([item.record_id])[item.record_id],
         )

@@ -97,7 +97,7 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     desk = cast(DeskRequest, request)
     member = _member(member_id)
     notes = list(member_notes(member))
-    loans = list(member_open_loans(member))
+    loans = list(member_open_loans(member, with_via=True))
     standing = member_standing(member, timezone.localdate())
     money_shown = loans_with_fines(loans, member) or standing.kind == "owes"
     # Notes are logged as seen only when there are notes to see; money likewise.

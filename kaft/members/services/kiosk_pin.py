@@ -25,6 +25,7 @@ from kaft.core.limits import KIOSK_PIN, limit_clear, limit_count, limit_count_of
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.locks import member_for_update
 from kaft.members.models import Member, MemberAction, MemberEvent, User
+from kaft.members.services.account import member_password_confirm
 
 PIN_LENGTHS = range(4, 7)
 _SCHEME = "hmac"
@@ -104,3 +105,17 @@ def member_kiosk_pin_verify(*, member: Member, pin: str) -> None:
         raise MemberError(MemberErrorCode.KIOSK_PIN_WRONG)
     if tries:  # nothing to clear at most scans: no write (a kiosk checks the PIN every scan)
         limit_clear(KIOSK_PIN, member.pk)
+
+
+def member_kiosk_pin_set_own(*, member: Member, current_password: str, pin: str) -> None:
+    """The member sets (or replaces) their own kiosk PIN in MijnBibliotheek.
+
+    ``KIOSK_PIN_INVALID`` first (a PIN that could never be set costs no password attempt), then
+    the current password as for every sensitive change there (``WRONG_PASSWORD``, counted, or
+    ``PASSWORD_TOO_MANY_TRIES``: :func:`member_password_confirm`,
+    checked outside the transaction so its count stays), then :func:`member_kiosk_pin_set`. A
+    member who forgot their PIN simply sets a new one this way."""
+    if not kiosk_pin_is_valid(pin):
+        raise MemberError(MemberErrorCode.KIOSK_PIN_INVALID)
+    member_password_confirm(member=member, password=current_password)
+    member_kiosk_pin_set(member=member, pin=pin, staff=None)

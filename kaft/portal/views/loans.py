@@ -59,7 +59,7 @@ class LoanGroup:
 def _rows(
     loans: list[Loan], results: dict[str, Any], whose: str = "", member: Member | None = None
 ) -> list[LoanRow]:
-    """``loans`` come from ``member_open_loans(..., with_renewals_left=True)``; ``member``'s
+    """``loans`` come from ``member_open_loans(..., with_renewals_left=True, with_via=True)``; ``member``'s
     late fees are read in one query (none when no loans)."""
     today = timezone.localdate()
     fines = member_loan_fines(member) if member is not None and loans else {}
@@ -99,13 +99,17 @@ def _remember(request: PortalRequest, results: dict[int, RenewalResult]) -> None
 def loans(request: PortalRequest) -> HttpResponse:
     results = request.session.pop(RESULTS_KEY, {})
     member = request.member
-    rows = _rows(list(member_open_loans(member, with_renewals_left=True)), results, member=member)
+    rows = _rows(
+        list(member_open_loans(member, with_renewals_left=True, with_via=True)),
+        results,
+        member=member,
+    )
     others = people_in_reach(request)[1:]
     groups = [
         LoanGroup(
             other,
             _rows(
-                list(member_open_loans(other, with_renewals_left=True)),
+                list(member_open_loans(other, with_renewals_left=True, with_via=True)),
                 results,
                 other.first_name,
                 member=other,
@@ -132,7 +136,7 @@ def loan_renew_one(request: PortalRequest, loan_id: int) -> HttpResponse:
     if result.ok:
         family_acted(request, owner, FamilyAction.RENEWED, loan.item.record.title)
     if getattr(request, "htmx", False):
-        fresh = member_open_loans(owner, with_renewals_left=True).filter(pk=loan.pk)
+        fresh = member_open_loans(owner, with_renewals_left=True, with_via=True).filter(pk=loan.pk)
         whose = owner.first_name if owner.pk != request.member.pk else ""
         # A loan returned meanwhile is no longer open: shown as it was, without renewals left.
         row = _rows(list(fresh) or [loan], {str(loan.pk): asdict(result)}, whose, owner)[0]

@@ -1,6 +1,9 @@
-"""Portal security: log out everywhere, new password by code or by e-mail link, cookies.
+"""Portal security: log out everywhere, the kiosk PIN, new password by code or e-mail link, cookies.
 
 - ``mijn/beveiliging/``: the member ends every session of their login, here and elsewhere.
+- ``mijn/beveiliging/pincode/``: the member sets or changes the PIN for the self-service kiosks
+  (typed twice, with the current password); ``.../verwijderen/`` removes it. The PIN is never
+  shown, put back into the form, kept in the session or written to a message.
 - ``wachtwoord/code/``: card number, the one-time code from the desk, and a new password.
 - ``wachtwoord/vergeten/``: card number or e-mail address; a link goes to the e-mail address
   on record if one matches. The page answers the same either way.
@@ -34,7 +37,8 @@ from kaft.members.cards import (
     TypedCardNumberField,
     validate_card_number_or_email,
 )
-from kaft.members.errors import MemberError
+from kaft.members.errors import MemberError, MemberErrorCode
+from kaft.members.services.kiosk_pin import member_kiosk_pin_remove, member_kiosk_pin_set_own
 from kaft.members.services.recovery import (
     reset_code_redeem,
     reset_link_redeem,
@@ -43,7 +47,7 @@ from kaft.members.services.recovery import (
     sessions_end_everywhere,
 )
 from kaft.portal.access import PortalRequest, current_member, member_required
-from kaft.portal.forms import NewPasswordFields
+from kaft.portal.forms import KioskPinForm, NewPasswordFields
 from kaft.portal.views.common import render_portal
 from kaft.privacy.models import ConsentPurpose, ConsentVia
 from kaft.privacy.services.consent import consent_set
@@ -69,7 +73,64 @@ def security(request: PortalRequest) -> HttpResponse:
             request, _("You have been logged out everywhere, on this device too. Log in again.")
         )
         return redirect("portal:login")
-    return render_portal(request, "portal/security.html", {"section": "security"})
+    return _security_page(request, KioskPinForm())
+
+
+def _security_page(request: PortalRequest, pin_form: KioskPinForm) -> HttpResponse:
+    context = {
+        "section": "security",
+        "pin_form": pin_form,
+        "has_pin": bool(request.member.kiosk_pin),
+    }
+    status = 400 if pin_form.errors else 200
+    return render_portal(request, "portal/security.html", context, status=status)
+
+
+# Which field of the PIN form a refusal belongs to.
+PIN_ERROR_FIELDS = {
+    MemberErrorCode.KIOSK_PIN_INVALID: "pin",
+    MemberErrorCode.WRONG_PASSWORD: "current_password",
+    MemberErrorCode.PASSWORD_TOO_MANY_TRIES: "current_password",
+}
+
+
+@member_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def kiosk_pin(request: PortalRequest) -> HttpResponse:
+    """Set or change the kiosk PIN (POST); a GET shows the security page, where its form is."""
+    if request.method != "POST":
+        return redirect(reverse("portal:security") + "#kiosk-pin")
+    form = KioskPinForm(request.POST)
+    if form.is_valid():
+        had_pin = bool(request.member.kiosk_pin)
+        try:
+            member_kiosk_pin_set_own(
+                member=request.member,
+                current_password=form.cleaned_data["current_password"],
+                pin=form.cleaned_data["pin"],
+            )
+        except MemberError as error:
+            form.add_error(PIN_ERROR_FIELDS.get(MemberErrorCode(error.code)), error.message)
+        else:
+            messages.success(
+                request,
+                _("Your new kiosk PIN is set.")
+                if had_pin
+                else _("Your kiosk PIN is set. You can use it at the kiosks now."),
+            )
+            return redirect(reverse("portal:security") + "#kiosk-pin")
+    return _security_page(request, form)
+
+
+@member_required
+@require_POST
+def kiosk_pin_remove(request: PortalRequest) -> HttpResponse:
+    member_kiosk_pin_remove(member=request.member, staff=None)
+    messages.success(
+        request, _("Your kiosk PIN is removed. Your card no longer works at the kiosks.")
+    )
+    return redirect(reverse("portal:security") + "#kiosk-pin")
 
 
 class CodeForm(NewPasswordFields):

@@ -16,6 +16,7 @@ VALUE_LABELS: dict[str, dict[str, Promise]] = {
         "desk": pgettext_lazy("export: how", "at the desk"),
         "portal": pgettext_lazy("export: how", "in MijnBibliotheek"),
         "sip2": pgettext_lazy("export: how", "at a self-service kiosk"),
+        "kiosk": pgettext_lazy("export: how", "at a self-service kiosk"),
         "system": pgettext_lazy("export: how", "by the library's system"),
     },
 }
@@ -25,6 +26,7 @@ VALUE_LABELS: dict[str, dict[str, Promise]] = {
 # and the added fields.
 COLUMN_LABELS: dict[str, Promise] = {
     "member": pgettext_lazy("export column", "Member"),
+    "kiosk_pin_set": pgettext_lazy("export column", "Kiosk PIN set"),
     "user": pgettext_lazy("export column", "Login"),
     "created_at": pgettext_lazy("export column", "Created"),
     "updated_at": pgettext_lazy("export column", "Last changed"),

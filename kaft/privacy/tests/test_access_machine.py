@@ -32,6 +32,6 @@ def test_a_kiosk_look_names_the_kiosk_and_its_branch_even_when_staff_names_are_h
     assert (visit.name, visit.branch, visit.role) == (
         "Zelfbediening 2",
         "Vestiging Noord",
-        "Self-service kiosk",
+        "Zelfbedieningsautomaat",
     )
-    assert visit.purpose == "Self-service at a kiosk"
+    assert visit.purpose == "Zelfbediening bij een automaat"

@@ -1,4 +1,4 @@
-"""`kaft demo [--banner] [--url URL]`: load the demo library (idempotent) and print its logins."""
+"""`kaft demo [--banner] [--url URL] [--sip2 HOST:PORT]`: load the demo library (idempotent) and print its logins."""
 
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--url", default="http://127.0.0.1:8000/", help="where Kaft runs (for the banner)"
         )
+        parser.add_argument(
+            "--sip2",
+            default="127.0.0.1:6001",
+            help="where the SIP2 server listens, HOST:PORT (for the banner)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -30,4 +35,4 @@ class Command(BaseCommand):
         elif not options["banner"]:
             self.stdout.write("Demo library already present: nothing changed.")
         if options["banner"]:
-            self.stdout.write(banner(options["url"]))
+            self.stdout.write(banner(options["url"], options["sip2"]))
