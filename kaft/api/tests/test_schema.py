@@ -15,12 +15,10 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationConfig
 
+from kaft.api.tests.wsgi import wsgi_app
 from kaft.billing.models import ChargeKind
 from kaft.billing.services.charges import charge_create
 from kaft.members.models import Member
@@ -36,14 +34,8 @@ ALL_SCOPES = ("catalog:read", "availability:read", "circulation:write", "members
 
 @pytest.fixture
 def api_schema(db: None) -> Iterator[Any]:
-    # As Django's test client does: the end of a request must not close the test's connection.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
+    with wsgi_app() as app:
+        yield schemathesis.from_wsgi("/api/v1/openapi.json", app)
 
 
 # The token is the test's own (a generated "Authorization" header would only be a 401).
