@@ -130,6 +130,8 @@ def require_any(caller: Caller, *scopes: Scope) -> None:
 def me(caller: Caller) -> Member:
     """The token's own member (scope ``me``); 403 for any other token."""
     require(caller, Scope.ME)
+    if caller.user_id is None:
+        raise ApiError(ApiErrorCode.NO_MEMBER, 403)
     member = (
         Member.objects.select_related("category", "home_branch")
         .filter(user_id=caller.user_id, erased_at__isnull=True)

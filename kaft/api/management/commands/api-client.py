@@ -40,13 +40,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
             for client in ApiClient.objects.select_related("application", "partner"):
-                partner = client.partner.name if client.partner else "-"
+                partner_name = client.partner.name if client.partner else "-"
                 self.stdout.write(
                     f"{client.application.client_id}  {client.application.name}  "
-                    f"{' '.join(client.scopes)}  partner: {partner}"
+                    f"{' '.join(client.scopes)}  partner: {partner_name}"
                 )
             return
-        partner = None
+        partner: Partner | None = None
         if options["partner"]:
             partner = Partner.objects.filter(name=options["partner"]).first()
             if partner is None:
