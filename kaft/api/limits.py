@@ -22,14 +22,10 @@ def rate_count(*, client_key: str, per_minute: int | None, now: float | None = N
     moment = time.time() if now is None else now
     window_start = int(moment // WINDOW) * WINDOW
     key = f"kaft:api:rate:{client_key}:{window_start}"
-    if cache.add(key, 1, timeout=WINDOW + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=WINDOW + 5)
-            count = 1
+    try:  # the usual case, the window started: one increment
+        count = cache.incr(key)
+    except ValueError:  # the first request of the window
+        count = 1 if cache.add(key, 1, timeout=WINDOW + 5) else cache.incr(key)
     limit = per_minute if per_minute is not None else settings.KAFT_API_RATE_PER_MINUTE
     if count > limit:
         return max(1, int(window_start + WINDOW - moment))

@@ -26,8 +26,16 @@ def client_scopes(application: Application | None, *, client: object = _UNREAD) 
         client = ApiClient.objects.filter(application=application).first()
     if not isinstance(client, ApiClient):
         return []
-    allowed = [scope for scope in client.scopes if scope in Scope.values]
-    if application.authorization_grant_type != Application.GRANT_AUTHORIZATION_CODE:
+    return allowed_scopes(client.scopes, grant_type=application.authorization_grant_type)
+
+
+def allowed_scopes(scopes: object, *, grant_type: str) -> list[str]:
+    """Of a client's ``scopes``, those it may use: known ones, and ``me`` only for an
+    authorization-code client."""
+    if not isinstance(scopes, list):
+        return []
+    allowed = [scope for scope in scopes if scope in Scope.values]
+    if grant_type != Application.GRANT_AUTHORIZATION_CODE:
         allowed = [scope for scope in allowed if scope != Scope.ME]
     return allowed
 
