@@ -28,7 +28,7 @@ def _timed_ms(call: Any) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def measure_api_search(*, rounds: int) -> dict[str, Any]:
+def measure_api_search(*, rounds: int, queries: tuple[str, ...] | None = None) -> dict[str, Any]:
     import datetime as dt
     import secrets
     from urllib.parse import urlencode
@@ -37,6 +37,8 @@ def measure_api_search(*, rounds: int) -> dict[str, Any]:
     from django.test import Client
 
     from bench.measure import SEARCH_QUERIES, summary
+
+    queries = queries or SEARCH_QUERIES
     from django.utils import timezone
     from oauth2_provider.models import AccessToken
 
@@ -60,21 +62,19 @@ def measure_api_search(*, rounds: int) -> dict[str, Any]:
             )
             tokens[key] = Client(headers={"Authorization": f"Bearer {raw}"})
         for round_number in range(rounds + 1):
-            for query in SEARCH_QUERIES:
+            for query in queries:
                 url = "/api/v1/records/?" + urlencode({"q": query, "per_page": 20})
                 spent = {
                     "in_process": _timed_ms(lambda: search_records(query=query, per_page=20)),
                     "api": _timed_ms(lambda: _ok(tokens["api"].get(url))),
-                    "api_availability": _timed_ms(
-                        lambda: _ok(tokens["api_availability"].get(url))
-                    ),
+                    "api_availability": _timed_ms(lambda: _ok(tokens["api_availability"].get(url))),
                 }
                 if round_number:
                     for key, value in spent.items():
                         times[key].append(value)
         transaction.set_rollback(True)
     result: dict[str, Any] = {key: summary(values) for key, values in times.items()}
-    result["queries"] = len(SEARCH_QUERIES)
+    result["queries"] = len(queries)
     result["rounds"] = rounds
     base = result["in_process"]["p95"]
     result["ratio_p95"] = round(result["api"]["p95"] / base, 2)
