@@ -71,7 +71,24 @@ def library() -> dict[str, Any]:
     payment = payment_take(
         member=member, amount=Decimal("2.00"), method=PaymentMethod.CASH, branch=centre
     )
-    return {"member": member, "hold": hold, "record": wanted, "payment": payment}
+    # a member's app asking for access (the consent page of the API)
+    from kaft.api.clients import api_client_add
+
+    app = api_client_add(
+        name="Bieb-app", scopes=["me"], redirect_uris=["https://app.example.org/terug"], public=True
+    )
+    consent = (
+        f"/oauth/authorize/?response_type=code&client_id={app.client_id}"
+        "&redirect_uri=https%3A%2F%2Fapp.example.org%2Fterug&scope=me&state=s"
+        "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+    )
+    return {
+        "member": member,
+        "hold": hold,
+        "record": wanted,
+        "payment": payment,
+        "consent": consent,
+    }
 
 
 @pytest.fixture
@@ -168,6 +185,7 @@ def test_the_main_pages_have_no_accessibility_violations(
         "/mijn/beveiliging/",
         "/mijn/betalingen/",
         f"/mijn/betalingen/{payment.pk}/bon/",
+        library["consent"],
     ]
     desk = [
         "/desk/",

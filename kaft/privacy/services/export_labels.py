@@ -17,6 +17,7 @@ VALUE_LABELS: dict[str, dict[str, Promise]] = {
         "portal": pgettext_lazy("export: how", "in MijnBibliotheek"),
         "sip2": pgettext_lazy("export: how", "at a self-service kiosk"),
         "system": pgettext_lazy("export: how", "by the library's system"),
+        "api": pgettext_lazy("export: how", "through an app or another system"),
     },
 }
 
