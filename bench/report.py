@@ -17,6 +17,7 @@ TARGETS: tuple[tuple[str, str, float, str], ...] = (
     ("loans_1000_vs_0_p95", "1,000 loans <= 1.2x of 0 loans", 1.2, "max"),
     ("search_p95_ms", "search p95 <= 50 ms (at 1m)", 50.0, "max"),
     ("search_worst_ms", "search worst <= 300 ms (at 1m)", 300.0, "max"),
+    ("api_search_vs_in_process_p95", "API search p95 <= 1.5x in-process (at 1m)", 1.5, "max"),
     ("import_records_per_s", "import >= 2,000 records/s", 2000.0, "min"),
     ("reminders_seconds", "reminders <= 60 s (at 1m)", 60.0, "max"),
     ("reminders_rerun_changes", "rerun changes nothing", 0.0, "max"),
@@ -37,6 +38,7 @@ def checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
         "loans_1000_vs_0_p95": heavy["checkout_ratio_p95"] if heavy else None,
         "search_p95_ms": search["p95"] if search else None,
         "search_worst_ms": search["worst"] if search else None,
+        "api_search_vs_in_process_p95": figures.get("api_search", {}).get("ratio_p95"),
         "import_records_per_s": marc["records_per_s"] if marc else None,
         "reminders_seconds": reminders["daily"]["first"]["seconds"] if reminders else None,
         "reminders_rerun_changes": (
@@ -147,6 +149,12 @@ def table(results: dict[str, Any]) -> str:
                     f"  {query!r}: median {search['per_query_p50'][query]:.1f} ms, "
                     f"{search['hits'][query]:,} hits" + (f", suggests {hint!r}" if hint else "")
                 )
+    api = figures.get("api_search")
+    if api:
+        row("API catalogue search, ms (same queries)", _ms(api["api"]))
+        row("  in-process search beside it, ms", _ms(api["in_process"]))
+        row("API / in-process (p95)", f"{api['ratio_p95']:>17.2f}x", "api_search_vs_in_process_p95")
+        row("API with availability, ms", _ms(api["api_availability"]))
     cold = figures.get("search_cold")
     if cold:
         row(f"search top-20, cache emptied before each, ms (x {cold['rounds']})", _ms(cold))

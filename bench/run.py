@@ -121,6 +121,10 @@ def measure_all(scale_name: str, quick: bool) -> dict[str, Any]:
     _say(f"measuring search, {len(measure.SEARCH_QUERIES)} queries x {rounds}")
     figures["search"] = measure.measure_search(rounds=rounds)
     figures["search_cold"] = measure.measure_search(rounds=max(1, rounds // 2), cold=True)
+    from bench.api import measure_api_search
+
+    _say("measuring the API's catalogue search against the in-process search")
+    figures["api_search"] = measure_api_search(rounds=rounds)
     _say("measuring search with exact facets, cold and warm")
     figures["search_exact_facets"] = measure.measure_exact_facets(rounds=max(1, rounds // 2))
     from bench.retention import measure_retention

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "ninja",  # its swagger-ui files, served by Kaft's own static files (kaft/api/docs.py)
+    "oauth2_provider",
     "kaft.catalog",
     "kaft.members",
     "kaft.circulation",
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "kaft.desk",
     "kaft.portal",
     "kaft.sip2",
+    "kaft.api",
     "kaft.demo",
     "kaft.core",
 ]
@@ -267,6 +270,40 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# --- The REST API's OAuth 2 server (django-oauth-toolkit; kaft/api, docs/api.md) -------------------
+# Systems get a token with client credentials, a member's app with authorization code + PKCE.
+# Which scopes a client may ask for is its ApiClient's (kaft/api/scopes.py); what a token may
+# touch is decided in kaft/api/access.py.
+OAUTH2_PROVIDER = {
+    # The consent page shows a member these in their language (kaft.api.models.Scope).
+    "SCOPES": {
+        "catalog:read": "Search the catalogue",
+        "availability:read": "See where copies are available",
+        "circulation:write": "Lend and take in copies",
+        "members:read": "Look up the membership status of members",
+        "me": "A member's own loans, reservations and charges",
+    },
+    "DEFAULT_SCOPES": [],
+    "SCOPES_BACKEND_CLASS": "kaft.api.scopes.ClientScopes",
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["https", "http"],
+    # An hour for an access token; a member's app renews it with its refresh token (30 days,
+    # a new one each time) rather than asking the member to log in again.
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 60 * 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 60 * 60 * 24 * 30,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REQUEST_APPROVAL_PROMPT": "auto",
+}
+# The toolkit's own models (named, so Kaft's migrations can point at them).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+# Requests per minute a client may make unless its ApiClient says otherwise (kaft/api/limits.py).
+KAFT_API_RATE_PER_MINUTE = int(os.environ.get("KAFT_API_RATE_PER_MINUTE", "600"))
 
 # --- Mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("KAFT_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

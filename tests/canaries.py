@@ -303,6 +303,45 @@ def member_world(member: Member, tag: str) -> None:
     ErasureRequest.objects.create(member=member, requested_at=now, status=ErasureStatus.CANCELLED)
     _money_world(member, c, staff)
     _direct_debit_rows(member, c, staff)
+    _app_rows(member, c)
+
+
+def _app_rows(member: Member, c: str) -> None:
+    """An app the member gave access at the API's consent page: its token, renewal and code."""
+    from oauth2_provider.models import (
+        AccessToken,
+        Application,
+        DeviceGrant,
+        Grant,
+        IDToken,
+        RefreshToken,
+    )
+
+    later = timezone.now() + dt.timedelta(hours=1)
+    app = Application.objects.create(
+        name=f"{c}app",
+        client_type=Application.CLIENT_PUBLIC,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="https://app.example.org/terug",
+    )
+    user = member.user
+    access = AccessToken.objects.create(
+        user=user, application=app, token=f"{c}token", scope="me", expires=later
+    )
+    RefreshToken.objects.create(
+        user=user, application=app, token=f"{c}refresh", access_token=access
+    )
+    Grant.objects.create(
+        user=user, application=app, code=f"{c}code", expires=later, redirect_uri=app.redirect_uris
+    )
+    IDToken.objects.create(user=user, application=app, expires=later)
+    DeviceGrant.objects.create(
+        user=user,
+        device_code=f"{c}device",
+        user_code=f"{c}u",
+        client_id=app.client_id,
+        expires=later,
+    )
 
 
 def _money_world(member: Member, c: str, staff: Any) -> None:

@@ -184,8 +184,29 @@ def make_member_with_every_column() -> FullMember:
     _logins(full, now)
     _money(full, now)
     _direct_debit(full, now)
+    _app_access(full, now)
     member.refresh_from_db()
     return full
+
+
+def _app_access(full: FullMember, now: dt.datetime) -> None:
+    """The member gave the library's app access at the consent page of the API."""
+    from oauth2_provider.models import AccessToken, Application
+
+    app = Application.objects.create(
+        name="Bieb-app",
+        client_type=Application.CLIENT_PUBLIC,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="https://app.example.org/terug",
+    )
+    AccessToken.objects.create(
+        user=full.member.user,
+        application=app,
+        token="export-test-token",
+        scope="me",
+        resource=["https://bibliotheek.example.org/api/v1/"],
+        expires=now + dt.timedelta(hours=1),
+    )
 
 
 def _money(full: FullMember, now: dt.datetime) -> None:

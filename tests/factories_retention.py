@@ -293,6 +293,65 @@ def session(world: World, at: dt.datetime) -> Session:
     )
 
 
+def _app(world: World) -> Any:
+    from oauth2_provider.models import Application
+
+    return Application.objects.create(
+        name=f"App {next(_seq)}",
+        client_type=Application.CLIENT_PUBLIC,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="https://app.example.org/terug",
+    )
+
+
+def app_access_token(world: World, at: dt.datetime) -> Any:
+    from oauth2_provider.models import AccessToken
+
+    return AccessToken.objects.create(
+        user=world.member.user, application=_app(world), token=f"t{next(_seq)}", expires=at
+    )
+
+
+def app_refresh_token(world: World, at: dt.datetime) -> Any:
+    from oauth2_provider.models import RefreshToken
+
+    row = RefreshToken.objects.create(
+        user=world.member.user, application=_app(world), token=f"r{next(_seq)}"
+    )
+    RefreshToken.objects.filter(pk=row.pk).update(created=at)
+    return row
+
+
+def app_grant(world: World, at: dt.datetime) -> Any:
+    from oauth2_provider.models import Grant
+
+    return Grant.objects.create(
+        user=world.member.user,
+        application=_app(world),
+        code=f"g{next(_seq)}",
+        expires=at,
+        redirect_uri="https://app.example.org/terug",
+    )
+
+
+def app_id_token(world: World, at: dt.datetime) -> Any:
+    from oauth2_provider.models import IDToken
+
+    return IDToken.objects.create(user=world.member.user, application=_app(world), expires=at)
+
+
+def app_device_grant(world: World, at: dt.datetime) -> Any:
+    from oauth2_provider.models import DeviceGrant
+
+    return DeviceGrant.objects.create(
+        user=world.member.user,
+        device_code=f"d{next(_seq)}",
+        user_code=f"u{next(_seq)}",
+        client_id="device-client",
+        expires=at,
+    )
+
+
 def member_ended(world: World, on: dt.date) -> Member:
     return MemberFactory.create(home_branch=world.branch, membership_end=on)
 
@@ -405,6 +464,11 @@ DATETIME_MAKERS: dict[str, Callable[[World, dt.datetime], models.Model]] = {
     "login_attempts_accesslog": _axes(AccessLog),
     "login_attempts_accessfailurelog": _axes(AccessFailureLog),
     "sessions": session,
+    "app_access_tokens": app_access_token,
+    "app_refresh_tokens": app_refresh_token,
+    "app_grants": app_grant,
+    "app_id_tokens": app_id_token,
+    "app_device_grants": app_device_grant,
     "payments": payment,
     "charges": charge,
     "sepa_returns": sepa_return,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 KAFT = Path(__file__).resolve().parent.parent / "kaft"
 DOMAINS = ("catalog", "members", "circulation", "billing", "notices", "privacy")
-DOORS = ("portal", "desk", "demo")
+DOORS = ("portal", "desk", "api", "demo")
 
 # Pairs of domains that still import each other, each a known debt with its way out. The list
 # only shrinks: a new pair fails the test, and so does a pair that no longer imports both ways

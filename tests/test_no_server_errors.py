@@ -106,6 +106,12 @@ BOOKKEEPING_OF: dict[str, set[str]] = {
 # Not a door of Kaft: Django's admin (staff only, behind the second factor, its own checks).
 NOT_A_DOOR = ("admin/",)
 OK_STATUSES = {200, 204, 302, 303, 400, 403, 404, 405, 409}
+# The machine doors answer a bad parameter with 422 (the API) and a missing client
+# authentication with 401 (the OAuth server's token and introspection endpoints).
+MACHINE_DOORS = {"api", "oauth2_provider"}
+OK_STATUSES_MACHINE = OK_STATUSES | {401, 422}
+# Every scope, so the walk of the API reaches past its access checks.
+API_SCOPES = ("catalog:read", "availability:read", "circulation:write", "members:read", "me")
 
 
 @dataclass
@@ -215,7 +221,7 @@ ROUTES = path_routes(route for route in routes() if not route.route.startswith(N
 ROUTES_BY_NAME = {route.name: route for route in ROUTES}
 
 # How to fill each path argument with a value that exists.
-FILL: dict[str, Callable[[Scene], int]] = {
+FILL: dict[str, Callable[[Scene], int | str]] = {
     "record_id": lambda s: s.member.holds.first().record_id,  # type: ignore[union-attr]
     "loan_id": lambda s: s.member.loans.filter(returned_at__isnull=True).first().pk,  # type: ignore[union-attr]
     "hold_id": lambda s: s.member.holds.first().pk,  # type: ignore[union-attr]
@@ -227,6 +233,8 @@ FILL: dict[str, Callable[[Scene], int]] = {
     "payment_id": lambda s: s.member.payments.first().pk,  # type: ignore[union-attr]
     "run_id": lambda s: SepaRun.objects.values_list("pk", flat=True).first() or 1,
     "kiosk_id": lambda s: _kiosk(s),
+    "barcode": lambda s: s.member.loans.first().item.barcode,  # type: ignore[union-attr]
+    "card_number": lambda s: s.member.card_number,
 }
 
 
@@ -460,15 +468,25 @@ class Walker:
         if location.netloc:
             return
         followed = self.client.get(location.path + "?" + location.query)
-        if followed.status_code not in OK_STATUSES:
+        if followed.status_code not in self.ok_statuses:
             self.failures.append(f"{where}, then {response['Location']}: {followed.status_code}")
 
     def __post_init__(self) -> None:
         self.tables = [t for t in _tables() if t not in BOOKKEEPING_OF.get(self.route.name, ())]
+        self.ok_statuses = OK_STATUSES_MACHINE if self.route.door in MACHINE_DOORS else OK_STATUSES
+        self.token_headers: dict[str, str] = {}
 
     def login(self) -> None:
         self.client = Client()
         if self.user is None:
+            return
+        if self.route.door == "api":  # an app the member gave every scope
+            if not self.token_headers:
+                from tests.factories_api import api_token
+
+                token = api_token(*API_SCOPES, user=self.user, rate_per_minute=10**6)
+                self.token_headers = token.headers
+            self.client = Client(headers=self.token_headers)
             return
         if hasattr(self.user, "staff_profile") or self.route.door == "desk":
             staff_login(self.client, self.user)
@@ -498,7 +516,7 @@ class Walker:
             self.failures.append(f"{where} raised {_origin(error)}")
             self.login()
             return set(), set()
-        if response.status_code not in OK_STATUSES:
+        if response.status_code not in self.ok_statuses:
             self.failures.append(f"{where} answered {response.status_code}")
         elif refused(response):
             after = row_counts(self.tables)
@@ -567,7 +585,7 @@ def _user_for(scene: Scene, route: Route, visitor: bool) -> User | None:
         return StaffFactory.create(profile__branch=scene.branch, profile__role="administrator")
     if route.door == "desk":
         return scene.officer
-    if route.door == "portal":
+    if route.door in ("portal", "api", "oauth2_provider"):
         return scene.member.user
     return None
 
@@ -583,7 +601,7 @@ def _cases() -> list[Any]:
 
 def test_every_door_is_walked() -> None:
     doors = {route.door for route in ROUTES}
-    assert doors == {"portal", "desk", "i18n"}
+    assert doors == {"portal", "desk", "i18n", "api", "oauth2_provider"}
     unknown = {arg for route in ROUTES for arg in route.arguments} - set(FILL)
     assert unknown == set(), "teach this test (FILL) how to fill these path arguments"
     assert set(GOOD) <= set(ROUTES_BY_NAME), "GOOD names a URL that no longer exists"

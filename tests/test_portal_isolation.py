@@ -36,8 +36,9 @@ OWNED = {"loan_id", "hold_id", "payment_id"}
 PUBLIC = {"record_id"}
 
 
-# The other doors, each with its own check (the desk logs every look; the admin is for staff).
-OTHER_DOORS = ("admin/", "desk/", "i18n/")
+# The other doors, each with its own check (the desk logs every look; the admin is for staff;
+# the API's member routes are checked below with a member's app token).
+OTHER_DOORS = ("admin/", "desk/", "i18n/", "api/", "oauth/")
 
 
 ROUTES = path_routes(route for route in routes() if not route.route.startswith(OTHER_DOORS))
@@ -123,6 +124,43 @@ def test_logged_out_visitor_is_sent_to_login_from_every_mijn_url(
         assert response["Location"] == f"/inloggen/?next={path}"
 
     assert _state(member) == before
+
+
+# --- the API: a member's app token reaches only its own member's objects -----------------------
+
+API_WITH_OWNED_IDS = [
+    route
+    for route in path_routes(route for route in routes() if route.door == "api")
+    if set(route.arguments) & OWNED
+]
+
+
+def test_the_api_walk_finds_the_members_own_objects() -> None:
+    assert {route.url_name for route in API_WITH_OWNED_IDS} >= {"me_loan_renew", "me_hold_cancel"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", API_WITH_OWNED_IDS, ids=lambda route: str(route.url_name))
+def test_member_as_app_cannot_reach_member_bs_objects(client: Client, route: Route) -> None:
+    from tests.factories_api import api_token
+
+    LoanRuleFactory.create()
+    member_a, member_b = MemberFactory.create(), MemberFactory.create()
+    own_values = _objects_of(member_a)
+    other_values = _objects_of(member_b)
+    before = _state(member_b)
+    assert member_a.user is not None
+    token = api_token("me", user=member_a.user, name="Bieb-app")
+
+    methods = (client.get, client.post, client.delete)
+    for method in methods:
+        response = method(route.path(other_values), headers=token.headers)
+        assert response.status_code in (404, 405), (route.route, method, response.status_code)
+
+    assert _state(member_b) == before
+    # A's own ids do reach the operation (so the 404 above was not a typo).
+    own = [method(route.path(own_values), headers=token.headers).status_code for method in methods]
+    assert any(status not in (404, 405) for status in own), own
 
 
 # --- pages without ids: member B's data appears on none of member A's pages -----------------

@@ -74,7 +74,25 @@ def library() -> dict[str, Any]:
     from kaft.sip2.accounts import kiosk_account_add
 
     kiosk = kiosk_account_add(login="kiosk-centrum", password="kiosk-centrum-2026", branch=centre)
-    return {"member": member, "hold": hold, "record": wanted, "payment": payment, "kiosk": kiosk}
+    # a member's app asking for access (the consent page of the API)
+    from kaft.api.clients import api_client_add
+
+    app = api_client_add(
+        name="Bieb-app", scopes=["me"], redirect_uris=["https://app.example.org/terug"], public=True
+    )
+    consent = (
+        f"/oauth/authorize/?response_type=code&client_id={app.client_id}"
+        "&redirect_uri=https%3A%2F%2Fapp.example.org%2Fterug&scope=me&state=s"
+        "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+    )
+    return {
+        "member": member,
+        "hold": hold,
+        "record": wanted,
+        "payment": payment,
+        "consent": consent,
+        "kiosk": kiosk,
+    }
 
 
 @pytest.fixture
@@ -171,6 +189,7 @@ def test_the_main_pages_have_no_accessibility_violations(
         "/mijn/beveiliging/",
         "/mijn/betalingen/",
         f"/mijn/betalingen/{payment.pk}/bon/",
+        library["consent"],
     ]
     desk = [
         "/desk/",

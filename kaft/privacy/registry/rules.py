@@ -180,6 +180,24 @@ RULES: dict[str, RetentionRule] = {
             0,
         ),
         RetentionRule(
+            "app_tokens",
+            _("App access"),
+            _(
+                "An app's access to the member's data (a token or code from the consent page) is "
+                "deleted as soon as it has expired."
+            ),
+            0,
+        ),
+        RetentionRule(
+            "app_refresh_tokens",
+            _("App access renewals"),
+            _(
+                "What lets an app renew its access is deleted this many days after it was "
+                "issued; by then it has expired."
+            ),
+            30,
+        ),
+        RetentionRule(
             "with_member",
             _("Account and membership"),
             _("Kept as long as the membership runs; erased with the account."),

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from kaft.privacy.registry.table import PersonalTable
 from kaft.privacy.registry.tables_activity import ACTIVITY
+from kaft.privacy.registry.tables_api import API
 from kaft.privacy.registry.tables_billing import BILLING
 from kaft.privacy.registry.tables_members import MEMBERS
 from kaft.privacy.registry.tables_privacy import PRIVACY, THIRD_PARTY
 
-REGISTRY: list[PersonalTable] = [*MEMBERS, *ACTIVITY, *BILLING, *PRIVACY, *THIRD_PARTY]
+REGISTRY: list[PersonalTable] = [*MEMBERS, *ACTIVITY, *BILLING, *PRIVACY, *THIRD_PARTY, *API]
 
 # Models whose fields look personal, or that lie within two links of a member or a login, but hold
 # no member's personal data. The registry test accepts these, only with a reason, and never a
@@ -28,6 +29,14 @@ NOT_PERSONAL: dict[str, str] = {
         "The desk's print run of letters: counts, when, which staff login, and the name of its PDF. "
         "The PDF holds members' names and addresses and is deleted by the print_runs rule "
         "(kaft/privacy/services/retention/print_files.py); the row links to no member."
+    ),
+    "api.ApiClient": (
+        "An API client's scopes, partner organisation and rate limit: a system or an app, no "
+        "person."
+    ),
+    "oauth2_provider.Application": (
+        "An app or system registered for the API (kaft api-client add): its name, client id and "
+        "hashed secret. Its user field (who registered it) is never set by Kaft."
     ),
     "circulation.LoanRule": "Loan periods and limits per branch, category and kind of copy.",
     "privacy.Partner": "An organisation, not a person.",

@@ -18,6 +18,7 @@ VALUE_LABELS: dict[str, dict[str, Promise]] = {
         "sip2": pgettext_lazy("export: how", "at a self-service kiosk"),
         "kiosk": pgettext_lazy("export: how", "at a self-service kiosk"),
         "system": pgettext_lazy("export: how", "by the library's system"),
+        "api": pgettext_lazy("export: how", "through an app or another system"),
     },
 }
 
@@ -70,11 +71,21 @@ TABLE_LABELS: dict[str, Promise] = {
     "circulation.HoldEvent": pgettext_lazy("export table", "What happened to reservations"),
     "privacy.StatementSeen": pgettext_lazy("export table", "Privacy statements you have seen"),
     "axes.AccessLog": pgettext_lazy("export table", "Your logins"),
+    "oauth2_provider.AccessToken": pgettext_lazy("export table", "Apps with access to your data"),
 }
 
 # Column names of one table, before the model's own and :data:`COLUMN_LABELS` (a library's
 # model whose names have no Dutch).
 TABLE_COLUMN_LABELS: dict[str, dict[str, Promise]] = {
+    "oauth2_provider.AccessToken": {
+        "user": pgettext_lazy("export column", "Login"),
+        "application": pgettext_lazy("export column", "App"),
+        "expires": pgettext_lazy("export column", "Valid until"),
+        "scope": pgettext_lazy("export column", "What the app may do"),
+        "resource": pgettext_lazy("export column", "For which service"),
+        "created": pgettext_lazy("export column", "Given"),
+        "updated": pgettext_lazy("export column", "Last changed"),
+    },
     "axes.AccessLog": {
         "username": pgettext_lazy("export column", "Login name"),
         "ip_address": pgettext_lazy("export column", "IP address"),

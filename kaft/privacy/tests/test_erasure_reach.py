@@ -219,10 +219,17 @@ OWN_ROWS_OF_A_LOGIN = {
     "members.StaffProfile": "a staff login's own profile",
     "otp_totp.TOTPDevice": "a staff login's own second factor",
     "admin.LogEntry": "what that login did in Django's admin (members' logins never use it)",
+    "oauth2_provider.Application": "an app registered by that login (Kaft registers none so)",
+    "oauth2_provider.AccessToken": "an app's access the login gave at the consent page",
+    "oauth2_provider.RefreshToken": "the renewal of such an access",
+    "oauth2_provider.Grant": "the code of such a consent",
+    "oauth2_provider.IDToken": "an OpenID token of that login (Kaft issues none)",
+    "oauth2_provider.DeviceGrant": "a device consent of that login (Kaft offers none)",
 }
 # A table that cascades from another registered table and has the same owner by construction.
 SAME_OWNER = {
     ("members.FamilyAccessEvent", "access"): "family_event_record writes owner=access.owner",
+    ("oauth2_provider.AccessToken", "id_token"): "the toolkit issues both to one login at once",
 }
 
 

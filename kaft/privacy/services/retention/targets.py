@@ -373,6 +373,23 @@ TARGETS: tuple[Target, ...] = (
         (Clock("expire_date"),),
         member_field="",
     ),
+    *(
+        Target(key, model, "app_tokens", Action.DELETE, (Clock("expires"),), member_field="")
+        for key, model in (
+            ("app_access_tokens", "oauth2_provider.AccessToken"),
+            ("app_grants", "oauth2_provider.Grant"),
+            ("app_id_tokens", "oauth2_provider.IDToken"),
+            ("app_device_grants", "oauth2_provider.DeviceGrant"),
+        )
+    ),
+    Target(
+        "app_refresh_tokens",
+        "oauth2_provider.RefreshToken",
+        "app_refresh_tokens",
+        Action.DELETE,
+        (Clock("created"),),
+        member_field="",
+    ),
     Target(
         "ended_memberships",
         "members.Member",
