@@ -8,9 +8,11 @@ tab has switched this session to someone else meanwhile.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, cast
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -27,13 +29,16 @@ from kaft.circulation.selectors.loans import item_by_barcode, item_open_loan, me
 from kaft.circulation.selectors.slips import receipt_loans
 from kaft.circulation.services import loan_checkout, loan_renew
 from kaft.circulation.services.renew_all import loans_renew_all
+from kaft.core.sessions import session_save_in_transaction
 from kaft.desk.access import (
     DeskRequest,
     MemberMismatch,
     active_member,
+    active_member_and_card_holder,
     active_member_set,
     active_member_shown,
     desk_view,
+    member_shown_check,
 )
 from kaft.desk.views.common import (
     desk_render,
@@ -43,6 +48,8 @@ from kaft.desk.views.common import (
     member_mismatch_message,
     member_panel_after,
     member_panel_context,
+    member_panel_draw,
+    processed_answer,
     scan_answer,
     scan_refused,
     session_rows,
@@ -51,23 +58,17 @@ from kaft.desk.views.common import (
 )
 from kaft.desk.words import refusal
 from kaft.members.cards import card_number_is_valid
-from kaft.members.errors import MemberError, MemberErrorCode
+from kaft.members.errors import MemberErrorCode
 from kaft.members.models import Member
-from kaft.members.selectors.member import member_by_card
 from kaft.notices.services.receipts import notice_queue_loan_receipt
 
 ROWS = "desk_checkout_rows"
 
+logger = logging.getLogger(__name__)
+
 
 def _display(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "due": from_iso(row.get("due"))}
-
-
-def _card_holder(value: str) -> Member | None:
-    try:
-        return member_by_card(value)
-    except MemberError:
-        return None
 
 
 @desk_view
@@ -93,26 +94,50 @@ def scan(request: HttpRequest) -> HttpResponse:
     malformed = _malformed(desk, value)
     if malformed:
         return scan_refused(request, fallback=back, message=malformed)
-    card_holder = _card_holder(value)
+    card = value if card_number_is_valid(value) else None
+    member, card_holder = active_member_and_card_holder(desk, card)
     if card_holder is not None:
         return _serve(desk, card_holder)
     try:
-        member = active_member_shown(desk)
+        member_shown_check(desk, member)
     except MemberMismatch:
         return scan_refused(request, fallback=back, message=member_mismatch_message())
-    replace: dict[str, str] = {}
     if member is None:
         row = {"value": value, "title": "", "due": None, "error": _not_a_card(value)}
-    else:
+        return row_answer(desk, row, replace={})
+    return _lend_scan(desk, member, value)
+
+
+def _lend_scan(desk: DeskRequest, member: Member, value: str) -> HttpResponse:
+    """Lend the scanned copy to ``member``, the member being served.
+
+    The loan, the look at the member panel shown after it (the access log) and the session's
+    list of rows commit together, in one transaction; the answer is drawn after the commit from
+    what was read inside it. A failure to draw it cannot undo the loan, and is answered as what
+    it is: processed, not shown (:func:`processed_answer`), never "not processed".
+    """
+    with transaction.atomic():
         row = _lend(desk, member, value)
-        if wants_json(request):  # the panel as it is after this scan, lent or refused
-            replace = member_panel_after(desk, member)
-    return row_answer(desk, row, replace=replace)
+        session_rows_add(desk, ROWS, row)
+        # The panel as it is after this scan, lent or refused (the script only).
+        context = member_panel_context(desk, member) if wants_json(desk) else None
+        session_save_in_transaction(desk)
+    try:
+        replace = member_panel_draw(desk, context) if context is not None else {}
+        return row_drawn(desk, row, replace=replace)
+    except Exception:  # the loan is committed: whatever broke, say that it was done
+        logger.exception("desk scan %s committed but not drawn", value)
+        return processed_answer(desk, fallback=reverse("desk:checkout"), value=value)
 
 
 def row_answer(desk: DeskRequest, row: dict[str, Any], *, replace: dict[str, str]) -> HttpResponse:
     """Keep ``row`` in this session's list and answer the scan script with it."""
     session_rows_add(desk, ROWS, row)
+    return row_drawn(desk, row, replace=replace)
+
+
+def row_drawn(desk: DeskRequest, row: dict[str, Any], *, replace: dict[str, str]) -> HttpResponse:
+    """The scan script's answer with ``row`` (already kept in the session's list)."""
     html = fragment(desk, "desk/_checkout_row.html", {"row": _display(row)})
     return scan_answer(
         desk,
@@ -124,10 +149,15 @@ def row_answer(desk: DeskRequest, row: dict[str, Any], *, replace: dict[str, str
 
 
 def _serve(desk: DeskRequest, member: Member) -> HttpResponse:
-    _session_end(desk)
-    active_member_set(desk, member)
-    desk.session[ROWS] = []
-    panel = fragment(desk, "desk/_member_panel.html", member_panel_context(desk, member))
+    """Serve ``member`` from now on; the end of the previous member's session, the look at the
+    new member's panel and the session commit together."""
+    with transaction.atomic():
+        _session_end(desk)
+        active_member_set(desk, member)
+        desk.session[ROWS] = []
+        context = member_panel_context(desk, member)
+        session_save_in_transaction(desk)
+    panel = fragment(desk, "desk/_member_panel.html", context)
     actions = fragment(desk, "desk/_receipt_actions.html", {"member": member})
     return scan_answer(
         desk,

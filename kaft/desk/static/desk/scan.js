@@ -11,7 +11,11 @@
  * A request that fails (refused, error, no connection, logged out) stops the queue: every scan
  * still waiting is marked "not processed" and nothing more is sent until staff scan again. Had
  * the queue carried on after, say, a card scan that failed, the items scanned next would have
- * been lent to the member served before.
+ * been lent to the member served before. The failed scan itself says "not processed" only when
+ * that is certain (refused, or the login page came back); without an answer, or with a server
+ * error, it may have been done: it says so (data-unsure-text), and staff check the member's
+ * loans. A scan done whose result the server could not draw answers {processed: "message"}:
+ * the row says it was done and the queue carries on.
  *
  * Without this script the same forms post normally and the server redirects back to the page.
  *
@@ -81,9 +85,13 @@
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": job.csrf },
       body: job.body
+    }, function () {
+      throw new Unsure();  // no answer: the request may have arrived and been done
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") === -1) {
+        // A server error may come after the work was done; anything else (a login page) was not.
+        if (response.status >= 500) { throw new Unsure(); }
         throw new Error("not processed: " + response.status);
       }
       return response.json().then(function (answer) {
@@ -93,7 +101,11 @@
     }).then(function (answer) {
       apply(answer, job);
     }).catch(function (error) {
-      failed(job, error instanceof Refusal ? error.message : "");
+      if (error instanceof Unsure) {
+        failed(job, text("data-unsure-text"));
+      } else {
+        failed(job, error instanceof Refusal ? error.message : "");
+      }
       stop();
     }).then(function () {
       busy = false;
@@ -103,6 +115,7 @@
   }
 
   function Refusal(message) { this.message = message || ""; }
+  function Unsure() {}
 
   function soundSwitch() { return document.querySelector("[data-sound-switch]"); }
 
@@ -141,6 +154,13 @@
 
   function apply(answer, job) {
     var log = scanLog();
+    if (answer.processed) {  // done and kept, but the server could not draw the result
+      var row = job.placeholder || pendingRow("—");
+      row.className = "scan-row processed";
+      row.lastChild.textContent = answer.processed;
+      announce(answer.announce || answer.processed);
+      return;
+    }
     var member = document.querySelector("[data-scan-member]");
     if (member && typeof answer.member === "string") { member.value = answer.member; }
     if (answer.clear && log) {
