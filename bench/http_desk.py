@@ -40,6 +40,7 @@ CONFIGS: dict[str, list[str]] = {
     "gthread-2x8": ["--worker-class", "gthread", "--workers", "2", "--threads", "8"],
 }
 SCAN_PATH = "/desk/scan/"
+MEMBER_SCANS = 20
 
 
 @dataclass
@@ -241,12 +242,15 @@ def _run_config(arguments: Sequence[str], one_scans: int, many_scans: int) -> di
 
     from bench.measure import percentile, summary
 
-    one = desks_prepare(1, one_scans, skip=0)
+    # One desk serves members one after another, each lending at most MEMBER_SCANS copies (the
+    # default loan limit is 20); the many desks each serve one member.
+    one = desks_prepare(max(1, one_scans // MEMBER_SCANS), min(one_scans, MEMBER_SCANS), skip=0)
     many = desks_prepare(DESKS, many_scans, skip=one_scans)
     connection.close()  # the server's workers write; this process holds no lock meanwhile
     server = Server(arguments)
     try:
-        desk_run(server.port, one[0])
+        for desk in one:
+            desk_run(server.port, desk)
         start = threading.Barrier(DESKS + 1)
         threads = [
             threading.Thread(target=desk_run, args=(server.port, desk, start)) for desk in many
@@ -262,9 +266,10 @@ def _run_config(arguments: Sequence[str], one_scans: int, many_scans: int) -> di
         server.stop()
     _take_back([*one, *many])
     latencies = [ms for desk in many for ms in desk.latencies]
+    alone = [ms for desk in one for ms in desk.latencies]
     failures = [text for desk in [*one, *many] for text in desk.failures]
     result: dict[str, Any] = {
-        "one_desk": summary(one[0].latencies) if one[0].latencies else {},
+        "one_desk": summary(alone) if alone else {},
         "desks": DESKS,
         "many_desks": summary(latencies) if latencies else {},
         "scans_per_second": round(len(latencies) / wall, 1) if wall else 0.0,

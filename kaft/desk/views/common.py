@@ -53,12 +53,15 @@ def scan_answer(
     clear: bool = False,
     announce: str = "",
     member: Member | None | Literal[False] = False,
+    loan: dict[str, str] | None = None,
 ) -> HttpResponse:
     """The answer to one queued action of ``scan.js``; without the script, back to the page.
 
     ``append``: a row for the session list; ``replace``: element id -> new inner HTML;
     ``clear``: empty the session list first; ``announce``: read out by screen readers;
-    ``member``: the member the page serves from now on (None: nobody; False: unchanged).
+    ``member``: the member the page serves from now on (None: nobody; False: unchanged);
+    ``loan``: a loan just made, added to the member panel's loans table in due-date order
+    (``row``: the table row, ``heading``: the count above the table, ``due``: ISO date).
     """
     if not wants_json(request):
         return redirect(fallback)
@@ -68,6 +71,8 @@ def scan_answer(
         "clear": clear,
         "announce": announce,
     }
+    if loan is not None:
+        answer["loan"] = loan
     if member is not False:
         answer["member"] = str(member.pk) if isinstance(member, Member) else ""
     return JsonResponse(answer)

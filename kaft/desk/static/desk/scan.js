@@ -4,7 +4,8 @@
  * emptied at once and keeps the focus, so the next scan is never lost or mixed with this one.
  *
  * The server answers JSON: {append: "<tr>", replace: {id: "html"}, clear: bool, announce: "",
- * member: "id"} (member only when the member being served changed). Each scan sends the id of
+ * member: "id", loan: {row, heading, due}} (member only when the member being served changed;
+ * loan after a plain lend: its row goes into the member panel's loans table). Each scan sends the id of
  * the member this page shows, read when the request leaves, so the server can refuse a scan
  * when another tab has switched to someone else; a refusal is 409 with {error: "message"}.
  *
@@ -101,8 +102,8 @@
     }).then(function (answer) {
       apply(answer, job);
     }).catch(function (error) {
-      if (error instanceof Unsure) {
-        failed(job, text("data-unsure-text"));
+      if (error instanceof Unsure && text("data-unsure-text")) {
+        failed(job, text("data-unsure-text"), "unsure");
       } else {
         failed(job, error instanceof Refusal ? error.message : "");
       }
@@ -172,6 +173,7 @@
       var target = document.getElementById(id);
       if (target) { target.innerHTML = answer.replace[id]; }
     });
+    if (answer.loan) { addLoan(answer.loan); }
     if (answer.append) {
       var content = rowFrom(answer.append);
       var row = content.firstElementChild;
@@ -188,9 +190,26 @@
     announce(answer.announce || "");
   }
 
-  function failed(job, message) {
+  // A loan just made goes into the member panel's loans table, in due-date order (the order the
+  // server draws the table in: due date, then the oldest loan first), and the count above it.
+  function addLoan(loan) {
+    var section = document.getElementById("member-loans");
+    var body = section ? section.querySelector("table.loans tbody") : null;
+    if (!body) { return; }
+    var row = rowFrom(loan.row).firstElementChild;
+    if (!row) { return; }
+    var later = Array.prototype.filter.call(body.querySelectorAll("tr[data-due]"), function (one) {
+      return one.getAttribute("data-due") > loan.due;
+    })[0];
+    body.insertBefore(row, later || null);
+    var heading = section.querySelector("h3");
+    var fresh = rowFrom(loan.heading).firstElementChild;
+    if (heading && fresh) { heading.replaceWith(fresh); }
+  }
+
+  function failed(job, message, kind) {
     message = message || text("data-failed-text");
-    mark(job.placeholder || pendingRow("—"), message);
+    mark(job.placeholder || pendingRow("—"), message, kind);
     announce(message);
     refusedSound();
   }
@@ -203,8 +222,8 @@
     });
   }
 
-  function mark(row, message) {
-    row.className = "scan-row refused not-processed";
+  function mark(row, message, kind) {
+    row.className = "scan-row refused " + (kind || "not-processed");
     row.lastChild.textContent = message;
   }
 
