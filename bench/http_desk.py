@@ -23,7 +23,9 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import resource
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -136,6 +138,7 @@ class Server:
             [*command, *arguments], env=env, pass_fds=(fd,), stderr=subprocess.PIPE, text=True
         )
         self._wait_ready()
+        self.ready_at = time.monotonic()
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + 60
@@ -201,7 +204,7 @@ def desk_run(port: int, desk: Desk, start: threading.Barrier | None = None) -> N
         connection.close()
 
 
-def _in_process(items: int, *, skip: int) -> dict[str, float]:
+def _in_process(items: int, *, skip: int) -> dict[str, Any]:
     """``loan_checkout`` through the service, in this process, for one member: the reference."""
     from bench import dataset
     from bench.measure import _timed, available_items, summary
@@ -210,14 +213,16 @@ def _in_process(items: int, *, skip: int) -> dict[str, float]:
 
     staff = User.objects.get(username=dataset.STAFF_USERNAME)
     member = Member.objects.select_related("category").get(pk=dataset.IDLE_MEMBER_ID)
-    times = []
+    times, cpu = [], []
     for item in available_items(items, skip=skip):
+        began = time.process_time()
         took, _loan = _timed(
             loan_checkout, item=item, member=member, staff=staff, branch=item.home_branch
         )
+        cpu.append((time.process_time() - began) * 1000)
         times.append(took)
         loan_checkin(item=item, branch=item.home_branch, staff=staff)
-    return summary(times)
+    return {**summary(times), "cpu_ms_p50": round(statistics.median(cpu), 3)}
 
 
 def _take_back(desks: Sequence[Desk]) -> int:
@@ -247,7 +252,9 @@ def _run_config(arguments: Sequence[str], one_scans: int, many_scans: int) -> di
     one = desks_prepare(max(1, one_scans // MEMBER_SCANS), min(one_scans, MEMBER_SCANS), skip=0)
     many = desks_prepare(DESKS, many_scans, skip=one_scans)
     connection.close()  # the server's workers write; this process holds no lock meanwhile
+    cpu_before = _children_cpu()
     server = Server(arguments)
+    started = server.ready_at
     try:
         for desk in one:
             desk_run(server.port, desk)
@@ -264,6 +271,7 @@ def _run_config(arguments: Sequence[str], one_scans: int, many_scans: int) -> di
         wall = time.perf_counter() - began
     finally:
         server.stop()
+    server_cpu = _children_cpu() - cpu_before
     _take_back([*one, *many])
     latencies = [ms for desk in many for ms in desk.latencies]
     alone = [ms for desk in one for ms in desk.latencies]
@@ -279,7 +287,18 @@ def _run_config(arguments: Sequence[str], one_scans: int, many_scans: int) -> di
         result["many_desks"]["p99"] = round(percentile(latencies, 0.99), 3)
     if failures:
         result["first_failure"] = failures[0][:300]
+    requests = sum(len(desk.latencies) + 1 for desk in [*one, *many])  # the card scans too
+    # CPU of gunicorn and its workers per request (starting included, so slightly high): less
+    # disturbed than latencies by other work on the machine.
+    result["server_cpu_ms_per_scan"] = round(server_cpu * 1000 / requests, 2) if requests else 0.0
+    result["server_seconds"] = round(time.monotonic() - started, 1)
     return result
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the child processes this process has waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure_http_desk(*, quick: bool) -> dict[str, Any]:
@@ -294,9 +313,52 @@ def measure_http_desk(*, quick: bool) -> dict[str, Any]:
     for name, arguments in configs.items():
         figures = _run_config(arguments, one_scans, many_scans)
         if figures["one_desk"]:
-            figures["one_desk_ratio_p50"] = round(figures["one_desk"]["p50"] / reference["p50"], 2)
+            for name in ("p50", "p95"):
+                figures[f"one_desk_ratio_{name}"] = round(
+                    figures["one_desk"][name] / reference[name], 2
+                )
+            figures["cpu_ratio"] = round(
+                figures["server_cpu_ms_per_scan"] / reference["cpu_ms_p50"], 2
+            )
         result["configs"][name] = figures
     return result
+
+
+def report_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
+    """Rows for bench/report.py's table: (label, the p50/p95/worst or value column)."""
+    http = figures.get("http_desk")
+    if not http:
+        return []
+
+    def ms(stats: dict[str, float]) -> str:
+        return f"{stats['p50']:>8.1f} {stats['p95']:>8.1f} {stats['worst']:>8.1f}"
+
+    rows = [("in-process loan_checkout, ms", ms(http["in_process_checkout"]))]
+    for name, one in http["configs"].items():
+        if one["one_desk"]:
+            rows.append((f"HTTP scan, 1 desk, gunicorn {name}, ms", ms(one["one_desk"])))
+            rows.append(
+                (
+                    "  1 desk / in-process (p50; target <= 2.5x)",
+                    f"{one['one_desk_ratio_p50']:>17.2f}x",
+                )
+            )
+        if one["many_desks"]:
+            many = one["many_desks"]
+            rows.append((f"HTTP scan, {one['desks']} desks (p95 target <= 150), ms", ms(many)))
+            rows.append(
+                (
+                    f"  {one['desks']} desks: p99 ms, scans/s",
+                    f"{many['p99']:>8.1f} {one['scans_per_second']:>8.1f}",
+                )
+            )
+        rows.append(
+            (
+                "  server CPU ms per scan / in-process CPU",
+                f"{one['server_cpu_ms_per_scan']:>8.1f} {one['cpu_ratio']:>8.2f}x",
+            )
+        )
+    return rows
 
 
 if __name__ == "__main__":  # python -m bench.http_desk [--quick]: this figure alone

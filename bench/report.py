@@ -225,6 +225,10 @@ def table(results: dict[str, Any]) -> str:
         )
         row("bare pymarc parsing, records/s", f"{marc['parse_records_per_s']:>8,.0f}")
         row("import / bare parsing", f"{marc['ratio_to_parse']:>17.3f}x")
+    from bench.http_desk import report_rows
+
+    for label, stats in report_rows(figures):
+        row(label, stats)
     return "\n".join(lines) + "\n"
 
 
