@@ -133,15 +133,20 @@ class Server:
         fd = self.listener.fileno()
         env = {**os.environ, "KAFT_DEBUG": "0", "KAFT_LOG_LEVEL": "WARNING"}
         command = [sys.executable, "-m", "gunicorn", "kaft.wsgi:application"]
-        command += ["--bind", f"fd://{fd}", "--backlog", "128", "--log-level", "warning"]
+        command += ["--bind", f"fd://{fd}", "--backlog", "128", "--timeout", "120"]
+        command += ["--log-level", "warning"]
         self.process = subprocess.Popen(
             [*command, *arguments], env=env, pass_fds=(fd,), stderr=subprocess.PIPE, text=True
         )
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
         self.ready_at = time.monotonic()
 
     def _wait_ready(self) -> None:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300  # a loaded machine boots workers slowly
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn stopped: {self.process.stderr.read()}")  # type: ignore[union-attr]
@@ -153,7 +158,7 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer within 60 s")
+        raise RuntimeError("gunicorn did not answer within 300 s")
 
     def stop(self) -> None:
         self.process.terminate()
