@@ -238,6 +238,10 @@ def table(results: dict[str, Any]) -> str:
     sip2 = figures.get("sip2")
     if sip2:
         _sip2_rows(sip2, row)
+    from bench.http_desk import report_rows
+
+    for label, stats in report_rows(figures):
+        row(label, stats)
     return "\n".join(lines) + "\n"
 
 

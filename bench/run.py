@@ -118,6 +118,10 @@ def measure_all(scale_name: str, quick: bool) -> dict[str, Any]:
         iterations=heavy_n,
         skip=2 * circulation_n,
     )
+    from bench.http_desk import measure_http_desk
+
+    _say("measuring the desk's checkout scan over HTTP through gunicorn (1 desk, 30 desks)")
+    figures["http_desk"] = measure_http_desk(quick=quick)
     _say(f"measuring search, {len(measure.SEARCH_QUERIES)} queries x {rounds}")
     figures["search"] = measure.measure_search(rounds=rounds)
     figures["search_cold"] = measure.measure_search(rounds=max(1, rounds // 2), cold=True)

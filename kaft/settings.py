@@ -214,6 +214,9 @@ AXES_CLIENT_IP_CALLABLE = "kaft.members.auth.login_client_address"  # IPv6: per 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# Django's database sessions, written only when changed and inside the view's transaction when
+# it holds one (a desk scan commits its loan, access log and session rows at once).
+SESSION_ENGINE = "kaft.core.sessions"
 
 # --- Language -------------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"

@@ -26,6 +26,7 @@ from typing import Any, TypeVar, cast, overload
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -203,10 +204,32 @@ def active_member_shown(request: DeskRequest) -> Member | None:
     the session's member, :class:`MemberMismatch` is raised and nothing must be done.
     """
     member = active_member(request)
+    member_shown_check(request, member)
+    return member
+
+
+def member_shown_check(request: DeskRequest, member: Member | None) -> None:
+    """:class:`MemberMismatch` unless the sending page shows ``member`` (the one being served)."""
     shown = request.POST.get("member", "").strip()
     if shown != (str(member.pk) if member is not None else ""):
         raise MemberMismatch
-    return member
+
+
+def active_member_and_card_holder(
+    request: DeskRequest, card: str | None
+) -> tuple[Member | None, Member | None]:
+    """The member being served and the holder of ``card`` (None: not a member's card), read
+    in one query: a scan is a card or an item, and both answers are needed to tell."""
+    member_id = request.session.get(SESSION_MEMBER)
+    wanted = Q(card_number=card) if card is not None else Q(pk__in=[])
+    if member_id is not None:
+        wanted |= Q(pk=member_id)
+    if card is None and member_id is None:
+        return None, None
+    found = list(Member.objects.select_related("category", "home_branch").filter(wanted))
+    served = next((one for one in found if one.pk == member_id), None)
+    holder = next((one for one in found if card is not None and one.card_number == card), None)
+    return served, holder
 
 
 def active_member_set(request: DeskRequest, member: Member | None) -> None:

@@ -124,14 +124,24 @@ def test_scanned_items_are_lent_to_the_member_by_this_staff_at_this_branch(
     assert "Uitgeleend, terug op" in one["append"]
     assert "Max Havelaar" in two["append"]
     assert one["announce"].startswith("Uitgeleend: De avonden, terug op ")
-    assert "2 uitleningen" in two["replace"]["member-panel"]
-    # the card scan, then the whole panel shown again after each item
+    # the first loan: the loans section as it is now; the second: its row and the new count
+    assert "1 uitlening" in one["replace"]["member-loans"]
+    assert "De avonden" in one["replace"]["member-loans"]
+    second_loan = Loan.objects.get(item=second)
+    assert two["replace"] == {}
+    assert two["loan"]["heading"] == "<h3>2 uitleningen</h3>\n"
+    assert two["loan"]["row"].startswith(f'<tr id="loan-{second_loan.pk}" data-due="')
+    assert "Max Havelaar" in two["loan"]["row"]
+    assert two["loan"]["due"] == second_loan.due_date.isoformat()
+    # the card scan showed the whole panel, each lend then the member's loans
     assert [part for part, _s, _b in log_parts(member)] == [
         "identity",
         "status",
         "loans",
         "holds",
-    ] * 3
+        "loans",
+        "loans",
+    ]
     page = desk.get("/desk/").content.decode()
     assert page.index("De avonden") < page.index("Max Havelaar")
 

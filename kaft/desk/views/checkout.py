@@ -8,9 +8,11 @@ tab has switched this session to someone else meanwhile.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, cast
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -23,17 +25,22 @@ from kaft.catalog.errors import CatalogErrorCode
 from kaft.catalog.models import Item
 from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import Loan
-from kaft.circulation.selectors.loans import item_by_barcode, item_open_loan, member_open_loans
+from kaft.circulation.selectors.loans import item_open_loan, member_open_loans
+from kaft.circulation.selectors.scan import ScannedItem, item_to_lend
 from kaft.circulation.selectors.slips import receipt_loans
 from kaft.circulation.services import loan_checkout, loan_renew
 from kaft.circulation.services.renew_all import loans_renew_all
+from kaft.core.sessions import session_save_in_transaction
 from kaft.desk.access import (
     DeskRequest,
     MemberMismatch,
     active_member,
+    active_member_and_card_holder,
     active_member_set,
     active_member_shown,
     desk_view,
+    member_look,
+    member_shown_check,
 )
 from kaft.desk.views.common import (
     desk_render,
@@ -43,6 +50,8 @@ from kaft.desk.views.common import (
     member_mismatch_message,
     member_panel_after,
     member_panel_context,
+    member_panel_draw,
+    processed_answer,
     scan_answer,
     scan_refused,
     session_rows,
@@ -51,23 +60,18 @@ from kaft.desk.views.common import (
 )
 from kaft.desk.words import refusal
 from kaft.members.cards import card_number_is_valid
-from kaft.members.errors import MemberError, MemberErrorCode
+from kaft.members.errors import MemberErrorCode
 from kaft.members.models import Member
-from kaft.members.selectors.member import member_by_card
 from kaft.notices.services.receipts import notice_queue_loan_receipt
+from kaft.privacy.models import AccessPurpose, DataPart
 
 ROWS = "desk_checkout_rows"
+
+logger = logging.getLogger(__name__)
 
 
 def _display(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "due": from_iso(row.get("due"))}
-
-
-def _card_holder(value: str) -> Member | None:
-    try:
-        return member_by_card(value)
-    except MemberError:
-        return None
 
 
 @desk_view
@@ -93,26 +97,97 @@ def scan(request: HttpRequest) -> HttpResponse:
     malformed = _malformed(desk, value)
     if malformed:
         return scan_refused(request, fallback=back, message=malformed)
-    card_holder = _card_holder(value)
+    card = value if card_number_is_valid(value) else None
+    member, card_holder = active_member_and_card_holder(desk, card)
     if card_holder is not None:
         return _serve(desk, card_holder)
     try:
-        member = active_member_shown(desk)
+        member_shown_check(desk, member)
     except MemberMismatch:
         return scan_refused(request, fallback=back, message=member_mismatch_message())
-    replace: dict[str, str] = {}
     if member is None:
         row = {"value": value, "title": "", "due": None, "error": _not_a_card(value)}
-    else:
-        row = _lend(desk, member, value)
-        if wants_json(request):  # the panel as it is after this scan, lent or refused
-            replace = member_panel_after(desk, member)
-    return row_answer(desk, row, replace=replace)
+        return row_answer(desk, row, replace={})
+    return _lend_scan(desk, member, value)
+
+
+def _lend_scan(desk: DeskRequest, member: Member, value: str) -> HttpResponse:
+    """Lend the scanned copy to ``member``, the member being served.
+
+    The loan, the look at what the answer shows of the member (the access log) and the session's
+    list of rows commit together, in one transaction; the answer is drawn after the commit from
+    what was read inside it. A failure to draw it cannot undo the loan, and is answered as what
+    it is: processed, not shown (:func:`processed_answer`), never "not processed".
+
+    What the scan script is sent of the member panel: after a plain lend only the new loan (its
+    row for the loans table, and the count), since nothing else on the panel changed; after a
+    refusal, or a lend that fulfils the member's reservation, the whole panel as it is now.
+    """
+    script = wants_json(desk)
+    with transaction.atomic():
+        row, loan, scanned = _lend(desk, member, value)
+        session_rows_add(desk, ROWS, row)
+        shown: dict[str, Any] | None = None
+        if not script:
+            pass
+        elif loan is not None and scanned is not None and not scanned.member_holds_title:
+            shown = _new_loan_shown(desk, member, loan, scanned)
+        else:
+            shown = member_panel_context(desk, member)
+        session_save_in_transaction(desk)
+    try:
+        return _lend_drawn(desk, row, shown)
+    except Exception:  # the loan is committed: whatever broke, say that it was done
+        logger.exception("desk scan %s committed but not drawn", value)
+        return processed_answer(desk, fallback=reverse("desk:checkout"), value=value)
+
+
+def _new_loan_shown(
+    desk: DeskRequest, member: Member, loan: Loan, scanned: ScannedItem
+) -> dict[str, Any]:
+    """The new loan as the loans table shows it (from what the scan read: no query), its look
+    at the member's loans written to the access log."""
+    loan.item = scanned.item  # with its record, for the title
+    loan.renewals_left = max(scanned.renewals_allowed - loan.renewals, 0)  # type: ignore[attr-defined]
+    member_look(desk, member, (DataPart.LOANS,), purpose=AccessPurpose.DESK)
+    today = timezone.localdate()
+    count = scanned.member_loans_before + 1
+    return {"new_loan": loan, "count": count, "member": member, "today": today, "renew": True}
+
+
+def _lend_drawn(
+    desk: DeskRequest, row: dict[str, Any], shown: dict[str, Any] | None
+) -> HttpResponse:
+    if shown is None:
+        return row_drawn(desk, row, replace={})
+    if "new_loan" not in shown:
+        return row_drawn(desk, row, replace=member_panel_draw(desk, shown))
+    loan = shown["new_loan"]
+    if shown["count"] == 1:  # the panel said "No loans.": the loans section, with this one
+        loans = fragment(desk, "desk/_loans.html", {**shown, "loans": [loan]})
+        return row_drawn(desk, row, replace={"member-loans": loans})
+    added = {
+        "row": fragment(desk, "desk/_loan_row.html", {**shown, "loan": loan}),
+        "heading": fragment(desk, "desk/_loans_heading.html", shown),
+        "due": iso(loan.due_date) or "",
+    }
+    return row_drawn(desk, row, replace={}, loan=added)
 
 
 def row_answer(desk: DeskRequest, row: dict[str, Any], *, replace: dict[str, str]) -> HttpResponse:
     """Keep ``row`` in this session's list and answer the scan script with it."""
     session_rows_add(desk, ROWS, row)
+    return row_drawn(desk, row, replace=replace)
+
+
+def row_drawn(
+    desk: DeskRequest,
+    row: dict[str, Any],
+    *,
+    replace: dict[str, str],
+    loan: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The scan script's answer with ``row`` (already kept in the session's list)."""
     html = fragment(desk, "desk/_checkout_row.html", {"row": _display(row)})
     return scan_answer(
         desk,
@@ -120,14 +195,20 @@ def row_answer(desk: DeskRequest, row: dict[str, Any], *, replace: dict[str, str
         append=html,
         replace=replace,
         announce=announce(row),
+        loan=loan,
     )
 
 
 def _serve(desk: DeskRequest, member: Member) -> HttpResponse:
-    _session_end(desk)
-    active_member_set(desk, member)
-    desk.session[ROWS] = []
-    panel = fragment(desk, "desk/_member_panel.html", member_panel_context(desk, member))
+    """Serve ``member`` from now on; the end of the previous member's session, the look at the
+    new member's panel and the session commit together."""
+    with transaction.atomic():
+        _session_end(desk)
+        active_member_set(desk, member)
+        desk.session[ROWS] = []
+        context = member_panel_context(desk, member)
+        session_save_in_transaction(desk)
+    panel = fragment(desk, "desk/_member_panel.html", context)
     actions = fragment(desk, "desk/_receipt_actions.html", {"member": member})
     return scan_answer(
         desk,
@@ -161,14 +242,21 @@ def _not_a_card(value: str) -> str:
     return MemberErrorCode.UNKNOWN_CARD.message
 
 
-def _lend(desk: DeskRequest, member: Member, value: str) -> dict[str, Any]:
-    item = None
+def _lend(
+    desk: DeskRequest, member: Member, value: str
+) -> tuple[dict[str, Any], Loan | None, ScannedItem | None]:
+    """The row of the scan, the loan made (None: refused) and the copy (None: unknown)."""
+    scanned = None
     try:
-        item = item_by_barcode(value)
-        loan = loan_checkout(item=item, member=member, staff=desk.user, branch=desk.staff_branch)
+        scanned = item_to_lend(value, member, desk.staff_branch)
+        loan = loan_checkout(
+            item=scanned.item, member=member, staff=desk.user, branch=desk.staff_branch
+        )
     except CirculationError as error:
-        return refused_row(value, item, member, error)
-    return {"value": value, "title": item.record.title, "due": iso(loan.due_date), "error": ""}
+        item = scanned.item if scanned is not None else None
+        return refused_row(value, item, member, error), None, scanned
+    title = scanned.item.record.title
+    return {"value": value, "title": title, "due": iso(loan.due_date), "error": ""}, loan, scanned
 
 
 def refused_row(

@@ -53,12 +53,15 @@ def scan_answer(
     clear: bool = False,
     announce: str = "",
     member: Member | None | Literal[False] = False,
+    loan: dict[str, str] | None = None,
 ) -> HttpResponse:
     """The answer to one queued action of ``scan.js``; without the script, back to the page.
 
     ``append``: a row for the session list; ``replace``: element id -> new inner HTML;
     ``clear``: empty the session list first; ``announce``: read out by screen readers;
-    ``member``: the member the page serves from now on (None: nobody; False: unchanged).
+    ``member``: the member the page serves from now on (None: nobody; False: unchanged);
+    ``loan``: a loan just made, added to the member panel's loans table in due-date order
+    (``row``: the table row, ``heading``: the count above the table, ``due``: ISO date).
     """
     if not wants_json(request):
         return redirect(fallback)
@@ -68,6 +71,8 @@ def scan_answer(
         "clear": clear,
         "announce": announce,
     }
+    if loan is not None:
+        answer["loan"] = loan
     if member is not False:
         answer["member"] = str(member.pk) if isinstance(member, Member) else ""
     return JsonResponse(answer)
@@ -79,6 +84,23 @@ def scan_refused(request: HttpRequest, *, fallback: str, message: str) -> HttpRe
         messages.error(request, message)
         return redirect(fallback)
     return JsonResponse({"error": message}, status=409)
+
+
+def processed_answer(request: HttpRequest, *, fallback: str, value: str) -> HttpResponse:
+    """The scan of ``value`` was done and committed, but its answer could not be drawn.
+
+    ``scan.js`` shows the row as processed (``processed``: the text) and carries on with the
+    queue: the member being served did not change. The session's list has the row, so the page
+    shown again has it, and the member panel as it is.
+    """
+    text = _(
+        "%(value)s was processed, but the screen could not show the result: reload the page "
+        "(F5) to see it."
+    ) % {"value": value}
+    if not wants_json(request):
+        messages.warning(request, text)
+        return redirect(fallback)
+    return JsonResponse({"processed": text, "announce": text})
 
 
 def member_mismatch_message() -> str:
@@ -156,13 +178,13 @@ def member_panel_after(
     """The member panel as it is now, for the ``replace`` of a scan answer.
 
     The one place that renders the panel after an action on the member being served (a scan, a
-    refusal, a renewal, a hand-over): the member is read again, so status, loans and reservations
-    show the state after the action (a reservation just lent is gone, a block set meanwhile is
-    shown).
+    refusal, a renewal, a hand-over). ``member`` was read by this request, so status, loans and
+    reservations show the state after the action (a reservation just lent is gone, a block set
+    meanwhile is shown): an action at the desk changes loans and holds, never the member row.
     """
-    fresh = (
-        Member.objects.select_related("category", "home_branch").filter(pk=member.pk).first()
-        or member
-    )
-    context = member_panel_context(request, fresh, renew_results)
+    return member_panel_draw(request, member_panel_context(request, member, renew_results))
+
+
+def member_panel_draw(request: DeskRequest, context: dict[str, Any]) -> dict[str, str]:
+    """The ``replace`` of a scan answer from a :func:`member_panel_context` (no query)."""
     return {"member-panel": fragment(request, "desk/_member_panel.html", context)}

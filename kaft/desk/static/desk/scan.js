@@ -4,14 +4,19 @@
  * emptied at once and keeps the focus, so the next scan is never lost or mixed with this one.
  *
  * The server answers JSON: {append: "<tr>", replace: {id: "html"}, clear: bool, announce: "",
- * member: "id"} (member only when the member being served changed). Each scan sends the id of
+ * member: "id", loan: {row, heading, due}} (member only when the member being served changed;
+ * loan after a plain lend: its row goes into the member panel's loans table). Each scan sends the id of
  * the member this page shows, read when the request leaves, so the server can refuse a scan
  * when another tab has switched to someone else; a refusal is 409 with {error: "message"}.
  *
  * A request that fails (refused, error, no connection, logged out) stops the queue: every scan
  * still waiting is marked "not processed" and nothing more is sent until staff scan again. Had
  * the queue carried on after, say, a card scan that failed, the items scanned next would have
- * been lent to the member served before.
+ * been lent to the member served before. The failed scan itself says "not processed" only when
+ * that is certain (refused, or the login page came back); without an answer, or with a server
+ * error, it may have been done: it says so (data-unsure-text), and staff check the member's
+ * loans. A scan done whose result the server could not draw answers {processed: "message"}:
+ * the row says it was done and the queue carries on.
  *
  * Without this script the same forms post normally and the server redirects back to the page.
  *
@@ -81,9 +86,13 @@
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": job.csrf },
       body: job.body
+    }, function () {
+      throw new Unsure();  // no answer: the request may have arrived and been done
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") === -1) {
+        // A server error may come after the work was done; anything else (a login page) was not.
+        if (response.status >= 500) { throw new Unsure(); }
         throw new Error("not processed: " + response.status);
       }
       return response.json().then(function (answer) {
@@ -93,7 +102,11 @@
     }).then(function (answer) {
       apply(answer, job);
     }).catch(function (error) {
-      failed(job, error instanceof Refusal ? error.message : "");
+      if (error instanceof Unsure && text("data-unsure-text")) {
+        failed(job, text("data-unsure-text"), "unsure");
+      } else {
+        failed(job, error instanceof Refusal ? error.message : "");
+      }
       stop();
     }).then(function () {
       busy = false;
@@ -103,6 +116,7 @@
   }
 
   function Refusal(message) { this.message = message || ""; }
+  function Unsure() {}
 
   function soundSwitch() { return document.querySelector("[data-sound-switch]"); }
 
@@ -141,6 +155,13 @@
 
   function apply(answer, job) {
     var log = scanLog();
+    if (answer.processed) {  // done and kept, but the server could not draw the result
+      var row = job.placeholder || pendingRow("—");
+      row.className = "scan-row processed";
+      row.lastChild.textContent = answer.processed;
+      announce(answer.announce || answer.processed);
+      return;
+    }
     var member = document.querySelector("[data-scan-member]");
     if (member && typeof answer.member === "string") { member.value = answer.member; }
     if (answer.clear && log) {
@@ -152,6 +173,7 @@
       var target = document.getElementById(id);
       if (target) { target.innerHTML = answer.replace[id]; }
     });
+    if (answer.loan) { addLoan(answer.loan); }
     if (answer.append) {
       var content = rowFrom(answer.append);
       var row = content.firstElementChild;
@@ -168,9 +190,26 @@
     announce(answer.announce || "");
   }
 
-  function failed(job, message) {
+  // A loan just made goes into the member panel's loans table, in due-date order (the order the
+  // server draws the table in: due date, then the oldest loan first), and the count above it.
+  function addLoan(loan) {
+    var section = document.getElementById("member-loans");
+    var body = section ? section.querySelector("table.loans tbody") : null;
+    if (!body) { return; }
+    var row = rowFrom(loan.row).firstElementChild;
+    if (!row) { return; }
+    var later = Array.prototype.filter.call(body.querySelectorAll("tr[data-due]"), function (one) {
+      return one.getAttribute("data-due") > loan.due;
+    })[0];
+    body.insertBefore(row, later || null);
+    var heading = section.querySelector("h3");
+    var fresh = rowFrom(loan.heading).firstElementChild;
+    if (heading && fresh) { heading.replaceWith(fresh); }
+  }
+
+  function failed(job, message, kind) {
     message = message || text("data-failed-text");
-    mark(job.placeholder || pendingRow("—"), message);
+    mark(job.placeholder || pendingRow("—"), message, kind);
     announce(message);
     refusedSound();
   }
@@ -183,8 +222,8 @@
     });
   }
 
-  function mark(row, message) {
-    row.className = "scan-row refused not-processed";
+  function mark(row, message, kind) {
+    row.className = "scan-row refused " + (kind || "not-processed");
     row.lastChild.textContent = message;
   }
 

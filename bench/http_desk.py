@@ -1,0 +1,376 @@
+"""The desk's checkout scan over HTTP, through gunicorn, against the in-process checkout.
+
+What a desk does all day: scan a member's card, then scan the member's items one after another,
+each scan a POST to ``/desk/scan/`` answered with the JSON the scan script uses. Measured:
+
+- one desk scanning back to back: the latency of each item scan (p50/p95), and its ratio to the
+  in-process ``loan_checkout`` measured in the same run (the HTTP scan also authenticates, writes
+  the access log and the session, and draws the member panel);
+- ``DESKS`` desks at once (one connection each, every desk its own member and its own copies):
+  p50/p95/p99 of the item scans and the scans per second the server kept up.
+
+The server is gunicorn with Kaft's WSGI application on the benchmark's database, bound to a
+socket this process opened on 127.0.0.1 port 0 (handed over as ``fd://``), in the worker
+configurations of :data:`CONFIGS`. The desk sessions are made directly in the session store (a
+logged-in member of desk staff; a second factor is marked passed when the role needs one), and
+the CSRF secret is chosen here and sent as cookie and header, as the scan script does. The
+clients are plain ``http.client`` connections in threads. Every copy lent is taken back in
+afterwards through the services, so the dataset stays as it was.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+DESKS = 30
+# (name, gunicorn arguments): two cores. Sync workers take one request each; gthread workers
+# take several at once in threads (a scan waits on the database about as long as it computes).
+CONFIGS: dict[str, list[str]] = {
+    "sync-5": ["--worker-class", "sync", "--workers", "5"],
+    "gthread-2x8": ["--worker-class", "gthread", "--workers", "2", "--threads", "8"],
+}
+SCAN_PATH = "/desk/scan/"
+MEMBER_SCANS = 20
+
+
+@dataclass
+class Desk:
+    """One desk: its session, its member and the copies it will lend."""
+
+    session_key: str
+    csrf: str
+    card: str
+    member_id: int
+    barcodes: list[str]
+    latencies: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def _session_for(user: Any) -> str:
+    """A logged-in desk session of ``user`` (second factor passed where the role needs one)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if user.staff_profile.role in settings.KAFT_OTP_ROLES:
+        device, _made = TOTPDevice.objects.get_or_create(
+            user=user, name="bench", defaults={"confirmed": True}
+        )
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.create()
+    assert session.session_key is not None
+    return session.session_key
+
+
+def desks_prepare(count: int, scans: int, *, skip: int) -> list[Desk]:
+    """``count`` desks, each serving a member without loans, with ``scans`` copies each."""
+    from django.conf import settings
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    from bench import dataset
+    from bench.measure import available_items
+    from kaft.circulation.models import LoanStatus
+    from kaft.circulation.selectors.loans import member_borrow_refusal
+    from kaft.members.models import Member, User
+
+    staff = User.objects.select_related("staff_profile").get(username=dataset.STAFF_USERNAME)
+    today = timezone.localdate()
+    candidates = (
+        Member.objects.filter(pk__gte=dataset.FIRST_REGULAR_MEMBER_ID, category__code="volwassen")
+        .exclude(loans__status=LoanStatus.OPEN)
+        .order_by("pk")
+    )
+    members = []
+    for member in candidates.iterator():
+        if member_borrow_refusal(member, today) is None:  # not blocked, expired or owing
+            members.append(member)
+            if len(members) == count:
+                break
+    if len(members) < count:
+        raise RuntimeError(f"only {len(members)} members without loans, {count} needed")
+    items = available_items(count * scans, skip=skip)
+    assert settings.CSRF_COOKIE_NAME
+    return [
+        Desk(
+            session_key=_session_for(staff),
+            csrf=get_random_string(32, CSRF_ALLOWED_CHARS),
+            card=member.card_number,
+            member_id=member.pk,
+            barcodes=[item.barcode for item in items[n * scans : (n + 1) * scans]],
+        )
+        for n, member in enumerate(members)
+    ]
+
+
+class Server:
+    """gunicorn with Kaft on a socket bound here to 127.0.0.1, port 0."""
+
+    def __init__(self, arguments: Sequence[str]) -> None:
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(128)
+        self.port: int = self.listener.getsockname()[1]
+        fd = self.listener.fileno()
+        env = {**os.environ, "KAFT_DEBUG": "0", "KAFT_LOG_LEVEL": "WARNING"}
+        command = [sys.executable, "-m", "gunicorn", "kaft.wsgi:application"]
+        command += ["--bind", f"fd://{fd}", "--backlog", "128", "--timeout", "120"]
+        command += ["--log-level", "warning"]
+        self.process = subprocess.Popen(
+            [*command, *arguments], env=env, pass_fds=(fd,), stderr=subprocess.PIPE, text=True
+        )
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        self.ready_at = time.monotonic()
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + 300  # a loaded machine boots workers slowly
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped: {self.process.stderr.read()}")  # type: ignore[union-attr]
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                connection.request("GET", "/desk/login/")
+                if connection.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer within 300 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.listener.close()
+
+
+def _post(connection: http.client.HTTPConnection, desk: Desk, value: str, member: str) -> Any:
+    from django.conf import settings
+
+    body = f"value={value}&member={member}"
+    headers = {
+        "Accept": "application/json",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-CSRFToken": desk.csrf,
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={desk.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={desk.csrf}",
+    }
+    connection.request("POST", SCAN_PATH, body=body, headers=headers)
+    response = connection.getresponse()
+    data = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"scan answered {response.status}: {data[:200]!r}")
+    return json.loads(data)
+
+
+def desk_run(port: int, desk: Desk, start: threading.Barrier | None = None) -> None:
+    """Scan the card, then every copy, back to back; the item scans' latencies in ``desk``."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        served = _post(connection, desk, desk.card, "")
+        member = served.get("member", "")
+        if start is not None:
+            start.wait()
+        for barcode in desk.barcodes:
+            began = time.perf_counter()
+            answer = _post(connection, desk, barcode, member)
+            desk.latencies.append((time.perf_counter() - began) * 1000)
+            if "lent" not in answer.get("append", ""):
+                desk.failures.append(f"{barcode}: {answer.get('announce', '')}")
+    except (OSError, RuntimeError, http.client.HTTPException) as error:
+        desk.failures.append(str(error))
+    finally:
+        connection.close()
+
+
+def _in_process(items: int, *, skip: int) -> dict[str, Any]:
+    """``loan_checkout`` through the service, in this process, for one member: the reference."""
+    from bench import dataset
+    from bench.measure import _timed, available_items, summary
+    from kaft.circulation.services import loan_checkin, loan_checkout
+    from kaft.members.models import Member, User
+
+    staff = User.objects.get(username=dataset.STAFF_USERNAME)
+    member = Member.objects.select_related("category").get(pk=dataset.IDLE_MEMBER_ID)
+    times, cpu = [], []
+    for item in available_items(items, skip=skip):
+        began = time.process_time()
+        took, _loan = _timed(
+            loan_checkout, item=item, member=member, staff=staff, branch=item.home_branch
+        )
+        cpu.append((time.process_time() - began) * 1000)
+        times.append(took)
+        loan_checkin(item=item, branch=item.home_branch, staff=staff)
+    return {**summary(times), "cpu_ms_p50": round(statistics.median(cpu), 3)}
+
+
+def _take_back(desks: Sequence[Desk]) -> int:
+    """Check in every copy the desks lent (the dataset stays as it was)."""
+    from bench import dataset
+    from kaft.catalog.models import Item
+    from kaft.circulation.services import loan_checkin
+    from kaft.members.models import User
+
+    staff = User.objects.get(username=dataset.STAFF_USERNAME)
+    barcodes = [barcode for desk in desks for barcode in desk.barcodes]
+    lent = Item.objects.filter(barcode__in=barcodes, status="on_loan").select_related("home_branch")
+    count = 0
+    for item in lent:
+        loan_checkin(item=item, branch=item.home_branch, staff=staff)
+        count += 1
+    return count
+
+
+def _run_config(arguments: Sequence[str], one_scans: int, many_scans: int) -> dict[str, Any]:
+    from django.db import connection
+
+    from bench.measure import percentile, summary
+
+    # One desk serves members one after another, each lending at most MEMBER_SCANS copies (the
+    # default loan limit is 20); the many desks each serve one member.
+    one = desks_prepare(max(1, one_scans // MEMBER_SCANS), min(one_scans, MEMBER_SCANS), skip=0)
+    many = desks_prepare(DESKS, many_scans, skip=one_scans)
+    connection.close()  # the server's workers write; this process holds no lock meanwhile
+    cpu_before = _children_cpu()
+    server = Server(arguments)
+    started = server.ready_at
+    try:
+        for desk in one:
+            desk_run(server.port, desk)
+        start = threading.Barrier(DESKS + 1)
+        threads = [
+            threading.Thread(target=desk_run, args=(server.port, desk, start)) for desk in many
+        ]
+        for thread in threads:
+            thread.start()
+        start.wait()
+        began = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - began
+    finally:
+        server.stop()
+    server_cpu = _children_cpu() - cpu_before
+    _take_back([*one, *many])
+    latencies = [ms for desk in many for ms in desk.latencies]
+    alone = [ms for desk in one for ms in desk.latencies]
+    failures = [text for desk in [*one, *many] for text in desk.failures]
+    result: dict[str, Any] = {
+        "one_desk": summary(alone) if alone else {},
+        "desks": DESKS,
+        "many_desks": summary(latencies) if latencies else {},
+        "scans_per_second": round(len(latencies) / wall, 1) if wall else 0.0,
+        "failures": len(failures),
+    }
+    if latencies:
+        result["many_desks"]["p99"] = round(percentile(latencies, 0.99), 3)
+    if failures:
+        result["first_failure"] = failures[0][:300]
+    requests = sum(len(desk.latencies) + 1 for desk in [*one, *many])  # the card scans too
+    # CPU of gunicorn and its workers per request (starting included, so slightly high): less
+    # disturbed than latencies by other work on the machine.
+    result["server_cpu_ms_per_scan"] = round(server_cpu * 1000 / requests, 2) if requests else 0.0
+    result["server_seconds"] = round(time.monotonic() - started, 1)
+    return result
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the child processes this process has waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure_http_desk(*, quick: bool) -> dict[str, Any]:
+    """The HTTP figure: one desk and :data:`DESKS` desks, per gunicorn configuration.
+
+    Quick mode (CI): one configuration, a few scans per desk.
+    """
+    one_scans, many_scans = (10, 3) if quick else (100, 20)
+    reference = _in_process(10 if quick else 100, skip=0)
+    configs = dict(list(CONFIGS.items())[:1]) if quick else CONFIGS
+    result: dict[str, Any] = {"in_process_checkout": reference, "configs": {}}
+    for name, arguments in configs.items():
+        figures = _run_config(arguments, one_scans, many_scans)
+        if figures["one_desk"]:
+            for name in ("p50", "p95"):
+                figures[f"one_desk_ratio_{name}"] = round(
+                    figures["one_desk"][name] / reference[name], 2
+                )
+            figures["cpu_ratio"] = round(
+                figures["server_cpu_ms_per_scan"] / reference["cpu_ms_p50"], 2
+            )
+        result["configs"][name] = figures
+    return result
+
+
+def report_rows(figures: dict[str, Any]) -> list[tuple[str, str]]:
+    """Rows for bench/report.py's table: (label, the p50/p95/worst or value column)."""
+    http = figures.get("http_desk")
+    if not http:
+        return []
+
+    def ms(stats: dict[str, float]) -> str:
+        return f"{stats['p50']:>8.1f} {stats['p95']:>8.1f} {stats['worst']:>8.1f}"
+
+    rows = [("in-process loan_checkout, ms", ms(http["in_process_checkout"]))]
+    for name, one in http["configs"].items():
+        if one["one_desk"]:
+            rows.append((f"HTTP scan, 1 desk, gunicorn {name}, ms", ms(one["one_desk"])))
+            rows.append(
+                (
+                    "  1 desk / in-process (p50; target <= 2.5x)",
+                    f"{one['one_desk_ratio_p50']:>17.2f}x",
+                )
+            )
+        if one["many_desks"]:
+            many = one["many_desks"]
+            rows.append((f"HTTP scan, {one['desks']} desks (p95 target <= 150), ms", ms(many)))
+            rows.append(
+                (
+                    f"  {one['desks']} desks: p99 ms, scans/s",
+                    f"{many['p99']:>8.1f} {one['scans_per_second']:>8.1f}",
+                )
+            )
+        rows.append(
+            (
+                "  server CPU ms per scan / in-process CPU",
+                f"{one['server_cpu_ms_per_scan']:>8.1f} {one['cpu_ratio']:>8.2f}x",
+            )
+        )
+    return rows
+
+
+if __name__ == "__main__":  # python -m bench.http_desk [--quick]: this figure alone
+    from bench import db
+    from bench.run import _django, _migrate
+
+    url = db.database_url(None if "--db-url" not in sys.argv else sys.argv[-1], "kaft_bench_small")
+    _django(url)
+    _migrate()
+    print(json.dumps(measure_http_desk(quick="--quick" in sys.argv), indent=2))
