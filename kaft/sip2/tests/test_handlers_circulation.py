@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kaft.catalog.models import ItemStatus
@@ -26,7 +28,13 @@ from kaft.sip2.tests.kiosk import (
     send,
     values,
 )
-from tests.factories_circulation import make_branch, make_item, make_member, make_rule
+from tests.factories_circulation import (
+    bulk_open_loans,
+    make_branch,
+    make_item,
+    make_member,
+    make_rule,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -323,3 +331,21 @@ def test_renew_all_without_a_pin_renews_nothing() -> None:
     assert values(response, "AF") == ["Please enter your PIN."]
     assert everything() == before
     assert Hold.objects.count() == 0
+
+
+def test_a_kiosk_checkout_costs_the_same_statements_with_0_or_30_loans() -> None:
+    account = kiosk()
+    make_rule(max_loans=100)
+    light = member_with_pin(home_branch=account.branch)
+    heavy = member_with_pin(home_branch=account.branch)
+    bulk_open_loans(heavy, 30, branches=[account.branch])
+    counts = []
+    for member in (light, heavy):
+        item = make_item(home_branch=account.branch)
+        with CaptureQueriesContext(connection) as queries:
+            response = send(account, checkout(member.card_number, item.barcode))
+        assert response.fixed[0] == "1"
+        counts.append(len(queries.captured_queries))
+
+    assert counts[0] == counts[1]
+    assert counts[0] <= 14
