@@ -138,7 +138,9 @@ class Server:
         self.listener.listen(128)
         self.port: int = self.listener.getsockname()[1]
         fd = self.listener.fileno()
+        # Production's database connections (kept 60 s), development's settings otherwise.
         env = {**os.environ, "KAFT_DEBUG": "0", "KAFT_LOG_LEVEL": "WARNING"}
+        env["KAFT_DB_CONN_MAX_AGE"] = "60"
         command = [sys.executable, "-m", "gunicorn", "kaft.wsgi:application"]
         command += ["--bind", f"fd://{fd}", "--backlog", "128", "--timeout", "120"]
         command += ["--log-level", "warning"]
