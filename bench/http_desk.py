@@ -23,7 +23,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import resource
 import socket
 import statistics
 import subprocess
@@ -39,7 +38,10 @@ DESKS = 30
 # take several at once in threads (a scan waits on the database about as long as it computes).
 CONFIGS: dict[str, list[str]] = {
     "sync-5": ["--worker-class", "sync", "--workers", "5"],
-    "gthread-2x8": ["--worker-class", "gthread", "--workers", "2", "--threads", "8"],
+    "gthread-2x8": [
+        *("--worker-class", "gthread", "--workers", "2", "--threads", "8"),
+        *("--keep-alive", "30"),  # a desk waits between scans; gunicorn's default closes at 2 s
+    ],
 }
 SCAN_PATH = "/desk/scan/"
 MEMBER_SCANS = 20
@@ -80,8 +82,9 @@ def _session_for(user: Any) -> str:
     return session.session_key
 
 
-def desks_prepare(count: int, scans: int, *, skip: int) -> list[Desk]:
-    """``count`` desks, each serving a member without loans, with ``scans`` copies each."""
+def desks_prepare(scans: Sequence[int]) -> list[Desk]:
+    """A desk per entry of ``scans``, each serving another member without open loans, with that
+    many copies of its own."""
     from django.conf import settings
     from django.middleware.csrf import CSRF_ALLOWED_CHARS
     from django.utils import timezone
@@ -93,6 +96,7 @@ def desks_prepare(count: int, scans: int, *, skip: int) -> list[Desk]:
     from kaft.circulation.selectors.loans import member_borrow_refusal
     from kaft.members.models import Member, User
 
+    count = len(scans)
     staff = User.objects.select_related("staff_profile").get(username=dataset.STAFF_USERNAME)
     today = timezone.localdate()
     candidates = (
@@ -108,18 +112,21 @@ def desks_prepare(count: int, scans: int, *, skip: int) -> list[Desk]:
                 break
     if len(members) < count:
         raise RuntimeError(f"only {len(members)} members without loans, {count} needed")
-    items = available_items(count * scans, skip=skip)
+    barcodes = [item.barcode for item in available_items(sum(scans))]
     assert settings.CSRF_COOKIE_NAME
-    return [
-        Desk(
-            session_key=_session_for(staff),
-            csrf=get_random_string(32, CSRF_ALLOWED_CHARS),
-            card=member.card_number,
-            member_id=member.pk,
-            barcodes=[item.barcode for item in items[n * scans : (n + 1) * scans]],
+    desks = []
+    for member, many in zip(members, scans, strict=True):
+        desks.append(
+            Desk(
+                session_key=_session_for(staff),
+                csrf=get_random_string(32, CSRF_ALLOWED_CHARS),
+                card=member.card_number,
+                member_id=member.pk,
+                barcodes=barcodes[:many],
+            )
         )
-        for n, member in enumerate(members)
-    ]
+        barcodes = barcodes[many:]
+    return desks
 
 
 class Server:
@@ -131,7 +138,9 @@ class Server:
         self.listener.listen(128)
         self.port: int = self.listener.getsockname()[1]
         fd = self.listener.fileno()
+        # Production's database connections (kept 60 s), development's settings otherwise.
         env = {**os.environ, "KAFT_DEBUG": "0", "KAFT_LOG_LEVEL": "WARNING"}
+        env["KAFT_DB_CONN_MAX_AGE"] = "60"
         command = [sys.executable, "-m", "gunicorn", "kaft.wsgi:application"]
         command += ["--bind", f"fd://{fd}", "--backlog", "128", "--timeout", "120"]
         command += ["--log-level", "warning"]
@@ -159,6 +168,23 @@ class Server:
                 pass
             time.sleep(0.2)
         raise RuntimeError("gunicorn did not answer within 300 s")
+
+    def cpu(self) -> float:
+        """CPU seconds (user + system) used so far by gunicorn and its running workers (Linux)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid, parent = int(entry.name), int(fields[1])
+            if self.process.pid in (pid, parent):
+                total += (int(fields[11]) + int(fields[12])) / ticks
+        return total
 
     def stop(self) -> None:
         self.process.terminate()
@@ -197,6 +223,7 @@ def desk_run(port: int, desk: Desk, start: threading.Barrier | None = None) -> N
         member = served.get("member", "")
         if start is not None:
             start.wait()
+            connection.close()  # a fresh connection for the timed scans (http.client reopens)
         for barcode in desk.barcodes:
             began = time.perf_counter()
             answer = _post(connection, desk, barcode, member)
@@ -254,12 +281,13 @@ def _run_config(arguments: Sequence[str], one_scans: int, many_scans: int) -> di
 
     # One desk serves members one after another, each lending at most MEMBER_SCANS copies (the
     # default loan limit is 20); the many desks each serve one member.
-    one = desks_prepare(max(1, one_scans // MEMBER_SCANS), min(one_scans, MEMBER_SCANS), skip=0)
-    many = desks_prepare(DESKS, many_scans, skip=one_scans)
+    alone = [min(one_scans, MEMBER_SCANS)] * max(1, one_scans // MEMBER_SCANS)
+    desks = desks_prepare([*alone, *[many_scans] * DESKS])
+    one, many = desks[: len(alone)], desks[len(alone) :]
     connection.close()  # the server's workers write; this process holds no lock meanwhile
-    cpu_before = _children_cpu()
     server = Server(arguments)
     started = server.ready_at
+    cpu_before = server.cpu()
     try:
         for desk in one:
             desk_run(server.port, desk)
@@ -274,15 +302,15 @@ def _run_config(arguments: Sequence[str], one_scans: int, many_scans: int) -> di
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - began
+        server_cpu = server.cpu() - cpu_before
     finally:
         server.stop()
-    server_cpu = _children_cpu() - cpu_before
     _take_back([*one, *many])
     latencies = [ms for desk in many for ms in desk.latencies]
-    alone = [ms for desk in one for ms in desk.latencies]
+    one_latencies = [ms for desk in one for ms in desk.latencies]
     failures = [text for desk in [*one, *many] for text in desk.failures]
     result: dict[str, Any] = {
-        "one_desk": summary(alone) if alone else {},
+        "one_desk": summary(one_latencies) if one_latencies else {},
         "desks": DESKS,
         "many_desks": summary(latencies) if latencies else {},
         "scans_per_second": round(len(latencies) / wall, 1) if wall else 0.0,
@@ -293,17 +321,11 @@ def _run_config(arguments: Sequence[str], one_scans: int, many_scans: int) -> di
     if failures:
         result["first_failure"] = failures[0][:300]
     requests = sum(len(desk.latencies) + 1 for desk in [*one, *many])  # the card scans too
-    # CPU of gunicorn and its workers per request (starting included, so slightly high): less
-    # disturbed than latencies by other work on the machine.
+    # CPU of gunicorn and its workers per request, from ready to done: less disturbed than
+    # latencies by other work on the machine.
     result["server_cpu_ms_per_scan"] = round(server_cpu * 1000 / requests, 2) if requests else 0.0
     result["server_seconds"] = round(time.monotonic() - started, 1)
     return result
-
-
-def _children_cpu() -> float:
-    """CPU seconds (user + system) of the child processes this process has waited for."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def measure_http_desk(*, quick: bool) -> dict[str, Any]:
@@ -318,9 +340,9 @@ def measure_http_desk(*, quick: bool) -> dict[str, Any]:
     for name, arguments in configs.items():
         figures = _run_config(arguments, one_scans, many_scans)
         if figures["one_desk"]:
-            for name in ("p50", "p95"):
-                figures[f"one_desk_ratio_{name}"] = round(
-                    figures["one_desk"][name] / reference[name], 2
+            for rank in ("p50", "p95"):
+                figures[f"one_desk_ratio_{rank}"] = round(
+                    figures["one_desk"][rank] / reference[rank], 2
                 )
             figures["cpu_ratio"] = round(
                 figures["server_cpu_ms_per_scan"] / reference["cpu_ms_p50"], 2

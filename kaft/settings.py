@@ -128,7 +128,9 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kaft.sqlite3'}"
 # Lets several test runs on one machine keep apart (e.g. KAFT_TEST_DB_SUFFIX=_a).
 _TEST_DB_SUFFIX = os.environ.get("KAFT_TEST_DB_SUFFIX", "")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60 if PRODUCTION else 0)}
+# How long a web worker keeps its database connection (seconds; 0: one per request).
+_CONN_MAX_AGE = int(os.environ.get("KAFT_DB_CONN_MAX_AGE", "60" if PRODUCTION else "0"))
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=_CONN_MAX_AGE)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; FULL syncs every commit to disk.
