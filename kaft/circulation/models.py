@@ -127,7 +127,7 @@ class LoanEvent(models.Model):
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    via = models.CharField(max_length=10, blank=True)  # desk, portal, sip2, system
+    via = models.CharField(max_length=10, blank=True)  # desk, portal, kiosk, api, system
 
 
 class HoldStatus(models.TextChoices):

@@ -16,7 +16,8 @@ from kaft.members.models import Member
 class Via(StrEnum):
     DESK = "desk"
     PORTAL = "portal"
-    SIP2 = "sip2"
+    KIOSK = "kiosk"  # a self-service kiosk, through the SIP2 door
+    API = "api"  # an app or partner system, through the REST API
     SYSTEM = "system"
 
 
