@@ -88,6 +88,15 @@ COMPOSED: dict[tuple[str, str], str] = {
     ("billing.SepaRun", "stored_as"): "the storage path Kaft chose for the file",
     ("billing.SepaReturnFile", "source"): "the name of the bank's file as uploaded",
     **{
+        ("oauth2_provider." + table, "scope"): "scope codes from Kaft's own list (OAUTH2_PROVIDER)"
+        for table in ("AccessToken", "DeviceGrant", "Grant", "IDToken")
+    },
+    **{
+        ("oauth2_provider." + table, "resource"): "the API address a registered app asked for"
+        for table in ("AccessToken", "Grant", "RefreshToken")
+    },
+    ("oauth2_provider.Grant", "redirect_uri"): "one of the app's registered redirect addresses",
+    **{
         (table, column): "typed into the login form; every axes table has the same rule"
         for table in ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog")
         for column in ("username", "user_agent")

@@ -451,6 +451,6 @@ def test_the_command_prints_where_it_listens_and_stops_on_sigterm(tmp_path) -> N
 
 
 def test_patron_information_before_login_closes_the_connection(sip2_server) -> None:
-    kiosk_account_add(login="zuil", password="pw", branch=BranchFactory.create())
+    kiosk_account_add(login="zuil", password="zuil-wachtwoord", branch=BranchFactory.create())
     with RawClient(sip2_server) as link:
         assert link.send(frame(f"63000{DATE}          AOx|AA1|", sequence="0")) == b""
