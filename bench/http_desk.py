@@ -70,7 +70,7 @@ def _session_for(user: Any) -> str:
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "kaft.members.auth.StaffBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if user.staff_profile.role in settings.KAFT_OTP_ROLES:
         device, _made = TOTPDevice.objects.get_or_create(

@@ -200,7 +200,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "kaft.members.auth.MemberCardOrEmailBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend (usernames), loading the staff profile with the user.
+    "kaft.members.auth.StaffBackend",
 ]
 LOGIN_URL = "portal:login"
 AXES_FAILURE_LIMIT = int(os.environ.get("KAFT_LOGIN_FAILURE_LIMIT", "5"))

@@ -72,6 +72,11 @@ def item_for_update(item_id: int) -> Item:
     return item
 
 
+def item_by_barcode_for_update(barcode: str) -> Item | None:
+    """Lock the item row with this barcode (step 2), its record loaded (not locked), or None."""
+    return sql.lock_item_with_record(barcode)
+
+
 def hold_for_update(hold_id: int) -> Hold:
     return Hold.objects.select_for_update().get(pk=hold_id)
 

@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Field, Model
 from django.db.transaction import TransactionManagementError
 
-from kaft.catalog.models import ClosedDay
+from kaft.catalog.models import ClosedDay, Item, Record
 from kaft.circulation.models import (
     ACTIVE_HOLD_STATUSES,
     TRAPPED_HOLD_STATUSES,
@@ -125,6 +125,41 @@ def lock_one(model: type[M], **equals: object) -> M | None:
     if row is None:
         return None
     return _instance(model, row)
+
+
+@cache
+def _item_with_record_sql(lock: str) -> str:
+    record = _column(Item, "record")
+    return (
+        f"SELECT {_columns(Item, 'i.')}, {_columns(Record, 'r.')} FROM {_table(Item)} i "
+        f"JOIN {_table(Record)} r ON r.{_column(Record, 'id')} = i.{record} "
+        f"WHERE i.{_column(Item, 'barcode')} = %s{lock}"
+    )
+
+
+def lock_item_with_record(barcode: str) -> Item | None:
+    """``SELECT ... FOR UPDATE`` of the copy with this barcode, its record loaded with it (the
+    record row is read, not locked), or None. Refuses outside a transaction, as
+    :func:`lock_one`; on SQLite a plain SELECT."""
+    if connection.get_autocommit():
+        raise TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction."
+        )
+    features = connection.features
+    lock = ""
+    if features.has_select_for_update_of:
+        lock = " FOR UPDATE OF i"
+    elif features.has_select_for_update:
+        lock = " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(_item_with_record_sql(lock), [barcode])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    width = len(Item._meta.concrete_fields)
+    item = _instance(Item, row[:width])
+    item.record = _instance(Record, row[width:])
+    return item
 
 
 _RULE_WIDTH = len(LoanRule._meta.concrete_fields)

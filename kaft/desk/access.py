@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.db.models.fields.reverse_related import OneToOneRel
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -53,8 +54,15 @@ class DeskRequest(HttpRequest):
 
 
 def staff_profile_of(user: Any) -> StaffProfile | None:
+    """The staff profile of ``user`` (None: not staff). The login backends load the user of a
+    request with it (``kaft.members.auth``): then no query."""
     if not getattr(user, "is_authenticated", False):
         return None
+    field = cast(OneToOneRel, User._meta.get_field("staff_profile"))
+    if field.is_cached(user):
+        profile = cast(StaffProfile | None, field.get_cached_value(user))
+        if profile is None or StaffProfile.branch.is_cached(profile):  # type: ignore[attr-defined]
+            return profile
     return StaffProfile.objects.select_related("branch").filter(user_id=user.pk).first()
 
 

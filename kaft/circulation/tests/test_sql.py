@@ -75,6 +75,34 @@ def test_lock_one_refuses_to_run_outside_a_transaction(
         sql.lock_one(Item, pk=item.pk)
 
 
+def test_the_copy_locked_by_barcode_is_the_orms_with_its_record(central: Branch) -> None:
+    # Given a copy on loan and its record
+    item = make_item(home_branch=central, status=ItemStatus.ON_LOAN, barcode="30000000000021")
+    item = Item.objects.select_related("record").get(pk=item.pk)
+
+    # When it is locked by its barcode, and an unknown barcode is
+    with transaction.atomic():
+        locked = sql.lock_item_with_record("30000000000021")
+        missing = sql.lock_item_with_record("30000000000039")
+
+    # Then it is the row the ORM reads, its record loaded (no query), and nothing for the other
+    assert locked is not None and missing is None
+    assert _field_values(locked, Item) == _field_values(item, Item)
+    assert Item.record.is_cached(locked)  # type: ignore[attr-defined]
+    assert _field_values(locked.record, type(item.record)) == _field_values(
+        item.record, type(item.record)
+    )
+
+
+def test_the_copy_lock_by_barcode_refuses_to_run_outside_a_transaction(
+    central: Branch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_item(home_branch=central, barcode="30000000000021")
+    monkeypatch.setattr(connection, "get_autocommit", lambda: True)  # as outside any atomic
+    with pytest.raises(TransactionManagementError):
+        sql.lock_item_with_record("30000000000021")
+
+
 def test_checkout_facts_count_open_loans_only(central: Branch, member: Member) -> None:
     record = make_record()
     for status in (LoanStatus.OPEN, LoanStatus.OPEN, LoanStatus.RETURNED, LoanStatus.LOST):

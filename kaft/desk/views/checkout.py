@@ -9,6 +9,7 @@ tab has switched this session to someone else meanwhile.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -25,8 +26,12 @@ from kaft.catalog.errors import CatalogErrorCode
 from kaft.catalog.models import Item
 from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import Loan
-from kaft.circulation.selectors.loans import item_open_loan, member_open_loans
-from kaft.circulation.selectors.scan import ScannedItem, item_to_lend
+from kaft.circulation.selectors.loans import (
+    CheckoutFacts,
+    item_by_barcode,
+    item_open_loan,
+    member_open_loans,
+)
 from kaft.circulation.selectors.slips import receipt_loans
 from kaft.circulation.services import loan_checkout, loan_renew
 from kaft.circulation.services.renew_all import loans_renew_all
@@ -124,17 +129,21 @@ def _lend_scan(desk: DeskRequest, member: Member, value: str) -> HttpResponse:
     refusal, or a lend that fulfils the member's reservation, the whole panel as it is now.
     """
     script = wants_json(desk)
-    with transaction.atomic():
-        row, loan, scanned = _lend(desk, member, value)
+    shown: dict[str, Any] | None = None
+
+    def kept(row: dict[str, Any], loan: Loan | None, facts: CheckoutFacts | None) -> None:
+        """In the loan's transaction (or the refusal's own): the row, the look, the session."""
+        nonlocal shown
         session_rows_add(desk, ROWS, row)
-        shown: dict[str, Any] | None = None
         if not script:
             pass
-        elif loan is not None and scanned is not None and not scanned.member_holds_title:
-            shown = _new_loan_shown(desk, member, loan, scanned)
+        elif loan is not None and facts is not None and not facts.has_active_hold:
+            shown = _new_loan_shown(desk, member, loan, facts)
         else:
             shown = member_panel_context(desk, member)
         session_save_in_transaction(desk)
+
+    row = _lend(desk, member, value, kept)
     try:
         return _lend_drawn(desk, row, shown)
     except Exception:  # the loan is committed: whatever broke, say that it was done
@@ -143,15 +152,14 @@ def _lend_scan(desk: DeskRequest, member: Member, value: str) -> HttpResponse:
 
 
 def _new_loan_shown(
-    desk: DeskRequest, member: Member, loan: Loan, scanned: ScannedItem
+    desk: DeskRequest, member: Member, loan: Loan, facts: CheckoutFacts
 ) -> dict[str, Any]:
-    """The new loan as the loans table shows it (from what the scan read: no query), its look
-    at the member's loans written to the access log."""
-    loan.item = scanned.item  # with its record, for the title
-    loan.renewals_left = max(scanned.renewals_allowed - loan.renewals, 0)  # type: ignore[attr-defined]
+    """The new loan as the loans table shows it (from what the checkout read under its locks:
+    no query), its look at the member's loans written to the access log."""
+    loan.renewals_left = max(facts.rule.renewals_allowed - loan.renewals, 0)  # type: ignore[attr-defined]
     member_look(desk, member, (DataPart.LOANS,), purpose=AccessPurpose.DESK)
     today = timezone.localdate()
-    count = scanned.member_loans_before + 1
+    count = facts.open_loans + 1
     return {"new_loan": loan, "count": count, "member": member, "today": today, "renew": True}
 
 
@@ -243,20 +251,42 @@ def _not_a_card(value: str) -> str:
 
 
 def _lend(
-    desk: DeskRequest, member: Member, value: str
-) -> tuple[dict[str, Any], Loan | None, ScannedItem | None]:
-    """The row of the scan, the loan made (None: refused) and the copy (None: unknown)."""
-    scanned = None
+    desk: DeskRequest,
+    member: Member,
+    value: str,
+    kept: Callable[[dict[str, Any], Loan | None, CheckoutFacts | None], None],
+) -> dict[str, Any]:
+    """Lend the copy scanned as ``value``; its row, with the loan made and what the checkout
+    read under its locks (None: refused), goes to ``kept``: in the loan's transaction (the
+    loan's is the outermost transaction, so it needs no savepoint), or after a refusal in a
+    transaction of its own (nothing of the refused loan was written)."""
+    lent: dict[str, Any] = {}
+
+    def made(loan: Loan, facts: CheckoutFacts) -> None:
+        title = loan.item.record.title  # the copy was locked with its record
+        lent.update(value=value, title=title, due=iso(loan.due_date), error="")
+        kept(lent, loan, facts)
+
     try:
-        scanned = item_to_lend(value, member, desk.staff_branch)
-        loan = loan_checkout(
-            item=scanned.item, member=member, staff=desk.user, branch=desk.staff_branch
+        loan_checkout(
+            barcode=value, member=member, staff=desk.user, branch=desk.staff_branch, then=made
         )
     except CirculationError as error:
-        item = scanned.item if scanned is not None else None
-        return refused_row(value, item, member, error), None, scanned
-    title = scanned.item.record.title
-    return {"value": value, "title": title, "due": iso(loan.due_date), "error": ""}, loan, scanned
+        row = refused_row(value, _refused_copy(value, error), member, error)
+        with transaction.atomic():
+            kept(row, None, None)
+        return row
+    return lent
+
+
+def _refused_copy(value: str, error: CirculationError) -> Item | None:
+    """The copy of a refused lend, for its title (a refusal only: a lend reads it with its lock)."""
+    if error.code == CirculationErrorCode.UNKNOWN_BARCODE:
+        return None
+    try:
+        return item_by_barcode(value)
+    except CirculationError:
+        return None
 
 
 def refused_row(

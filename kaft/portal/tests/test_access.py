@@ -57,6 +57,6 @@ def test_logged_out_visitor_is_sent_to_login_and_back(client: Client) -> None:
 
 def test_staff_account_without_member_record_is_refused(client: Client) -> None:
     staff = StaffFactory.create(username="balie2")
-    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(staff, backend="kaft.members.auth.StaffBackend")
 
     assert client.get("/mijn/").status_code == 403
