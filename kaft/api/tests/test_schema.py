@@ -61,6 +61,7 @@ def token(db: None) -> Token:
 @settings(
     max_examples=15,
     deadline=None,
+    database=None,  # no example database left in the project tree
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_every_operation_answers_as_its_schema_says(case: Any, token: Token) -> None:
