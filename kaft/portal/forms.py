@@ -14,6 +14,7 @@ from kaft.core import params
 from kaft.members.cards import validate_card_number_or_email
 from kaft.members.models import CHANNEL_CHOICE_TYPES, Channel, Language, Member
 from kaft.members.phones import PhoneField
+from kaft.members.pin_fields import KioskPinFields
 from kaft.members.services.member import AddressInput
 
 
@@ -218,36 +219,11 @@ class EmailChangeForm(forms.Form):
         self.fields["new_email"].widget.attrs["autocomplete"] = "email"
 
 
-class KioskPinForm(forms.Form):
-    """A kiosk PIN typed twice, confirmed with the current password. That it is 4 to 6 digits is
-    the member service's rule; the fields only keep it short."""
+class KioskPinForm(KioskPinFields):
+    """A kiosk PIN typed twice (:class:`KioskPinFields`), confirmed with the current password."""
 
-    pin = forms.CharField(
-        label=_("New PIN"),
-        max_length=6,
-        strip=False,
-        help_text=_("4 to 6 digits."),
-        widget=forms.PasswordInput(
-            attrs={"autocomplete": "new-password", "inputmode": "numeric", "maxlength": 6}
-        ),
-    )
-    pin_again = forms.CharField(
-        label=_("New PIN again"),
-        max_length=6,
-        strip=False,
-        widget=forms.PasswordInput(
-            attrs={"autocomplete": "new-password", "inputmode": "numeric", "maxlength": 6}
-        ),
-    )
     current_password = forms.CharField(
         label=_("Your current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        first, second = cleaned.get("pin"), cleaned.get("pin_again")
-        if first and second and first != second:
-            self.add_error("pin_again", _("The two PINs are not the same."))
-        return cleaned

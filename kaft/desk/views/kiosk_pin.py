@@ -8,14 +8,12 @@ a PIN is set, so it writes the access log (identity); after a change staff see t
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,39 +21,11 @@ from kaft.desk.access import DeskRequest, desk_view, member_look
 from kaft.desk.views.common import desk_render
 from kaft.members.errors import MemberError
 from kaft.members.models import Member
+from kaft.members.pin_fields import KioskPinFields
 from kaft.members.services.kiosk_pin import member_kiosk_pin_remove, member_kiosk_pin_set
 from kaft.privacy.models import AccessPurpose, DataPart
 
 PIN_PARTS = (DataPart.IDENTITY,)
-
-
-class KioskPinForm(forms.Form):
-    """A kiosk PIN typed twice. The rule (4 to 6 digits) is the member service's."""
-
-    pin = forms.CharField(
-        label=gettext_lazy("New PIN"),
-        max_length=6,
-        strip=False,
-        help_text=gettext_lazy("4 to 6 digits."),
-        widget=forms.PasswordInput(
-            attrs={"autocomplete": "new-password", "inputmode": "numeric", "maxlength": 6}
-        ),
-    )
-    pin_again = forms.CharField(
-        label=gettext_lazy("New PIN again"),
-        max_length=6,
-        strip=False,
-        widget=forms.PasswordInput(
-            attrs={"autocomplete": "new-password", "inputmode": "numeric", "maxlength": 6}
-        ),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        first, second = cleaned.get("pin"), cleaned.get("pin_again")
-        if first and second and first != second:
-            self.add_error("pin_again", _("The two PINs are not the same."))
-        return cleaned
 
 
 def _member(member_id: int) -> Member:
@@ -68,7 +38,7 @@ def _member(member_id: int) -> Member:
 def member_kiosk_pin(request: HttpRequest, member_id: int) -> HttpResponse:
     desk = cast(DeskRequest, request)
     member = _member(member_id)
-    form = KioskPinForm(request.POST or None)
+    form = KioskPinFields(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             member_kiosk_pin_set(member=member, pin=form.cleaned_data["pin"], staff=desk.user)
