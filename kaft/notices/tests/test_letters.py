@@ -95,7 +95,7 @@ def test_the_print_pdf_has_the_letter_with_the_live_name_and_address():
 
     assert (run.status, run.total, run.done) == (PrintRunStatus.READY, 2, 2)
     content = storages["files"].open(run.file).read()
-    assert pdf_page_sizes_mm(content) == [(210.0, 297.0)]  # A4, every page
+    assert pdf_page_sizes_mm(content) == [(210.0, 297.0)] * 2  # A4, one page per letter
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", content)) == 2
     lines = pdf_lines(content)
     assert "Joost van den Berg" in lines
