@@ -28,6 +28,8 @@ class CirculationErrorCode(ErrorCode):
     NO_HOLDABLE_ITEMS = "no_holdable_items"
     MEMBER_OWES = "member_owes"
     MEMBER_INVOICE_OPEN = "member_invoice_open"
+    MEMBER_UNKNOWN = "member_unknown"
+    BARCODE_IS_A_CARD = "barcode_is_a_card"
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
@@ -59,6 +61,8 @@ class CirculationErrorCode(ErrorCode):
             cls.MEMBER_INVOICE_OPEN: _(
                 "An invoice is still open (€ %(owed)s to pay). Please pay it first."
             ),
+            cls.MEMBER_UNKNOWN: _("This member is no longer registered."),
+            cls.BARCODE_IS_A_CARD: _("This is a member's card, not an item."),
         }
 
 

@@ -64,6 +64,12 @@ def member_for_update(member_id: int) -> Member:
     return member
 
 
+def member_for_update_noting_card(member_id: int, card: str) -> tuple[Member | None, int | None]:
+    """Lock the member row (step 1), and say in the same statement whose card ``card`` is
+    (the holder's id, or None); the member is None when there is none with this id."""
+    return sql.lock_member_noting_card(member_id, card)
+
+
 def item_for_update(item_id: int) -> Item:
     """Lock the item row (step 2)."""
     item = sql.lock_one(Item, pk=item_id)

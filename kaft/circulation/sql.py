@@ -11,7 +11,7 @@ through the ORM.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, TypeVar
 
@@ -32,62 +32,15 @@ from kaft.circulation.models import (
     TransferStatus,
 )
 from kaft.circulation.selectors.refusals import BORROW_CHECKS
+from kaft.core.rawsql import column as _column
+from kaft.core.rawsql import columns as _columns
+from kaft.core.rawsql import instance as _instance
+from kaft.core.rawsql import placeholders as _placeholders
+from kaft.core.rawsql import table as _table
+from kaft.members.models import Member
 
 M = TypeVar("M", bound=Model)
 Params = list[Any]
-
-
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _quoted(field: Field[Any, Any]) -> str:
-    assert field.column is not None
-    return connection.ops.quote_name(field.column)
-
-
-def _column(model: type[Model], name: str) -> str:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field)
-    return _quoted(field)
-
-
-def _columns(model: type[Model], prefix: str = "") -> str:
-    return ", ".join(prefix + _quoted(field) for field in model._meta.concrete_fields)
-
-
-def _attnames(model: type[Model]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
-Converter = Callable[[Any, Any, Any], Any]
-
-
-@cache
-def _converters(model: type[Model], vendor: str) -> list[tuple[int, Any, list[Converter]]]:
-    """Per column of ``model``: the backend and field converters the ORM would apply (SQLite
-    hands back naive datetimes and floats for decimals; the converters make them what the ORM
-    gives: aware datetimes, Decimals, booleans)."""
-    found = []
-    for index, field in enumerate(model._meta.concrete_fields):
-        column = field.get_col(model._meta.db_table)
-        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if functions:
-            found.append((index, column, functions))
-    return found
-
-
-def _instance(model: type[M], row: Sequence[Any]) -> M:
-    """A model instance from a row of all its concrete columns, converted as the ORM does."""
-    values = list(row)
-    for index, column, functions in _converters(model, connection.vendor):
-        for convert in functions:
-            values[index] = convert(values[index], column, connection)
-    return model.from_db(connection.alias, _attnames(model), values)
-
-
-def _placeholders(count: int) -> str:
-    return ", ".join(["%s"] * count)
 
 
 @cache
@@ -125,6 +78,34 @@ def lock_one(model: type[M], **equals: object) -> M | None:
     if row is None:
         return None
     return _instance(model, row)
+
+
+@cache
+def _member_and_card_holder_sql(for_update: bool) -> str:
+    table, pk = _table(Member), _column(Member, "id")
+    holder = f"(SELECT h.{pk} FROM {table} h WHERE h.{_column(Member, 'card_number')} = %s)"
+    return f"SELECT {_columns(Member)}, {holder} FROM {table} WHERE {pk} = %s" + (
+        " FOR UPDATE" if for_update else ""
+    )
+
+
+def lock_member_noting_card(member_id: int, card: str) -> tuple[Member | None, int | None]:
+    """``SELECT ... FOR UPDATE`` of the member with this id, and in the same statement the id
+    of the member whose card number is ``card`` (None: nobody's), read without a lock. The card
+    holder is only looked up, so its answer may be a moment old; the lock is the served member's
+    alone (one row: no order of locks to keep). Refuses outside a transaction, as
+    :func:`lock_one`; on SQLite a plain SELECT."""
+    if connection.get_autocommit():
+        raise TransactionManagementError(
+            "select_for_update cannot be used outside of a transaction."
+        )
+    statement = _member_and_card_holder_sql(connection.features.has_select_for_update)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [card, member_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    return _instance(Member, row[:-1]), row[-1]
 
 
 @cache

@@ -26,7 +26,6 @@ from typing import Any, TypeVar, cast, overload
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.db.models.fields.reverse_related import OneToOneRel
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -191,9 +190,16 @@ def members_listed(
     )
 
 
+def served_member_id(request: DeskRequest) -> int | None:
+    """The id of the member being served at the circulation screen (None: nobody), from the
+    session alone: no query."""
+    member_id = request.session.get(SESSION_MEMBER)
+    return member_id if isinstance(member_id, int) else None
+
+
 def active_member(request: DeskRequest) -> Member | None:
     """The member being served at the circulation screen, if any."""
-    member_id = request.session.get(SESSION_MEMBER)
+    member_id = served_member_id(request)
     if member_id is None:
         return None
     return Member.objects.select_related("category", "home_branch").filter(pk=member_id).first()
@@ -218,26 +224,20 @@ def active_member_shown(request: DeskRequest) -> Member | None:
 
 def member_shown_check(request: DeskRequest, member: Member | None) -> None:
     """:class:`MemberMismatch` unless the sending page shows ``member`` (the one being served)."""
+    member_id_shown_check(request, member.pk if member is not None else None)
+
+
+def member_id_shown_check(request: DeskRequest, member_id: int | None) -> None:
+    """:class:`MemberMismatch` unless the sending page shows the member with ``member_id``
+    (None: nobody)."""
     shown = request.POST.get("member", "").strip()
-    if shown != (str(member.pk) if member is not None else ""):
+    if shown != (str(member_id) if member_id is not None else ""):
         raise MemberMismatch
 
 
-def active_member_and_card_holder(
-    request: DeskRequest, card: str | None
-) -> tuple[Member | None, Member | None]:
-    """The member being served and the holder of ``card`` (None: not a member's card), read
-    in one query: a scan is a card or an item, and both answers are needed to tell."""
-    member_id = request.session.get(SESSION_MEMBER)
-    wanted = Q(card_number=card) if card is not None else Q(pk__in=[])
-    if member_id is not None:
-        wanted |= Q(pk=member_id)
-    if card is None and member_id is None:
-        return None, None
-    found = list(Member.objects.select_related("category", "home_branch").filter(wanted))
-    served = next((one for one in found if one.pk == member_id), None)
-    holder = next((one for one in found if card is not None and one.card_number == card), None)
-    return served, holder
+def card_holder(card: str) -> Member | None:
+    """The member whose card number is ``card`` (a valid card number), or None."""
+    return Member.objects.select_related("category", "home_branch").filter(card_number=card).first()
 
 
 def active_member_set(request: DeskRequest, member: Member | None) -> None:

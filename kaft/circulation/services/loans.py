@@ -46,6 +46,7 @@ from kaft.circulation.locks import (
     loan_for_update,
     lost_loan_for_update,
     member_for_update,
+    member_for_update_noting_card,
     open_loan_for_update,
     open_transfer_for_update,
     trapped_hold_for_update,
@@ -83,7 +84,9 @@ def loan_checkout(
     *,
     item: Item | None = None,
     barcode: str | None = None,
-    member: Member,
+    member: Member | None = None,
+    member_id: int | None = None,
+    cards_first: bool = False,
     staff: User | None,
     branch: Branch,
     via: str = "desk",
@@ -103,6 +106,13 @@ def loan_checkout(
     checks say: money owed), insert loan, insert event, update item. A member who may not borrow
     is refused before anything is written.
 
+    ``member_id`` instead of ``member``: the member is read by its lock (a caller that knows only
+    the id, as the desk knows the member it serves, reads the row once); ``MEMBER_UNKNOWN`` when
+    there is none. ``cards_first`` (with ``barcode``): one field takes cards and barcodes, and a
+    card wins: when ``barcode`` is a member's card number, ``BARCODE_IS_A_CARD`` (its
+    ``holder`` param: that member's id) before anything else is read, looked up in the member's
+    lock statement.
+
     ``then``: called with the loan made and the facts read under the locks (the member's loans
     before it, the rule, whether it fulfils the member's hold), last, in this transaction: what
     the caller writes because of the loan (the desk: its access log and session) commits with
@@ -110,7 +120,7 @@ def loan_checkout(
     would cost two statements more per scan). A refusal calls nothing.
     """
     now, today = clock(now)
-    locked_member = member_for_update(member.pk)
+    locked_member = _member_locked(member, member_id, barcode if cards_first else None)
     if item is not None:
         check_member_status(locked_member, today)
         locked_item = item_for_update(item.pk)
@@ -164,6 +174,21 @@ def loan_checkout(
     if then is not None:
         then(loan, facts)
     return loan
+
+
+def _member_locked(member: Member | None, member_id: int | None, card: str | None) -> Member:
+    """The borrower, locked; with ``card``, refused as BARCODE_IS_A_CARD when it is a card."""
+    wanted = member.pk if member is not None else member_id
+    if wanted is None:
+        raise TypeError("loan_checkout needs member or member_id")
+    if card is None:
+        return member_for_update(wanted)
+    locked, holder = member_for_update_noting_card(wanted, card.strip())
+    if holder is not None:
+        raise CirculationError(CirculationErrorCode.BARCODE_IS_A_CARD, holder=holder)
+    if locked is None:
+        raise CirculationError(CirculationErrorCode.MEMBER_UNKNOWN)
+    return locked
 
 
 def _item_by_barcode_locked(barcode: str) -> Item:

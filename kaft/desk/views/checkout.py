@@ -8,6 +8,7 @@ tab has switched this session to someone else meanwhile.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any, cast
@@ -30,6 +31,7 @@ from kaft.circulation.selectors.loans import (
     CheckoutFacts,
     item_by_barcode,
     item_open_loan,
+    loans_lent_by,
     member_open_loans,
 )
 from kaft.circulation.selectors.slips import receipt_loans
@@ -40,14 +42,16 @@ from kaft.desk.access import (
     DeskRequest,
     MemberMismatch,
     active_member,
-    active_member_and_card_holder,
     active_member_set,
     active_member_shown,
+    card_holder,
     desk_view,
+    member_id_shown_check,
     member_look,
-    member_shown_check,
+    served_member_id,
 )
 from kaft.desk.views.common import (
+    SESSION_ROWS_KEPT,
     desk_render,
     fragment,
     from_iso,
@@ -70,7 +74,11 @@ from kaft.members.models import Member
 from kaft.notices.services.receipts import notice_queue_loan_receipt
 from kaft.privacy.models import AccessPurpose, DataPart
 
+# The rows of the member's session that the loans cannot tell (refusals, hand-overs, copies set
+# aside), and when the session with the member began: the plain lends since then are read from
+# the loans (scan_rows), so a lend writes nothing to the session.
 ROWS = "desk_checkout_rows"
+SINCE = "desk_checkout_since"
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +95,7 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"member": None, "rows": []}
     if member is not None:
         context.update(member_panel_context(desk, member))
-        context["rows"] = [_display(row) for row in session_rows(request, ROWS)]
+        context["rows"] = [_display(row) for row in scan_rows(desk, member)]
     return desk_render(request, "desk/checkout.html", context)
 
 
@@ -102,27 +110,32 @@ def scan(request: HttpRequest) -> HttpResponse:
     malformed = _malformed(desk, value)
     if malformed:
         return scan_refused(request, fallback=back, message=malformed)
-    card = value if card_number_is_valid(value) else None
-    member, card_holder = active_member_and_card_holder(desk, card)
-    if card_holder is not None:
-        return _serve(desk, card_holder)
+    is_card = card_number_is_valid(value)
+    member_id = served_member_id(desk)
+    if member_id is None:  # nobody served: a card, or a scan that cannot be lent to anyone
+        holder = card_holder(value) if is_card else None
+        if holder is not None:
+            return _serve(desk, holder)
     try:
-        member_shown_check(desk, member)
+        member_id_shown_check(desk, member_id)
     except MemberMismatch:
         return scan_refused(request, fallback=back, message=member_mismatch_message())
-    if member is None:
+    if member_id is None:
         row = {"value": value, "title": "", "due": None, "error": _not_a_card(value)}
         return row_answer(desk, row, replace={})
-    return _lend_scan(desk, member, value)
+    # A card while someone is served switches to its holder: the checkout says so from its
+    # first statement (the served member's lock), before it reads any copy.
+    return _lend_scan(desk, member_id, value, is_card=is_card)
 
 
-def _lend_scan(desk: DeskRequest, member: Member, value: str) -> HttpResponse:
-    """Lend the scanned copy to ``member``, the member being served.
+def _lend_scan(desk: DeskRequest, member_id: int, value: str, *, is_card: bool) -> HttpResponse:
+    """Lend the scanned copy to the member being served (``member_id``).
 
-    The loan, the look at what the answer shows of the member (the access log) and the session's
-    list of rows commit together, in one transaction; the answer is drawn after the commit from
-    what was read inside it. A failure to draw it cannot undo the loan, and is answered as what
-    it is: processed, not shown (:func:`processed_answer`), never "not processed".
+    The loan and the look at what the answer shows of the member (the access log) commit
+    together, in one transaction; the session is not written (the row of a plain lend is read
+    from the loan, :func:`scan_rows`). The answer is drawn after the commit from what was read
+    inside it. A failure to draw it cannot undo the loan, and is answered as what it is:
+    processed, not shown (:func:`processed_answer`), never "not processed".
 
     What the scan script is sent of the member panel: after a plain lend only the new loan (its
     row for the loans table, and the count), since nothing else on the panel changed; after a
@@ -131,10 +144,15 @@ def _lend_scan(desk: DeskRequest, member: Member, value: str) -> HttpResponse:
     script = wants_json(desk)
     shown: dict[str, Any] | None = None
 
-    def kept(row: dict[str, Any], loan: Loan | None, facts: CheckoutFacts | None) -> None:
+    def kept(
+        row: dict[str, Any], member: Member, loan: Loan | None, facts: CheckoutFacts | None
+    ) -> None:
         """In the loan's transaction (or the refusal's own): the row, the look, the session."""
         nonlocal shown
-        session_rows_add(desk, ROWS, row)
+        if loan is None:
+            _row_keep(desk, row)
+        elif SINCE not in desk.session:  # a session from before the rows were read from loans
+            desk.session[SINCE] = loan.checked_out_at.isoformat()
         if not script:
             pass
         elif loan is not None and facts is not None and not facts.has_active_hold:
@@ -143,12 +161,40 @@ def _lend_scan(desk: DeskRequest, member: Member, value: str) -> HttpResponse:
             shown = member_panel_context(desk, member)
         session_save_in_transaction(desk)
 
-    row = _lend(desk, member, value, kept)
+    try:
+        row = _lend(desk, member_id, value, kept, is_card=is_card)
+    except CirculationError as error:
+        return _not_lent(desk, value, error)
     try:
         return _lend_drawn(desk, row, shown)
     except Exception:  # the loan is committed: whatever broke, say that it was done
         logger.exception("desk scan %s committed but not drawn", value)
         return processed_answer(desk, fallback=reverse("desk:checkout"), value=value)
+
+
+def _not_lent(desk: DeskRequest, value: str, error: CirculationError) -> HttpResponse:
+    """A scan the checkout did not take as a copy: a card (its holder is served from now on),
+    or the served member is no longer registered (nobody is served any more)."""
+    if error.code == CirculationErrorCode.BARCODE_IS_A_CARD:
+        holder = card_holder(value)
+        if holder is not None:
+            return _serve(desk, holder)
+    with transaction.atomic():
+        active_member_set(desk, None)
+        desk.session[ROWS] = []
+        desk.session.pop(SINCE, None)
+        session_save_in_transaction(desk)
+    if not wants_json(desk):
+        messages.error(desk, error.message)
+    empty = fragment(desk, "desk/_member_panel.html", {"member": None})
+    return scan_answer(
+        desk,
+        fallback=reverse("desk:checkout"),
+        replace={"member-panel": empty, "receipt-actions": ""},
+        clear=True,
+        announce=error.message,
+        member=None,
+    )
 
 
 def _new_loan_shown(
@@ -184,8 +230,42 @@ def _lend_drawn(
 
 def row_answer(desk: DeskRequest, row: dict[str, Any], *, replace: dict[str, str]) -> HttpResponse:
     """Keep ``row`` in this session's list and answer the scan script with it."""
-    session_rows_add(desk, ROWS, row)
+    _row_keep(desk, row)
     return row_drawn(desk, row, replace=replace)
+
+
+def _row_keep(desk: DeskRequest, row: dict[str, Any]) -> None:
+    """Keep ``row`` in the session's rows, stamped with the time (the order of the rows)."""
+    session_rows_add(desk, ROWS, {**row, "at": timezone.now().isoformat()})
+
+
+def scan_rows(desk: DeskRequest, member: Member) -> list[dict[str, Any]]:
+    """The rows of the session with ``member`` at this screen, in the order of the scans: those
+    the session keeps, and the loans this staff member lent the member here since the session
+    began (one query), except those a kept row already tells (a hand-over)."""
+    kept = session_rows(desk, ROWS)
+    since = desk.session.get(SINCE)
+    if not isinstance(since, str):
+        return kept
+    told = {row.get("loan") for row in kept}
+    lent = [
+        {
+            "value": loan.item.barcode,
+            "title": loan.record.title,
+            "due": iso(loan.due_date),
+            "error": "",
+            "at": loan.checked_out_at.isoformat(),
+        }
+        for loan in loans_lent_by(
+            member_id=member.pk,
+            branch_id=desk.staff_branch.pk,
+            staff_id=desk.user.pk,
+            since=dt.datetime.fromisoformat(since),
+        )
+        if loan.pk not in told
+    ]
+    rows = sorted([*kept, *lent], key=lambda row: str(row.get("at", "")))
+    return rows[-SESSION_ROWS_KEPT:]
 
 
 def row_drawn(
@@ -214,6 +294,7 @@ def _serve(desk: DeskRequest, member: Member) -> HttpResponse:
         _session_end(desk)
         active_member_set(desk, member)
         desk.session[ROWS] = []
+        desk.session[SINCE] = timezone.now().isoformat()
         context = member_panel_context(desk, member)
         session_save_in_transaction(desk)
     panel = fragment(desk, "desk/_member_panel.html", context)
@@ -252,31 +333,50 @@ def _not_a_card(value: str) -> str:
 
 def _lend(
     desk: DeskRequest,
-    member: Member,
+    member_id: int,
     value: str,
-    kept: Callable[[dict[str, Any], Loan | None, CheckoutFacts | None], None],
+    kept: Callable[[dict[str, Any], Member, Loan | None, CheckoutFacts | None], None],
+    *,
+    is_card: bool,
 ) -> dict[str, Any]:
-    """Lend the copy scanned as ``value``; its row, with the loan made and what the checkout
-    read under its locks (None: refused), goes to ``kept``: in the loan's transaction (the
-    loan's is the outermost transaction, so it needs no savepoint), or after a refusal in a
-    transaction of its own (nothing of the refused loan was written)."""
+    """Lend the copy scanned as ``value``; its row, with the member, the loan made and what the
+    checkout read under its locks (None: refused), goes to ``kept``: in the loan's transaction
+    (the loan's is the outermost transaction, so it needs no savepoint), or after a refusal in a
+    transaction of its own (nothing of the refused loan was written).
+
+    A scan that is a card (``is_card`` and some member's card number) or a served member no
+    longer registered raises its :class:`CirculationError`: no row, see :func:`_not_lent`."""
     lent: dict[str, Any] = {}
 
     def made(loan: Loan, facts: CheckoutFacts) -> None:
         title = loan.item.record.title  # the copy was locked with its record
         lent.update(value=value, title=title, due=iso(loan.due_date), error="")
-        kept(lent, loan, facts)
+        assert loan.member is not None  # the member locked and lent to
+        kept(lent, loan.member, loan, facts)
 
     try:
         loan_checkout(
-            barcode=value, member=member, staff=desk.user, branch=desk.staff_branch, then=made
+            barcode=value,
+            member_id=member_id,
+            cards_first=is_card,
+            staff=desk.user,
+            branch=desk.staff_branch,
+            then=made,
         )
     except CirculationError as error:
+        if error.code in NOT_A_LEND:
+            raise
+        member = active_member(desk)
+        if member is None:
+            raise CirculationError(CirculationErrorCode.MEMBER_UNKNOWN) from error
         row = refused_row(value, _refused_copy(value, error), member, error)
         with transaction.atomic():
-            kept(row, None, None)
+            kept(row, member, None, None)
         return row
     return lent
+
+
+NOT_A_LEND = (CirculationErrorCode.BARCODE_IS_A_CARD, CirculationErrorCode.MEMBER_UNKNOWN)
 
 
 def _refused_copy(value: str, error: CirculationError) -> Item | None:
@@ -328,7 +428,7 @@ def announce(row: dict[str, Any]) -> str:
 def session_loans(desk: DeskRequest, member: Member) -> list[Loan]:
     """The loans lent to ``member`` in this session (the session list), still open: what the
     receipt lists."""
-    lent = [row["value"] for row in session_rows(desk, ROWS) if not row.get("error")]
+    lent = [row["value"] for row in scan_rows(desk, member) if not row.get("error")]
     return list(receipt_loans(member, lent)) if lent else []
 
 
@@ -350,6 +450,7 @@ def next_member(request: HttpRequest) -> HttpResponse:
     _session_end(desk)
     active_member_set(desk, None)
     request.session[ROWS] = []
+    request.session.pop(SINCE, None)
     empty = fragment(request, "desk/_member_panel.html", {"member": None})
     return scan_answer(
         request,

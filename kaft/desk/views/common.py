@@ -90,8 +90,8 @@ def processed_answer(request: HttpRequest, *, fallback: str, value: str) -> Http
     """The scan of ``value`` was done and committed, but its answer could not be drawn.
 
     ``scan.js`` shows the row as processed (``processed``: the text) and carries on with the
-    queue: the member being served did not change. The session's list has the row, so the page
-    shown again has it, and the member panel as it is.
+    queue: the member being served did not change. The page shown again has the row (the loans
+    and the session's list say it), and the member panel as it is.
     """
     text = _(
         "%(value)s was processed, but the screen could not show the result: reload the page "

@@ -56,6 +56,7 @@ def _row(item: Item, result: HandOver) -> dict[str, Any]:
         "error": "",
         "returned": returned is not None,
         "late": returned is not None and returned.returned_late,
+        "loan": result.loan.pk if result.loan is not None else None,  # told here, not as a lend
     }
     if result.loan is None and returned is not None:
         row["kept_for"] = str(returned.destination)

@@ -1,0 +1,97 @@
+"""The list of scans on the lending screen: kept in the session for what the loans cannot tell
+(refusals, hand-overs), read from the loans for the plain lends; a card always wins over a copy
+with the same code; a served member who is no longer registered ends the session."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.test import Client
+
+from kaft.catalog.models import Branch, Item, ItemStatus
+from kaft.circulation.models import Loan
+from kaft.circulation.services import loan_checkout
+from kaft.members.models import Member
+from tests.factories import StaffFactory
+from tests.factories_desk import JSON, make_item
+
+
+def scan(client: Client, value: str) -> dict[str, Any]:
+    shown = str(client.session.get("desk_member_id", ""))
+    response = client.post("/desk/scan/", {"value": value, "member": shown}, headers=JSON)
+    assert response.status_code == 200
+    return response.json()
+
+
+def _rows(page: str) -> list[str]:
+    """The codes in the scan list of the lending page, top to bottom."""
+    return re.findall(r'<tr class="scan-row[^"]*">\s*<td>([^<]*)</td>', page)
+
+
+def test_the_page_drawn_again_lists_lends_and_refusals_in_scan_order(
+    desk: Client, central: Branch, member: Member
+) -> None:
+    make_item(central, "30000000000001", "De avonden")
+    make_item(central, "30000000000002", "Tirza")
+    make_item(central, "30000000000003", "Het diner")
+    scan(desk, member.card_number)
+
+    scan(desk, "30000000000001")
+    assert "refused" in scan(desk, "39999999999999")["append"]  # no such copy
+    scan(desk, "30000000000002")
+    # a loan to the same member by someone else at another desk is not this desk's row
+    other = StaffFactory(username="balie2", profile__branch=central)
+    loan_checkout(
+        item=Item.objects.get(barcode="30000000000003"), member=member, staff=other, branch=central
+    )
+
+    page = desk.get("/desk/").content.decode()
+    assert _rows(page) == ["30000000000001", "39999999999999", "30000000000002"]
+    assert "De avonden" in page and "Tirza" in page
+
+
+def test_a_new_member_session_starts_an_empty_list(
+    desk: Client, central: Branch, member: Member, other_member: Member
+) -> None:
+    make_item(central, "30000000000001", "De avonden")
+    scan(desk, member.card_number)
+    scan(desk, "30000000000001")
+
+    scan(desk, other_member.card_number)
+    assert _rows(desk.get("/desk/").content.decode()) == []
+    scan(desk, member.card_number)  # the same member again: a new session too
+    assert _rows(desk.get("/desk/").content.decode()) == []
+
+
+def test_a_code_that_is_a_card_and_a_barcode_serves_the_card_holder(
+    desk: Client, central: Branch, member: Member, other_member: Member
+) -> None:
+    # Given a copy whose barcode is also Daan's card number, while Sanne is served
+    make_item(central, other_member.card_number, "Dubbel")
+    scan(desk, member.card_number)
+
+    answer = scan(desk, other_member.card_number)
+
+    # Then Daan is served, as a card always is, and nothing is lent
+    assert "Daan Bakker" in answer["replace"]["member-panel"]
+    assert desk.session["desk_member_id"] == other_member.pk
+    assert not Loan.objects.exists()
+    assert Item.objects.get(barcode=other_member.card_number).status == ItemStatus.AVAILABLE
+
+
+def test_a_served_member_no_longer_registered_ends_the_session(
+    desk: Client, central: Branch, member: Member, other_member: Member
+) -> None:
+    make_item(central, "30000000000001", "De avonden")
+    scan(desk, other_member.card_number)
+    Member.objects.filter(pk=other_member.pk).delete()
+
+    answer = scan(desk, "30000000000001")
+
+    assert answer["announce"] == "Dit lid staat niet meer ingeschreven."
+    assert (answer["member"], answer["clear"]) == ("", True)
+    assert "Scan de pas van een lid om te beginnen." in answer["replace"]["member-panel"]
+    assert "desk_member_id" not in desk.session
+    assert not Loan.objects.exists()
+    assert Item.objects.get(barcode="30000000000001").status == ItemStatus.AVAILABLE
