@@ -13,15 +13,19 @@ to case). Members of one household may share an address; they log in with their 
 from __future__ import annotations
 
 import ipaddress
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest
 
+from kaft.catalog.models import Branch
+from kaft.core import rawsql
 from kaft.members.cards import card_number_typed
-from kaft.members.models import Member, User
+from kaft.members.models import Member, StaffProfile, User
 
 
 def login_normalise(login: str | None) -> str:
@@ -79,14 +83,49 @@ def login_client_address(request: HttpRequest) -> str:
     return str(address)
 
 
+@cache
+def _user_sql(vendor: str) -> str:
+    user, profile, branch = rawsql.table(User), rawsql.table(StaffProfile), rawsql.table(Branch)
+    return (
+        f"SELECT {rawsql.columns(User, 'u.')}, {rawsql.columns(StaffProfile, 'p.')}, "
+        f"{rawsql.columns(Branch, 'b.')} FROM {user} u "
+        f"LEFT JOIN {profile} p ON p.{rawsql.column(StaffProfile, 'user')} = u.{rawsql.column(User, 'id')} "
+        f"LEFT JOIN {branch} b ON b.{rawsql.column(Branch, 'id')} = p.{rawsql.column(StaffProfile, 'branch')} "
+        f"WHERE u.{rawsql.column(User, 'id')} = %s"
+    )
+
+
+def user_with_staff_profile(user_id: int) -> User | None:
+    """The user with this id, their staff profile and its branch loaded with it (None: a member's
+    account, then ``user.staff_profile`` raises as Django's does), in one statement built once:
+    what ``select_related("staff_profile__branch")`` reads, without building the query on every
+    request."""
+    with connection.cursor() as cursor:
+        cursor.execute(_user_sql(connection.vendor), [user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    users, profiles = rawsql.width(User), rawsql.width(StaffProfile)
+    user = rawsql.instance(User, row[:users])
+    profile = None
+    if row[users] is not None:  # the profile's id: NULL when there is none
+        profile = rawsql.instance(StaffProfile, row[users : users + profiles])
+        profile.branch = rawsql.instance(Branch, row[users + profiles :])
+        StaffProfile.user.field.set_cached_value(profile, user)
+    User.staff_profile.related.set_cached_value(user, profile)
+    return user
+
+
 class _UserWithStaffProfile(ModelBackend):
     """Loads the logged-in user of each request with their staff profile and its branch (one
-    query, a LEFT JOIN: a member's account has none): every desk request needs both."""
+    statement, a LEFT JOIN: a member's account has none): every desk request needs both."""
 
     def get_user(self, user_id: Any) -> User | None:
-        user = (
-            User._default_manager.select_related("staff_profile__branch").filter(pk=user_id).first()
-        )
+        try:
+            wanted = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        user = user_with_staff_profile(wanted)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
