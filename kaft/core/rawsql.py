@@ -46,6 +46,7 @@ def width(model: type[Model]) -> int:
     return len(model._meta.concrete_fields)
 
 
+@cache
 def _attnames(model: type[Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 

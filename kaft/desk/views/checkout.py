@@ -83,8 +83,14 @@ SINCE = "desk_checkout_since"
 logger = logging.getLogger(__name__)
 
 
+# Every key the row template reads: a key a row lacks costs the template a search of the dict's
+# attributes before it gives up (most rows are plain lends and lack most of them).
+ROW_SHOWN = {"title": "", "error": "", "offer": None, "kept_for": "", "to_branch": ""}
+ROW_SHOWN |= {"returned": False, "late": False}
+
+
 def _display(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "due": from_iso(row.get("due"))}
+    return {**ROW_SHOWN, **row, "due": from_iso(row.get("due"))}
 
 
 @desk_view
@@ -202,7 +208,12 @@ def _new_loan_shown(
 ) -> dict[str, Any]:
     """The new loan as the loans table shows it (from what the checkout read under its locks:
     no query), its look at the member's loans written to the access log."""
+    # What the loans table reads of a loan, as member_panel_context gives it: a new loan at the
+    # desk has no late fee, no renewal and no renewal result (each lookup that misses costs the
+    # template a search of the object's attributes).
     loan.renewals_left = max(facts.rule.renewals_allowed - loan.renewals, 0)  # type: ignore[attr-defined]
+    loan.fine = loan.renew_result = None  # type: ignore[attr-defined]
+    loan.lent_via = loan.renewed_via = ""  # type: ignore[attr-defined]
     member_look(desk, member, (DataPart.LOANS,), purpose=AccessPurpose.DESK)
     today = timezone.localdate()
     count = facts.open_loans + 1
