@@ -15,6 +15,7 @@ class MemberErrorCode(ErrorCode):
     WRONG_PASSWORD = "wrong_password"
     ALREADY_BLOCKED = "already_blocked"
     NOT_BLOCKED = "not_blocked"
+    KIOSK_MAY_NOT_UNBLOCK = "kiosk_may_not_unblock"
     IDENTITY_REQUEST_PENDING = "identity_request_pending"
     IDENTITY_REQUEST_NO_CHANGE = "identity_request_no_change"
     IDENTITY_REQUEST_NOT_PENDING = "identity_request_not_pending"
@@ -89,6 +90,7 @@ class MemberErrorCode(ErrorCode):
             ),
             cls.ALREADY_BLOCKED: _("This member is already blocked."),
             cls.NOT_BLOCKED: _("This member is not blocked."),
+            cls.KIOSK_MAY_NOT_UNBLOCK: _("Only the desk can lift this block."),
             cls.IDENTITY_REQUEST_PENDING: _(
                 "You already asked for a correction; wait for the answer or withdraw it first."
             ),

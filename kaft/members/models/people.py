@@ -157,6 +157,9 @@ class Member(models.Model):
         _("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )
     block_reason = models.CharField(_("reason for block"), max_length=200, blank=True)
+    # Who placed the block: a self-service kiosk (it kept the card), or staff. The library may let
+    # kiosks lift their own blocks (KAFT_SIP2_KIOSK_MAY_UNBLOCK), never the ones staff placed.
+    blocked_by_kiosk = models.BooleanField(_("blocked by a kiosk"), default=False)
     # Set when the member was anonymised (right to erasure or end of retention): the row stays
     # for the statistics that point at it, without anything that identifies a person.
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from typing import cast
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -321,8 +322,12 @@ def member_change_password(
 
 
 @transaction.atomic
-def member_block(*, member: Member, reason: str, staff: User | None = None) -> Member:
+def member_block(
+    *, member: Member, reason: str, staff: User | None = None, by_kiosk: bool = False
+) -> Member:
     """Block the membership, with the reason shown at the desk; the member's sessions end.
+    ``by_kiosk``: a self-service kiosk placed it (it kept the card), which
+    :func:`member_unblock` remembers.
 
     Locks the member row."""
     locked = member_for_update(member.pk)
@@ -330,7 +335,8 @@ def member_block(*, member: Member, reason: str, staff: User | None = None) -> M
         raise MemberError(MemberErrorCode.ALREADY_BLOCKED)
     locked.status = MemberStatus.BLOCKED
     locked.block_reason = reason.strip()
-    locked.save(update_fields=["status", "block_reason", "updated_at"])
+    locked.blocked_by_kiosk = by_kiosk
+    locked.save(update_fields=["status", "block_reason", "blocked_by_kiosk", "updated_at"])
     if locked.user_id is not None:  # every session of the member ends at its next request
         User.objects.filter(pk=locked.user_id).update(
             session_version=models.F("session_version") + 1
@@ -340,14 +346,21 @@ def member_block(*, member: Member, reason: str, staff: User | None = None) -> M
 
 
 @transaction.atomic
-def member_unblock(*, member: Member, staff: User | None = None) -> Member:
-    """Lift the block. Locks the member row; the history keeps the reason it had."""
+def member_unblock(*, member: Member, staff: User | None = None, by_kiosk: bool = False) -> Member:
+    """Lift the block. Locks the member row; the history keeps the reason it had.
+
+    ``by_kiosk``: a self-service kiosk asks. It may lift only a block a kiosk placed, and only
+    where the library allows it (``KAFT_SIP2_KIOSK_MAY_UNBLOCK``); else KIOSK_MAY_NOT_UNBLOCK.
+    What the reason says does not count: staff may write anything there."""
     locked = member_for_update(member.pk)
     if locked.status != MemberStatus.BLOCKED:
         raise MemberError(MemberErrorCode.NOT_BLOCKED)
+    if by_kiosk and not (settings.KAFT_SIP2_KIOSK_MAY_UNBLOCK and locked.blocked_by_kiosk):
+        raise MemberError(MemberErrorCode.KIOSK_MAY_NOT_UNBLOCK)
     reason = locked.block_reason
     locked.status = MemberStatus.ACTIVE
     locked.block_reason = ""
-    locked.save(update_fields=["status", "block_reason", "updated_at"])
+    locked.blocked_by_kiosk = False
+    locked.save(update_fields=["status", "block_reason", "blocked_by_kiosk", "updated_at"])
     _event(locked, MemberAction.UNBLOCKED, staff, reason)
     return locked

@@ -29,6 +29,7 @@ MEMBERS: list[PersonalTable] = [
             "sms_titles": C.PREFERENCES,
             "status": C.MEMBERSHIP,
             "block_reason": C.MEMBERSHIP,
+            "blocked_by_kiosk": C.MEMBERSHIP,
             "user": C.ACCOUNT,
             "created_at": C.MEMBERSHIP,
             "updated_at": C.MEMBERSHIP,

@@ -11,9 +11,10 @@ PIN); it writes the access log (status).
 
 Patron enable: lifting a block is a decision of the library, not of a kiosk. By default it is
 refused with a screen message (the status still shows the block). When the library allows it
-(setting ``KAFT_SIP2_KIOSK_MAY_UNBLOCK``), a kiosk may lift only a block a kiosk placed (its
-reason starts with ``Kiosk ``), for the member with the right PIN; blocks placed by staff are
-never lifted here.
+(setting ``KAFT_SIP2_KIOSK_MAY_UNBLOCK``), a kiosk may lift only a block a kiosk placed, for the
+member with the right PIN; blocks placed by staff are never lifted here. The members service
+decides (``member_unblock(by_kiosk=True)``), from who placed the block, not from its reason's
+text.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kaft.members.errors import MemberError
+from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member, MemberStatus
 from kaft.members.services.member import member_block, member_unblock
 from kaft.privacy.models import DataPart
@@ -32,7 +33,7 @@ from kaft.sip2.handlers.patron import patron_fields, patron_status_answer, refus
 from kaft.sip2.models import KioskAccount
 from kaft.sip2.protocol import Request, Response, Session, handles, sip_date
 
-KIOSK_REASON_PREFIX = "Kiosk "
+KIOSK_REASON_PREFIX = "Kiosk "  # shown at the desk: which kiosk blocked the card
 
 
 def kiosk_block_reason(account: KioskAccount, message: str, retained: bool) -> str:
@@ -42,10 +43,6 @@ def kiosk_block_reason(account: KioskAccount, message: str, retained: bool) -> s
             _("card kept by the kiosk") if retained else _("blocked by the kiosk")
         )
     return f"{KIOSK_REASON_PREFIX}{account.name}: {said}"[:200]
-
-
-def placed_by_kiosk(member: Member) -> bool:
-    return member.block_reason.startswith(KIOSK_REASON_PREFIX)
 
 
 @handles("01")
@@ -63,7 +60,7 @@ def block_patron(session: Session, request: Request) -> Response:
         retained = request.fixed[:1].upper() == "Y"
         reason = kiosk_block_reason(account, request.get("AL"), retained)
         try:
-            member = member_block(member=member, reason=reason, staff=None)
+            member = member_block(member=member, reason=reason, staff=None, by_kiosk=True)
         except MemberError:  # blocked meanwhile by someone else: it stays as it is
             member.refresh_from_db()
     with words.spoken(member):
@@ -91,16 +88,15 @@ def patron_enable(session: Session, request: Request) -> Response:
     member = patron.member
     message = ""
     if member is not None and patron.may_see and member.status == MemberStatus.BLOCKED:
-        allowed = settings.KAFT_SIP2_KIOSK_MAY_UNBLOCK
-        if allowed and placed_by_kiosk(member):
-            try:
-                member = member_unblock(member=member, staff=None)
-            except MemberError:  # lifted meanwhile at the desk
+        try:
+            member = member_unblock(member=member, staff=None, by_kiosk=True)
+        except MemberError as error:
+            if error.code != MemberErrorCode.KIOSK_MAY_NOT_UNBLOCK:  # lifted meanwhile
                 member.refresh_from_db()
-            patron = _with(patron, member)
-        else:
-            with words.spoken(member):
-                message = str(words.UNBLOCK_REFUSED)
+            else:
+                with words.spoken(member):
+                    message = str(words.UNBLOCK_REFUSED)
+        patron = _with(patron, member)
     return _enable_answer(account, request, patron, message)
 
 

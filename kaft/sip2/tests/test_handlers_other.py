@@ -14,7 +14,7 @@ from kaft.billing.services.charges import charge_create
 from kaft.circulation.models import Hold, HoldStatus
 from kaft.circulation.services import hold_place, loan_checkout
 from kaft.members.models import MemberStatus
-from kaft.members.services.member import member_block
+from kaft.members.services.member import member_block, member_unblock
 from kaft.privacy.models import AccessLogEntry, DataPart
 from kaft.sip2.protocol import Request, sip_date
 from kaft.sip2.tests.kiosk import (
@@ -270,3 +270,35 @@ def test_when_the_library_allows_it_a_kiosk_lifts_only_its_own_blocks() -> None:
     assert lifted.fixed[:14] == " " * 14
     assert by_staff.status == MemberStatus.BLOCKED
     assert refused.fixed[0] == "Y"
+
+
+@override_settings(KAFT_SIP2_KIOSK_MAY_UNBLOCK=True)
+def test_a_block_staff_placed_stays_whatever_its_reason_says() -> None:
+    # Staff may write anything as the reason, also what a kiosk's reason looks like: who placed
+    # the block decides, not its text.
+    account = kiosk()
+    member = member_with_pin(preferred_language="en")
+    member_block(member=member, reason=f"Kiosk {account.name}: pas ingehouden")
+
+    response = send(account, enable_request(member.card_number))
+
+    member.refresh_from_db()
+    assert (member.status, member.blocked_by_kiosk) == (MemberStatus.BLOCKED, False)
+    assert response.fixed[0] == "Y"
+    assert values(response, "AF")[-1] == "A block on a card can only be lifted at the desk."
+
+
+def test_a_block_a_kiosk_placed_is_known_as_such_until_lifted() -> None:
+    account = kiosk()
+    member = member_with_pin()
+    send(account, request("01", "Y" + sip_date(), AL="", AA=member.card_number))
+    member.refresh_from_db()
+    assert (member.status, member.blocked_by_kiosk) == (MemberStatus.BLOCKED, True)
+
+    member_unblock(member=member)  # at the desk
+    member.refresh_from_db()
+    assert (member.status, member.blocked_by_kiosk, member.block_reason) == (
+        MemberStatus.ACTIVE,
+        False,
+        "",
+    )
