@@ -147,6 +147,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-kaft{_TEST_DB_SUFFIX}.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Values travel apart from the statement (server-side binding), so psycopg prepares a
+    # statement a connection runs again and again (a desk scan's dozen) and PostgreSQL stops
+    # parsing and planning it each time. Behind a pooler in transaction mode (PgBouncer before
+    # 1.21) prepared statements break: set KAFT_DB_SERVER_SIDE_BINDING=0 there.
+    if os.environ.get("KAFT_DB_SERVER_SIDE_BINDING", "1") != "0":
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
     DATABASES["default"]["TEST"] = {"NAME": f"test_kaft{_TEST_DB_SUFFIX}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
