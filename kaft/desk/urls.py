@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from kaft.desk.views import auth, checkin, checkout, handover, lists, members
+from kaft.desk.views import auth, checkin, checkout, handover, lists, members, renewing
 
 app_name = "desk"
 urlpatterns = [
@@ -10,8 +10,8 @@ urlpatterns = [
     path("", checkout.checkout_page, name="checkout"),
     path("scan/", checkout.scan, name="scan"),
     path("next/", checkout.next_member, name="next_member"),
-    path("loans/<int:loan_id>/renew/", checkout.renew, name="renew"),
-    path("renew-all/", checkout.renew_all, name="renew_all"),
+    path("loans/<int:loan_id>/renew/", renewing.renew, name="renew"),
+    path("renew-all/", renewing.renew_all, name="renew_all"),
     path("hand-over/", handover.hand_over, name="hand_over"),
     path("checkin/", checkin.checkin_page, name="checkin"),
     path("checkin/scan/", checkin.checkin_scan, name="checkin_scan"),

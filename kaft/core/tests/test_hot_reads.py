@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -13,14 +14,14 @@ from django.utils import timezone
 
 from kaft.core.sessions import SessionStore
 from kaft.members.auth import StaffBackend, user_with_staff_profile
-from kaft.members.models import User
+from kaft.members.models import Member, User
 from tests.factories import MemberFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_staff_user_is_read_with_profile_and_branch_in_one_statement() -> None:
-    staff = StaffFactory(username="balie1")
+    staff = cast(User, StaffFactory(username="balie1"))
     expected = User.objects.select_related("staff_profile__branch").get(pk=staff.pk)
 
     with CaptureQueriesContext(connection) as queries:
@@ -37,7 +38,7 @@ def test_a_staff_user_is_read_with_profile_and_branch_in_one_statement() -> None
 
 
 def test_a_members_account_has_no_profile_and_asks_for_none() -> None:
-    user = MemberFactory().user
+    user = cast(Member, MemberFactory()).user
     assert user is not None
 
     with CaptureQueriesContext(connection) as queries:

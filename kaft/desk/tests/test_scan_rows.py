@@ -5,14 +5,14 @@ with the same code; a served member who is no longer registered ends the session
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.test import Client
 
 from kaft.catalog.models import Branch, Item, ItemStatus
 from kaft.circulation.models import Loan
 from kaft.circulation.services import loan_checkout
-from kaft.members.models import Member
+from kaft.members.models import Member, User
 from tests.factories import StaffFactory
 from tests.factories_desk import JSON, make_item
 
@@ -41,7 +41,7 @@ def test_the_page_drawn_again_lists_lends_and_refusals_in_scan_order(
     assert "refused" in scan(desk, "39999999999999")["append"]  # no such copy
     scan(desk, "30000000000002")
     # a loan to the same member by someone else at another desk is not this desk's row
-    other = StaffFactory(username="balie2", profile__branch=central)
+    other = cast(User, StaffFactory(username="balie2", profile__branch=central))
     loan_checkout(
         item=Item.objects.get(barcode="30000000000003"), member=member, staff=other, branch=central
     )

@@ -8,17 +8,15 @@ tab has switched this session to someone else meanwhile.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,21 +27,14 @@ from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import Loan
 from kaft.circulation.selectors.loans import (
     CheckoutFacts,
-    item_by_barcode,
-    item_open_loan,
-    loans_lent_by,
-    member_open_loans,
 )
-from kaft.circulation.selectors.slips import receipt_loans
-from kaft.circulation.services import loan_checkout, loan_renew
-from kaft.circulation.services.renew_all import loans_renew_all
+from kaft.circulation.services import loan_checkout
 from kaft.core.sessions import session_save_in_transaction
 from kaft.desk.access import (
     DeskRequest,
     MemberMismatch,
     active_member,
     active_member_set,
-    active_member_shown,
     card_holder,
     desk_view,
     member_id_shown_check,
@@ -51,46 +42,36 @@ from kaft.desk.access import (
     served_member_id,
 )
 from kaft.desk.views.common import (
-    SESSION_ROWS_KEPT,
     desk_render,
     fragment,
-    from_iso,
     iso,
     member_mismatch_message,
-    member_panel_after,
     member_panel_context,
     member_panel_draw,
     processed_answer,
     scan_answer,
     scan_refused,
-    session_rows,
-    session_rows_add,
     wants_json,
 )
-from kaft.desk.words import refusal
+from kaft.desk.views.scan_rows import (
+    ROWS,
+    SINCE,
+    refused_copy,
+    refused_row,
+    row_answer,
+    row_display,
+    row_drawn,
+    row_keep,
+    scan_rows,
+    session_loans,
+)
 from kaft.members.cards import card_number_is_valid
 from kaft.members.errors import MemberErrorCode
 from kaft.members.models import Member
 from kaft.notices.services.receipts import notice_queue_loan_receipt
 from kaft.privacy.models import AccessPurpose, DataPart
 
-# The rows of the member's session that the loans cannot tell (refusals, hand-overs, copies set
-# aside), and when the session with the member began: the plain lends since then are read from
-# the loans (scan_rows), so a lend writes nothing to the session.
-ROWS = "desk_checkout_rows"
-SINCE = "desk_checkout_since"
-
 logger = logging.getLogger(__name__)
-
-
-# Every key the row template reads: a key a row lacks costs the template a search of the dict's
-# attributes before it gives up (most rows are plain lends and lack most of them).
-ROW_SHOWN = {"title": "", "error": "", "offer": None, "kept_for": "", "to_branch": ""}
-ROW_SHOWN |= {"returned": False, "late": False}
-
-
-def _display(row: dict[str, Any]) -> dict[str, Any]:
-    return {**ROW_SHOWN, **row, "due": from_iso(row.get("due"))}
 
 
 @desk_view
@@ -101,7 +82,7 @@ def checkout_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"member": None, "rows": []}
     if member is not None:
         context.update(member_panel_context(desk, member))
-        context["rows"] = [_display(row) for row in scan_rows(desk, member)]
+        context["rows"] = [row_display(row) for row in scan_rows(desk, member)]
     return desk_render(request, "desk/checkout.html", context)
 
 
@@ -156,7 +137,7 @@ def _lend_scan(desk: DeskRequest, member_id: int, value: str, *, is_card: bool) 
         """In the loan's transaction (or the refusal's own): the row, the look, the session."""
         nonlocal shown
         if loan is None:
-            _row_keep(desk, row)
+            row_keep(desk, row)
         elif SINCE not in desk.session:  # a session from before the rows were read from loans
             desk.session[SINCE] = loan.checked_out_at.isoformat()
         if not script:
@@ -237,65 +218,6 @@ def _lend_drawn(
         "due": iso(loan.due_date) or "",
     }
     return row_drawn(desk, row, replace={}, loan=added)
-
-
-def row_answer(desk: DeskRequest, row: dict[str, Any], *, replace: dict[str, str]) -> HttpResponse:
-    """Keep ``row`` in this session's list and answer the scan script with it."""
-    _row_keep(desk, row)
-    return row_drawn(desk, row, replace=replace)
-
-
-def _row_keep(desk: DeskRequest, row: dict[str, Any]) -> None:
-    """Keep ``row`` in the session's rows, stamped with the time (the order of the rows)."""
-    session_rows_add(desk, ROWS, {**row, "at": timezone.now().isoformat()})
-
-
-def scan_rows(desk: DeskRequest, member: Member) -> list[dict[str, Any]]:
-    """The rows of the session with ``member`` at this screen, in the order of the scans: those
-    the session keeps, and the loans this staff member lent the member here since the session
-    began (one query), except those a kept row already tells (a hand-over)."""
-    kept = session_rows(desk, ROWS)
-    since = desk.session.get(SINCE)
-    if not isinstance(since, str):
-        return kept
-    told = {row.get("loan") for row in kept}
-    lent = [
-        {
-            "value": loan.item.barcode,
-            "title": loan.record.title,
-            "due": iso(loan.due_date),
-            "error": "",
-            "at": loan.checked_out_at.isoformat(),
-        }
-        for loan in loans_lent_by(
-            member_id=member.pk,
-            branch_id=desk.staff_branch.pk,
-            staff_id=desk.user.pk,
-            since=dt.datetime.fromisoformat(since),
-        )
-        if loan.pk not in told
-    ]
-    rows = sorted([*kept, *lent], key=lambda row: str(row.get("at", "")))
-    return rows[-SESSION_ROWS_KEPT:]
-
-
-def row_drawn(
-    desk: DeskRequest,
-    row: dict[str, Any],
-    *,
-    replace: dict[str, str],
-    loan: dict[str, str] | None = None,
-) -> HttpResponse:
-    """The scan script's answer with ``row`` (already kept in the session's list)."""
-    html = fragment(desk, "desk/_checkout_row.html", {"row": _display(row)})
-    return scan_answer(
-        desk,
-        fallback=reverse("desk:checkout"),
-        append=html,
-        replace=replace,
-        announce=announce(row),
-        loan=loan,
-    )
 
 
 def _serve(desk: DeskRequest, member: Member) -> HttpResponse:
@@ -380,7 +302,7 @@ def _lend(
         member = active_member(desk)
         if member is None:
             raise CirculationError(CirculationErrorCode.MEMBER_UNKNOWN) from error
-        row = refused_row(value, _refused_copy(value, error), member, error)
+        row = refused_row(value, refused_copy(value, error), member, error)
         with transaction.atomic():
             kept(row, member, None, None)
         return row
@@ -388,59 +310,6 @@ def _lend(
 
 
 NOT_A_LEND = (CirculationErrorCode.BARCODE_IS_A_CARD, CirculationErrorCode.MEMBER_UNKNOWN)
-
-
-def _refused_copy(value: str, error: CirculationError) -> Item | None:
-    """The copy of a refused lend, for its title (a refusal only: a lend reads it with its lock)."""
-    if error.code == CirculationErrorCode.UNKNOWN_BARCODE:
-        return None
-    try:
-        return item_by_barcode(value)
-    except CirculationError:
-        return None
-
-
-def refused_row(
-    value: str, item: Item | None, member: Member, error: CirculationError
-) -> dict[str, Any]:
-    """The row of a refused lend, in staff words. A copy still on loan to another member
-    offers to take it in first and then lend it (``offer``: the member it would go to)."""
-    row: dict[str, Any] = {
-        "value": value,
-        "title": item.record.title if item is not None else "",
-        "due": None,
-        "error": refusal(error, member=member, today=timezone.localdate()),
-    }
-    if item is not None and error.code == CirculationErrorCode.ITEM_ON_LOAN:
-        loan = item_open_loan(item)
-        if loan is not None and loan.member_id == member.pk:
-            row["error"] = _("This member already has this item on loan.")
-        else:
-            row["offer"] = member.pk
-    return row
-
-
-def announce(row: dict[str, Any]) -> str:
-    if row["error"]:
-        return str(row["error"])
-    if row.get("kept_for"):
-        return _("Returned, not lent: %(title)s is set aside for another member.") % {
-            "title": row["title"]
-        }
-    due = formats.date_format(from_iso(row["due"]) or "", "DATE_FORMAT")
-    if row.get("returned"):
-        return _("Returned and lent: %(title)s, due %(due)s.") % {
-            "title": row["title"],
-            "due": due,
-        }
-    return _("Lent: %(title)s, due %(due)s.") % {"title": row["title"], "due": due}
-
-
-def session_loans(desk: DeskRequest, member: Member) -> list[Loan]:
-    """The loans lent to ``member`` in this session (the session list), still open: what the
-    receipt lists."""
-    lent = [row["value"] for row in scan_rows(desk, member) if not row.get("error")]
-    return list(receipt_loans(member, lent)) if lent else []
 
 
 def _session_end(desk: DeskRequest) -> None:
@@ -471,75 +340,3 @@ def next_member(request: HttpRequest) -> HttpResponse:
         announce=_("Ready for the next member."),
         member=None,
     )
-
-
-def _renew_answer(
-    desk: DeskRequest, member: Member, results: dict[int, tuple[bool, str]]
-) -> HttpResponse:
-    if not wants_json(desk):  # no script: the messages are shown on the reloaded page
-        for ok, text in results.values():
-            (messages.success if ok else messages.error)(desk, text)
-        if not results:
-            messages.info(desk, _("There is nothing to renew."))
-        return redirect("desk:checkout")
-    return scan_answer(
-        desk,
-        fallback=reverse("desk:checkout"),
-        replace=member_panel_after(desk, member, results),
-        announce=" ".join(text for _ok, text in results.values()),
-    )
-
-
-def _renew_one(desk: DeskRequest, member: Member, loan: Loan) -> tuple[bool, str]:
-    title = loan.item.record.title
-    try:
-        renewed = loan_renew(loan=loan, staff=desk.user, via="desk")
-    except CirculationError as error:
-        return False, f"{title}: {refusal(error, member=member, today=timezone.localdate())}"
-    due = formats.date_format(renewed.due_date, "DATE_FORMAT")
-    return True, _("%(title)s renewed until %(due)s.") % {"title": title, "due": due}
-
-
-def served_member(desk: DeskRequest) -> Member | HttpResponse:
-    """The member being served, as the page shows; a refusal if another tab switched member."""
-    try:
-        member = active_member_shown(desk)
-    except MemberMismatch:
-        back = reverse("desk:checkout")
-        return scan_refused(desk, fallback=back, message=member_mismatch_message())
-    if member is None:
-        raise Http404
-    return member
-
-
-@desk_view
-@require_POST
-def renew(request: HttpRequest, loan_id: int) -> HttpResponse:
-    """Renew one loan of the member being served (another member's loan: 404)."""
-    desk = cast(DeskRequest, request)
-    member = served_member(desk)
-    if isinstance(member, HttpResponse):
-        return member
-    loan = member_open_loans(member).filter(pk=loan_id).first()
-    if loan is None:
-        raise Http404
-    return _renew_answer(desk, member, {loan.pk: _renew_one(desk, member, loan)})
-
-
-@desk_view
-@require_POST
-def renew_all(request: HttpRequest) -> HttpResponse:
-    desk = cast(DeskRequest, request)
-    member = served_member(desk)
-    if isinstance(member, HttpResponse):
-        return member
-    # The same rule as MijnBibliotheek's "Alles verlengen": only what gains, a result per loan.
-    results: dict[int, tuple[bool, str]] = {}
-    for one in loans_renew_all(member=member, staff=desk.user, via="desk"):
-        if one.renewed:
-            due = formats.date_format(one.due_date, "DATE_FORMAT")
-            text = _("%(title)s renewed until %(due)s.") % {"title": one.title, "due": due}
-        else:
-            text = f"{one.title}: {one.message}"
-        results[one.loan_id] = (one.renewed, text)
-    return _renew_answer(desk, member, results)

@@ -21,8 +21,9 @@ from kaft.circulation.selectors.loans import item_by_barcode
 from kaft.circulation.services import Destination, HandOver, loan_hand_over
 from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view
-from kaft.desk.views.checkout import ROWS, refused_row, row_answer, served_member
 from kaft.desk.views.common import iso, member_panel_after, session_rows, wants_json
+from kaft.desk.views.renewing import served_member
+from kaft.desk.views.scan_rows import ROWS, refused_row, row_answer
 
 
 @desk_view

@@ -36,8 +36,8 @@ from kaft.circulation.selectors.slips import (
 from kaft.core import params
 from kaft.desk.access import DeskRequest, active_member, desk_view, member_look
 from kaft.desk.slips_pdf import hold_slip_pdf, receipt_pdf, transit_slip_pdf
-from kaft.desk.views.checkout import session_loans
 from kaft.desk.views.common import desk_render
+from kaft.desk.views.scan_rows import session_loans
 from kaft.members.models import Member
 from kaft.privacy.models import AccessPurpose, DataPart
 

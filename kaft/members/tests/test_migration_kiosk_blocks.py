@@ -4,12 +4,14 @@ event (no staff) and their reason; a block staff placed stays staff's whatever i
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from kaft.members.models import Member
+from kaft.catalog.models import Branch
+from kaft.members.models import Member, MemberCategory, User
 from tests.factories import BranchFactory, MemberCategoryFactory, StaffFactory
 
 BEFORE = [("members", "0018_member_kiosk_pin_alter_memberevent_action")]
@@ -18,8 +20,9 @@ AFTER = [("members", "0019_member_blocked_by_kiosk")]
 
 @pytest.mark.django_db(transaction=True)
 def test_blocks_kiosks_placed_are_marked_and_staffs_are_not() -> None:
-    branch, category = BranchFactory(), MemberCategoryFactory()
-    staff = StaffFactory(username="balie1", profile__branch=branch)
+    branch = cast(Branch, BranchFactory())
+    category = cast(MemberCategory, MemberCategoryFactory())
+    staff = cast(User, StaffFactory(username="balie1", profile__branch=branch))
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     apps = executor.loader.project_state(BEFORE).apps
