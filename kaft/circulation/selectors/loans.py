@@ -103,16 +103,13 @@ def members_who_may_borrow(today: dt.date) -> QuerySet[Member]:
     )
 
 
-def loans_lent_by(
-    *, member_id: int, branch_id: int, staff_id: int, since: dt.datetime
-) -> QuerySet[Loan]:
-    """The loans ``staff_id`` lent to ``member_id`` at ``branch_id`` from ``since`` on (open or
-    returned since), oldest first, each with its copy and record: what a desk lent in one
-    member's session, read from the loans themselves."""
+def loans_lent_by(*, member_id: int, staff_id: int, since: dt.datetime) -> QuerySet[Loan]:
+    """The loans ``staff_id`` lent to ``member_id`` from ``since`` on (open or returned since),
+    oldest first, each with its copy and record: what a desk lent in one member's session, read
+    from the loans themselves (at whichever branch the staff member chose meanwhile)."""
     return (
         Loan.objects.filter(
             member_id=member_id,
-            branch_id=branch_id,
             checked_out_at__gte=since,
             events__action=LoanAction.CHECKOUT,
             events__staff_id=staff_id,

@@ -13,7 +13,7 @@ from kaft.catalog.models import Branch, Item, ItemStatus
 from kaft.circulation.models import Loan
 from kaft.circulation.services import loan_checkout
 from kaft.members.models import Member, User
-from tests.factories import StaffFactory
+from tests.factories import BranchFactory, StaffFactory
 from tests.factories_desk import JSON, make_item
 
 
@@ -95,3 +95,21 @@ def test_a_served_member_no_longer_registered_ends_the_session(
     assert "desk_member_id" not in desk.session
     assert not Loan.objects.exists()
     assert Item.objects.get(barcode="30000000000001").status == ItemStatus.AVAILABLE
+
+
+def test_choosing_another_branch_meanwhile_keeps_the_list_and_the_receipt_whole(
+    desk: Client, central: Branch, member: Member
+) -> None:
+    make_item(central, "30000000000001", "De avonden")
+    make_item(central, "30000000000002", "Tirza")
+    north = cast(Branch, BranchFactory(code="noord", name="Noord"))
+    scan(desk, member.card_number)
+    scan(desk, "30000000000001")
+
+    desk.post("/desk/branch/", {"branch": north.pk})
+    scan(desk, "30000000000002")
+
+    page = desk.get("/desk/").content.decode()
+    assert _rows(page) == ["30000000000001", "30000000000002"]
+    receipt = desk.get("/desk/receipt/").content.decode()
+    assert "De avonden" in receipt and "Tirza" in receipt

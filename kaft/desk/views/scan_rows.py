@@ -60,8 +60,9 @@ def row_keep(desk: DeskRequest, row: dict[str, Any]) -> None:
 
 def scan_rows(desk: DeskRequest, member: Member) -> list[dict[str, Any]]:
     """The rows of the session with ``member`` at this screen, in the order of the scans: those
-    the session keeps, and the loans this staff member lent the member here since the session
-    began (one query), except those a kept row already tells (a hand-over)."""
+    the session keeps, and the loans this staff member lent the member since the session began
+    (one query; also at another branch chosen meanwhile, so the receipt misses nothing), except
+    those a kept row already tells (a hand-over)."""
     kept = session_rows(desk, ROWS)
     since = desk.session.get(SINCE)
     if not isinstance(since, str):
@@ -77,7 +78,6 @@ def scan_rows(desk: DeskRequest, member: Member) -> list[dict[str, Any]]:
         }
         for loan in loans_lent_by(
             member_id=member.pk,
-            branch_id=desk.staff_branch.pk,
             staff_id=desk.user.pk,
             since=dt.datetime.fromisoformat(since),
         )
