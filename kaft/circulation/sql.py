@@ -37,7 +37,7 @@ from kaft.core.rawsql import columns as _columns
 from kaft.core.rawsql import instance as _instance
 from kaft.core.rawsql import placeholders as _placeholders
 from kaft.core.rawsql import table as _table
-from kaft.members.models import Member
+from kaft.members.models import Member, MemberStatus
 
 M = TypeVar("M", bound=Model)
 Params = list[Any]
@@ -81,17 +81,27 @@ def lock_one(model: type[M], **equals: object) -> M | None:
 
 
 @cache
+def _card_holder_sql() -> str:
+    """The id of the member with a card number, an erased member's never (parameter: card)."""
+    card, status = _column(Member, "card_number"), _column(Member, "status")
+    return (
+        f"SELECT h.{_column(Member, 'id')} FROM {_table(Member)} h "
+        f"WHERE h.{card} = %s AND h.{status} <> '{MemberStatus.ERASED.value}'"
+    )
+
+
+@cache
 def _member_and_card_holder_sql(for_update: bool) -> str:
     table, pk = _table(Member), _column(Member, "id")
-    holder = f"(SELECT h.{pk} FROM {table} h WHERE h.{_column(Member, 'card_number')} = %s)"
-    return f"SELECT {_columns(Member)}, {holder} FROM {table} WHERE {pk} = %s" + (
+    return f"SELECT {_columns(Member)}, ({_card_holder_sql()}) FROM {table} WHERE {pk} = %s" + (
         " FOR UPDATE" if for_update else ""
     )
 
 
 def lock_member_noting_card(member_id: int, card: str) -> tuple[Member | None, int | None]:
     """``SELECT ... FOR UPDATE`` of the member with this id, and in the same statement the id
-    of the member whose card number is ``card`` (None: nobody's), read without a lock. The card
+    of the member whose card number is ``card`` (None: nobody's; an erased member has no card),
+    read without a lock; when the member with this id is gone, the card holder alone. The card
     holder is only looked up, so its answer may be a moment old; the lock is the served member's
     alone (one row: no order of locks to keep). Refuses outside a transaction, as
     :func:`lock_one`; on SQLite a plain SELECT."""
@@ -103,8 +113,11 @@ def lock_member_noting_card(member_id: int, card: str) -> tuple[Member | None, i
     with connection.cursor() as cursor:
         cursor.execute(statement, [card, member_id])
         row = cursor.fetchone()
-    if row is None:
-        return None, None
+    if row is None:  # the served member is gone; a card still says whose it is
+        with connection.cursor() as cursor:
+            cursor.execute(_card_holder_sql(), [card])
+            found = cursor.fetchone()
+        return None, found[0] if found is not None else None
     return _instance(Member, row[:-1]), row[-1]
 
 

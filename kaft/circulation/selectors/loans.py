@@ -9,6 +9,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -77,8 +78,10 @@ def _default_rule() -> LoanRule:
 
 
 def member_status_refusal(member: Member, today: dt.date) -> BorrowRefusal | None:
-    """The member's own standing, without a query: blocked (first: a block needs lifting
-    whatever the end date) or expired."""
+    """The member's own standing, without a query: erased (an emptied row lends nothing), blocked
+    (a block needs lifting whatever the end date) or expired."""
+    if member.status == MemberStatus.ERASED:
+        return BorrowRefusal(CirculationErrorCode.MEMBER_UNKNOWN)
     if member.status == MemberStatus.BLOCKED:
         return BorrowRefusal(CirculationErrorCode.MEMBER_BLOCKED)
     if member.status == MemberStatus.EXPIRED or member.is_expired_on(today):
@@ -98,19 +101,26 @@ def member_borrow_refusal(member: Member, today: dt.date) -> BorrowRefusal | Non
 def members_who_may_borrow(today: dt.date) -> QuerySet[Member]:
     """Members who may borrow, renew and reserve on ``today``: the SQL form of
     :func:`member_borrow_refusal` (not blocked, not expired)."""
-    return Member.objects.exclude(status__in=(MemberStatus.BLOCKED, MemberStatus.EXPIRED)).filter(
+    barred = (MemberStatus.BLOCKED, MemberStatus.EXPIRED, MemberStatus.ERASED)
+    return Member.objects.exclude(status__in=barred).filter(
         Q(membership_end__isnull=True) | Q(membership_end__gte=today)
     )
 
 
-def loans_lent_by(*, member_id: int, staff_id: int, since: dt.datetime) -> QuerySet[Loan]:
-    """The loans ``staff_id`` lent to ``member_id`` from ``since`` on (open or returned since),
-    oldest first, each with its copy and record: what a desk lent in one member's session, read
-    from the loans themselves (at whichever branch the staff member chose meanwhile)."""
+def loan_last_id() -> int:
+    """The number of the newest loan (0: none yet): where a desk's session with a member begins."""
+    return int(Loan.objects.aggregate(last=Max("id"))["last"] or 0)
+
+
+def loans_lent_by(*, member_id: int, staff_id: int, after: int) -> QuerySet[Loan]:
+    """The loans ``staff_id`` lent to ``member_id`` that are newer than loan number ``after``
+    (open or returned since), oldest first, each with its copy and record: what a desk lent in
+    one member's session, read from the loans themselves (at whichever branch the staff member
+    chose meanwhile)."""
     return (
         Loan.objects.filter(
             member_id=member_id,
-            checked_out_at__gte=since,
+            pk__gt=after,
             events__action=LoanAction.CHECKOUT,
             events__staff_id=staff_id,
         )

@@ -182,7 +182,10 @@ def _member_locked(member: Member | None, member_id: int | None, card: str | Non
     if wanted is None:
         raise TypeError("loan_checkout needs member or member_id")
     if card is None:
-        return member_for_update(wanted)
+        try:
+            return member_for_update(wanted)
+        except Member.DoesNotExist:  # erased and deleted meanwhile, e.g. while being served
+            raise CirculationError(CirculationErrorCode.MEMBER_UNKNOWN) from None
     locked, holder = member_for_update_noting_card(wanted, card.strip())
     if holder is not None:
         raise CirculationError(CirculationErrorCode.BARCODE_IS_A_CARD, holder=holder)

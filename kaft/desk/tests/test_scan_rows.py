@@ -7,13 +7,15 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
+import pytest
 from django.test import Client
 
 from kaft.catalog.models import Branch, Item, ItemStatus
+from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import Loan
 from kaft.circulation.services import loan_checkout
-from kaft.members.models import Member, User
-from tests.factories import BranchFactory, StaffFactory
+from kaft.members.models import Member, MemberCategory, MemberStatus, User
+from tests.factories import BranchFactory, MemberFactory, StaffFactory
 from tests.factories_desk import JSON, make_item
 
 
@@ -113,3 +115,65 @@ def test_choosing_another_branch_meanwhile_keeps_the_list_and_the_receipt_whole(
     assert _rows(page) == ["30000000000001", "30000000000002"]
     receipt = desk.get("/desk/receipt/").content.decode()
     assert "De avonden" in receipt and "Tirza" in receipt
+
+
+def test_a_served_member_gone_and_a_long_barcode_ends_the_session_without_an_error(
+    desk: Client, central: Branch, other_member: Member
+) -> None:
+    # A barcode longer than any card number takes the lock without the card check.
+    make_item(central, "K0123456789ABCDEF0123456", "Lang")
+    scan(desk, other_member.card_number)
+    Member.objects.filter(pk=other_member.pk).delete()
+
+    answer = scan(desk, "K0123456789ABCDEF0123456")
+
+    assert answer["announce"] == "Dit lid staat niet meer ingeschreven."
+    assert "desk_member_id" not in desk.session
+    assert not Loan.objects.exists()
+
+
+def test_a_card_scanned_after_the_served_member_is_gone_serves_its_holder(
+    desk: Client, member: Member, other_member: Member
+) -> None:
+    scan(desk, other_member.card_number)
+    Member.objects.filter(pk=other_member.pk).delete()
+
+    answer = scan(desk, member.card_number)
+
+    assert "Sanne de Vries" in answer["replace"]["member-panel"]
+    assert desk.session["desk_member_id"] == member.pk
+
+
+def test_a_card_from_a_tab_showing_another_member_still_switches(
+    desk: Client, member: Member, other_member: Member, adult: MemberCategory, central: Branch
+) -> None:
+    third = cast(Member, MemberFactory(first_name="Noor", category=adult, home_branch=central))
+    scan(desk, member.card_number)
+    stale = str(member.pk)  # this tab shows Sanne
+    scan(desk, other_member.card_number)  # another tab switched to Daan
+
+    response = desk.post("/desk/scan/", {"value": third.card_number, "member": stale}, headers=JSON)
+
+    assert response.status_code == 200
+    assert desk.session["desk_member_id"] == third.pk
+
+
+def test_an_erased_members_emptied_row_is_no_card_and_borrows_nothing(
+    desk: Client, central: Branch, member: Member, other_member: Member
+) -> None:
+    item = make_item(central, "30000000000001", "De avonden")
+    Member.objects.filter(pk=other_member.pk).update(
+        status=MemberStatus.ERASED, card_number=f"erased-{other_member.pk}"
+    )
+    scan(desk, member.card_number)
+
+    answer = scan(desk, f"erased-{other_member.pk}")
+
+    assert desk.session["desk_member_id"] == member.pk  # still Sanne: no card
+    assert "refused" in answer["append"]
+    with pytest.raises(CirculationError) as refused:
+        loan_checkout(
+            item=item, member=Member.objects.get(pk=other_member.pk), staff=None, branch=central
+        )
+    assert refused.value.code == CirculationErrorCode.MEMBER_UNKNOWN
+    assert not Loan.objects.exists()

@@ -25,9 +25,7 @@ from kaft.catalog.errors import CatalogErrorCode
 from kaft.catalog.models import Item
 from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import Loan
-from kaft.circulation.selectors.loans import (
-    CheckoutFacts,
-)
+from kaft.circulation.selectors.loans import CheckoutFacts, loan_last_id
 from kaft.circulation.services import loan_checkout
 from kaft.core.sessions import session_save_in_transaction
 from kaft.desk.access import (
@@ -54,8 +52,8 @@ from kaft.desk.views.common import (
     wants_json,
 )
 from kaft.desk.views.scan_rows import (
+    AFTER,
     ROWS,
-    SINCE,
     refused_copy,
     refused_row,
     row_answer,
@@ -105,7 +103,10 @@ def scan(request: HttpRequest) -> HttpResponse:
             return _serve(desk, holder)
     try:
         member_id_shown_check(desk, member_id)
-    except MemberMismatch:
+    except MemberMismatch:  # another tab switched member: a card still switches, nothing else
+        holder = card_holder(value) if is_card and member_id is not None else None
+        if holder is not None:
+            return _serve(desk, holder)
         return scan_refused(request, fallback=back, message=member_mismatch_message())
     if member_id is None:
         row = {"value": value, "title": "", "due": None, "error": _not_a_card(value)}
@@ -138,8 +139,8 @@ def _lend_scan(desk: DeskRequest, member_id: int, value: str, *, is_card: bool) 
         nonlocal shown
         if loan is None:
             row_keep(desk, row)
-        elif SINCE not in desk.session:  # a session from before the rows were read from loans
-            desk.session[SINCE] = loan.checked_out_at.isoformat()
+        elif AFTER not in desk.session:  # a session from before the rows were read from loans
+            desk.session[AFTER] = loan.pk - 1
         if not script:
             pass
         elif loan is not None and facts is not None and not facts.has_active_hold:
@@ -166,10 +167,14 @@ def _not_lent(desk: DeskRequest, value: str, error: CirculationError) -> HttpRes
         holder = card_holder(value)
         if holder is not None:
             return _serve(desk, holder)
+        # the card was renumbered or its member erased in between: nothing changes here
+        return scan_refused(
+            desk, fallback=reverse("desk:checkout"), message=MemberErrorCode.UNKNOWN_CARD.message
+        )
     with transaction.atomic():
         active_member_set(desk, None)
         desk.session[ROWS] = []
-        desk.session.pop(SINCE, None)
+        desk.session.pop(AFTER, None)
         session_save_in_transaction(desk)
     if not wants_json(desk):
         messages.error(desk, error.message)
@@ -227,7 +232,7 @@ def _serve(desk: DeskRequest, member: Member) -> HttpResponse:
         _session_end(desk)
         active_member_set(desk, member)
         desk.session[ROWS] = []
-        desk.session[SINCE] = timezone.now().isoformat()
+        desk.session[AFTER] = loan_last_id()
         context = member_panel_context(desk, member)
         session_save_in_transaction(desk)
     panel = fragment(desk, "desk/_member_panel.html", context)
@@ -330,7 +335,7 @@ def next_member(request: HttpRequest) -> HttpResponse:
     _session_end(desk)
     active_member_set(desk, None)
     request.session[ROWS] = []
-    request.session.pop(SINCE, None)
+    request.session.pop(AFTER, None)
     empty = fragment(request, "desk/_member_panel.html", {"member": None})
     return scan_answer(
         request,

@@ -1,13 +1,13 @@
 """The list of scans on the lending screen (*Deze sessie*) and the row each scan answers with.
 
 The session keeps the rows the loans cannot tell (refusals, hand-overs, copies set aside) and
-when the session with the member began; the plain lends since then are read from the loans
+where the session with the member began (the newest loan then); the plain lends since are read
+from the loans
 (:func:`scan_rows`), so a lend writes nothing to the session.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpResponse
@@ -34,7 +34,7 @@ from kaft.desk.words import refusal
 from kaft.members.models import Member
 
 ROWS = "desk_checkout_rows"
-SINCE = "desk_checkout_since"
+AFTER = "desk_checkout_after_loan"
 
 
 # Every key the row template reads: a key a row lacks costs the template a search of the dict's
@@ -58,14 +58,19 @@ def row_keep(desk: DeskRequest, row: dict[str, Any]) -> None:
     session_rows_add(desk, ROWS, {**row, "at": timezone.now().isoformat()})
 
 
-def scan_rows(desk: DeskRequest, member: Member) -> list[dict[str, Any]]:
-    """The rows of the session with ``member`` at this screen, in the order of the scans: those
-    the session keeps, and the loans this staff member lent the member since the session began
-    (one query; also at another branch chosen meanwhile, so the receipt misses nothing), except
-    those a kept row already tells (a hand-over)."""
+def scan_rows(
+    desk: DeskRequest, member: Member, *, last: int | None = SESSION_ROWS_KEPT
+) -> list[dict[str, Any]]:
+    """The rows of the session with ``member`` at this screen, in the order of the scans (the
+    ``last`` ones; None: all): those the session keeps, and the loans this staff member lent the
+    member since the session began (one query; also at another branch chosen meanwhile, so the
+    receipt misses nothing), except those a kept row already tells (a hand-over).
+
+    "Since the session began" is after the newest loan there was when the card was scanned (a
+    loan number, not a clock: web servers' clocks may differ a little)."""
     kept = session_rows(desk, ROWS)
-    since = desk.session.get(SINCE)
-    if not isinstance(since, str):
+    after = desk.session.get(AFTER)
+    if not isinstance(after, int):
         return kept
     told = {row.get("loan") for row in kept}
     lent = [
@@ -76,15 +81,11 @@ def scan_rows(desk: DeskRequest, member: Member) -> list[dict[str, Any]]:
             "error": "",
             "at": loan.checked_out_at.isoformat(),
         }
-        for loan in loans_lent_by(
-            member_id=member.pk,
-            staff_id=desk.user.pk,
-            since=dt.datetime.fromisoformat(since),
-        )
+        for loan in loans_lent_by(member_id=member.pk, staff_id=desk.user.pk, after=after)
         if loan.pk not in told
     ]
     rows = sorted([*kept, *lent], key=lambda row: str(row.get("at", "")))
-    return rows[-SESSION_ROWS_KEPT:]
+    return rows if last is None else rows[-last:]
 
 
 def row_drawn(
@@ -155,5 +156,5 @@ def announce(row: dict[str, Any]) -> str:
 def session_loans(desk: DeskRequest, member: Member) -> list[Loan]:
     """The loans lent to ``member`` in this session (the session list), still open: what the
     receipt lists."""
-    lent = [row["value"] for row in scan_rows(desk, member) if not row.get("error")]
+    lent = [row["value"] for row in scan_rows(desk, member, last=None) if not row.get("error")]
     return list(receipt_loans(member, lent)) if lent else []
