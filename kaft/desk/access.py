@@ -31,7 +31,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from kaft.catalog.models import Branch
-from kaft.members.models import Member, MemberStatus, StaffProfile, StaffRole, User
+from kaft.members.errors import MemberError
+from kaft.members.models import Member, StaffProfile, StaffRole, User
+from kaft.members.selectors.member import member_by_card
 from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
 from kaft.privacy.services import access_log_record, access_log_record_many
 
@@ -236,10 +238,11 @@ def member_id_shown_check(request: DeskRequest, member_id: int | None) -> None:
 
 
 def card_holder(card: str) -> Member | None:
-    """The member whose card number is ``card`` (a valid card number), or None; an erased
-    member's emptied row has no card."""
-    found = Member.objects.select_related("category", "home_branch").filter(card_number=card)
-    return found.exclude(status=MemberStatus.ERASED).first()
+    """The member whose card number is ``card`` (a valid card number), or None."""
+    try:
+        return member_by_card(card)
+    except MemberError:
+        return None
 
 
 def active_member_set(request: DeskRequest, member: Member | None) -> None:

@@ -44,7 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from kaft.circulation.selectors.slips import initials
 from kaft.core.errors import DomainError
 from kaft.members.errors import MemberError, MemberErrorCode
-from kaft.members.models import Member, MemberStatus
+from kaft.members.models import Member
 from kaft.members.selectors.member import member_by_card
 from kaft.members.services.kiosk_pin import member_kiosk_pin_verify
 from kaft.privacy.models import AccessPurpose, DataPart, MachineRole
@@ -146,8 +146,6 @@ def patron_for(request: Request) -> Patron:
     policy = PIN_POLICY.get(request.command, Pin.ALWAYS)
     try:
         member = member_by_card(card)
-        if member.status == MemberStatus.ERASED:  # no one any more: as if the card were unknown
-            raise MemberError(MemberErrorCode.UNKNOWN_CARD)
     except MemberError as error:
         return Patron(card, None, None, error, may_see=False, may_act=False)
     pin = request.get("AD")

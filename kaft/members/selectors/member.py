@@ -8,16 +8,18 @@ from django.db.models.functions import Lower
 from kaft.core import params
 from kaft.members.cards import card_number_clean
 from kaft.members.errors import MemberError, MemberErrorCode
-from kaft.members.models import Address, AddressKind, Member
+from kaft.members.models import Address, AddressKind, Member, MemberStatus
 from kaft.members.services.member import normalise_postcode
 
 
 def member_by_card(card_number: str) -> Member:
     """The member with this card; MemberError CARD_NUMBER_INVALID (not a card number by
-    :mod:`kaft.members.cards`) or UNKNOWN_CARD."""
+    :mod:`kaft.members.cards`) or UNKNOWN_CARD. An erased member's emptied row is nobody: its
+    stand-in number (``erased-<id>``) is no card."""
     card = card_number_clean(card_number)
+    members = Member.objects.select_related("category", "home_branch")
     try:
-        return Member.objects.select_related("category", "home_branch").get(card_number=card)
+        return members.exclude(status=MemberStatus.ERASED).get(card_number=card)
     except Member.DoesNotExist:
         raise MemberError(MemberErrorCode.UNKNOWN_CARD) from None
 

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from kaft.catalog.models import Branch
 from kaft.members.errors import MemberError, MemberErrorCode
-from kaft.members.models import Address, AddressKind, Member, MemberCategory
+from kaft.members.models import Address, AddressKind, Member, MemberCategory, MemberStatus
 from kaft.members.selectors.member import member_by_card, member_search
 from tests.factories import MemberFactory
 
@@ -68,6 +68,18 @@ def test_member_by_card(people: dict[str, Member]) -> None:
 
     assert member == people["sanne"]
     assert len(queries) == 1
+
+
+def test_an_erased_members_stand_in_number_is_no_card(people: dict[str, Member]) -> None:
+    sanne = people["sanne"]
+    Member.objects.filter(pk=sanne.pk).update(
+        status=MemberStatus.ERASED, card_number=f"erased-{sanne.pk}"
+    )
+
+    with pytest.raises(MemberError) as excinfo:
+        member_by_card(f"erased-{sanne.pk}")
+
+    assert excinfo.value.code == MemberErrorCode.UNKNOWN_CARD
 
 
 def test_member_by_unknown_card(people: dict[str, Member]) -> None:
