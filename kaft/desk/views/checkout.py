@@ -97,22 +97,24 @@ def scan(request: HttpRequest) -> HttpResponse:
         return scan_refused(request, fallback=back, message=malformed)
     is_card = card_number_is_valid(value)
     member_id = served_member_id(desk)
-    if member_id is None:  # nobody served: a card, or a scan that cannot be lent to anyone
-        holder = card_holder(value) if is_card else None
-        if holder is not None:
-            return _serve(desk, holder)
     try:
         member_id_shown_check(desk, member_id)
+        mismatch = False
     except MemberMismatch:  # another tab switched member: a card still switches, nothing else
-        holder = card_holder(value) if is_card and member_id is not None else None
+        mismatch = True
+    # Nobody served, or a page showing someone else: a card switches to its holder here. While
+    # the page shows the member served, the checkout tells a card (below).
+    if is_card and (member_id is None or mismatch):
+        holder = card_holder(value)
         if holder is not None:
             return _serve(desk, holder)
+    if mismatch:
         return scan_refused(request, fallback=back, message=member_mismatch_message())
     if member_id is None:
         row = {"value": value, "title": "", "due": None, "error": _not_a_card(value)}
         return row_answer(desk, row, replace={})
-    # A card while someone is served switches to its holder: the checkout says so from its
-    # first statement (the served member's lock), before it reads any copy.
+    # The checkout says whether the scan is a card from its first statement (the served
+    # member's lock), before it reads any copy.
     return _lend_scan(desk, member_id, value, is_card=is_card)
 
 
@@ -172,21 +174,11 @@ def _not_lent(desk: DeskRequest, value: str, error: CirculationError) -> HttpRes
             desk, fallback=reverse("desk:checkout"), message=MemberErrorCode.UNKNOWN_CARD.message
         )
     with transaction.atomic():
-        active_member_set(desk, None)
-        desk.session[ROWS] = []
-        desk.session.pop(AFTER, None)
+        _session_start(desk, None)
         session_save_in_transaction(desk)
     if not wants_json(desk):
         messages.error(desk, error.message)
-    empty = fragment(desk, "desk/_member_panel.html", {"member": None})
-    return scan_answer(
-        desk,
-        fallback=reverse("desk:checkout"),
-        replace={"member-panel": empty, "receipt-actions": ""},
-        clear=True,
-        announce=error.message,
-        member=None,
-    )
+    return _nobody_served(desk, error.message)
 
 
 def _new_loan_shown(
@@ -230,9 +222,7 @@ def _serve(desk: DeskRequest, member: Member) -> HttpResponse:
     new member's panel and the session commit together."""
     with transaction.atomic():
         _session_end(desk)
-        active_member_set(desk, member)
-        desk.session[ROWS] = []
-        desk.session[AFTER] = loan_last_id()
+        _session_start(desk, member)
         context = member_panel_context(desk, member)
         session_save_in_transaction(desk)
     panel = fragment(desk, "desk/_member_panel.html", context)
@@ -244,6 +234,30 @@ def _serve(desk: DeskRequest, member: Member) -> HttpResponse:
         clear=True,
         announce=_("Serving %(name)s.") % {"name": member.full_name},
         member=member,
+    )
+
+
+def _session_start(desk: DeskRequest, member: Member | None) -> None:
+    """Serve ``member`` (None: nobody) from now on, with an empty list of scans: lends after the
+    newest loan there is now belong to this session (:func:`scan_rows`)."""
+    active_member_set(desk, member)
+    desk.session[ROWS] = []
+    if member is None:
+        desk.session.pop(AFTER, None)
+    else:
+        desk.session[AFTER] = loan_last_id()
+
+
+def _nobody_served(desk: DeskRequest, announce: str) -> HttpResponse:
+    """The answer when the screen serves nobody any more: an empty panel, saying ``announce``."""
+    empty = fragment(desk, "desk/_member_panel.html", {"member": None})
+    return scan_answer(
+        desk,
+        fallback=reverse("desk:checkout"),
+        replace={"member-panel": empty, "receipt-actions": ""},
+        clear=True,
+        announce=announce,
+        member=None,
     )
 
 
@@ -333,15 +347,5 @@ def next_member(request: HttpRequest) -> HttpResponse:
     """Escape: the member has been served; the screen is ready for the next one."""
     desk = cast(DeskRequest, request)
     _session_end(desk)
-    active_member_set(desk, None)
-    request.session[ROWS] = []
-    request.session.pop(AFTER, None)
-    empty = fragment(request, "desk/_member_panel.html", {"member": None})
-    return scan_answer(
-        request,
-        fallback=reverse("desk:checkout"),
-        replace={"member-panel": empty, "receipt-actions": ""},
-        clear=True,
-        announce=_("Ready for the next member."),
-        member=None,
-    )
+    _session_start(desk, None)
+    return _nobody_served(desk, _("Ready for the next member."))

@@ -2,8 +2,7 @@
 
 The session keeps the rows the loans cannot tell (refusals, hand-overs, copies set aside) and
 where the session with the member began (the newest loan then); the plain lends since are read
-from the loans
-(:func:`scan_rows`), so a lend writes nothing to the session.
+from the loans (:func:`scan_rows`), so a lend writes nothing to the session.
 """
 
 from __future__ import annotations
