@@ -139,6 +139,8 @@ def _anonymise(member: Member, now: dt.datetime) -> None:
         "email": "",
         "phone": "",
         "block_reason": "",
+        "blocked_by_kiosk": False,
+        "kiosk_pin": "",
         "status": MemberStatus.ERASED,
         "erased_at": now,
         "user": None,

@@ -180,6 +180,16 @@ def test_erase_anonymises_the_member_and_clears_the_registered_tables(
     assert ErasureRequest.objects.filter(member=member).count() == 1
 
 
+def test_erase_leaves_no_kiosk_pin_and_no_trace_of_a_kiosk_block() -> None:
+    member = make_full_member(erasable=True).member
+    Member.objects.filter(pk=member.pk).update(kiosk_pin="hmac$salt$digest", blocked_by_kiosk=True)
+
+    member_erase(member=Member.objects.get(pk=member.pk))
+
+    member.refresh_from_db()
+    assert (member.kiosk_pin, member.blocked_by_kiosk) == ("", False)
+
+
 def test_the_other_members_data_stays() -> None:
     full = make_full_member(erasable=True)
     other = full.other
