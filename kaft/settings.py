@@ -132,6 +132,8 @@ _TEST_DB_SUFFIX = os.environ.get("KAFT_TEST_DB_SUFFIX", "")
 _CONN_MAX_AGE = int(os.environ.get("KAFT_DB_CONN_MAX_AGE", "60" if PRODUCTION else "0"))
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=_CONN_MAX_AGE)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, whose transactions queue for SQLite's one write lock (kaft/core/db_sqlite).
+    DATABASES["default"]["ENGINE"] = "kaft.core.db_sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; FULL syncs every commit to disk.
         # secure_delete: deleted content is overwritten with zeros, whatever the SQLite library
