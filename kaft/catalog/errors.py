@@ -48,6 +48,14 @@ class CatalogErrorCode(ErrorCode):
     BRANCH_MAP_LINE_INVALID = "branch_map_line_invalid"
     BRANCH_MAP_UNKNOWN_ISIL = "branch_map_unknown_isil"
     BRANCH_MAP_CODE_TWICE = "branch_map_code_twice"
+    # A copy's care (kaft/catalog/lifecycle.py) and its details.
+    ITEM_UNKNOWN = "item_unknown"
+    ITEM_BARCODE_IN_USE = "item_barcode_in_use"
+    ITEM_ON_LOAN = "item_on_loan"
+    ITEM_IN_CIRCULATION = "item_in_circulation"
+    ITEM_CHANGE_NOT_ALLOWED = "item_change_not_allowed"
+    REASON_REQUIRED = "reason_required"
+    PRICE_INVALID = "price_invalid"
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
@@ -130,6 +138,24 @@ class CatalogErrorCode(ErrorCode):
             cls.BRANCH_MAP_CODE_TWICE: _(
                 "Branch map %(file)s, line %(line)s: the code “%(location)s” is mapped twice."
             ),
+            cls.ITEM_UNKNOWN: _("No copy has barcode %(barcode)s."),
+            cls.ITEM_BARCODE_IN_USE: _(
+                "Barcode %(barcode)s is already in use, by a copy of “%(title)s”."
+            ),
+            cls.ITEM_ON_LOAN: _(
+                "This copy is on loan: check it in first, then change its status. Nothing "
+                "was changed."
+            ),
+            cls.ITEM_IN_CIRCULATION: _(
+                "This copy's status is “%(status)s”: scan it in at the return screen first. "
+                "Nothing was changed."
+            ),
+            cls.ITEM_CHANGE_NOT_ALLOWED: _(
+                "This copy's status is “%(status)s”: “%(action)s” does not apply to it. Nothing "
+                "was changed."
+            ),
+            cls.REASON_REQUIRED: _("Give a reason for this change."),
+            cls.PRICE_INVALID: _("The replacement price must be an amount from 0 to 9,999.99."),
         }
 
 

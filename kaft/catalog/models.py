@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -127,10 +128,14 @@ class ItemStatus(models.TextChoices):
     LOST = "lost", _("Lost")
     DAMAGED = "damaged", _("Damaged")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    MISSING = "missing", _("Missing")
+    IN_REPAIR = "in_repair", _("In repair")
 
 
 class Item(models.Model):
-    """A copy of a record. Its status is changed only by circulation services."""
+    """A copy of a record. Its status is changed by the circulation services (lending, returns,
+    transit, the holds shelf: ``kaft/circulation/lifecycle.py``) and by the copy's care
+    (withdrawn, damaged, lost, missing, found, repair: ``kaft/catalog/lifecycle.py``)."""
 
     barcode = models.CharField(
         _("barcode"), max_length=BARCODE_MAX_LENGTH, unique=True, validators=[validate_barcode]
@@ -199,3 +204,45 @@ class SearchWord(models.Model):
 
     class Meta:
         db_table = "catalog_search_word"
+
+
+class ItemAction(models.TextChoices):
+    """What happened to a copy, as its history (:class:`ItemEvent`) shows it."""
+
+    ADD = "add", _("Added")
+    EDIT = "edit", _("Changed")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    DAMAGE = "damage", _("Marked damaged")
+    LOSE = "lose", _("Marked lost")
+    MISS = "miss", _("Marked missing")
+    FIND = "find", _("Found")
+    REPAIR = "repair", _("Sent for repair")
+    MEND = "mend", _("Back in use")
+
+
+class ItemEvent(models.Model):
+    """One step in a copy's life: who, when, at which branch, why, and the status before and
+    after (an edit: the fields changed, old and new). Never a member: who borrowed a copy
+    lives on the loan."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=ItemAction.choices)
+    status_before = models.CharField(max_length=16, choices=ItemStatus.choices, blank=True)
+    status_after = models.CharField(max_length=16, choices=ItemStatus.choices, blank=True)
+    at = models.DateTimeField(_("when"))
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("copy event")
+        verbose_name_plural = _("copy events")
+        indexes = [models.Index(fields=["item", "at"], name="itemevent_item_at")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.action} {self.at:%Y-%m-%d}"

@@ -12,7 +12,7 @@
 - **Language** (3 digits): 005 Dutch, 001 English, 000 unknown.
 - **Media type** (CK, 3 digits): 001 book, 002 magazine, 006 CD/CD-ROM, 000 other.
 - **Circulation status** (2 digits, item information): 03 available, 04 charged, 08 waiting on
-  the holds shelf, 10 in transit, 12 lost, 01 other (damaged, withdrawn).
+  the holds shelf, 10 in transit, 12 lost, 13 missing, 01 other (damaged, in repair, withdrawn).
 - **Sort bins** (CL, checkin): ``1`` back on the shelf, ``2`` the reservations bin (holds
   shelf), ``3`` transport to another branch. **Alert type** (CV, a 3M extension): 01 hold at
   this branch, 02 hold at another branch, 04 to another branch without a hold.
@@ -53,6 +53,7 @@ CIRCULATION_STATUS = {
     ItemStatus.ON_HOLDS_SHELF: "08",
     ItemStatus.IN_TRANSIT: "10",
     ItemStatus.LOST: "12",
+    ItemStatus.MISSING: "13",
 }
 OTHER_STATUS = "01"
 

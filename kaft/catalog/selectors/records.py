@@ -10,13 +10,13 @@ from kaft.catalog.errors import CatalogError, CatalogErrorCode
 from kaft.catalog.models import Branch, Item, ItemStatus, Record
 
 # Copies that are gone do not count towards what a branch holds.
-_GONE = (ItemStatus.LOST, ItemStatus.WITHDRAWN)
+_GONE = (ItemStatus.LOST, ItemStatus.WITHDRAWN, ItemStatus.MISSING)
 
 
 @dataclass(frozen=True)
 class BranchAvailability:
     branch: Branch
-    total: int  # copies now at this branch (not lost or withdrawn)
+    total: int  # copies now at this branch (not lost, missing or withdrawn)
     available: int  # of which on the shelf
 
 

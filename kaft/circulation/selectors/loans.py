@@ -37,7 +37,13 @@ from kaft.circulation.selectors.refusals import (
 from kaft.members.models import Member, MemberCategory, MemberStatus
 
 # Items that can never go out: their type, or what happened to them.
-UNLOANABLE_STATUSES = (ItemStatus.LOST, ItemStatus.WITHDRAWN, ItemStatus.DAMAGED)
+UNLOANABLE_STATUSES = (
+    ItemStatus.LOST,
+    ItemStatus.WITHDRAWN,
+    ItemStatus.DAMAGED,
+    ItemStatus.MISSING,
+    ItemStatus.IN_REPAIR,
+)
 
 UNLOANABLE_TYPES = (ItemType.REFERENCE,)
 

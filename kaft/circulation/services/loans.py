@@ -29,7 +29,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kaft.catalog.barcodes import barcode_is_valid
-from kaft.catalog.models import Branch, Item, ItemStatus
+from kaft.catalog.lifecycle import FINDABLE, item_event_write
+from kaft.catalog.models import Branch, Item, ItemAction, ItemStatus
 from kaft.circulation.calendar import closed_on_weekday, next_open_day
 from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.lifecycle import (
@@ -239,10 +240,12 @@ def loan_checkin(
     receives the copy when it travelled to ``branch`` (``received_transfer``). One call for
     every scan at the return screen. See ``routing`` for where the copy goes. A copy nobody
     waits for is 6 queries between BEGIN and COMMIT: lock item, lock loan, update loan, insert
-    event, the routing facts, update item.
+    event, the routing facts, update item. A copy marked missing or lost is found: its copy
+    event says so (and a lost loan of it is closed, see :func:`_lost_copy_back`).
     """
     now, today = clock(now)
     locked_item = item_for_update(item.pk)
+    before = locked_item.status
     loan = open_loan_for_update(locked_item.pk)
     if loan is not None:
         loan_apply(loan=loan, action=LoanAction.RETURN, at=now, branch=branch, staff=staff, via=via)
@@ -252,6 +255,15 @@ def loan_checkin(
     elif locked_item.status == ItemStatus.LOST:
         _lost_copy_back(item=locked_item, branch=branch, staff=staff, via=via, now=now)
     result = arrive(item=locked_item, branch=branch, staff=staff, now=now)
+    if before in FINDABLE:  # marked missing or lost, and in hand again: found
+        item_event_write(
+            item=locked_item,
+            action=ItemAction.FIND,
+            before=before,
+            at=now,
+            branch=branch,
+            staff=staff,
+        )
     late = loan is not None and loan.due_date < today
     return dataclasses.replace(result, loan=loan, returned_late=late)
 

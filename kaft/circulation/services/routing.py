@@ -20,7 +20,8 @@ old label): the holds shelf list shows it under "take off the holds shelf", and 
 the return screen routes it. A copy in transit for a cancelled hold travels on and is routed
 when it is received.
 
-Damaged and withdrawn copies (and reference copies for step 3) are never set aside for holds.
+Damaged, withdrawn and in-repair copies (and reference copies for step 3) are never set aside for
+holds. A copy marked missing or lost that is checked in is found: it goes the usual way.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from kaft.circulation.services._common import announce_hold_ready
 from kaft.members.models import User
 
 # Copies that stay where staff put them: no hold, no transfer.
-SET_APART_STATUSES = (ItemStatus.DAMAGED, ItemStatus.WITHDRAWN)
+SET_APART_STATUSES = (ItemStatus.DAMAGED, ItemStatus.WITHDRAWN, ItemStatus.IN_REPAIR)
 
 
 class Destination(models.TextChoices):

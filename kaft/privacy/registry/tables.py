@@ -20,6 +20,10 @@ NOT_PERSONAL: dict[str, str] = {
     "catalog.Branch": "A branch's name and address are the library's, not a person's.",
     "catalog.Record": "Bibliographic data: titles and authors are public.",
     "catalog.Item": "A copy of a title; who has it lives on the loan.",
+    "catalog.ItemEvent": (
+        "What happened to a copy (added, changed, withdrawn, damaged, missing, found) and the "
+        "staff login that did it; never a member."
+    ),
     "members.MemberCategory": "A membership category's name.",
     "members.StaffProfile": "Staff accounts: the library's own staff administration.",
     "sip2.KioskAccount": (
