@@ -67,6 +67,7 @@ def scene(db: None) -> Scene:
         "legal_request_id": request.pk,
         "partner_id": int(PartnerFactory(name="Online Bibliotheek").pk),
         "item_id": loan.item_id,
+        "barcode": loan.item.barcode,
         **_money(member),
         "run_id": 1,  # a direct-debit run (the finance role's; others are refused first)
         "kiosk_id": _kiosk(branch),
@@ -111,7 +112,7 @@ def test_the_walk_finds_both_doors_and_every_argument_is_known() -> None:
     assert {"portal:home", "portal:loans", "portal:data_download", "desk:checkout"} <= names
     known = {"member_id", "loan_id", "hold_id", "record_id", "legal_request_id", "partner_id"}
     known |= {"item_id", "charge_id", "payment_id"}
-    known |= {"item_id", "run_id", "kiosk_id"}
+    known |= {"item_id", "run_id", "kiosk_id", "barcode"}
     unknown = {route.name: route.arguments for route in ROUTES if set(route.arguments) - known}
     assert unknown == {}, "teach this test how to fill these arguments"
 

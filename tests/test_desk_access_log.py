@@ -101,8 +101,11 @@ def scene(db: None) -> Scene:
 
 
 # How to fill each argument a desk URL pattern may take.
-FILL: dict[str, Callable[[Scene], int]] = {
+FILL: dict[str, Callable[[Scene], int | str]] = {
     "member_id": lambda scene: scene.member.pk,
+    # the copy on loan to the member (De avonden), and its title
+    "barcode": lambda scene: scene.loan.item.barcode,
+    "record_id": lambda scene: scene.loan.item.record_id,
     "loan_id": lambda scene: scene.loan.pk,
     "legal_request_id": lambda scene: transparency_legal_request(scene),
     "partner_id": lambda scene: transparency_partner(scene),
@@ -468,6 +471,10 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:member_new": (get(), "Nieuw lid inschrijven"),
     # the copy is on loan to the member: the lookup says so, not to whom
     "desk:items": (get({"q": "30000000000001"}), "De avonden"),
+    # a copy's page (this one is on loan to the member): its history names staff, never borrowers
+    "desk:copy": (get(), "De avonden"),
+    "desk:copies_add": (get(), "Exemplaren toevoegen"),
+    "desk:copies_bulk": (get(), "Een lijst exemplaren wijzigen"),
     # only the last four digits of the card, as on the shelf label
     "desk:holds_shelf": (get(), "…0042"),
     "desk:transit": (get(), "Turks fruit"),

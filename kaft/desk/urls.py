@@ -36,4 +36,5 @@ urlpatterns = [
     path("", include("kaft.desk.urls_payments")),
     path("", include("kaft.desk.urls_sepa")),
     path("", include("kaft.desk.urls_kiosks")),
+    path("", include("kaft.desk.urls_copies")),
 ]
