@@ -114,3 +114,12 @@ class LoanRuleFactory(DjangoModelFactory):
     max_loans = 20
     max_holds = 10
     hold_shelf_days = 7
+
+
+def stocktake_with_scan(branch: Branch, barcode: str) -> int:
+    """A stocktake of ``branch`` in progress, with ``barcode`` scanned: its id."""
+    from kaft.catalog.services.stocktake import stocktake_scan, stocktake_start
+
+    stocktake = stocktake_start(branch=branch, staff=None)
+    stocktake_scan(stocktake=stocktake, barcode=barcode)
+    return stocktake.pk

@@ -19,7 +19,13 @@ from django.test import Client
 
 from kaft.catalog.models import Branch
 from kaft.members.models import Member, StaffRole
-from tests.factories import BranchFactory, ItemFactory, LoanRuleFactory, MemberFactory
+from tests.factories import (
+    BranchFactory,
+    ItemFactory,
+    LoanRuleFactory,
+    MemberFactory,
+    stocktake_with_scan,
+)
 from tests.factories_desk import staff_login
 from tests.factories_portal import HoldFactory, LoanFactory
 from tests.factories_security import staff_with_role
@@ -71,6 +77,7 @@ def scene(db: None) -> Scene:
         **_money(member),
         "run_id": 1,  # a direct-debit run (the finance role's; others are refused first)
         "kiosk_id": _kiosk(branch),
+        "stocktake_id": stocktake_with_scan(branch, loan.item.barcode),
     }
     member_client = Client()
     assert member.user is not None
@@ -112,7 +119,7 @@ def test_the_walk_finds_both_doors_and_every_argument_is_known() -> None:
     assert {"portal:home", "portal:loans", "portal:data_download", "desk:checkout"} <= names
     known = {"member_id", "loan_id", "hold_id", "record_id", "legal_request_id", "partner_id"}
     known |= {"item_id", "charge_id", "payment_id"}
-    known |= {"item_id", "run_id", "kiosk_id", "barcode"}
+    known |= {"item_id", "run_id", "kiosk_id", "barcode", "stocktake_id"}
     unknown = {route.name: route.arguments for route in ROUTES if set(route.arguments) - known}
     assert unknown == {}, "teach this test how to fill these arguments"
 

@@ -35,7 +35,13 @@ from kaft.members.models import (
 from kaft.notices.models import Notice
 from kaft.notices.services.letters import print_run_build, print_run_start
 from kaft.privacy.models import AccessLogEntry, AccessPurpose, DataPart
-from tests.factories import BranchFactory, MemberCategoryFactory, MemberFactory, StaffFactory
+from tests.factories import (
+    BranchFactory,
+    MemberCategoryFactory,
+    MemberFactory,
+    StaffFactory,
+    stocktake_with_scan,
+)
 from tests.factories_desk import JSON, make_item
 from tests.factories_sepa import TEST_FILES, collected_run, creditor, files_storage_in
 from tests.urlwalk import routes
@@ -106,6 +112,8 @@ FILL: dict[str, Callable[[Scene], int | str]] = {
     # the copy on loan to the member (De avonden), and its title
     "barcode": lambda scene: scene.loan.item.barcode,
     "record_id": lambda scene: scene.loan.item.record_id,
+    # a stocktake of the central branch that scanned the copy on loan to the member
+    "stocktake_id": lambda scene: stocktake_with_scan(scene.central, scene.loan.item.barcode),
     "loan_id": lambda scene: scene.loan.pk,
     "legal_request_id": lambda scene: transparency_legal_request(scene),
     "partner_id": lambda scene: transparency_partner(scene),
@@ -475,6 +483,13 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:copy": (get(), "De avonden"),
     "desk:copies_add": (get(), "Exemplaren toevoegen"),
     "desk:copies_bulk": (get(), "Een lijst exemplaren wijzigen"),
+    # a stocktake lists copies, never who has them
+    "desk:stocktakes": (get(), "Inventarisatie"),
+    "desk:stocktake": (get(), "Inventarisatie"),
+    "desk:stocktake_scan": (post({"value": "30000000000001"}, json=True), "De avonden"),
+    "desk:stocktake_result": (get(), "De avonden"),
+    "desk:stocktake_act": (post({"action": "found"}), "Inventarisatie"),
+    "desk:stocktake_csv": (get(), "De avonden"),
     # only the last four digits of the card, as on the shelf label
     "desk:holds_shelf": (get(), "…0042"),
     "desk:transit": (get(), "Turks fruit"),

@@ -55,7 +55,7 @@ from kaft.members.models import (
     User,
 )
 from kaft.privacy.models import LegalRequest, Partner, StatementResponse, StatementVersion
-from tests.factories import LoanRuleFactory
+from tests.factories import LoanRuleFactory, stocktake_with_scan
 from tests.factories_desk import staff_login
 from tests.factories_rights import make_full_member, make_member
 from tests.factories_transparency import PartnerFactory, legal_request, officer
@@ -233,6 +233,7 @@ FILL: dict[str, Callable[[Scene], int | str]] = {
     "payment_id": lambda s: s.member.payments.first().pk,  # type: ignore[union-attr]
     "run_id": lambda s: SepaRun.objects.values_list("pk", flat=True).first() or 1,
     "kiosk_id": lambda s: _kiosk(s),
+    "stocktake_id": lambda s: stocktake_with_scan(s.branch, s.member.loans.first().item.barcode),  # type: ignore[union-attr]
     "barcode": lambda s: s.member.loans.first().item.barcode,  # type: ignore[union-attr]
     "card_number": lambda s: s.member.card_number,
 }

@@ -56,6 +56,9 @@ class CatalogErrorCode(ErrorCode):
     ITEM_CHANGE_NOT_ALLOWED = "item_change_not_allowed"
     REASON_REQUIRED = "reason_required"
     PRICE_INVALID = "price_invalid"
+    STOCKTAKE_RANGE_INVALID = "stocktake_range_invalid"
+    STOCKTAKE_CLOSED = "stocktake_closed"
+    STOCKTAKE_NOT_EXPECTED = "stocktake_not_expected"
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
@@ -156,6 +159,14 @@ class CatalogErrorCode(ErrorCode):
             ),
             cls.REASON_REQUIRED: _("Give a reason for this change."),
             cls.PRICE_INVALID: _("The replacement price must be an amount from 0 to 9,999.99."),
+            cls.STOCKTAKE_RANGE_INVALID: _(
+                "The call-number range runs backwards: “from” comes after “to”."
+            ),
+            cls.STOCKTAKE_CLOSED: _("This stocktake is closed: start a new one to scan again."),
+            cls.STOCKTAKE_NOT_EXPECTED: _(
+                "This stocktake did not expect this copy on the shelf, or it was scanned: not "
+                "marked missing."
+            ),
         }
 
 

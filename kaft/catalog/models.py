@@ -246,3 +246,51 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.action} {self.at:%Y-%m-%d}"
+
+
+class StocktakeStatus(models.TextChoices):
+    OPEN = "open", _("In progress")
+    CLOSED = "closed", _("Closed")
+
+
+class Stocktake(models.Model):
+    """A count of what stands on the shelves of one branch, or a part of it: the copies whose call
+    number lies between ``call_number_from`` and ``call_number_to`` (both included; a call number
+    that begins with ``call_number_to`` is in too; empty: no bound)."""
+
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="stocktakes", verbose_name=_("branch")
+    )
+    call_number_from = models.CharField(_("call number from"), max_length=64, blank=True)
+    call_number_to = models.CharField(_("call number to"), max_length=64, blank=True)
+    status = models.CharField(
+        max_length=8, choices=StocktakeStatus.choices, default=StocktakeStatus.OPEN
+    )
+    started_at = models.DateTimeField(_("started"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stocktake")
+        verbose_name_plural = _("stocktakes")
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.call_number_from}-{self.call_number_to}"
+
+
+class StocktakeScan(models.Model):
+    """One barcode scanned on the shelf during a stocktake (once, however often it was scanned)."""
+
+    stocktake = models.ForeignKey(Stocktake, on_delete=models.CASCADE, related_name="scans")
+    barcode = models.CharField(max_length=BARCODE_MAX_LENGTH)
+    scanned_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stocktake", "barcode"], name="stocktake_scan_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.barcode

@@ -37,4 +37,5 @@ urlpatterns = [
     path("", include("kaft.desk.urls_sepa")),
     path("", include("kaft.desk.urls_kiosks")),
     path("", include("kaft.desk.urls_copies")),
+    path("", include("kaft.desk.urls_stocktake")),
 ]

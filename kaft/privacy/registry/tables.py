@@ -20,6 +20,8 @@ NOT_PERSONAL: dict[str, str] = {
     "catalog.Branch": "A branch's name and address are the library's, not a person's.",
     "catalog.Record": "Bibliographic data: titles and authors are public.",
     "catalog.Item": "A copy of a title; who has it lives on the loan.",
+    "catalog.Stocktake": "A count of a branch's shelves: branch, call numbers, when, which staff login.",
+    "catalog.StocktakeScan": "A barcode scanned on a shelf during a stocktake: copies, not people.",
     "catalog.ItemEvent": (
         "What happened to a copy (added, changed, withdrawn, damaged, missing, found) and the "
         "staff login that did it; never a member."
