@@ -24,6 +24,7 @@ TARGETS: tuple[tuple[str, str, float, str], ...] = (
     ("print_run_seconds", "print run of 1,000 letters <= 60 s", 60.0, "max"),
     ("sepa_run_s_per_100k", "sepa-run <= 30 s per 100,000", 30.0, "max"),
     ("sip2_p99_ms", "SIP2 p99 <= 50 ms, 50 kiosks", 50.0, "max"),
+    ("stocktake_seconds", "stocktake result <= 2 s (at 1m)", 2.0, "max"),
     ("desk_one_ratio_p50", "1 desk p50 <= 2.5x in-process", 2.5, "max"),
     ("desk_many_p95_ms", "30 desks p95 <= 150 ms", 150.0, "max"),
 )
@@ -63,6 +64,7 @@ def checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
         ),
         "sip2_p99_ms": figures["sip2"]["all"]["paced"]["p99"] if figures.get("sip2") else None,
         **target_figures(figures),
+        "stocktake_seconds": (figures.get("stocktake") or {}).get("first_seconds"),
     }
     result = []
     for key, text, limit, kind in TARGETS:
@@ -196,6 +198,18 @@ def table(results: dict[str, Any]) -> str:
         row(
             f"retention statements per {kept['chunk']}-row chunk",
             f"{kept['statements_per_loan_chunk']:>8.1f}",
+        )
+    counted = figures.get("stocktake")
+    if counted:
+        row(
+            f"stocktake result, s ({counted['scans']:,} scans, "
+            f"{counted['branch_copies']:,} copies at the branch)",
+            f"{counted['first_seconds']:>8.2f}",
+            "stocktake_seconds",
+        )
+        row(
+            f"  again (median of 3); {counted['not_found']:,} not found",
+            f"{counted['seconds']:>8.2f}",
         )
     reminders = figures.get("reminders")
     for situation, label in (("daily", "daily"), ("catch_up", "first ever (catch-up)")):

@@ -135,6 +135,10 @@ def measure_all(scale_name: str, quick: bool) -> dict[str, Any]:
 
     _say("measuring the nightly retention job over the dataset (rolled back afterwards)")
     figures["retention"] = measure_retention()
+    from bench.stocktake import measure_stocktake
+
+    _say("measuring the result of a stocktake of 10,000 scans (rolled back afterwards)")
+    figures["stocktake"] = measure_stocktake()
     from bench.reminders import measure_reminders
 
     _say("measuring the reminders job over a tenth of the copies overdue (rolled back afterwards)")

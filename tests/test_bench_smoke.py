@@ -193,3 +193,34 @@ def test_the_direct_debit_figure_runs_and_leaves_nothing(
     assert [c for c in results["checks"] if c["key"] == "sepa_run_s_per_100k"][0][
         "pass"
     ] is not None
+
+
+def test_the_stocktake_figure_counts_its_scans_and_leaves_nothing(tiny: dict[str, str]) -> None:
+    from bench.stocktake import UNKNOWN, measure_stocktake
+    from kaft.catalog.models import Stocktake, StocktakeScan
+
+    figure = measure_stocktake()
+    on_shelf = Item.objects.filter(status=ItemStatus.AVAILABLE)
+    busiest = max(
+        Branch.objects.all(), key=lambda branch: Item.objects.filter(current_branch=branch).count()
+    )
+    expected = min(on_shelf.filter(current_branch=busiest).count(), 10_000 - UNKNOWN)
+    assert figure["scans"] == expected + UNKNOWN
+    assert figure["unknown"] == UNKNOWN
+    assert figure["first_seconds"] >= 0 and figure["seconds"] >= 0
+    assert not Stocktake.objects.exists() and not StocktakeScan.objects.exists()
+    lines = report.table(
+        {
+            "figures": {"stocktake": figure},
+            "checks": report.checks({"stocktake": figure}),
+            "dataset": {"items": 0, "records": 0, "members": 0, "loans": 0},
+            "scale": "tiny",
+            "vendor": "sqlite",
+            "vendor_version": "3",
+            "machine": {"cores": 2},
+            "date": "2026-12-07",
+            "built_now": False,
+            "build_seconds": 0,
+        }
+    )
+    assert "stocktake result, s" in lines

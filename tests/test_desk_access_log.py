@@ -483,6 +483,7 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:copy": (get(), "De avonden"),
     "desk:copies_add": (get(), "Exemplaren toevoegen"),
     "desk:copies_bulk": (get(), "Een lijst exemplaren wijzigen"),
+    "desk:copy_labels": (get(), "Etiketten printen"),
     # a stocktake lists copies, never who has them
     "desk:stocktakes": (get(), "Inventarisatie"),
     "desk:stocktake": (get(), "Inventarisatie"),

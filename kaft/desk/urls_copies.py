@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern] = [
     path("copies/<str:barcode>/", copies.copy_manage, name="copy"),
     path("records/<int:record_id>/copies/new/", copies.copies_add, name="copies_add"),
     path("copies-list/", copies.copies_bulk, name="copies_bulk"),
+    path("labels/", copies.copy_labels, name="copy_labels"),
 ]

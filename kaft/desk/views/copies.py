@@ -23,6 +23,7 @@ from kaft.catalog.errors import CatalogError
 from kaft.catalog.lifecycle import ITEM_TRANSITIONS, REASON_NEEDED, item_actions
 from kaft.catalog.models import Branch, Item, ItemAction, ItemType, Record
 from kaft.catalog.services.items import (
+    barcodes_unique,
     item_change,
     item_edit,
     items_add,
@@ -30,6 +31,7 @@ from kaft.catalog.services.items import (
     price_parse,
 )
 from kaft.desk.access import DeskRequest, desk_view
+from kaft.desk.labels_pdf import KINDS, SHEETS, labels_pdf
 from kaft.desk.views.common import desk_render
 
 # The most barcodes one pasted list may hold (a shelf or a box at a time).
@@ -80,6 +82,21 @@ class ListForm(forms.Form):
         if len([line for line in value.splitlines() if line.strip()]) > LIST_MAX:
             raise forms.ValidationError(_("At most %(n)s barcodes at a time.") % {"n": LIST_MAX})
         return value
+
+
+class LabelsForm(ListForm):
+    kind = forms.ChoiceField(label=gettext_lazy("Labels"), choices=list(KINDS.items()))
+    sheet = forms.ChoiceField(
+        label=gettext_lazy("Label sheet"),
+        choices=[(sheet.name, sheet.label) for sheet in SHEETS.values()],
+    )
+    start = forms.IntegerField(
+        label=gettext_lazy("Start at label (1 is top left, counting along the rows)"),
+        min_value=1,
+        max_value=max(sheet.per_sheet for sheet in SHEETS.values()),
+        initial=1,
+    )
+    field_order = ["barcodes", "kind", "sheet", "start"]
 
 
 class BulkForm(ListForm):
@@ -185,7 +202,8 @@ def copies_add(request: HttpRequest, record_id: int) -> HttpResponse:
             record=record, barcodes=form.barcode_list(), branch=desk.staff_branch, staff=desk.user
         )
         form = ListForm()
-    context = {"record": record, "form": form, "outcomes": outcomes}
+    added = [outcome.barcode for outcome in outcomes or [] if outcome.ok]
+    context = {"record": record, "form": form, "outcomes": outcomes, "added": added}
     return desk_render(request, "desk/copies_add.html", context)
 
 
@@ -214,3 +232,39 @@ def copies_bulk(request: HttpRequest) -> HttpResponse:
         "done": sum(outcome.ok for outcome in outcomes or []),
     }
     return desk_render(request, "desk/copies_bulk.html", context)
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def copy_labels(request: HttpRequest) -> HttpResponse:
+    """Spine or barcode labels for a list of copies, as a PDF for a label sheet (from a chosen
+    position on a partly used sheet). ``?barcodes=`` fills the list (the copies just added)."""
+    initial = {"barcodes": request.GET.get("barcodes", "").replace(",", "\n"), "start": 1}
+    form = LabelsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        wanted = barcodes_unique(form.barcode_list())
+        found = {
+            item.barcode: item
+            for item in Item.objects.filter(barcode__in=wanted).select_related(
+                "record", "home_branch"
+            )
+        }
+        unknown = [barcode for barcode in wanted if barcode not in found]
+        if unknown:
+            form.add_error(
+                "barcodes", _("No copy has these barcodes: %(list)s") % {"list": ", ".join(unknown)}
+            )
+        else:
+            sheet = SHEETS[form.cleaned_data["sheet"]]
+            kind = form.cleaned_data["kind"]
+            content = labels_pdf(
+                [found[barcode] for barcode in wanted],
+                kind=kind,
+                sheet=sheet,
+                start=form.cleaned_data["start"],
+            )
+            response = HttpResponse(content, content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="etiketten-{kind}.pdf"'
+            return response
+    status = 400 if form.errors else 200
+    return desk_render(request, "desk/copy_labels.html", {"form": form}, status=status)
