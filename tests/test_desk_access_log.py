@@ -407,6 +407,7 @@ LOOKS: dict[str, tuple[Request, list[DataPart]]] = {
     # a form post: the page staff then see is the member's detail page
     "desk:member_block": (post({"reason": "Pas gestolen"}), DETAIL),
     "desk:member_unblock": (blocked_first(post()), DETAIL),
+    "desk:member_card": (post({"card_number": "21000000000777"}), DETAIL),
     # security: lost login (name and card; the e-mail address for sending the code)
     "desk:login_help": (get(), [DataPart.IDENTITY, DataPart.CONTACT]),
     # rights: deciding on a correction is a form post; staff then see the detail page

@@ -21,6 +21,7 @@ urlpatterns = [
     path("members/<int:member_id>/edit/", members.member_edit, name="member_edit"),
     path("members/<int:member_id>/block/", members.member_block_view, name="member_block"),
     path("members/<int:member_id>/unblock/", members.member_unblock_view, name="member_unblock"),
+    path("members/<int:member_id>/card/", members.member_card_view, name="member_card"),
     path("items/", lists.item_lookup, name="items"),
     path("holds-shelf/", lists.holds_shelf_list, name="holds_shelf"),
     path("transit/", lists.transit, name="transit"),

@@ -41,6 +41,7 @@ from kaft.members.selectors.duplicates import (
 )
 from kaft.members.selectors.family import member_notes
 from kaft.members.selectors.member import member_search
+from kaft.members.services.cards import member_card_replace
 from kaft.members.services.member import (
     member_block,
     member_register,
@@ -286,4 +287,26 @@ def member_unblock_view(request: HttpRequest, member_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The block is lifted."))
+    return redirect("desk:member_detail", member_id=member.pk)
+
+
+@desk_view
+@require_POST
+def member_card_view(request: HttpRequest, member_id: int) -> HttpResponse:
+    """A new card for the member (lost, stolen, worn out): the scanned number, or one Kaft makes
+    up. The old card stops working at once."""
+    desk = cast(DeskRequest, request)
+    member = _member(member_id)
+    try:
+        changed = member_card_replace(
+            member=member, staff=desk.user, card_number=request.POST.get("card_number", "")
+        )
+    except MemberError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("New card: %(number)s. The old card no longer works.")
+            % {"number": changed.card_number},
+        )
     return redirect("desk:member_detail", member_id=member.pk)

@@ -290,6 +290,7 @@ class MemberAction(models.TextChoices):
     RENEWED = "renewed", _("Membership renewed")
     KIOSK_PIN_SET = "kiosk_pin_set", _("Kiosk PIN set")
     KIOSK_PIN_REMOVED = "kiosk_pin_removed", _("Kiosk PIN removed")
+    CARD_REPLACED = "card_replaced", _("New card")
 
 
 class MemberEvent(models.Model):
