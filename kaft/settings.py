@@ -405,6 +405,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaft.billing.tasks.sepa_daily",
         "schedule": crontab(hour=2, minute=45),  # daily: lapse unused mandates, renew fees
     },
+    "membership-ending-notices": {
+        "task": "kaft.notices.tasks.queue_membership_ending_notices",
+        "schedule": crontab(hour=7, minute=0),  # daily: memberships ending within 30 days
+    },
     "run-reminders": {
         "task": "kaft.notices.tasks.run_reminders",
         # daily, early morning: reminders, invoices and lost loans of the schedule; a day the job
@@ -415,6 +419,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Library policy -------------------------------------------------------------------------
 KAFT_DUE_SOON_DAYS = int(os.environ.get("KAFT_DUE_SOON_DAYS", "3"))
+# How many days before a membership ends the member is told (not those paying by direct debit:
+# they are renewed automatically).
+KAFT_MEMBERSHIP_ENDING_DAYS = int(os.environ.get("KAFT_MEMBERSHIP_ENDING_DAYS", "30"))
 KAFT_LIBRARY_NAME = os.environ.get("KAFT_LIBRARY_NAME", "Bibliotheek Kaft")
 # The portal's public address, for links in e-mails (no trailing slash).
 KAFT_SITE_URL = os.environ.get("KAFT_SITE_URL", "http://localhost:8000").rstrip("/")

@@ -31,6 +31,7 @@ CONSENT_NEEDED: dict[MessageType, ConsentPurpose | None] = {
     MessageType.DEBIT_RETURNED: None,  # what the member owes again after a returned debit
     MessageType.REMINDER: None,  # overdue loans: part of the membership agreement
     MessageType.INVOICE: None,  # what is owed for loans not returned: part of the membership
+    MessageType.MEMBERSHIP_ENDING: None,  # the membership agreement's own end date
 }
 
 

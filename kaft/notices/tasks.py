@@ -28,6 +28,14 @@ def queue_due_soon_notices() -> int:
     return services.notices_queue_due_soon()
 
 
+@shared_task(name="kaft.notices.tasks.queue_membership_ending_notices")
+def queue_membership_ending_notices() -> int:
+    """Beat job (daily): tell members whose membership ends soon (KAFT_MEMBERSHIP_ENDING_DAYS)."""
+    from kaft.notices.services.membership import notices_queue_membership_ending
+
+    return notices_queue_membership_ending()
+
+
 @shared_task(name="kaft.notices.tasks.run_reminders")
 def run_reminders() -> int:
     """Beat job (daily): the reminder schedule's steps due today; missed days are caught up."""

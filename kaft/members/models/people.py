@@ -237,6 +237,7 @@ class MessageType(models.TextChoices):
     DEBIT_RETURNED = "debit_returned", _("A direct debit came back")
     REMINDER = "reminder", _("Reminder: a loan is overdue")
     INVOICE = "invoice", _("Invoice for loans not returned")
+    MEMBERSHIP_ENDING = "membership_ending", _("Your membership ends soon")
 
 
 # The messages a member chooses a channel for; the others (account and privacy messages) always
@@ -248,6 +249,7 @@ CHANNEL_CHOICE_TYPES: tuple[MessageType, ...] = (
     MessageType.DEBIT_RETURNED,
     MessageType.REMINDER,
     MessageType.INVOICE,
+    MessageType.MEMBERSHIP_ENDING,
 )
 
 

@@ -83,6 +83,7 @@ def test_a_found_session_cannot_move_the_account_to_another_address(
             "channel_due_soon": "email",
             "channel_reminder": "email",
             "channel_invoice": "email",
+            "channel_membership_ending": "email",
         },
     )
     # and on the e-mail page, without and with a guessed password

@@ -33,6 +33,7 @@ def _contact(**changes: str) -> dict[str, str]:
         "channel_debit_returned": "email",
         "channel_reminder": "letter",
         "channel_invoice": "email",
+        "channel_membership_ending": "email",
     }
     data.update(changes)
     return data
