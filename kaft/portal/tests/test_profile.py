@@ -103,6 +103,7 @@ def test_member_changes_contact_details_addresses_channels_and_language(
         "debit_returned": "email",
         "reminder": "letter",
         "invoice": "email",
+        "membership_ending": "email",
     }
     page = member_client.get("/mijn/gegevens/").content.decode()
     assert "Uw gegevens zijn opgeslagen." in page
