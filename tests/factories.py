@@ -123,3 +123,25 @@ def stocktake_with_scan(branch: Branch, barcode: str) -> int:
     stocktake = stocktake_start(branch=branch, staff=None)
     stocktake_scan(stocktake=stocktake, barcode=barcode)
     return stocktake.pk
+
+
+def a_loan_rule_id() -> int:
+    """A lending rule (the one for any combination, made the first time it is asked for)."""
+    from kaft.circulation.models import LoanRule
+
+    rule = LoanRule.objects.order_by("pk").first() or LoanRule.objects.create()
+    return rule.pk
+
+
+def a_closed_day_id(branch: Branch) -> int:
+    """A closed day of ``branch`` a year from now (made the first time it is asked for)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kaft.catalog.models import ClosedDay
+
+    day, _made = ClosedDay.objects.get_or_create(
+        branch=branch, date=timezone.localdate() + dt.timedelta(days=365)
+    )
+    return day.pk

@@ -24,6 +24,8 @@ from tests.factories import (
     ItemFactory,
     LoanRuleFactory,
     MemberFactory,
+    a_closed_day_id,
+    a_loan_rule_id,
     stocktake_with_scan,
 )
 from tests.factories_desk import staff_login
@@ -78,6 +80,8 @@ def scene(db: None) -> Scene:
         "run_id": 1,  # a direct-debit run (the finance role's; others are refused first)
         "kiosk_id": _kiosk(branch),
         "stocktake_id": stocktake_with_scan(branch, loan.item.barcode),
+        "rule_id": a_loan_rule_id(),
+        "closed_day_id": a_closed_day_id(branch),
     }
     member_client = Client()
     assert member.user is not None
@@ -120,6 +124,7 @@ def test_the_walk_finds_both_doors_and_every_argument_is_known() -> None:
     known = {"member_id", "loan_id", "hold_id", "record_id", "legal_request_id", "partner_id"}
     known |= {"item_id", "charge_id", "payment_id"}
     known |= {"item_id", "run_id", "kiosk_id", "barcode", "stocktake_id"}
+    known |= {"rule_id", "closed_day_id"}
     unknown = {route.name: route.arguments for route in ROUTES if set(route.arguments) - known}
     assert unknown == {}, "teach this test how to fill these arguments"
 

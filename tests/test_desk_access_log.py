@@ -40,6 +40,8 @@ from tests.factories import (
     MemberCategoryFactory,
     MemberFactory,
     StaffFactory,
+    a_closed_day_id,
+    a_loan_rule_id,
     stocktake_with_scan,
 )
 from tests.factories_desk import JSON, make_item
@@ -114,6 +116,8 @@ FILL: dict[str, Callable[[Scene], int | str]] = {
     "record_id": lambda scene: scene.loan.item.record_id,
     # a stocktake of the central branch that scanned the copy on loan to the member
     "stocktake_id": lambda scene: stocktake_with_scan(scene.central, scene.loan.item.barcode),
+    "rule_id": lambda scene: a_loan_rule_id(),
+    "closed_day_id": lambda scene: a_closed_day_id(scene.central),
     "loan_id": lambda scene: scene.loan.pk,
     "legal_request_id": lambda scene: transparency_legal_request(scene),
     "partner_id": lambda scene: transparency_partner(scene),
@@ -548,6 +552,12 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:kiosk_new": (as_administrator(get()), 'name="password_again"'),
     "desk:kiosk_edit": (as_administrator(get()), 'value="kiosk-centrale"'),
     "desk:kiosk_deactivate": (as_administrator(post()), 'id="kiosk-new"'),
+    # the library's settings (administrators): rules, closed days and who changed them
+    "desk:settings_rules": (as_administrator(get()), "Uitleenregels"),
+    "desk:settings_rule_delete": (as_administrator(post()), "Uitleenregels"),
+    "desk:settings_closed_days": (as_administrator(get()), "Sluitingsdagen"),
+    "desk:settings_closed_day_remove": (as_administrator(post()), "Sluitingsdagen"),
+    "desk:settings_changes": (as_administrator(get()), "Wijzigingen in instellingen"),
 }
 
 

@@ -55,7 +55,12 @@ from kaft.members.models import (
     User,
 )
 from kaft.privacy.models import LegalRequest, Partner, StatementResponse, StatementVersion
-from tests.factories import LoanRuleFactory, stocktake_with_scan
+from tests.factories import (
+    LoanRuleFactory,
+    a_closed_day_id,
+    a_loan_rule_id,
+    stocktake_with_scan,
+)
 from tests.factories_desk import staff_login
 from tests.factories_rights import make_full_member, make_member
 from tests.factories_transparency import PartnerFactory, legal_request, officer
@@ -233,6 +238,8 @@ FILL: dict[str, Callable[[Scene], int | str]] = {
     "payment_id": lambda s: s.member.payments.first().pk,  # type: ignore[union-attr]
     "run_id": lambda s: SepaRun.objects.values_list("pk", flat=True).first() or 1,
     "kiosk_id": lambda s: _kiosk(s),
+    "rule_id": lambda s: a_loan_rule_id(),
+    "closed_day_id": lambda s: a_closed_day_id(s.branch),
     "stocktake_id": lambda s: stocktake_with_scan(s.branch, s.member.loans.first().item.barcode),  # type: ignore[union-attr]
     "barcode": lambda s: s.member.loans.first().item.barcode,  # type: ignore[union-attr]
     "card_number": lambda s: s.member.card_number,

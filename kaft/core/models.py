@@ -26,3 +26,25 @@ class CacheEntry(models.Model):
         db_table = CACHE_TABLE
         verbose_name = "cache entry"
         verbose_name_plural = "cache entries"
+
+
+class SettingChange(models.Model):
+    """One change to the library's settings (a lending rule, a closed day, …): who made it,
+    when, what, and the value before and after, for administrators to see. Never a member's
+    data: settings are the library's."""
+
+    at = models.DateTimeField()
+    staff = models.ForeignKey(
+        "members.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject = models.CharField(max_length=40)  # "loan_rule", "closed_day"
+    target = models.CharField(max_length=200)  # which rule or day, in words
+    field = models.CharField(max_length=60, blank=True)  # "" for added or removed as a whole
+    old = models.CharField(max_length=200, blank=True)
+    new = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["at"], name="settingchange_at")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.target} {self.field}"

@@ -39,4 +39,5 @@ urlpatterns = [
     path("", include("kaft.desk.urls_kiosks")),
     path("", include("kaft.desk.urls_copies")),
     path("", include("kaft.desk.urls_stocktake")),
+    path("", include("kaft.desk.urls_settings")),
 ]

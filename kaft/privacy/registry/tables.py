@@ -68,6 +68,10 @@ NOT_PERSONAL: dict[str, str] = {
     "auth.Permission": "A permission's name.",
     "contenttypes.ContentType": "The name of a model.",
     "otp_totp.TOTPDevice": "A staff login's second factor; its name is the device's label.",
+    "core.SettingChange": (
+        "A change to the library's settings (a lending rule, a closed day): which, the values "
+        "before and after, and the staff login that made it."
+    ),
     "core.CacheEntry": (
         "The shared cache: attempt counts under keyed hashes (no card number, address or id), "
         "gone when their window ends."
