@@ -82,7 +82,8 @@ def test_changing_a_value_records_old_and_new(admin: Client, central: Branch) ->
 def test_which_rule_applies_shows_the_fallback(admin: Client, central: Branch) -> None:
     LoanRuleFactory(loan_days=21)
     page = admin.get(
-        reverse("desk:settings_rules"), {"branch": central.pk, "category": "", "item_type": "av"}
+        reverse("desk:settings_rules"),
+        {"branch": str(central.pk), "category": "", "item_type": "av"},
     ).content.decode()
     assert 'id="rule-applies"' in page and "21 dagen" in page
 
