@@ -57,8 +57,15 @@ def desk_urls() -> list[tuple[str, str]]:
 
 
 CASH_REPORT = {"desk:cash_report", "desk:cash_report_csv", "desk:cash_report_pdf"}
-# Administrators only: the kiosk accounts.
+# Administrators only: the kiosk accounts and the library's settings.
 KIOSK_ACCOUNTS = {"desk:kiosks", "desk:kiosk_new", "desk:kiosk_edit", "desk:kiosk_deactivate"}
+KIOSK_ACCOUNTS |= {
+    "desk:settings_rules",
+    "desk:settings_rule_delete",
+    "desk:settings_closed_days",
+    "desk:settings_closed_day_remove",
+    "desk:settings_changes",
+}
 
 
 def _log_in_with_password(client: Client, username: str) -> None:

@@ -106,7 +106,7 @@ class RuleForm(CombinationForm):
 
 class ClosedDayForm(forms.Form):
     branch = forms.ChoiceField(label=gettext_lazy("Branch"), required=False)
-    date = params.DateField(label=gettext_lazy("Date"), earliest=timezone.localdate)
+    date = params.DateField(label=gettext_lazy("Date"))
     reason = forms.CharField(
         label=gettext_lazy("Reason (e.g. Christmas)"), max_length=120, required=False
     )
@@ -115,6 +115,12 @@ class ClosedDayForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [(ANY, _("All branches"))] + _branches()[1:]
         cast(forms.ChoiceField, self.fields["branch"]).choices = choices
+
+
+def _today_or_later(form: ClosedDayForm) -> None:
+    day = form.cleaned_data.get("date")
+    if day is not None and day < timezone.localdate():
+        form.add_error("date", _("Choose today or a day to come."))
 
 
 def _specificity(rule: LoanRule) -> tuple[int, str]:
@@ -174,6 +180,8 @@ def settings_closed_days(request: HttpRequest) -> HttpResponse:
     """The closed days to come, per branch; a form adding a day to one branch or to all."""
     desk = cast(DeskRequest, request)
     form = ClosedDayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _today_or_later(form)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["branch"]
         branches = list(

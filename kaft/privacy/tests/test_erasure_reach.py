@@ -427,6 +427,7 @@ def _queue_every_type(recipient: Member, third: Member) -> dict[str, Any]:
         MessageType.DEBIT_RETURNED: lambda: queue_debit_returned(recipient),
         MessageType.REMINDER: lambda: _overdue(recipient, days=7),
         MessageType.INVOICE: lambda: _overdue(recipient, days=42),
+        MessageType.MEMBERSHIP_ENDING: lambda: _membership_ending(recipient),
         MessageType.ACCOUNT_ERASED: lambda: _return_all_and_erase(recipient),
     }
 
@@ -450,6 +451,18 @@ def _receipt(member: Member) -> None:
     member.refresh_from_db()
     loan = OpenLoanFactory.create(member=member)
     notice_queue_loan_receipt(member=member, loans=[loan], branch=loan.branch)
+
+
+def _membership_ending(member: Member) -> None:
+    from kaft.billing.models import Mandate, MandateStatus
+    from kaft.notices.services.membership import notices_queue_membership_ending
+
+    # a member paying by direct debit is renewed, not told: this one's mandate has ended
+    Mandate.objects.filter(member=member).update(status=MandateStatus.ENDED)
+    Member.objects.filter(pk=member.pk).update(
+        membership_end=timezone.localdate() + dt.timedelta(days=10)
+    )
+    assert notices_queue_membership_ending() == 1
 
 
 def _return_all_and_erase(member: Member) -> None:
