@@ -39,20 +39,9 @@ from tests.factories import (
     LoanRuleFactory,
     MemberFactory,
     RecordFactory,
-    StaffFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def branch() -> Branch:
-    return cast(Branch, BranchFactory(code="centrale", name="Centrale"))
-
-
-@pytest.fixture
-def staff(branch: Branch) -> User:
-    return cast(User, StaffFactory(profile__branch=branch))
 
 
 def _copy(branch: Branch, **fields: object) -> Item:

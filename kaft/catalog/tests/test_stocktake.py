@@ -20,19 +20,9 @@ from kaft.catalog.services.stocktake import (
     stocktake_start,
 )
 from kaft.members.models import User
-from tests.factories import BranchFactory, ItemFactory, StaffFactory
+from tests.factories import BranchFactory, ItemFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def branch() -> Branch:
-    return cast(Branch, BranchFactory(code="centrale", name="Centrale"))
-
-
-@pytest.fixture
-def staff(branch: Branch) -> User:
-    return cast(User, StaffFactory(profile__branch=branch))
 
 
 def _copy(branch: Branch, barcode: str, call_number: str, **fields: object) -> Item:
