@@ -183,10 +183,11 @@ def _rule(values: Sequence[object]) -> LoanRule | None:
     return _instance(LoanRule, values)
 
 
-def rule_row(*, branch_id: int, category_id: int | None, item_type: str) -> LoanRule | None:
+def rule_row(*, branch_id: int | None, category_id: int | None, item_type: str) -> LoanRule | None:
     """The most specific rule (filled fields first: branch, then category, then item type).
 
-    A ``category_id`` of None matches only rules for any category (``= NULL`` is never true).
+    A ``branch_id`` or ``category_id`` of None matches only rules for any branch or category
+    (``= NULL`` is never true).
     """
     with connection.cursor() as cursor:
         cursor.execute(_rule_sql(), [branch_id, category_id, item_type])

@@ -61,18 +61,19 @@ def item_by_barcode(barcode: str) -> Item:
         raise CirculationError(CirculationErrorCode.UNKNOWN_BARCODE) from None
 
 
-def rule_for(*, branch: Branch, category: MemberCategory | None, item_type: str) -> LoanRule:
+def rule_for(*, branch: Branch | None, category: MemberCategory | None, item_type: str) -> LoanRule:
     """The most specific lending rule for branch x category x item type, in one query.
 
     An empty field of a rule matches anything. Specificity: branch counts 4, category 2,
     item type 1, so all three > branch+category > branch+type > branch > category+type >
     category > type > the all-empty rule. ``category`` None (a member link already removed)
-    matches only rules for any category. Without any matching rule: an unsaved ``LoanRule``
+    matches only rules for any category, and ``branch`` None only rules for any branch (what a
+    branch without rules of its own gets). Without any matching rule: an unsaved ``LoanRule``
     with the model's defaults (21 days, 2 renewals, 20 loans, 10 reservations, 7 days).
     The SQL is in ``kaft.circulation.sql`` (a hot path of every checkout).
     """
     rule = sql.rule_row(
-        branch_id=branch.pk,
+        branch_id=branch.pk if branch is not None else None,
         category_id=category.pk if category is not None else None,
         item_type=item_type,
     )

@@ -125,3 +125,15 @@ def test_desk_staff_cannot_change_settings(desk: Client) -> None:
     assert desk.get(reverse("desk:settings_rules")).status_code == 403
     assert desk.post(reverse("desk:settings_rules"), _rule_form()).status_code == 403
     assert not LoanRule.objects.exists()
+
+
+def test_any_branch_shows_the_rule_of_a_branch_without_its_own(
+    admin: Client, central: Branch
+) -> None:
+    LoanRuleFactory(loan_days=21)
+    LoanRuleFactory(branch=central, loan_days=7)
+    page = admin.get(
+        reverse("desk:settings_rules"), {"branch": "", "category": "", "item_type": ""}
+    ).content.decode()
+    applies = page.split('id="rule-applies"')[1].split("</p>")[0]
+    assert "21 dagen" in applies and "7 dagen" not in applies

@@ -71,17 +71,17 @@ class CombinationForm(forms.Form):
 
 
 class RuleForm(CombinationForm):
-    loan_days = forms.IntegerField(
+    loan_days = params.NumberField(
         label=gettext_lazy("Loan period (days)"), min_value=1, max_value=365
     )
-    renewals_allowed = forms.IntegerField(
+    renewals_allowed = params.NumberField(
         label=gettext_lazy("Renewals allowed"), min_value=0, max_value=99
     )
-    max_loans = forms.IntegerField(label=gettext_lazy("Maximum loans"), min_value=0, max_value=5000)
-    max_holds = forms.IntegerField(
+    max_loans = params.NumberField(label=gettext_lazy("Maximum loans"), min_value=0, max_value=5000)
+    max_holds = params.NumberField(
         label=gettext_lazy("Maximum reservations"), min_value=0, max_value=999
     )
-    hold_shelf_days = forms.IntegerField(
+    hold_shelf_days = params.NumberField(
         label=gettext_lazy("Days on the holds shelf"), min_value=1, max_value=60
     )
     fine_per_day = forms.DecimalField(
@@ -91,7 +91,7 @@ class RuleForm(CombinationForm):
         decimal_places=2,
         localize=True,
     )
-    fine_grace_days = forms.IntegerField(
+    fine_grace_days = params.NumberField(
         label=gettext_lazy("Days without a late fee"), min_value=0, max_value=99
     )
     fine_cap = forms.DecimalField(
@@ -148,9 +148,7 @@ def settings_rules(request: HttpRequest) -> HttpResponse:
     applies = None
     if request.GET and asked.is_valid():
         branch, category, kind = asked.combination()
-        any_branch = branch or Branch.objects.order_by("pk").first()
-        if any_branch is not None:
-            applies = rule_for(branch=any_branch, category=category, item_type=kind)
+        applies = rule_for(branch=branch, category=category, item_type=kind)
     context = {
         "rules": [(rule, loan_rule_label(rule)) for rule in rules],
         "form": form,
