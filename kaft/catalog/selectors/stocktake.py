@@ -21,12 +21,24 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kaft.catalog.models import Item, ItemStatus, Stocktake, StocktakeScan
-from kaft.catalog.services.stocktake import stocktake_scope
 
 SHOWN = 500
 
 TO_CHECK_IN = (ItemStatus.ON_LOAN, ItemStatus.IN_TRANSIT)
 FOUND = (ItemStatus.MISSING, ItemStatus.LOST)
+
+
+def stocktake_scope(stocktake: Stocktake) -> Q:
+    """The copies this stocktake counts: where they are now is its branch, and their call number
+    lies in its range (``call_number_to`` counts every call number that begins with it)."""
+    where = Q(current_branch_id=stocktake.branch_id)
+    if stocktake.call_number_from:
+        where &= Q(call_number__gte=stocktake.call_number_from)
+    if stocktake.call_number_to:
+        where &= Q(call_number__lte=stocktake.call_number_to) | Q(
+            call_number__startswith=stocktake.call_number_to
+        )
+    return where
 
 
 def _scanned(stocktake: Stocktake) -> Exists:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,20 +32,13 @@ from kaft.catalog.models import (
     StocktakeScan,
     StocktakeStatus,
 )
+from kaft.catalog.selectors.stocktake import (
+    FOUND,
+    stocktake_not_found,
+    stocktake_scanned_items,
+    stocktake_scope,
+)
 from kaft.catalog.services.items import ItemOutcome, items_change
-
-
-def stocktake_scope(stocktake: Stocktake) -> Q:
-    """The copies this stocktake counts: where they are now is its branch, and their call number
-    lies in its range (``call_number_to`` counts every call number that begins with it)."""
-    where = Q(current_branch_id=stocktake.branch_id)
-    if stocktake.call_number_from:
-        where &= Q(call_number__gte=stocktake.call_number_from)
-    if stocktake.call_number_to:
-        where &= Q(call_number__lte=stocktake.call_number_to) | Q(
-            call_number__startswith=stocktake.call_number_to
-        )
-    return where
 
 
 def stocktake_start(
@@ -103,15 +96,14 @@ def stocktake_scan(
             )
     except IntegrityError:  # scanned before in this stocktake: kept once
         again = True
+    scope = ExpressionWrapper(stocktake_scope(stocktake), output_field=BooleanField())
     item = (
         Item.objects.select_related("record", "current_branch", "home_branch")
         .filter(barcode=barcode)
+        .annotate(in_scope=scope)
         .first()
     )
-    in_scope = (
-        item is not None and Item.objects.filter(stocktake_scope(stocktake), pk=item.pk).exists()
-    )
-    return ScanSeen(barcode, item, again, in_scope)
+    return ScanSeen(barcode, item, again, bool(getattr(item, "in_scope", False)))
 
 
 def stocktake_close(*, stocktake: Stocktake, now: dt.datetime | None = None) -> Stocktake:
@@ -130,8 +122,6 @@ def stocktake_mark_missing(
 ) -> list[ItemOutcome]:
     """Mark as missing the copies of ``barcodes`` that this stocktake expected and did not find
     (others in the list are refused, each with its reason)."""
-    from kaft.catalog.selectors.stocktake import stocktake_not_found
-
     expected = set(
         stocktake_not_found(stocktake)
         .filter(barcode__in=barcodes)
@@ -156,11 +146,9 @@ def stocktake_mark_found(
     *, stocktake: Stocktake, staff: Any, branch: Branch | None
 ) -> list[ItemOutcome]:
     """Every copy scanned in this stocktake that was marked missing or lost is found."""
-    from kaft.catalog.selectors.stocktake import stocktake_scanned_items
-
     barcodes = list(
         stocktake_scanned_items(stocktake)
-        .filter(status__in=(ItemStatus.MISSING, ItemStatus.LOST))
+        .filter(status__in=FOUND)
         .values_list("barcode", flat=True)
     )
     return items_change(

@@ -25,6 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaft.catalog.errors import CatalogError
 from kaft.catalog.models import Branch, Stocktake
 from kaft.catalog.selectors.stocktake import (
+    FOUND,
+    TO_CHECK_IN,
     stocktake_not_found,
     stocktake_odd,
     stocktake_result,
@@ -38,13 +40,14 @@ from kaft.catalog.services.stocktake import (
     stocktake_scan,
     stocktake_start,
 )
+from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view
 from kaft.desk.views.common import desk_render, fragment, scan_answer, scan_refused
 from kaft.desk.views.trends import csv_response
 
 
 class StartForm(forms.Form):
-    branch = forms.ModelChoiceField(
+    branch = params.ModelChoiceField(
         label=gettext_lazy("Branch"), queryset=Branch.objects.order_by("name"), empty_label=None
     )
     call_number_from = forms.CharField(
@@ -131,11 +134,11 @@ def scan_note(seen: ScanSeen) -> str:
     prefix = _("Scanned before. ") if seen.again else ""
     if seen.on_its_shelf:
         return prefix + _("On its shelf.")
-    if item.status in ("on_loan", "in_transit"):
+    if item.status in TO_CHECK_IN:
         return prefix + _("%(status)s: scan it at the return screen.") % {
             "status": item.get_status_display()
         }
-    if item.status in ("missing", "lost"):
+    if item.status in FOUND:
         return prefix + _("Was marked “%(status)s”: found.") % {"status": item.get_status_display()}
     if not seen.in_scope:
         return prefix + _("Does not belong here (%(branch)s, %(call)s): take it off the shelf.") % {
@@ -220,9 +223,9 @@ def stocktake_csv(request: HttpRequest, stocktake_id: int) -> HttpResponse:
 
 
 def _odd_kind(status: str) -> str:
-    if status in ("missing", "lost"):
+    if status in FOUND:
         return _("found")
-    if status in ("on_loan", "in_transit"):
+    if status in TO_CHECK_IN:
         return _("check in")
     return _("does not belong here")
 
