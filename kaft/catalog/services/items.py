@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kaft.catalog.barcodes import barcode_is_valid
@@ -90,26 +90,29 @@ def item_add(
     barcode = barcode.strip()
     if not barcode_is_valid(barcode):
         raise CatalogError(CatalogErrorCode.BARCODE_MALFORMED)
-    existing = Item.objects.filter(barcode=barcode).select_related("record").first()
-    if existing is not None:
-        raise CatalogError(
-            CatalogErrorCode.ITEM_BARCODE_IN_USE, barcode=barcode, title=existing.record.title
-        )
+    _barcode_free(barcode)
     kind = item_type or item_type_of(material_type=record.material_type, audience=record.audience)
-    item = Item.objects.create(
-        barcode=barcode,
-        record=record,
-        home_branch=branch,
-        current_branch=branch,
-        call_number=(
-            call_number if call_number is not None else item_default_call_number(record, branch)
-        ).strip()[:64],
-        item_type=ItemType(kind),
-        replacement_price=(
-            replacement_price if replacement_price is not None else item_default_price(kind)
-        ),
-        status=ItemStatus.AVAILABLE,
-    )
+    try:
+        with transaction.atomic():  # a second desk adding the same barcode at this moment
+            item = Item.objects.create(
+                barcode=barcode,
+                record=record,
+                home_branch=branch,
+                current_branch=branch,
+                call_number=(
+                    call_number
+                    if call_number is not None
+                    else item_default_call_number(record, branch)
+                ).strip()[:64],
+                item_type=ItemType(kind),
+                replacement_price=(
+                    replacement_price if replacement_price is not None else item_default_price(kind)
+                ),
+                status=ItemStatus.AVAILABLE,
+            )
+    except IntegrityError:
+        _barcode_free(barcode)
+        raise
     item_event_write(
         item=item,
         action=ItemAction.ADD,
@@ -119,6 +122,15 @@ def item_add(
         staff=staff,
     )
     return item
+
+
+def _barcode_free(barcode: str) -> None:
+    """``ITEM_BARCODE_IN_USE`` (naming the title) when a copy has ``barcode``."""
+    existing = Item.objects.filter(barcode=barcode).select_related("record").first()
+    if existing is not None:
+        raise CatalogError(
+            CatalogErrorCode.ITEM_BARCODE_IN_USE, barcode=barcode, title=existing.record.title
+        )
 
 
 @transaction.atomic

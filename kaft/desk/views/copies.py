@@ -30,6 +30,7 @@ from kaft.catalog.services.items import (
     items_change,
     price_parse,
 )
+from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view
 from kaft.desk.labels_pdf import KINDS, SHEETS, labels_pdf
 from kaft.desk.views.common import desk_render
@@ -54,7 +55,7 @@ class DetailsForm(forms.Form):
     call_number = forms.CharField(label=gettext_lazy("Call number"), max_length=64, required=False)
     item_type = forms.ChoiceField(label=gettext_lazy("Item type"), choices=ItemType.choices)
     replacement_price = forms.CharField(label=gettext_lazy("Replacement price (€)"), max_length=12)
-    home_branch = forms.ModelChoiceField(
+    home_branch = params.ModelChoiceField(
         label=gettext_lazy("Home branch"),
         queryset=Branch.objects.order_by("name"),
         empty_label=None,
@@ -90,7 +91,7 @@ class LabelsForm(ListForm):
         label=gettext_lazy("Label sheet"),
         choices=[(sheet.name, sheet.label) for sheet in SHEETS.values()],
     )
-    start = forms.IntegerField(
+    start = params.NumberField(
         label=gettext_lazy("Start at label (1 is top left, counting along the rows)"),
         min_value=1,
         max_value=max(sheet.per_sheet for sheet in SHEETS.values()),
