@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kaft.catalog.models import Branch, Item, ItemStatus, Stocktake, StocktakeScan
+from kaft.members.models import Member
 from kaft.privacy.models import AccessLogEntry
 from tests.factories import ItemFactory
 
@@ -132,3 +133,17 @@ def test_a_backwards_range_is_refused_on_the_start_form(desk: Client, central: B
     assert answer.status_code == 400
     assert "achteruit" in answer.content.decode()
     assert not Stocktake.objects.exists()
+
+
+def test_a_members_card_scanned_on_the_shelf_is_refused_and_not_stored(
+    desk: Client, central: Branch, member: Member
+) -> None:
+    stocktake = _start(desk, central)
+    answer = desk.post(
+        reverse("desk:stocktake_scan", args=[stocktake.pk]),
+        {"value": member.card_number},
+        headers=JSON,
+    )
+    assert answer.status_code == 409
+    assert "pas van een lid" in answer.json()["error"]
+    assert not StocktakeScan.objects.exists()

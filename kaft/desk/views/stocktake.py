@@ -41,9 +41,10 @@ from kaft.catalog.services.stocktake import (
     stocktake_start,
 )
 from kaft.core import params
-from kaft.desk.access import DeskRequest, desk_view
+from kaft.desk.access import DeskRequest, card_holder, desk_view
 from kaft.desk.views.common import desk_render, fragment, scan_answer, scan_refused
 from kaft.desk.views.trends import csv_response
+from kaft.members.cards import card_number_is_valid
 
 
 class StartForm(forms.Form):
@@ -104,6 +105,10 @@ def stocktake_scan_view(request: HttpRequest, stocktake_id: int) -> HttpResponse
     value = request.POST.get("value", "").strip()
     if not value:
         return scan_answer(request, fallback=back)
+    if card_number_is_valid(value) and card_holder(value) is not None:
+        # A member's card among the copies: a stocktake keeps copies, never who someone is.
+        message = _("This is a member's card, not a copy: it was not stored.")
+        return scan_refused(request, fallback=back, message=message)
     try:
         seen = stocktake_scan(stocktake=stocktake, barcode=value)
     except CatalogError as error:
