@@ -294,3 +294,44 @@ class StocktakeScan(models.Model):
 
     def __str__(self) -> str:
         return self.barcode
+
+
+class RecordAction(models.TextChoices):
+    """What happened to a title, as its history (:class:`RecordEvent`) shows it."""
+
+    CREATE = "create", _("Described")
+    EDIT = "edit", _("Description changed")
+    MARC = "marc", _("MARC changed")
+    TAKE = "take", _("Copied from another catalogue")
+    MERGE = "merge", _("Another title merged into this one")
+    DELETE = "delete", _("Deleted")
+
+
+class RecordEvent(models.Model):
+    """One step in a title's life at the desk: who, when, at which branch, and what changed
+    (``changes``: field → [old, new]; a merge: the title merged in and how many copies,
+    reservations and loans moved). Never a member. ``record_number`` and ``title`` keep which
+    title it was after the title itself is deleted (``record`` is then empty)."""
+
+    record = models.ForeignKey(
+        Record, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    record_number = models.PositiveBigIntegerField(_("title number"))
+    title = models.CharField(_("title"), max_length=500)
+    action = models.CharField(_("action"), max_length=10, choices=RecordAction.choices)
+    at = models.DateTimeField(_("when"))
+    branch = models.ForeignKey(
+        Branch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("title event")
+        verbose_name_plural = _("title events")
+        indexes = [models.Index(fields=["record", "at"], name="recordevent_record_at")]
+
+    def __str__(self) -> str:
+        return f"{self.record_number} {self.action} {self.at:%Y-%m-%d}"

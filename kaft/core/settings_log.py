@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kaft.core.actor import stored_login
 from kaft.core.models import SettingChange
 
 
@@ -29,7 +30,7 @@ def setting_changes_write(
     rows = [
         SettingChange(
             at=at,
-            staff=staff if getattr(staff, "pk", None) else None,
+            staff=stored_login(staff),
             subject=subject,
             target=target[:200],
             field=field,

@@ -25,6 +25,7 @@ nothing of it is imported (see :class:`FileProblem`).
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -377,17 +378,31 @@ def _as_marc(record: pymarc.Record) -> bytes | None:
 
 
 def read_marcxml(path: Path) -> Iterator[ReadRecord]:
-    collector = _Collector()
     try:
         with path.open("rb") as handle:
-            parse_xml(handle, collector)
+            records = _parse_marcxml(handle)
+    except OSError as exc:
+        raise FileProblem(CatalogErrorCode.FILE_UNREADABLE, detail=str(exc)) from exc
+    size = path.stat().st_size // max(1, len(records))
+    for index, record in enumerate(records, start=1):
+        yield ReadRecord(index, record=record, marc=_as_marc(record), size=size)
+
+
+def read_marcxml_bytes(data: bytes) -> Iterator[ReadRecord]:
+    """MARCXML received over the network (copy cataloguing), read as a file of it is."""
+    records = _parse_marcxml(io.BytesIO(data))
+    size = len(data) // max(1, len(records))
+    for index, record in enumerate(records, start=1):
+        yield ReadRecord(index, record=record, marc=_as_marc(record), size=size)
+
+
+def _parse_marcxml(handle: IO[bytes]) -> list[pymarc.Record]:
+    collector = _Collector()
+    try:
+        parse_xml(handle, collector)
     except SAXParseException as exc:
         detail = f"{exc.getLineNumber()}:{exc.getColumnNumber()} {exc.getMessage()}"
         raise FileProblem(
             CatalogErrorCode.XML_MALFORMED, position=len(collector.records) + 1, detail=detail
         ) from exc
-    except OSError as exc:
-        raise FileProblem(CatalogErrorCode.FILE_UNREADABLE, detail=str(exc)) from exc
-    size = path.stat().st_size // max(1, len(collector.records))
-    for index, record in enumerate(collector.records, start=1):
-        yield ReadRecord(index, record=record, marc=_as_marc(record), size=size)
+    return collector.records

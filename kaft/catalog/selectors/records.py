@@ -6,8 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from kaft.catalog.barcodes import barcode_is_valid
 from kaft.catalog.errors import CatalogError, CatalogErrorCode
-from kaft.catalog.models import Branch, Item, ItemStatus, Record
+from kaft.catalog.isbn import normalise_isbn
+from kaft.catalog.models import Branch, Item, ItemStatus, Record, RecordEvent
+from kaft.core.params import id_from
 
 # Copies that are gone do not count towards what a branch holds.
 _GONE = (ItemStatus.LOST, ItemStatus.WITHDRAWN, ItemStatus.MISSING)
@@ -63,3 +66,35 @@ def record_detail(record_id: int) -> RecordDetail:
 def branch_list() -> QuerySet[Branch]:
     """All branches, by name."""
     return Branch.objects.order_by("name")
+
+
+def record_find(text: str) -> Record | None:
+    """The title meant by what staff typed or scanned: an ISBN/EAN, a copy's barcode, or a title
+    number (in that order), or None."""
+    value = (text or "").strip()
+    isbn = normalise_isbn(value)
+    if isbn:
+        found = Record.objects.filter(isbn=isbn).order_by("pk").first()
+        if found is not None:
+            return found
+    if barcode_is_valid(value):
+        item = Item.objects.select_related("record").filter(barcode=value).first()
+        if item is not None:
+            return item.record
+    number = id_from(value)
+    if number is not None:
+        return Record.objects.filter(pk=number).first()
+    return None
+
+
+def record_events(record: Record) -> QuerySet[RecordEvent]:
+    """The title's history at the desk, newest first, with the staff member and branch."""
+    return (
+        RecordEvent.objects.filter(record=record)
+        .select_related("branch", "staff__staff_profile")
+        .order_by("-at", "-pk")
+    )
+
+
+def record_copy_count(record: Record) -> int:
+    return Item.objects.filter(record=record).count()

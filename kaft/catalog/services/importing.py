@@ -98,6 +98,7 @@ class BatchOutcome:
     items_created: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    record_ids: list[int] = field(default_factory=list)  # the titles written (new or updated)
 
 
 def item_type_for(data: RecordData) -> str:
@@ -331,6 +332,7 @@ def _write(originals: list[Pending]) -> BatchOutcome:
     ]
     Item.objects.bulk_create(items)
     outcome.items_created = len(items)
+    outcome.record_ids = [pending.target_id for pending in batch if pending.target_id]
     search_index_records(pending.target_id for pending in batch if pending.target_id)
     return outcome
 
@@ -353,4 +355,5 @@ def write_batch(batch: list[Pending]) -> BatchOutcome:
         total.items_created += single.items_created
         total.problems += single.problems
         total.warnings += single.warnings
+        total.record_ids += single.record_ids
     return total

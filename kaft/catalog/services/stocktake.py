@@ -39,6 +39,7 @@ from kaft.catalog.selectors.stocktake import (
     stocktake_scope,
 )
 from kaft.catalog.services.items import ItemOutcome, items_change
+from kaft.core.actor import stored_login
 
 
 def stocktake_start(
@@ -58,7 +59,7 @@ def stocktake_start(
         call_number_from=low,
         call_number_to=high,
         started_at=now or timezone.now(),
-        started_by=staff if getattr(staff, "pk", None) else None,
+        started_by=stored_login(staff),
     )
 
 
