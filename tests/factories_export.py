@@ -85,6 +85,11 @@ def make_member_with_every_column() -> FullMember:
         membership_end=today + dt.timedelta(days=300),
         block_reason="Pas gemeld als verloren",
         email_receipt=True,
+        # joined online, confirmed the address, completed at the desk with an identity card
+        signed_up_online_at=now - dt.timedelta(days=40),
+        email_verified_at=now - dt.timedelta(days=40),
+        identity_checked_at=now - dt.timedelta(days=39),
+        identity_document="id_card",
     )
     member_kiosk_pin_set(member=member, pin="8462", staff=None)  # exported as set, not the hash
     User.objects.filter(member=member).update(

@@ -356,6 +356,18 @@ def member_ended(world: World, on: dt.date) -> Member:
     return MemberFactory.create(home_branch=world.branch, membership_end=on)
 
 
+def signup_unconfirmed(world: World, at: dt.datetime) -> Member:
+    """Joined online at ``at``; the link in the e-mail was never followed."""
+    return MemberFactory.create(home_branch=world.branch, signed_up_online_at=at)
+
+
+def signup_incomplete(world: World, at: dt.datetime) -> Member:
+    """Joined online at ``at`` and confirmed the address; the desk never saw an ID document."""
+    return MemberFactory.create(
+        home_branch=world.branch, signed_up_online_at=at, email_verified_at=at
+    )
+
+
 def _collection(world: World, on: dt.date, run: Any = None) -> Any:
     from decimal import Decimal
 
@@ -474,6 +486,8 @@ DATETIME_MAKERS: dict[str, Callable[[World, dt.datetime], models.Model]] = {
     "sepa_returns": sepa_return,
     "sepa_return_files": sepa_return_file,
     "mandates": ended_mandate,
+    "signups_unconfirmed": signup_unconfirmed,
+    "signups_incomplete": signup_incomplete,
 }
 
 

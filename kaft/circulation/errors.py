@@ -30,6 +30,7 @@ class CirculationErrorCode(ErrorCode):
     MEMBER_INVOICE_OPEN = "member_invoice_open"
     MEMBER_UNKNOWN = "member_unknown"
     BARCODE_IS_A_CARD = "barcode_is_a_card"
+    MEMBER_ID_NOT_CHECKED = "member_id_not_checked"
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
@@ -63,6 +64,10 @@ class CirculationErrorCode(ErrorCode):
             ),
             cls.MEMBER_UNKNOWN: _("This member is no longer registered."),
             cls.BARCODE_IS_A_CARD: _("This is a member's card, not an item."),
+            cls.MEMBER_ID_NOT_CHECKED: _(
+                "You joined online: you can borrow once the desk has seen your ID document. "
+                "Please bring it to the desk."
+            ),
         }
 
 

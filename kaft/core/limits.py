@@ -57,6 +57,10 @@ EMAIL_CHANGE = Limit("email_change", attempts=3, window=HOUR)
 KIOSK_PIN = Limit("kiosk_pin", attempts=5, window=HOUR)
 # Wrong kiosk-account passwords at SIP2 login, per login name.
 KIOSK_LOGIN = Limit("kiosk_login", attempts=10, window=HOUR)
+# Joining online (each sends a link to an address): per client address (an IPv6 /64, as the
+# login counts it), and per e-mail address given.
+SIGNUP = Limit("signup", attempts=5, window=HOUR)
+SIGNUP_EMAIL = Limit("signup_email", attempts=3, window=DAY)
 
 LIMITS: tuple[Limit, ...] = (
     CURRENT_PASSWORD,
@@ -66,6 +70,8 @@ LIMITS: tuple[Limit, ...] = (
     EMAIL_CHANGE,
     KIOSK_PIN,
     KIOSK_LOGIN,
+    SIGNUP,
+    SIGNUP_EMAIL,
 )
 
 

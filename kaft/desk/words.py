@@ -36,8 +36,9 @@ HOLD_STATES = {
 
 @dataclass(frozen=True)
 class Standing:
-    """A member's standing as the desk shows it: ``kind`` is active, blocked, expired or erased;
-    ``detail`` is the block reason or the last day of the membership."""
+    """A member's standing as the desk shows it: ``kind`` is active, blocked, expired, owes,
+    signup (joined online, no ID check yet) or erased; ``detail`` is the block reason or the last
+    day of the membership."""
 
     kind: str
     label: str
@@ -75,6 +76,8 @@ def member_standing(member: Member, today: dt.date) -> Standing:
         return Standing(
             "owes", _("Blocked: money owed"), _money_detail(refusal.code, refusal.params)
         )
+    if member.awaits_identity_check:  # joined online: lending waits for the desk's ID check
+        return Standing("signup", _("Joined online: ID check needed"))
     return Standing("active", _("Active"))
 
 
@@ -122,6 +125,10 @@ def refusal(error: DomainError, *, member: Member | None, today: dt.date) -> str
         ),
         CirculationErrorCode.RENEWAL_RESERVED: _(
             "Not renewed: another member is waiting for this title."
+        ),
+        CirculationErrorCode.MEMBER_ID_NOT_CHECKED: _(
+            "This member joined online and may borrow once you have seen an ID document: "
+            "Identity checked, on the member page."
         ),
     }
     return str(wording.get(code, error.message))  # type: ignore[call-overload]

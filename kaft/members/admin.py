@@ -17,7 +17,15 @@ class KaftUserAdmin(UserAdmin):
 
 @admin.register(MemberCategory)
 class MemberCategoryAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "name_en", "annual_fee", "max_age", "charges_no_fines")
+    list_display = (
+        "code",
+        "name",
+        "name_en",
+        "annual_fee",
+        "min_age",
+        "max_age",
+        "charges_no_fines",
+    )
 
 
 # Members are deliberately not in the admin: member work happens at the desk, through the

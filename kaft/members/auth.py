@@ -8,6 +8,7 @@ login itself, the lockout count of django-axes (:func:`login_username`, set as
 
 An e-mail address logs in only when it belongs to exactly one member (compared without regard
 to case). Members of one household may share an address; they log in with their card number.
+An address given when joining online is not yet a login name until its link was followed.
 """
 
 from __future__ import annotations
@@ -47,7 +48,14 @@ def members_for_login(login: str) -> QuerySet[Member]:
     if not login:
         return Member.objects.none()
     if "@" in login:
-        return Member.objects.annotate(login_email=Lower("email")).filter(login_email=login)
+        # An address given when joining online counts only once its link was followed: until
+        # then it may be anyone's (someone else's sign-up must not make a member's own address
+        # ambiguous, nor receive its reset links).
+        return (
+            Member.objects.annotate(login_email=Lower("email"))
+            .filter(login_email=login)
+            .exclude(signed_up_online_at__isnull=False, email_verified_at__isnull=True)
+        )
     return Member.objects.filter(card_number=login)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext_lazy
 
 from kaft.catalog.models import Branch
 from kaft.core import params
+from kaft.members.birth import validate_date_of_birth
 from kaft.members.cards import validate_card_number_or_email
 from kaft.members.models import CHANNEL_CHOICE_TYPES, Channel, Language, Member
 from kaft.members.phones import PhoneField
@@ -43,10 +44,23 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = _("Password")
 
     def confirm_login_allowed(self, user: Any) -> None:
-        """The portal is for members: a staff account gets the same answer as a wrong password."""
+        """The portal is for members: a staff account gets the same answer as a wrong password.
+
+        Someone who joined online logs in once the link sent to their e-mail address was
+        followed; before, the right password gets that answer (the password was right, so it
+        tells nothing to someone who does not know it)."""
         super().confirm_login_allowed(user)
-        if not Member.objects.filter(user=user).exists():
+        member = Member.objects.filter(user=user).first()
+        if member is None:
             raise self.get_invalid_login_error()
+        if member.awaits_email_verification:
+            raise forms.ValidationError(
+                _(
+                    "Confirm your e-mail address first: follow the link in the e-mail we sent "
+                    "you when you joined."
+                ),
+                code="unconfirmed",
+            )
 
 
 class SearchForm(forms.Form):
@@ -227,3 +241,70 @@ class KioskPinForm(KioskPinFields):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class SignupForm(NewPasswordFields):
+    """Joining online: name, date of birth, home address, e-mail address, a password, the
+    language of messages and the branch where the ID will be shown. The rules (age, category,
+    password strength, limits) are the service's (:mod:`kaft.members.services.signup`)."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    name_prefix = forms.CharField(
+        label=_("Prefix (tussenvoegsel)"),
+        max_length=20,
+        required=False,
+        help_text=_("For example: van, de, van der."),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    date_of_birth = params.DateField(
+        label=_("Date of birth"),
+        widget=params.DateInput(attrs={"autocomplete": "bday"}),
+        validators=[validate_date_of_birth],
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send a link to this address. Follow it to confirm the address."),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language of our messages"), choices=Language.choices, initial=Language.DUTCH
+    )
+    home_branch = params.ModelChoiceField(
+        label=_("Branch where you show your ID"),
+        queryset=Branch.objects.order_by("name"),
+        empty_label=None,
+    )
+    field_order = [
+        "first_name",
+        "name_prefix",
+        "last_name",
+        "date_of_birth",
+        "home_street",
+        "home_house_number",
+        "home_postcode",
+        "home_city",
+        "email",
+        "new_password",
+        "new_password_again",
+        "preferred_language",
+        "home_branch",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(_address_fields("home", required=True))
+        self.fields["new_password"].label = _("Password")
+        self.fields["new_password_again"].label = _("Password again")
+        self.order_fields(self.field_order)
+
+    def home_address(self) -> AddressInput:
+        return AddressInput(*(self.cleaned_data[f"home_{part}"] for part in ADDRESS_PARTS))

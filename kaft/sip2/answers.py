@@ -112,6 +112,8 @@ def standing(member: Member, branch: Branch, *, open_loans: int | None = None) -
             flags[10] = "Y"
         if refusal.code == CirculationErrorCode.MEMBER_INVOICE_OPEN:
             flags[11] = "Y"
+    if member.awaits_identity_check:  # joined online: may reserve, but not borrow yet
+        flags[0] = "Y"
     if member.status == MemberStatus.BLOCKED and member.block_reason == BlockReason.CARD_LOST:
         flags[4] = "Y"
     rule = rule_for(branch=branch, category=member.category, item_type=ItemType.BOOK)

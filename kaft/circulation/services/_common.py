@@ -8,6 +8,7 @@ from enum import StrEnum
 from django.db import transaction
 from django.utils import timezone
 
+from kaft.circulation.errors import CirculationError, CirculationErrorCode
 from kaft.circulation.models import AgeBand
 from kaft.circulation.selectors.loans import member_borrow_refusal, member_status_refusal
 from kaft.members.models import Member
@@ -36,10 +37,16 @@ def check_member_may_borrow(member: Member, today: dt.date) -> None:
 
 
 def check_member_status(member: Member, today: dt.date) -> None:
-    """Blocked or expired (no query); checkout reads the rest of the rule from its facts."""
+    """Blocked or expired (no query); checkout reads the rest of the rule from its facts.
+
+    Lending only (checkout, and so the hand-over): someone who joined online and whose ID the
+    desk has not yet seen may reserve, but not borrow (``MEMBER_ID_NOT_CHECKED``, see
+    :mod:`kaft.members.services.signup`)."""
     refusal = member_status_refusal(member, today)
     if refusal is not None:
         raise refusal.error()
+    if member.awaits_identity_check:
+        raise CirculationError(CirculationErrorCode.MEMBER_ID_NOT_CHECKED)
 
 
 def age_band(member: Member, today: dt.date) -> str:

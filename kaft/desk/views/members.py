@@ -29,6 +29,7 @@ from kaft.desk.views.family import (
     NoteForm,
     guardian_link_from_form,
 )
+from kaft.desk.views.signups import signup_panel
 from kaft.desk.words import member_standing
 from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.models import Member
@@ -41,6 +42,7 @@ from kaft.members.selectors.duplicates import (
 )
 from kaft.members.selectors.family import member_notes
 from kaft.members.selectors.member import member_search
+from kaft.members.selectors.signup import signups_waiting
 from kaft.members.services.cards import member_card_replace
 from kaft.members.services.member import (
     member_block,
@@ -67,6 +69,7 @@ ERROR_FIELDS = {
     MemberErrorCode.CARD_IN_USE: "card_number",
     MemberErrorCode.CARD_NUMBER_INVALID: "card_number",
     MemberErrorCode.TOO_OLD_FOR_CATEGORY: "category",
+    MemberErrorCode.TOO_YOUNG_FOR_CATEGORY: "category",
 }
 
 
@@ -85,11 +88,19 @@ def _refused(form: Form, error: MemberError | ValidationError, field: str | None
 @desk_view
 @require_GET
 def member_list(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
-    results = list(member_search(form.cleaned_data["q"])) if form.is_valid() else None
+    """Search, or (``?signups=1``) the online sign-ups waiting for their ID check."""
+    signups = request.GET.get("signups") == "1"
+    form = SearchForm(None if signups else (request.GET or None))
+    if signups:
+        results: list[Member] | None = list(signups_waiting())
+    else:
+        results = list(member_search(form.cleaned_data["q"])) if form.is_valid() else None
     if results:
-        members_listed(cast(DeskRequest, request), results, purpose=AccessPurpose.DESK)
-    return desk_render(request, "desk/member_list.html", {"form": form, "results": results})
+        # the sign-ups waiting are looked at to complete their registration
+        purpose = AccessPurpose.REGISTRATION if signups else AccessPurpose.DESK
+        members_listed(cast(DeskRequest, request), results, purpose=purpose)
+    context = {"form": form, "results": results, "signups": signups}
+    return desk_render(request, "desk/member_list.html", context)
 
 
 @desk_view
@@ -121,6 +132,7 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         "expired": member.is_expired_on(timezone.localdate()),
         "standing": standing,
         "block_form": BlockForm(),
+        "signup": signup_panel(member, timezone.localdate()),
     }
     return desk_render(request, "desk/member_detail.html", context)
 

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from kaft.catalog.models import Branch
 from kaft.core.crypto import EncryptedDateField
-from kaft.members.models.people import Member, User
+from kaft.members.models.people import IdentityDocument, Member, User
 
 # --- Staff notes -------------------------------------------------------------------------------
 
@@ -183,13 +183,6 @@ class IdentityChangeRequest(models.Model):
 
 
 # --- Lost login ---------------------------------------------------------------------------------
-
-
-class IdentityDocument(models.TextChoices):
-    PASSPORT = "passport", _("Passport")
-    ID_CARD = "id_card", _("Identity card")
-    DRIVING_LICENCE = "driving_licence", _("Driving licence")
-    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
 
 
 class IdentityCheckMethod(models.TextChoices):

@@ -86,7 +86,11 @@ class MemberCategory(models.Model):
     fee_period = models.CharField(
         _("fee charged"), max_length=10, choices=FeePeriod.choices, default=FeePeriod.YEARLY
     )
-    # Members younger than this age belong here (youth is free). Null: no age limit.
+    # With ``max_age`` the category's age range, [min_age, max_age): members of at least
+    # ``min_age`` and younger than ``max_age`` belong here (youth is free). Null: no limit on that
+    # side. An online sign-up gets the category whose range holds the person's age
+    # (:func:`kaft.members.services.signup.category_for_age`).
+    min_age = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("up to age (exclusive)"), null=True, blank=True)
     # Many libraries charge children no late fees: members of such a category never get one.
     charges_no_fines = models.BooleanField(_("no late fees"), default=False)
@@ -104,6 +108,15 @@ class MemberCategory(models.Model):
         """The name in the language of the page: English when there is one, else Dutch."""
         english = (get_language() or "").startswith("en")
         return self.name_en if english and self.name_en else self.name
+
+
+class IdentityDocument(models.TextChoices):
+    """The kinds of ID document the desk may see; only the kind is ever kept, never a number."""
+
+    PASSPORT = "passport", _("Passport")
+    ID_CARD = "id_card", _("Identity card")
+    DRIVING_LICENCE = "driving_licence", _("Driving licence")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
 
 
 class MemberStatus(models.TextChoices):
@@ -165,13 +178,31 @@ class Member(models.Model):
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
     # The kiosk PIN as a keyed hash (see kaft.members.services.kiosk_pin); "" when none is set.
     kiosk_pin = models.CharField(_("kiosk PIN"), max_length=128, blank=True, editable=False)
+    # Joining online (kaft.members.services.signup): when the person signed up in MijnBibliotheek,
+    # when they followed the link sent to their e-mail address (they may log in from then on),
+    # and when the desk saw an ID document (lending starts then), with the kind of document only,
+    # never its number. All None for members registered at the desk.
+    signed_up_online_at = models.DateTimeField(_("joined online"), null=True, blank=True)
+    email_verified_at = models.DateTimeField(_("e-mail address confirmed"), null=True, blank=True)
+    identity_checked_at = models.DateTimeField(_("identity checked"), null=True, blank=True)
+    identity_document = models.CharField(
+        _("identity document seen"), max_length=20, choices=IdentityDocument.choices, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        indexes = [models.Index(fields=["last_name", "first_name"], name="member_name")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="member_name"),
+            # The sign-ups waiting at the desk, and the daily retention job's lapsed sign-ups.
+            models.Index(
+                fields=["signed_up_online_at"],
+                name="member_signup_waiting",
+                condition=models.Q(identity_checked_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.card_number})"
@@ -192,6 +223,16 @@ class Member(models.Model):
         if born is None:
             return 0
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def awaits_identity_check(self) -> bool:
+        """Joined online and not yet completed at the desk: may not borrow until an ID check."""
+        return self.signed_up_online_at is not None and self.identity_checked_at is None
+
+    @property
+    def awaits_email_verification(self) -> bool:
+        """Joined online and has not yet followed the link: may not log in yet."""
+        return self.signed_up_online_at is not None and self.email_verified_at is None
 
     def is_expired_on(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()
@@ -293,6 +334,9 @@ class MemberAction(models.TextChoices):
     KIOSK_PIN_SET = "kiosk_pin_set", _("Kiosk PIN set")
     KIOSK_PIN_REMOVED = "kiosk_pin_removed", _("Kiosk PIN removed")
     CARD_REPLACED = "card_replaced", _("New card")
+    SIGNED_UP = "signed_up", _("Joined online")
+    EMAIL_VERIFIED = "email_verified", _("E-mail address confirmed")
+    SIGNUP_COMPLETED = "signup_completed", _("Identity checked at the desk: joining completed")
 
 
 class MemberEvent(models.Model):

@@ -3,6 +3,7 @@
 - :mod:`.duplicates`
 - :mod:`.family`
 - :mod:`.member`
+- :mod:`.signup`
 
 Import from the module (``from kaft.members.selectors.duplicates import ...``).
 """

@@ -6,6 +6,7 @@
 - :mod:`.member`
 - :mod:`.notes`
 - :mod:`.recovery`
+- :mod:`.signup` (joining online)
 
 Import from the module (``from kaft.members.services.account import ...``).
 """

@@ -155,7 +155,13 @@ def email_change_confirm(*, token: str, now: dt.datetime | None = None) -> Membe
             raise MemberError(MemberErrorCode.EMAIL_LINK_INVALID)
         change.confirmed_at = now
         change.save(update_fields=["confirmed_at"])
-        member_email_set(member=locked, email=change.new_email, staff=None, now=now)
+        if locked.awaits_email_verification and change.new_email == locked.email:
+            # The link sent when joining online: the address was already the member's.
+            from kaft.members.services.signup import signup_email_verified
+
+            signup_email_verified(member=locked, now=now)
+        else:
+            member_email_set(member=locked, email=change.new_email, staff=None, now=now)
     return locked
 
 

@@ -86,6 +86,8 @@ def _check_category(category: MemberCategory, date_of_birth: dt.date, today: dt.
     )
     if category.max_age is not None and age >= category.max_age:
         raise MemberError(MemberErrorCode.TOO_OLD_FOR_CATEGORY)
+    if category.min_age is not None and age < category.min_age:
+        raise MemberError(MemberErrorCode.TOO_YOUNG_FOR_CATEGORY)
 
 
 def _event(
@@ -144,11 +146,15 @@ def member_register(
     password: str | None = None,
     membership_end: dt.date | None = None,
     staff: User | None = None,
+    joined_online_at: dt.datetime | None = None,
 ) -> Member:
     """Register a member at the desk. Creates the login account too (password optional).
 
-    Refused: a date of birth outside :mod:`kaft.members.birth`'s rule, too old for the category,
-    a card number in use, a phone number that is not one (PHONE_INVALID)."""
+    ``joined_online_at``: the person joins online (:mod:`kaft.members.services.signup`): the
+    member is marked so (lending waits for an ID check) and the history says "Joined online".
+
+    Refused: a date of birth outside :mod:`kaft.members.birth`'s rule, too old or too young for
+    the category, a card number in use, a phone number that is not one (PHONE_INVALID)."""
     phone = phone_e164(phone)
     today = timezone.localdate()
     date_of_birth_check(date_of_birth, today=today)
@@ -178,6 +184,7 @@ def member_register(
                 membership_end=membership_end,
                 preferred_language=preferred_language,
                 email_receipt=email_receipt,
+                signed_up_online_at=joined_online_at,
             )
     except IntegrityError:
         raise MemberError(MemberErrorCode.CARD_IN_USE) from None
@@ -191,7 +198,7 @@ def member_register(
     member.save(update_fields=["user"])
     _save_address(member, AddressKind.HOME, home_address)
     _save_address(member, AddressKind.POSTAL, postal_address)
-    _event(member, MemberAction.REGISTERED, staff)
+    _event(member, MemberAction.SIGNED_UP if joined_online_at else MemberAction.REGISTERED, staff)
     return member
 
 

@@ -64,6 +64,27 @@ def notice_queue_email_confirm(
     return _queue(member, "link", {"link": link}, now, MessageType.EMAIL_CONFIRM, address)
 
 
+def notice_queue_signup_welcome(
+    *,
+    member: Member,
+    link: str,
+    days: int,
+    known_address: bool = False,
+    now: dt.datetime | None = None,
+) -> Notice:
+    """Queue the welcome of someone who joined online: their card number, and the link that
+    confirms their e-mail address (valid ``days`` days). ``known_address``: the address is
+    already a member's; the message (not the page, which answers the same for every address)
+    says that someone who is a member need not join again."""
+    context = {
+        "link": link,
+        "card_number": member.card_number,
+        "days": str(days),
+        "known_address": "1" if known_address else "",
+    }
+    return _queue(member, "signup", context, now, MessageType.EMAIL_CONFIRM)
+
+
 def notice_queue_email_changed(
     *, member: Member, old_address: str, now: dt.datetime | None = None
 ) -> Notice:

@@ -28,6 +28,9 @@ class RetentionRule:
     default_days: int | None
     min_days: int | None = None
     max_days: int | None = None
+    # The Django setting that holds the period, when the operator sets it (in the environment)
+    # rather than the privacy officer; ``default_days`` is then the setting's default.
+    setting: str = ""
 
     @property
     def configurable(self) -> bool:
@@ -132,6 +135,27 @@ RULES: dict[str, RetentionRule] = {
             730,
         ),
         RetentionRule(
+            "signups_unconfirmed",
+            _("Online sign-ups not confirmed"),
+            _(
+                "Someone who joined online and did not follow the link sent to their e-mail "
+                "address within this many days is deleted entirely: login, card number, "
+                "addresses, consents, messages and history."
+            ),
+            7,
+            setting="KAFT_SIGNUP_VERIFY_DAYS",
+        ),
+        RetentionRule(
+            "signups_incomplete",
+            _("Online sign-ups not completed at the desk"),
+            _(
+                "An online sign-up whose ID document the desk has not seen within this many "
+                "days of joining is deleted entirely, as an unconfirmed one."
+            ),
+            30,
+            setting="KAFT_SIGNUP_COMPLETE_DAYS",
+        ),
+        RetentionRule(
             "closed_requests",
             _("Answered requests"),
             _(
@@ -211,6 +235,17 @@ RULES: dict[str, RetentionRule] = {
 RUN_STEPS: dict[str, Promise] = {
     "erasure_requests": _("Requested account deletions carried out"),
 }
+
+
+def rule_days(rule: RetentionRule) -> int | None:
+    """The rule's period before the privacy officer's own setting: the operator's setting
+    (read now, never at import) for a rule that has one, else the default."""
+    if rule.setting:
+        from django.conf import settings
+
+        value = getattr(settings, rule.setting, rule.default_days)
+        return None if value is None else int(value)
+    return rule.default_days
 
 
 def rule_label(key: str) -> str:

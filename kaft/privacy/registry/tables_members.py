@@ -33,11 +33,24 @@ MEMBERS: list[PersonalTable] = [
             "user": C.ACCOUNT,
             "created_at": C.MEMBERSHIP,
             "updated_at": C.MEMBERSHIP,
+            # Joining online: when, when the address was confirmed, when the desk saw an ID
+            # document and which kind (never its number). A sign-up that lapses is deleted
+            # entirely (rules signups_unconfirmed, signups_incomplete).
+            "signed_up_online_at": C.MEMBERSHIP,
+            "email_verified_at": C.MEMBERSHIP,
+            "identity_checked_at": C.MEMBERSHIP,
+            "identity_document": C.MEMBERSHIP,
         },
         ("pk",),
         "ended_membership",
         Erasure.ANONYMISE,
         note="The row stays, emptied, so loan statistics keep their category and age band.",
+        anonymise={
+            "signed_up_online_at": None,
+            "email_verified_at": None,
+            "identity_checked_at": None,
+            "identity_document": "",
+        },
         technical={
             "erased_at": "Set only when the account is erased, after which there is no export.",
             "kiosk_pin": "A keyed one-way hash of the kiosk PIN: it cannot be read back.",

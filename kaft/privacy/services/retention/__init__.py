@@ -34,6 +34,7 @@ from kaft.privacy.models import (
     RetentionSetting,
 )
 from kaft.privacy.registry import RULES
+from kaft.privacy.registry.rules import rule_days
 from kaft.privacy.services.retention import mail_files, print_files
 from kaft.privacy.services.retention.targets import (
     CHUNK_SIZE,
@@ -66,7 +67,7 @@ __all__ = [
 
 def retention_periods() -> dict[str, int | None]:
     """The library's period per rule in days (its setting, else the rule's default). One query."""
-    periods: dict[str, int | None] = {key: rule.default_days for key, rule in RULES.items()}
+    periods: dict[str, int | None] = {key: rule_days(rule) for key, rule in RULES.items()}
     for key, days in RetentionSetting.objects.values_list("rule", "days"):
         if key in RULES and RULES[key].configurable:
             periods[key] = days
@@ -166,6 +167,10 @@ def _apply_chunk(target: Target, pks: list[object]) -> int:
         deleted, per_model = rows.delete()
         dead_rows_clear_after_commit([label for label, count in per_model.items() if count])
         return per_model.get(model._meta.label, 0)
+    if target.action is Action.PURGE:
+        from kaft.privacy.services.signups import signups_purge
+
+        return signups_purge([int(str(pk)) for pk in pks])
     return _erase(rows)
 
 

@@ -30,6 +30,7 @@ class Action(enum.StrEnum):
     UNLINK = "unlink"  # empty the member link; the row stays for statistics
     DELETE = "delete"
     ERASE = "erase"  # erase the member through the rights service
+    PURGE = "purge"  # an online sign-up that lapsed: the member and all their rows are deleted
 
 
 @dataclass(frozen=True)
@@ -389,6 +390,28 @@ TARGETS: tuple[Target, ...] = (
         Action.DELETE,
         (Clock("created"),),
         member_field="",
+    ),
+    # Online sign-ups that lapsed (kaft/members/services/signup.py): deleted entirely, as if
+    # they had never been; ``signed_up_online_at`` is the clock of both rules.
+    Target(
+        "signups_unconfirmed",
+        "members.Member",
+        "signups_unconfirmed",
+        Action.PURGE,
+        (Clock("signed_up_online_at"),),
+        base=lambda m: Q(
+            email_verified_at__isnull=True, identity_checked_at__isnull=True, erased_at__isnull=True
+        ),
+        member_field="pk",
+    ),
+    Target(
+        "signups_incomplete",
+        "members.Member",
+        "signups_incomplete",
+        Action.PURGE,
+        (Clock("signed_up_online_at"),),
+        base=lambda m: Q(identity_checked_at__isnull=True, erased_at__isnull=True),
+        member_field="pk",
     ),
     Target(
         "ended_memberships",
