@@ -28,6 +28,8 @@ from typing import Any
 
 from kaft.catalog.errors import CatalogError, CatalogErrorCode
 from kaft.catalog.models import Branch, Item, ItemAction, ItemEvent, ItemStatus
+from kaft.catalog.search import search_index_records
+from kaft.core.actor import stored_login
 from kaft.core.lifecycle import TransitionNotAllowed, next_state
 
 S, A = ItemStatus, ItemAction
@@ -93,6 +95,8 @@ def item_apply(
         raise CatalogError(CatalogErrorCode.REASON_REQUIRED)
     item.status = after
     item.save(update_fields=["status"])
+    if S.WITHDRAWN in (before, after):  # the title may leave or rejoin the public catalogue
+        search_index_records([item.record_id])
     return item_event_write(
         item=item, action=action, before=before, at=at, branch=branch, staff=staff, reason=reason
     )
@@ -117,7 +121,7 @@ def item_event_write(
         status_after=item.status,
         at=at,
         branch=branch,
-        staff=staff if getattr(staff, "pk", None) else None,
+        staff=stored_login(staff),
         reason=reason[:200],
         changes=changes or {},
     )

@@ -115,15 +115,21 @@ _RECORD_COLUMNS = (
 
 
 def index(ids: list[int]) -> None:
-    """(Re)index these records and keep the vocabulary (words -> number of records) in step."""
+    """(Re)index these records and keep the vocabulary (words -> number of records) in step;
+    records that are gone, or whose copies were all withdrawn, leave the index."""
     if not ids:
         return
     placeholders = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         old = _old_words(cursor, ids)
+        # A title whose copies were all withdrawn has left the public catalogue: not indexed,
+        # as if it were gone (a title without copies yet, or with any copy left, is indexed).
         cursor.execute(
-            f"SELECT {', '.join(_RECORD_COLUMNS)} FROM catalog_record WHERE id IN ({placeholders})",
-            ids,
+            f"SELECT {', '.join(_RECORD_COLUMNS)} FROM catalog_record r"
+            f" WHERE id IN ({placeholders})"
+            " AND (NOT EXISTS (SELECT 1 FROM catalog_item i WHERE i.record_id = r.id)"
+            " OR EXISTS (SELECT 1 FROM catalog_item i WHERE i.record_id = r.id AND i.status <> %s))",
+            [*ids, ItemStatus.WITHDRAWN.value],
         )
         rows = [index_row(dict(zip(_RECORD_COLUMNS, values, strict=True))) for values in cursor]
         delta: Counter[str] = Counter()

@@ -25,6 +25,7 @@ from kaft.catalog.errors import CatalogError, CatalogErrorCode
 from kaft.catalog.lifecycle import item_apply, item_event_write
 from kaft.catalog.locks import item_by_barcode_for_update
 from kaft.catalog.models import Branch, Item, ItemAction, ItemStatus, ItemType, Record
+from kaft.catalog.search import search_index_records
 from kaft.catalog.services.importing import item_type_of
 
 # Replacement price of a new copy per item type, unless the library sets its own
@@ -113,6 +114,9 @@ def item_add(
     except IntegrityError:
         _barcode_free(barcode)
         raise
+    others = Item.objects.filter(record=record).exclude(pk=item.pk)
+    if others.exists() and not others.exclude(status=ItemStatus.WITHDRAWN).exists():
+        search_index_records([record.pk])  # its copies were all withdrawn: back in the catalogue
     item_event_write(
         item=item,
         action=ItemAction.ADD,

@@ -300,3 +300,45 @@ def test_a_price_out_of_range_is_refused(text: str) -> None:
     with pytest.raises(CatalogError) as refused:
         price_parse(text)
     assert refused.value.code == CatalogErrorCode.PRICE_INVALID
+
+
+def _found(title_word: str) -> list[str]:
+    from kaft.catalog.search import search_records
+
+    return [record.title for record in search_records(query=title_word).records]
+
+
+def test_a_title_whose_copies_are_all_withdrawn_leaves_the_public_catalogue(
+    branch: Branch, staff: User
+) -> None:
+    from kaft.catalog.search import search_index_records
+
+    record = cast(Record, RecordFactory(title="Zeebrieven uit Vlissingen"))
+    first, second = _copy(branch, record=record), _copy(branch, record=record)
+    without_copies = cast(Record, RecordFactory(title="Zeebrieven, het vervolg"))
+    search_index_records([record.pk, without_copies.pk])
+    assert sorted(_found("zeebrieven")) == ["Zeebrieven uit Vlissingen", "Zeebrieven, het vervolg"]
+
+    items_change(
+        barcodes=[first.barcode],
+        action=ItemAction.WITHDRAW,
+        staff=staff,
+        branch=branch,
+        reason="Versleten",
+    )
+    assert "Zeebrieven uit Vlissingen" in _found("zeebrieven")  # one copy is left
+    items_change(
+        barcodes=[second.barcode],
+        action=ItemAction.WITHDRAW,
+        staff=staff,
+        branch=branch,
+        reason="Versleten",
+    )
+    # gone from the search; a title that has no copies yet stays findable
+    assert _found("zeebrieven") == ["Zeebrieven, het vervolg"]
+    search_index_records([record.pk])  # a rebuild of the index keeps it out
+    assert _found("vlissingen") == []
+    assert ItemEvent.objects.filter(item__record=record).count() == 2  # the history is kept
+
+    item_add(record=record, barcode="30000000009999", branch=branch, staff=staff)
+    assert "Zeebrieven uit Vlissingen" in _found("zeebrieven")  # a new copy brings it back
