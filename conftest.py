@@ -45,6 +45,17 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     ]
 
 
+@pytest.fixture(autouse=True)
+def _settings_read_from_an_empty_database() -> None:
+    """Each test starts with empty tables: the library's details and message texts are kept in
+    the process (kaft/core/memo.py); start every test from "none stored" without a query."""
+    from kaft.core.library import library_preset_empty
+    from kaft.notices.texts import texts_preset_empty
+
+    library_preset_empty()
+    texts_preset_empty()
+
+
 @pytest.fixture
 def admin_client(client: object, admin_user: object) -> object:
     """pytest-django's admin client, past the second factor the admin asks of everyone."""

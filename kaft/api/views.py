@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from oauth2_provider.views import AuthorizationView
 
 from kaft.api.models import Scope
+from kaft.core.library import library
 
 
 class ConsentView(AuthorizationView):
@@ -23,5 +23,5 @@ class ConsentView(AuthorizationView):
         labels = dict(Scope.choices)
         scopes = context.get("scopes") or []
         context["scope_labels"] = [labels[scope] for scope in scopes if scope in labels]
-        context["library_name"] = settings.KAFT_LIBRARY_NAME
+        context["library_name"] = library().name
         return context

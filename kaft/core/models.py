@@ -48,3 +48,24 @@ class SettingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} {self.target} {self.field}"
+
+
+class LibraryProfile(models.Model):
+    """The library's own name, address, contact details and logo, as administrators set them at
+    the desk; pages, messages and letters use them (:mod:`kaft.core.library`). One row; without
+    it the values come from the settings (``KAFT_LIBRARY_NAME`` …). The logo is kept in the row
+    (a small PNG or JPEG), so every web server and worker has it without shared storage."""
+
+    name = models.CharField(max_length=120)
+    street = models.CharField(max_length=120, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    city = models.CharField(max_length=80, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    logo = models.BinaryField(blank=True, default=b"")
+    logo_type = models.CharField(max_length=20, blank=True)  # "image/png", "image/jpeg"
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name

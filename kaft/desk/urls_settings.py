@@ -12,11 +12,35 @@ urlpatterns: list[URLPattern] = [
         views.settings_rule_delete,
         name="settings_rule_delete",
     ),
+    path("settings/categories/", views.settings_categories, name="settings_categories"),
+    path(
+        "settings/categories/<int:category_id>/",
+        views.settings_category,
+        name="settings_category",
+    ),
+    path(
+        "settings/categories/<int:category_id>/delete/",
+        views.settings_category_delete,
+        name="settings_category_delete",
+    ),
+    path("settings/opening-days/", views.settings_opening_days, name="settings_opening_days"),
     path("settings/closed-days/", views.settings_closed_days, name="settings_closed_days"),
     path(
         "settings/closed-days/<int:closed_day_id>/remove/",
         views.settings_closed_day_remove,
         name="settings_closed_day_remove",
+    ),
+    path("settings/library/", views.settings_library, name="settings_library"),
+    path("settings/messages/", views.settings_messages, name="settings_messages"),
+    path(
+        "settings/messages/<str:template>/<str:channel>/<str:language>/",
+        views.settings_message,
+        name="settings_message",
+    ),
+    path(
+        "settings/messages/<str:template>/<str:channel>/<str:language>/remove/",
+        views.settings_message_remove,
+        name="settings_message_remove",
     ),
     path("settings/changes/", views.settings_changes, name="settings_changes"),
 ]

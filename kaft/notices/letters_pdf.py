@@ -14,7 +14,8 @@ and :data:`ADDRESS_H` = 26 mm high (five lines): inside the window wherever the 
 The fold marks at 99 and 198 mm show where to fold. Nothing else is printed in that band on the
 left, so only the address shows through the window.
 
-The letterhead (the library's name, address and phone, ``KAFT_LIBRARY_*``) is at the top right,
+The letterhead (the library's name, address and phone, :func:`kaft.core.library.library`; its
+logo at the top left when it has one) is at the top right,
 outside the window. The date is written the European way in the member's language ("7 december
 2026" / "7 December 2026").
 """
@@ -22,15 +23,16 @@ outside the window. The date is written the European way in the member's languag
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from kaft.core.latin import latin
+from kaft.core.library import library, library_logo
 
 PAGE_W, PAGE_H = 210.0, 297.0  # A4
 # The window of an EA5/6 or C5/6 envelope (window left): 90 x 40 mm, 20 mm from the left, 15 mm
@@ -63,13 +65,18 @@ def letter_day(day: dt.date, language: str) -> str:
         return str(formats.date_format(day, "DATE_FORMAT"))
 
 
+LOGO_H = 15  # mm, above the address window
+
+
 class LetterPdf(FPDF):
     def __init__(self) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_margins(MARGIN_LEFT, 20, MARGIN_RIGHT)
         self.set_auto_page_break(True, margin=20)
         self.set_creator("Kaft")
-        self.set_title(latin(settings.KAFT_LIBRARY_NAME))
+        self.set_title(latin(library().name))
+        stored = library_logo()  # read once per print run
+        self._logo = stored[0] if stored else None
 
     def letter(self, letter: Letter) -> None:
         self.add_page()
@@ -77,11 +84,7 @@ class LetterPdf(FPDF):
         self._folds()
         self._address(letter)
         with translation.override(letter.language):
-            place = (
-                settings.KAFT_LIBRARY_ADDRESS[-1].split(" ", 2)[-1]
-                if settings.KAFT_LIBRARY_ADDRESS
-                else ""
-            )
+            place = library().city
             self.set_xy(MARGIN_LEFT, TEXT_TOP)
             self.set_font("Helvetica", size=10)
             dated = letter_day(letter.day, letter.language)
@@ -102,19 +105,22 @@ class LetterPdf(FPDF):
                     self.ln(BODY_LINE)
 
     def _letterhead(self) -> None:
+        if self._logo:
+            self.image(io.BytesIO(self._logo), x=MARGIN_LEFT, y=15, h=LOGO_H)
         self.set_xy(LETTERHEAD_X, 20)
         self.set_font("Helvetica", style="B", size=13)
         self.multi_cell(
             w=PAGE_W - MARGIN_RIGHT - LETTERHEAD_X,
             h=6,
-            text=latin(settings.KAFT_LIBRARY_NAME),
+            text=latin(library().name),
             new_x="LEFT",
             new_y="NEXT",
         )
         self.set_font("Helvetica", size=9)
-        lines = list(settings.KAFT_LIBRARY_ADDRESS)
-        if settings.KAFT_LIBRARY_PHONE:
-            lines.append(_("Phone %(phone)s") % {"phone": settings.KAFT_LIBRARY_PHONE})
+        details = library()
+        lines = details.address_lines
+        if details.phone:
+            lines.append(_("Phone %(phone)s") % {"phone": details.phone})
         for line in lines:
             self.cell(text=latin(line), new_x="LEFT", new_y="NEXT", h=4.5)
 

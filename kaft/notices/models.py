@@ -281,3 +281,28 @@ class PrintRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} #{self.pk}"
+
+
+class MessageText(models.Model):
+    """A message text an administrator wrote (*Berichtteksten* at the desk), used instead of
+    Kaft's own text for one message, channel and language (:mod:`kaft.notices.texts`). The
+    texts hold placeholders such as ``{{ title }}``; never a member's data."""
+
+    template = models.CharField(_("message"), max_length=40)  # the notices/<template>_*.txt name
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=2)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("message text")
+        verbose_name_plural = _("message texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "channel", "language"], name="messagetext_one_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} {self.channel} {self.language}"

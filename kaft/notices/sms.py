@@ -42,6 +42,8 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
+from kaft.core.library import library
+
 logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 20
@@ -175,5 +177,5 @@ def sms_provider() -> SmsProvider | None:
     return CmGateway(
         url=url,
         token=settings.KAFT_SMS_TOKEN,
-        sender=sender_name(settings.KAFT_SMS_SENDER, settings.KAFT_LIBRARY_NAME),
+        sender=sender_name(settings.KAFT_SMS_SENDER, library().name),
     )

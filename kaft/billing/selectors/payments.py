@@ -7,10 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import QuerySet
 
 from kaft.billing.models import Charge, ChargeEvent, ChargeEventKind, ChargeKind, Payment
+from kaft.core.library import library
 from kaft.members.models import Member
 
 
@@ -71,7 +71,7 @@ def payment_receipt(payment: Payment, *, owed_after: Decimal | None = None) -> P
     return PaymentReceipt(
         payment_id=payment.pk,
         number=payment.receipt_number,
-        library=settings.KAFT_LIBRARY_NAME,
+        library=library().name,
         branch=payment.branch.name if payment.branch is not None else "",
         at=payment.at,
         method=str(payment.get_method_display()),

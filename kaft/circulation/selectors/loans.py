@@ -17,6 +17,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext as _
 
 from kaft.catalog.barcodes import barcode_is_valid
 from kaft.catalog.models import Branch, Item, ItemStatus, ItemType
@@ -78,6 +79,25 @@ def rule_for(*, branch: Branch | None, category: MemberCategory | None, item_typ
         item_type=item_type,
     )
     return rule or _default_rule()
+
+
+def loan_rule_label(rule: LoanRule) -> str:
+    """Which combination a rule is for, in words ("Centrale / Jeugd / any item type")."""
+    branch = rule.branch.name if rule.branch else _("any branch")
+    category = rule.category.label if rule.category else _("any category")
+    kind = ItemType(rule.item_type).label if rule.item_type else _("any item type")
+    return f"{branch} / {category} / {kind}"
+
+
+def loan_rules_most_specific_first() -> list[LoanRule]:
+    """Every lending rule in the order :func:`rule_for` prefers them (branch 4, category 2,
+    item type 1), then by branch, category and item type in words."""
+
+    def specificity(rule: LoanRule) -> tuple[int, str]:
+        score = 4 * (rule.branch_id is not None) + 2 * (rule.category_id is not None)
+        return (-(score + (rule.item_type != "")), loan_rule_label(rule))
+
+    return sorted(LoanRule.objects.select_related("branch", "category"), key=specificity)
 
 
 def _default_rule() -> LoanRule:

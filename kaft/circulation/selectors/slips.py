@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 
 from kaft.catalog.models import Branch, Item
 from kaft.circulation.models import Hold, HoldStatus, Loan, LoanStatus, Transfer, TransferStatus
+from kaft.core.library import library
 from kaft.members.models import Member
 
 PICKUP_LABEL_INITIALS = "initials"
@@ -108,7 +109,7 @@ def checkout_receipt(
     *, member: Member, loans: Iterable[Loan], branch: Branch, now: dt.datetime
 ) -> CheckoutReceipt:
     return CheckoutReceipt(
-        library=settings.KAFT_LIBRARY_NAME,
+        library=library().name,
         branch=branch.name,
         printed_at=now,
         card_hint=card_hint(member.card_number),
@@ -127,7 +128,7 @@ def hold_on_shelf(hold_id: int, branch: Branch) -> Hold | None:
 
 def hold_shelf_slip(hold: Hold) -> HoldShelfSlip:
     return HoldShelfSlip(
-        library=settings.KAFT_LIBRARY_NAME,
+        library=library().name,
         branch=hold.pickup_branch.name,
         pickup_name=pickup_name(hold),
         by_number=pickup_label_mode() == PICKUP_LABEL_NUMBER or hold.member is None,
@@ -149,7 +150,7 @@ def item_open_transfer(item_id: int, from_branch: Branch) -> Transfer | None:
 def transit_slip(transfer: Transfer) -> TransitSlip:
     item: Item = transfer.item
     return TransitSlip(
-        library=settings.KAFT_LIBRARY_NAME,
+        library=library().name,
         to_branch=transfer.to_branch.name,
         from_branch=transfer.from_branch.name,
         sent_at=transfer.sent_at,

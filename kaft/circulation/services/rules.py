@@ -11,8 +11,9 @@ from typing import Any
 
 from django.db import transaction
 
-from kaft.catalog.models import Branch, ItemType
+from kaft.catalog.models import Branch
 from kaft.circulation.models import LoanRule
+from kaft.circulation.selectors.loans import loan_rule_label
 from kaft.core.settings_log import setting_changes_write
 from kaft.members.models import MemberCategory
 
@@ -26,16 +27,6 @@ VALUES = (
     "fine_grace_days",
     "fine_cap",
 )
-
-
-def loan_rule_label(rule: LoanRule) -> str:
-    """Which combination a rule is for, in words ("Centrale / Jeugd / any item type")."""
-    from django.utils.translation import gettext as _
-
-    branch = rule.branch.name if rule.branch else _("any branch")
-    category = rule.category.label if rule.category else _("any category")
-    kind = ItemType(rule.item_type).label if rule.item_type else _("any item type")
-    return f"{branch} / {category} / {kind}"
 
 
 @transaction.atomic

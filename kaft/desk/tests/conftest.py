@@ -1,4 +1,5 @@
-"""Desk fixtures: two branches, a member of staff logged in at the central branch, a member."""
+"""Desk fixtures: two branches, a member of staff logged in at the central branch, an
+administrator, a member."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import pytest
 from django.test import Client
 
 from kaft.catalog.models import Branch
-from kaft.members.models import Address, AddressKind, Member, MemberCategory, User
+from kaft.members.models import Address, AddressKind, Member, MemberCategory, StaffRole, User
 from tests.factories import (
     BranchFactory,
     MemberCategoryFactory,
     MemberFactory,
     StaffFactory,
 )
+from tests.factories_desk import staff_login
 
 
 @pytest.fixture
@@ -38,6 +40,16 @@ def desk(staff: User) -> Client:
     client = Client()
     client.force_login(staff)
     return client
+
+
+@pytest.fixture
+def admin(central: Branch) -> Client:
+    """An administrator (the library's settings, kiosk accounts), logged in with a second
+    factor."""
+    user = StaffFactory.create(
+        username="beheer", profile__branch=central, profile__role=StaffRole.ADMINISTRATOR
+    )
+    return staff_login(Client(), user)
 
 
 @pytest.fixture

@@ -22,14 +22,6 @@ PASSWORD = "zelfbediening-2026"
 
 
 @pytest.fixture
-def admin(central: Branch) -> Client:
-    user = StaffFactory.create(
-        username="beheer", profile__branch=central, profile__role=StaffRole.ADMINISTRATOR
-    )
-    return staff_login(Client(), user)
-
-
-@pytest.fixture
 def kiosk(central: Branch) -> KioskAccount:
     return kiosk_account_add(
         login="kiosk-centrale", password=PASSWORD, branch=central, name="Zuil bij de ingang"

@@ -15,19 +15,10 @@ from kaft.catalog.models import Branch, ClosedDay, Item
 from kaft.circulation.models import LoanRule
 from kaft.circulation.services import loan_checkout
 from kaft.core.models import SettingChange
-from kaft.members.models import Member, MemberCategory, StaffRole, User
-from tests.factories import ItemFactory, LoanRuleFactory, MemberFactory, StaffFactory
-from tests.factories_desk import staff_login
+from kaft.members.models import Member, MemberCategory, User
+from tests.factories import ItemFactory, LoanRuleFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin(central: Branch) -> Client:
-    user = StaffFactory.create(
-        username="beheer", profile__branch=central, profile__role=StaffRole.ADMINISTRATOR
-    )
-    return staff_login(Client(), user)
 
 
 def _rule_form(**values: object) -> dict[str, object]:

@@ -65,6 +65,14 @@ KIOSK_ACCOUNTS |= {
     "desk:settings_closed_days",
     "desk:settings_closed_day_remove",
     "desk:settings_changes",
+    "desk:settings_opening_days",
+    "desk:settings_categories",
+    "desk:settings_category",
+    "desk:settings_category_delete",
+    "desk:settings_messages",
+    "desk:settings_message",
+    "desk:settings_message_remove",
+    "desk:settings_library",
 }
 
 

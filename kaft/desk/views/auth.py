@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kaft.core.library import library
 from kaft.desk.access import (
     ALL_ROLES,
     DeskRequest,
@@ -55,7 +55,7 @@ class DeskLoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["library_name"] = settings.KAFT_LIBRARY_NAME
+        context["library_name"] = library().name
         return context
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from kaft.billing.selectors.fines import member_loan_fines
 from kaft.circulation.models import Loan
 from kaft.circulation.selectors.holds import member_active_holds
 from kaft.circulation.selectors.loans import member_open_loans
+from kaft.core.library import library
 from kaft.desk.access import DeskRequest, member_look
 from kaft.desk.words import member_standing
 from kaft.members.models import Member
@@ -36,7 +36,7 @@ def wants_json(request: HttpRequest) -> bool:
 def desk_render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context.setdefault("library_name", settings.KAFT_LIBRARY_NAME)
+    context.setdefault("library_name", library().name)
     return render(request, template, context, status=status)
 
 

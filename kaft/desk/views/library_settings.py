@@ -12,28 +12,55 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaft.catalog.errors import CatalogError
 from kaft.catalog.models import Branch, ClosedDay, ItemType
-from kaft.catalog.services.calendar import closed_day_add, closed_day_remove
+from kaft.catalog.services.calendar import (
+    WEEK,
+    branch_open_weekdays_set,
+    closed_day_add,
+    closed_day_remove,
+)
 from kaft.circulation.models import LoanRule
-from kaft.circulation.selectors.loans import rule_for
+from kaft.circulation.selectors.loans import (
+    loan_rule_label,
+    loan_rules_most_specific_first,
+    rule_for,
+)
 from kaft.circulation.services.rules import (
     VALUES,
     loan_rule_delete,
-    loan_rule_label,
     loan_rule_save,
 )
 from kaft.core import params
+from kaft.core.library import FIELDS as LIBRARY_FIELDS
+from kaft.core.library import LibraryError, library, library_profile_save
 from kaft.core.models import SettingChange
 from kaft.desk.access import DeskRequest, desk_view
 from kaft.desk.views.common import desk_render
-from kaft.members.models import MemberCategory, StaffRole
+from kaft.members.errors import MemberError, MemberErrorCode
+from kaft.members.models import Channel, FeePeriod, MemberCategory, StaffRole
+from kaft.members.services.categories import FIELDS as CATEGORY_FIELDS
+from kaft.members.services.categories import member_category_delete, member_category_save
+from kaft.notices.errors import NoticeError
+from kaft.notices.models import MessageText
+from kaft.notices.sms_text import sms_parts
+from kaft.notices.texts import (
+    LANGUAGES,
+    kind_of,
+    kinds,
+    known_placeholders,
+    message_previews,
+    message_text_remove,
+    message_text_save,
+)
 
 ADMINISTRATORS = (StaffRole.ADMINISTRATOR,)
 ANY = ""
@@ -117,17 +144,6 @@ class ClosedDayForm(forms.Form):
         cast(forms.ChoiceField, self.fields["branch"]).choices = choices
 
 
-def _today_or_later(form: ClosedDayForm) -> None:
-    day = form.cleaned_data.get("date")
-    if day is not None and day < timezone.localdate():
-        form.add_error("date", _("Choose today or a day to come."))
-
-
-def _specificity(rule: LoanRule) -> tuple[int, str]:
-    score = 4 * (rule.branch_id is not None) + 2 * (rule.category_id is not None)
-    return (-(score + (rule.item_type != "")), loan_rule_label(rule))
-
-
 @desk_view(roles=ADMINISTRATORS)
 @require_http_methods(["GET", "POST"])
 def settings_rules(request: HttpRequest) -> HttpResponse:
@@ -143,7 +159,7 @@ def settings_rules(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Saved: %(rule)s.") % {"rule": loan_rule_label(rule)})
         return redirect("desk:settings_rules")
-    rules = sorted(LoanRule.objects.select_related("branch", "category"), key=_specificity)
+    rules = loan_rules_most_specific_first()
     asked = CombinationForm(request.GET or None)
     applies = None
     if request.GET and asked.is_valid():
@@ -179,20 +195,22 @@ def settings_closed_days(request: HttpRequest) -> HttpResponse:
     desk = cast(DeskRequest, request)
     form = ClosedDayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _today_or_later(form)
-    if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["branch"]
         branches = list(
             Branch.objects.filter(pk=chosen) if chosen else Branch.objects.order_by("name")
         )
-        added = closed_day_add(
-            branches=branches,
-            date=form.cleaned_data["date"],
-            reason=form.cleaned_data["reason"],
-            staff=desk.user,
-        )
-        messages.success(request, _("Closed day added at %(n)s branches.") % {"n": len(added)})
-        return redirect("desk:settings_closed_days")
+        try:
+            added = closed_day_add(
+                branches=branches,
+                date=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+                staff=desk.user,
+            )
+        except CatalogError as error:
+            form.add_error("date", error.message)
+        else:
+            messages.success(request, _("Closed day added at %(n)s branches.") % {"n": len(added)})
+            return redirect("desk:settings_closed_days")
     days = ClosedDay.objects.filter(date__gte=timezone.localdate()).select_related("branch")
     context = {"form": form, "days": days.order_by("date", "branch__name")}
     return desk_render(
@@ -210,6 +228,319 @@ def settings_closed_day_remove(request: HttpRequest, closed_day_id: int) -> Http
     )
     messages.success(request, _("The branch is open on that day again."))
     return redirect("desk:settings_closed_days")
+
+
+class OpeningDaysForm(forms.Form):
+    branch = params.ModelChoiceField(
+        queryset=Branch.objects.order_by("name"), label=gettext_lazy("Branch")
+    )
+    open_weekdays = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Open on"),
+        choices=[(day, WEEKDAYS[day]) for day in WEEK],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+def _auto_id(branch_id: object) -> str:
+    """Several branches' forms on one page: each its own field ids."""
+    return f"id_branch{branch_id}_%s"
+
+
+def _opening_rows(failed: OpeningDaysForm | None) -> list[tuple[Branch, OpeningDaysForm]]:
+    rows = []
+    for branch in Branch.objects.order_by("name"):
+        if failed is not None and failed.data.get("branch") == str(branch.pk):
+            rows.append((branch, failed))
+            continue
+        closed = {int(day) for day in branch.closed_weekdays or []}
+        initial = {"branch": branch.pk, "open_weekdays": [d for d in WEEK if d not in closed]}
+        rows.append((branch, OpeningDaysForm(initial=initial, auto_id=_auto_id(branch.pk))))
+    return rows
+
+
+@desk_view(roles=ADMINISTRATORS)
+@require_http_methods(["GET", "POST"])
+def settings_opening_days(request: HttpRequest) -> HttpResponse:
+    """Per branch, the days of the week it is open; a due date never falls on the others."""
+    desk = cast(DeskRequest, request)
+    form = OpeningDaysForm(request.POST or None, auto_id=_auto_id(request.POST.get("branch", "")))
+    if request.method == "POST" and form.is_valid():
+        branch = form.cleaned_data["branch"]
+        try:
+            branch_open_weekdays_set(
+                branch=branch, open_weekdays=form.cleaned_data["open_weekdays"], staff=desk.user
+            )
+        except CatalogError as error:
+            form.add_error("open_weekdays", error.message)
+        else:
+            messages.success(request, _("Opening days of %(branch)s saved.") % {"branch": branch})
+            return redirect("desk:settings_opening_days")
+    failed = form if request.method == "POST" else None
+    context = {"rows": _opening_rows(failed), "form": failed}
+    return desk_render(
+        request, "desk/settings_opening_days.html", context, status=400 if form.errors else 200
+    )
+
+
+class LibraryForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name of the library"), max_length=120)
+    street = forms.CharField(
+        label=gettext_lazy("Street and number"), max_length=120, required=False
+    )
+    postcode = forms.CharField(label=gettext_lazy("Postcode"), max_length=10, required=False)
+    city = forms.CharField(label=gettext_lazy("Place"), max_length=80, required=False)
+    phone = forms.CharField(label=gettext_lazy("Phone number"), max_length=20, required=False)
+    email = forms.EmailField(label=gettext_lazy("E-mail address"), required=False)
+    website = forms.URLField(label=gettext_lazy("Website"), required=False, assume_scheme="https")
+    logo = forms.FileField(
+        label=gettext_lazy("Logo (PNG or JPEG, at most 512 KB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=gettext_lazy("Remove the logo"), required=False)
+
+
+@desk_view(roles=ADMINISTRATORS)
+@require_http_methods(["GET", "POST"])
+def settings_library(request: HttpRequest) -> HttpResponse:
+    """The library's name, address, contact details and logo, as pages and letters show them."""
+    desk = cast(DeskRequest, request)
+    current = library()
+    form = LibraryForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={field: getattr(current, field) for field in LIBRARY_FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["logo"]
+        try:
+            library_profile_save(
+                values={field: form.cleaned_data[field] for field in LIBRARY_FIELDS},
+                logo=upload.read() if upload else None,
+                remove_logo=form.cleaned_data["remove_logo"],
+                staff=desk.user,
+            )
+        except LibraryError as error:
+            form.add_error("logo" if upload else "name", error.message)
+        else:
+            messages.success(request, _("The library's details are saved."))
+            return redirect("desk:settings_library")
+    return desk_render(
+        request,
+        "desk/settings_library.html",
+        {"form": form, "current": library()},
+        status=400 if form.errors else 200,
+    )
+
+
+@desk_view(roles=ADMINISTRATORS)
+@require_GET
+def settings_messages(request: HttpRequest) -> HttpResponse:
+    """Every message, by channel and language: Kaft's text or the library's own."""
+    own = set(MessageText.objects.values_list("template", "channel", "language"))
+    rows = [
+        {
+            "kind": kind,
+            "texts": [
+                (channel, Channel(channel).label, code, name, (kind.template, channel, code) in own)
+                for channel in kind.channels
+                for code, name in LANGUAGES
+            ],
+        }
+        for kind in kinds()
+    ]
+    return desk_render(request, "desk/settings_messages.html", {"rows": rows})
+
+
+class MessageTextForm(forms.Form):
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
+    body = forms.CharField(
+        label=gettext_lazy("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 16})
+    )
+
+
+@desk_view(roles=ADMINISTRATORS)
+@require_http_methods(["GET", "POST"])
+def settings_message(
+    request: HttpRequest, template: str, channel: str, language: str
+) -> HttpResponse:
+    """One message's text by one channel in one language: write the library's own (with a
+    preview for a made-up member first), or go back to Kaft's."""
+    desk = cast(DeskRequest, request)
+    kind = kind_of(template, channel, language)
+    if kind is None:
+        raise Http404
+    row = MessageText.objects.filter(template=template, channel=channel, language=language).first()
+    initial = {"subject": row.subject, "body": row.body} if row else {}
+    form = MessageTextForm(request.POST or None, initial=initial)
+    previews: list[tuple[str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
+        try:
+            if "save" in request.POST:
+                message_text_save(
+                    kind=kind,
+                    channel=channel,
+                    language=language,
+                    subject=subject,
+                    body=body,
+                    staff=desk.user,
+                )
+                messages.success(request, _("The text is saved; it is used from now on."))
+                return redirect("desk:settings_message", template, channel, language)
+            previews = message_previews(
+                kind=kind, channel=channel, language=language, subject=subject, body=body
+            )
+        except NoticeError as error:
+            form.add_error("body", error.message)
+    if not previews and not form.errors:
+        previews = message_previews(kind=kind, channel=channel, language=language)
+    context = {
+        "kind": kind,
+        "channel": channel,
+        "channel_label": Channel(channel).label,
+        "language": language,
+        "language_label": dict(LANGUAGES)[language],
+        "own": row is not None,
+        "form": form,
+        "previews": [
+            (subject, body, sms_parts(body) if channel == Channel.SMS else 0)
+            for subject, body in previews
+        ],
+        "placeholders": known_placeholders(kind.template),
+        "placeholder_help": _(
+            "Write a placeholder with double braces, e.g. {{ title }}, and a date the European "
+            "way: {{ due_date|date:'d-m-Y' }}. Of the template tags, only if, for and with may be "
+            "used."
+        ),
+        "previewing": request.method == "POST",
+    }
+    return desk_render(
+        request, "desk/settings_message.html", context, status=400 if form.errors else 200
+    )
+
+
+@desk_view(roles=ADMINISTRATORS)
+@require_POST
+def settings_message_remove(
+    request: HttpRequest, template: str, channel: str, language: str
+) -> HttpResponse:
+    desk = cast(DeskRequest, request)
+    kind = kind_of(template, channel, language)
+    if kind is None:
+        raise Http404
+    if message_text_remove(kind=kind, channel=channel, language=language, staff=desk.user):
+        messages.success(request, _("Kaft's own text is used again."))
+    return redirect("desk:settings_message", template, channel, language)
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
+    name_en = forms.CharField(
+        label=gettext_lazy("Name in English (empty: the Dutch name)"), max_length=80, required=False
+    )
+    annual_fee = forms.DecimalField(
+        label=gettext_lazy("Membership fee per year (€)"),
+        min_value=0,
+        max_value=9999,
+        decimal_places=2,
+        localize=True,
+    )
+    fee_period = forms.ChoiceField(label=gettext_lazy("Fee charged"), choices=FeePeriod.choices)
+    min_age = params.NumberField(
+        label=gettext_lazy("From age (empty: any)"), min_value=0, max_value=130, required=False
+    )
+    max_age = params.NumberField(
+        label=gettext_lazy("Up to age, not including (empty: any)"),
+        min_value=1,
+        max_value=130,
+        required=False,
+    )
+    charges_no_fines = forms.BooleanField(label=gettext_lazy("No late fees"), required=False)
+
+
+class NewCategoryForm(CategoryForm):
+    code = forms.SlugField(label=gettext_lazy("Code (e.g. jeugd)"), max_length=20)
+
+    field_order = ["code"]
+
+
+def _limits(category: MemberCategory) -> LoanRule:
+    return rule_for(branch=None, category=category, item_type="")
+
+
+@desk_view(roles=ADMINISTRATORS)
+@require_http_methods(["GET", "POST"])
+def settings_categories(request: HttpRequest) -> HttpResponse:
+    """The member categories with their fees, ages and lending limits; a form for a new one."""
+    desk = cast(DeskRequest, request)
+    form = NewCategoryForm(request.POST or None, initial={"fee_period": FeePeriod.YEARLY})
+    if request.method == "POST" and form.is_valid():
+        values = {field: form.cleaned_data[field] for field in CATEGORY_FIELDS}
+        try:
+            category = member_category_save(
+                category=None, code=form.cleaned_data["code"], values=values, staff=desk.user
+            )
+        except MemberError as error:
+            taken = error.code == MemberErrorCode.CATEGORY_CODE_TAKEN
+            form.add_error("code" if taken else "min_age", error.message)
+        else:
+            messages.success(request, _("Category %(name)s added.") % {"name": category.name})
+            return redirect("desk:settings_categories")
+    categories = [
+        (category, _limits(category)) for category in MemberCategory.objects.order_by("name")
+    ]
+    return desk_render(
+        request,
+        "desk/settings_categories.html",
+        {"form": form, "categories": categories},
+        status=400 if form.errors else 200,
+    )
+
+
+@desk_view(roles=ADMINISTRATORS)
+@require_http_methods(["GET", "POST"])
+def settings_category(request: HttpRequest, category_id: int) -> HttpResponse:
+    """Change one member category."""
+    desk = cast(DeskRequest, request)
+    category = get_object_or_404(MemberCategory, pk=category_id)
+    initial = {field: getattr(category, field) for field in CATEGORY_FIELDS}
+    form = CategoryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = {field: form.cleaned_data[field] for field in CATEGORY_FIELDS}
+        try:
+            member_category_save(category=category, values=values, staff=desk.user)
+        except MemberError as error:
+            form.add_error("min_age", error.message)
+        else:
+            messages.success(request, _("Category %(name)s saved.") % {"name": values["name"]})
+            return redirect("desk:settings_categories")
+    context = {
+        "form": form,
+        "category": category,
+        "limits": _limits(category),
+        "members": category.members.count(),
+    }
+    return desk_render(
+        request, "desk/settings_category.html", context, status=400 if form.errors else 200
+    )
+
+
+@desk_view(roles=ADMINISTRATORS)
+@require_POST
+def settings_category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
+    desk = cast(DeskRequest, request)
+    category = get_object_or_404(MemberCategory, pk=category_id)
+    name = category.name
+    try:
+        member_category_delete(category=category, staff=desk.user)
+    except MemberError as error:
+        messages.error(request, error.message)
+        return redirect("desk:settings_category", category_id)
+    messages.success(request, _("Category %(name)s deleted.") % {"name": name})
+    return redirect("desk:settings_categories")
 
 
 @desk_view(roles=ADMINISTRATORS)

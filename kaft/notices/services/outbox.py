@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kaft.circulation.models import Hold, HoldStatus, Loan
+from kaft.core.library import library
 from kaft.members.models import Channel, Member, MessageType
 from kaft.members.phones import phone_is_mobile
 from kaft.members.selectors.member import member_has_postal_address
@@ -335,7 +336,7 @@ def _deliver_email(notice: Notice) -> str | None:
     message = EmailMessage(
         subject=notice.subject,
         body=notice.body,
-        from_email=formataddr((settings.KAFT_LIBRARY_NAME, settings.DEFAULT_FROM_EMAIL)),
+        from_email=formataddr((library().name, settings.DEFAULT_FROM_EMAIL)),
         to=[notice.recipient],
         headers={"Auto-Submitted": "auto-generated", "Content-Language": notice.language},
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 
+from kaft.core.library import library
 from kaft.portal.forms import LoginForm
 
 
@@ -21,7 +21,7 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["library_name"] = settings.KAFT_LIBRARY_NAME
+        context["library_name"] = library().name
         return context
 
     def form_valid(self, form: Any) -> HttpResponse:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.db.models import F, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from kaft.core import params
+from kaft.core.library import library
 from kaft.privacy.models import StatementResponse, StatementVersion
 
 
@@ -52,9 +52,7 @@ def statement_text(version: StatementVersion, language: str) -> str:
         retention_url = reverse("portal:retention")
     except NoReverseMatch:
         retention_url = "/bewaartermijnen/"
-    return text.replace("{library_name}", settings.KAFT_LIBRARY_NAME).replace(
-        "{retention_url}", retention_url
-    )
+    return text.replace("{library_name}", library().name).replace("{retention_url}", retention_url)
 
 
 def _inline(line: str) -> str:

@@ -9,9 +9,9 @@ use. Before login the status permits nothing and names no institution.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.utils.translation import gettext
 
+from kaft.core.library import library
 from kaft.sip2.accounts import kiosk_account_authenticate
 from kaft.sip2.models import KioskAccount
 from kaft.sip2.protocol import HANDLERS, Request, Response, Session, flag, handles, sip_date
@@ -90,12 +90,12 @@ def status(session: Session, request: Request) -> Response:
     response = Response("98", fixed)
     if account is None:
         response.add("AO", "")
-        response.add("AM", settings.KAFT_LIBRARY_NAME)
+        response.add("AM", library().name)
         response.add("BX", supported_messages(None))
         response.add("AF", gettext("Kiosk not signed in."))
         return response
     response.add("AO", account.branch.isil)
-    response.add("AM", settings.KAFT_LIBRARY_NAME)
+    response.add("AM", library().name)
     response.add("BX", supported_messages(account))
     response.add("AN", account.branch.code)
     response.add("AF", account.branch.name)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection, transaction
@@ -38,6 +37,7 @@ from kaft.billing.models import (
 from kaft.billing.selectors.charges import charges_with_owed
 from kaft.billing.services.sepa_run.rows import insert_rows
 from kaft.billing.services.sepa_run.xsd import xsd_check
+from kaft.core.library import library
 from kaft.members.models import Member, User
 
 RUN_DIR = "sepa/runs"
@@ -54,7 +54,7 @@ def _ascii(text: str) -> str:
 
 def _description(kinds: set[str]) -> str:
     labels = ", ".join(sorted(str(ChargeKind(kind).label) for kind in kinds))
-    return f"{settings.KAFT_LIBRARY_NAME}: {labels}"[:140]
+    return f"{library().name}: {labels}"[:140]
 
 
 def sepa_run(
