@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kaft.core.context_processors.library",
             ],
         },
     },
@@ -422,6 +423,11 @@ KAFT_DUE_SOON_DAYS = int(os.environ.get("KAFT_DUE_SOON_DAYS", "3"))
 # How many days before a membership ends the member is told (not those paying by direct debit:
 # they are renewed automatically).
 KAFT_MEMBERSHIP_ENDING_DAYS = int(os.environ.get("KAFT_MEMBERSHIP_ENDING_DAYS", "30"))
+# Joining online: a sign-up whose e-mail address was not confirmed within this many days, or
+# that the desk did not complete (ID check) within this many days of joining, is deleted
+# entirely by the daily retention job (kaft/members/services/signup.py).
+KAFT_SIGNUP_VERIFY_DAYS = int(os.environ.get("KAFT_SIGNUP_VERIFY_DAYS", "7"))
+KAFT_SIGNUP_COMPLETE_DAYS = int(os.environ.get("KAFT_SIGNUP_COMPLETE_DAYS", "30"))
 KAFT_LIBRARY_NAME = os.environ.get("KAFT_LIBRARY_NAME", "Bibliotheek Kaft")
 # The portal's public address, for links in e-mails (no trailing slash).
 KAFT_SITE_URL = os.environ.get("KAFT_SITE_URL", "http://localhost:8000").rstrip("/")
@@ -533,6 +539,13 @@ LOGGING = {
 KAFT_SMS_URL = os.environ.get("KAFT_SMS_URL", "").strip()
 KAFT_SMS_TOKEN = os.environ.get("KAFT_SMS_TOKEN", "")
 KAFT_SMS_SENDER = os.environ.get("KAFT_SMS_SENDER", "")  # at most 11 letters/digits
+
+# --- Copy cataloguing (kaft/catalog/sru.py): the SRU server of a catalogue to copy titles from
+# by ISBN (the national catalogue offers SRU with MARCXML). Empty: the desk offers no copying.
+KAFT_SRU_URL = os.environ.get("KAFT_SRU_URL", "").strip()
+KAFT_SRU_ISBN_INDEX = os.environ.get("KAFT_SRU_ISBN_INDEX", "bath.isbn").strip()
+KAFT_SRU_RECORD_SCHEMA = os.environ.get("KAFT_SRU_RECORD_SCHEMA", "marcxml").strip()
+KAFT_SRU_TIMEOUT = float(os.environ.get("KAFT_SRU_TIMEOUT", "10"))
 # The library's postal address on letters: lines separated by "|" ("Postbus 12|1000 AA Kaftstad").
 KAFT_LIBRARY_ADDRESS = [
     line.strip()

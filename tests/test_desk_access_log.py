@@ -118,6 +118,10 @@ FILL: dict[str, Callable[[Scene], int | str]] = {
     "stocktake_id": lambda scene: stocktake_with_scan(scene.central, scene.loan.item.barcode),
     "rule_id": lambda scene: a_loan_rule_id(),
     "closed_day_id": lambda scene: a_closed_day_id(scene.central),
+    "category_id": lambda scene: scene.member.category_id,
+    "template": lambda scene: "reminder",
+    "channel": lambda scene: "letter",
+    "language": lambda scene: "en",
     "loan_id": lambda scene: scene.loan.pk,
     "legal_request_id": lambda scene: transparency_legal_request(scene),
     "partner_id": lambda scene: transparency_partner(scene),
@@ -412,6 +416,8 @@ LOOKS: dict[str, tuple[Request, list[DataPart]]] = {
     "desk:member_block": (post({"reason": "Pas gestolen"}), DETAIL),
     "desk:member_unblock": (blocked_first(post()), DETAIL),
     "desk:member_card": (post({"card_number": "21000000000777"}), DETAIL),
+    # joining online: the ID check is a form post; staff then see the detail page
+    "desk:member_identity_checked": (post({"document_type": "passport"}), DETAIL),
     # security: lost login (name and card; the e-mail address for sending the code)
     "desk:login_help": (get(), [DataPart.IDENTITY, DataPart.CONTACT]),
     # rights: deciding on a correction is a form post; staff then see the detail page
@@ -489,6 +495,15 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:copies_add": (get(), "Exemplaren toevoegen"),
     "desk:copies_bulk": (get(), "Een lijst exemplaren wijzigen"),
     "desk:copy_labels": (get(), "Etiketten printen"),
+    # titles (the title of the copy on loan to the member): description, copies, MARC, history;
+    # reservations only as a count
+    "desk:record": (get(), "De avonden"),
+    "desk:record_new": (get(), "Nieuwe titel"),
+    "desk:record_edit": (get(), 'value="De avonden"'),
+    "desk:record_marc": (get(), "$a De avonden"),
+    "desk:record_merge": (get(), "Titels samenvoegen"),
+    "desk:record_delete": (get(), "Titel verwijderen"),
+    "desk:record_copy": (get(), "Overnemen via ISBN"),
     # a stocktake lists copies, never who has them
     "desk:stocktakes": (get(), "Inventarisatie"),
     "desk:stocktake": (get(), "Inventarisatie"),
@@ -558,6 +573,14 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:settings_closed_days": (as_administrator(get()), "Sluitingsdagen"),
     "desk:settings_closed_day_remove": (as_administrator(post()), "Sluitingsdagen"),
     "desk:settings_changes": (as_administrator(get()), "Wijzigingen in instellingen"),
+    "desk:settings_opening_days": (as_administrator(get()), "Openingsdagen"),
+    "desk:settings_categories": (as_administrator(get()), "Lidmaatschapscategorieën"),
+    "desk:settings_category": (as_administrator(get()), "Lidmaatschapscategorieën"),
+    "desk:settings_category_delete": (as_administrator(post()), "Lidmaatschapscategorieën"),
+    "desk:settings_messages": (as_administrator(get()), "Berichtteksten"),
+    "desk:settings_message": (as_administrator(get()), "Berichtteksten"),
+    "desk:settings_message_remove": (as_administrator(post()), "Berichtteksten"),
+    "desk:settings_library": (as_administrator(get()), "Bibliotheekgegevens"),
 }
 
 

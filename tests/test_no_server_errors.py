@@ -243,6 +243,11 @@ FILL: dict[str, Callable[[Scene], int | str]] = {
     "stocktake_id": lambda s: stocktake_with_scan(s.branch, s.member.loans.first().item.barcode),  # type: ignore[union-attr]
     "barcode": lambda s: s.member.loans.first().item.barcode,  # type: ignore[union-attr]
     "card_number": lambda s: s.member.card_number,
+    "category_id": lambda s: s.member.category_id,
+    "template": lambda s: "hold_ready",
+    "channel": lambda s: "sms",
+    "language": lambda s: "nl",
+    "version": lambda s: "0",
 }
 
 
@@ -306,6 +311,20 @@ GOOD: dict[str, Callable[[Scene], Data]] = {
         "date_of_birth": "1985-04-13",
     },
     "portal:password_reset_link": lambda s: {"u": s.reset_uid, "t": s.reset_token},
+    "portal:signup": lambda s: {
+        "first_name": "Noor",
+        "last_name": "Dijk",
+        "date_of_birth": "1990-03-14",
+        "home_street": "Lindelaan",
+        "home_house_number": "8",
+        "home_postcode": "3521 AB",
+        "home_city": "Utrecht",
+        "email": "noor.dijk@example.org",
+        "new_password": "een lange zin als wachtwoord",
+        "new_password_again": "een lange zin als wachtwoord",
+        "preferred_language": "nl",
+        "home_branch": str(s.branch.pk),
+    },
     "portal:statement": lambda s: {"versie": "2026-1"},
     "portal:access_log": lambda s: {"pagina": "1"},
     "portal:family_log": lambda s: {"pagina": "1"},
@@ -322,6 +341,7 @@ GOOD: dict[str, Callable[[Scene], Data]] = {
     "desk:member_notes": lambda s: {"text": "Leesloep"},
     "desk:member_note_delete": lambda s: {"note": str(s.note.pk)},
     "desk:member_guardian_end": lambda s: {"link": str(s.link.pk)},
+    "desk:member_identity_checked": lambda s: {"document_type": "passport"},
     "desk:member_guardians": lambda s: {"card_number": s.other.card_number, "checked": "id"},
     "desk:member_consent_set": lambda s: {"purpose": "newsletter", "given": "1", "via": "desk"},
     "desk:statement_draft": lambda s: {"id": str(s.draft.pk)},

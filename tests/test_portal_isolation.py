@@ -32,8 +32,8 @@ from tests.urlwalk import Route, path_routes, routes
 
 # Arguments naming a member's own objects: each is filled with the other member's object.
 OWNED = {"loan_id", "hold_id", "payment_id"}
-# Arguments naming public catalogue data, the same for everyone.
-PUBLIC = {"record_id"}
+# Arguments naming public data, the same for everyone: a title; the version of the logo.
+PUBLIC = {"record_id", "version"}
 
 
 # The other doors, each with its own check (the desk logs every look; the admin is for staff;

@@ -59,6 +59,30 @@ class CatalogErrorCode(ErrorCode):
     STOCKTAKE_RANGE_INVALID = "stocktake_range_invalid"
     STOCKTAKE_CLOSED = "stocktake_closed"
     STOCKTAKE_NOT_EXPECTED = "stocktake_not_expected"
+    # Describing titles at the desk (kaft/catalog/services/records.py), merging and deleting.
+    ISBN_INVALID = "isbn_invalid"
+    ISBN_TAKEN = "isbn_taken"
+    CONTROL_NUMBER_TAKEN = "control_number_taken"
+    YEAR_INVALID = "year_invalid"
+    LANGUAGE_INVALID = "language_invalid"
+    MARC_LINE_INVALID = "marc_line_invalid"
+    MARC_FIELD_REPEATED = "marc_field_repeated"
+    MARC_TOO_LONG = "marc_too_long"
+    MERGE_SAME_RECORD = "merge_same_record"
+    RECORD_HAS_COPIES = "record_has_copies"
+    RECORD_HAS_HOLDS = "record_has_holds"
+    RECORD_HAS_LOANS = "record_has_loans"
+    RECORD_CHANGED = "record_changed"
+    # Copy cataloguing over SRU (kaft/catalog/sru.py, kaft/catalog/services/copy_cataloguing.py).
+    SRU_NOT_CONFIGURED = "sru_not_configured"
+    SRU_UNREACHABLE = "sru_unreachable"
+    SRU_MALFORMED = "sru_malformed"
+    SRU_DIAGNOSTIC = "sru_diagnostic"
+    SRU_HIT_GONE = "sru_hit_gone"
+    SRU_RECORD_EXISTS = "sru_record_exists"
+    # The library's settings.
+    BRANCH_NEVER_OPEN = "branch_never_open"
+    CLOSED_DAY_IN_PAST = "closed_day_in_past"
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
@@ -167,8 +191,77 @@ class CatalogErrorCode(ErrorCode):
                 "This stocktake did not expect this copy on the shelf, or it was scanned: not "
                 "marked missing."
             ),
+            **_record_messages(),
+            cls.BRANCH_NEVER_OPEN: _(
+                "A branch must be open on at least one day of the week. Nothing was changed."
+            ),
+            cls.CLOSED_DAY_IN_PAST: _("Choose today or a day to come."),
         }
 
 
 class CatalogError(DomainError):
     pass
+
+
+def _record_messages() -> dict[Any, Any]:
+    """The messages of describing, merging and deleting titles and of copy cataloguing."""
+    code = CatalogErrorCode
+    return {
+        code.ISBN_INVALID: _(
+            "“%(isbn)s” is not a valid ISBN or EAN: check the digits (the last one is a check "
+            "digit)."
+        ),
+        code.ISBN_TAKEN: _(
+            "Title %(number)s (“%(title)s”) already has ISBN/EAN %(isbn)s. Nothing was saved."
+        ),
+        code.CONTROL_NUMBER_TAKEN: _(
+            "Title %(number)s (“%(title)s”) already has control number %(control_number)s (001). "
+            "Nothing was saved."
+        ),
+        code.YEAR_INVALID: _("The year must be a year from 1000 to 2100."),
+        code.LANGUAGE_INVALID: _("The language must be a MARC language code of three letters."),
+        code.MARC_LINE_INVALID: _("Line %(line)s (“%(text)s”): %(reason)s Nothing was saved."),
+        code.MARC_FIELD_REPEATED: _("Field %(tag)s may occur only once. Nothing was saved."),
+        code.MARC_TOO_LONG: _(
+            "The MARC record is longer than 99,999 bytes, the most a MARC record may be. Nothing "
+            "was saved."
+        ),
+        code.MERGE_SAME_RECORD: _("A title cannot be merged with itself. Nothing was changed."),
+        code.RECORD_HAS_COPIES: _(
+            "This title still has %(count)s copies: delete a title only when it has none (merge "
+            "it into another title to keep them). Nothing was deleted."
+        ),
+        code.RECORD_HAS_HOLDS: _(
+            "This title has %(count)s open reservations: it cannot be deleted while members wait "
+            "for it (merge it into another title to keep them). Nothing was deleted."
+        ),
+        code.RECORD_HAS_LOANS: _(
+            "Loans are counted for this title: merge it into another title instead. Nothing was "
+            "deleted."
+        ),
+        code.RECORD_CHANGED: _(
+            "The title changed while this was being done: try again. Nothing was changed."
+        ),
+        code.SRU_NOT_CONFIGURED: _(
+            "No catalogue to copy from is set up (KAFT_SRU_URL): ask the administrator."
+        ),
+        code.SRU_UNREACHABLE: _(
+            "The catalogue at %(host)s did not answer (%(detail)s). Nothing was taken over; try "
+            "again later."
+        ),
+        code.SRU_MALFORMED: _(
+            "The catalogue at %(host)s sent an answer Kaft cannot read (%(detail)s). Nothing was "
+            "taken over."
+        ),
+        code.SRU_DIAGNOSTIC: _(
+            "The catalogue at %(host)s refused the search: %(detail)s. Nothing was taken over."
+        ),
+        code.SRU_HIT_GONE: _(
+            "The catalogue no longer gives this record for this ISBN: search again. Nothing was "
+            "taken over."
+        ),
+        code.SRU_RECORD_EXISTS: _(
+            "This title is already in the catalogue as title %(number)s (“%(title)s”). Nothing "
+            "was taken over."
+        ),
+    }

@@ -38,6 +38,8 @@ urlpatterns = [
     path("", include("kaft.desk.urls_sepa")),
     path("", include("kaft.desk.urls_kiosks")),
     path("", include("kaft.desk.urls_copies")),
+    path("", include("kaft.desk.urls_records")),
     path("", include("kaft.desk.urls_stocktake")),
     path("", include("kaft.desk.urls_settings")),
+    path("", include("kaft.desk.urls_signup")),
 ]

@@ -9,6 +9,11 @@ from kaft.core.errors import DomainError, ErrorCode
 
 class MemberErrorCode(ErrorCode):
     UNKNOWN_CARD = "unknown_card"
+    # -- member categories (the library's settings) --
+    CATEGORY_CODE_TAKEN = "category_code_taken"
+    CATEGORY_AGES_INVALID = "category_ages_invalid"
+    CATEGORY_IN_USE = "category_in_use"
+    CATEGORY_IN_HISTORY = "category_in_history"
     CARD_IN_USE = "card_in_use"
     CARD_NUMBER_INVALID = "card_number_invalid"
     TOO_OLD_FOR_CATEGORY = "too_old_for_category"
@@ -63,11 +68,31 @@ class MemberErrorCode(ErrorCode):
     KIOSK_PIN_NOT_SET = "kiosk_pin_not_set"
     KIOSK_PIN_TOO_MANY_TRIES = "kiosk_pin_too_many_tries"
     # -- kiosk PIN codes --
+    TOO_YOUNG_FOR_CATEGORY = "too_young_for_category"
+    NO_CATEGORY_FOR_AGE = "no_category_for_age"
+    SIGNUP_TOO_MANY = "signup_too_many"
+    SIGNUP_LINK_INVALID = "signup_link_invalid"
+    SIGNUP_NOT_WAITING = "signup_not_waiting"
+    SIGNUP_EMAIL_NOT_CONFIRMED = "signup_email_not_confirmed"
+    SIGNUP_NEEDS_GUARDIAN = "signup_needs_guardian"
+    # -- joining online codes --
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
         return {
             cls.UNKNOWN_CARD: _("No member has this card number."),
+            cls.CATEGORY_CODE_TAKEN: _("Another category already has this code."),
+            cls.CATEGORY_AGES_INVALID: _(
+                "The age range runs backwards: “from age” must be lower than “up to age”."
+            ),
+            cls.CATEGORY_IN_USE: _(
+                "%(count)s members are in this category: move them to another one first. "
+                "Nothing was changed."
+            ),
+            cls.CATEGORY_IN_HISTORY: _(
+                "The statistics of loans, reservations or payments refer to this category, so it "
+                "cannot be deleted. Nothing was changed."
+            ),
             cls.KIOSK_PIN_INVALID: _("A kiosk PIN has 4 to 6 digits."),
             cls.KIOSK_PIN_WRONG: _("The PIN is not correct."),
             cls.KIOSK_PIN_NOT_SET: _(
@@ -178,6 +203,28 @@ class MemberErrorCode(ErrorCode):
                 "This date of birth is too long ago: enter a date from %(earliest)s on."
             ),
             # -- date-of-birth messages --
+            cls.TOO_YOUNG_FOR_CATEGORY: _("This member is too young for the chosen category."),
+            cls.NO_CATEGORY_FOR_AGE: _(
+                "We have no membership for your age that you can take out online. Please ask at "
+                "the desk."
+            ),
+            cls.SIGNUP_TOO_MANY: _(
+                "Too many sign-ups were sent from here or for this e-mail address. Try again "
+                "later, or join at the desk."
+            ),
+            cls.SIGNUP_LINK_INVALID: _(
+                "This link is no longer valid: it has expired or has already been used."
+            ),
+            cls.SIGNUP_NOT_WAITING: _("This member did not join online, or joining is complete."),
+            cls.SIGNUP_EMAIL_NOT_CONFIRMED: _(
+                "The e-mail address is not confirmed yet: ask the member to follow the link in "
+                "the e-mail we sent first."
+            ),
+            cls.SIGNUP_NEEDS_GUARDIAN: _(
+                "This member is under 16: link a parent or guardian first (Parents and "
+                "guardians), then check the ID."
+            ),
+            # -- joining online messages --
         }
 
 

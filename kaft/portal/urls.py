@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from kaft.portal.views import auth, email, holds, loans, opac, profile
+from kaft.portal.views import auth, email, holds, library, loans, opac, profile
 
 app_name = "portal"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("mijn/wachtwoord/", profile.password_change, name="password"),
     path("mijn/gegevens/e-mail/", email.email_change, name="email_change"),
     path("e-mail/bevestigen/", email.email_confirm, name="email_confirm"),
+    path("bibliotheek/logo/<str:version>/", library.library_logo_view, name="library_logo"),
     path("", include("kaft.portal.urls_retention")),
     path("", include("kaft.portal.urls_consent")),
     path("", include("kaft.portal.urls_transparency")),
@@ -28,4 +29,5 @@ urlpatterns = [
     path("", include("kaft.portal.urls_security")),
     path("", include("kaft.portal.urls_payments")),
     path("", include("kaft.portal.urls_mandate")),
+    path("", include("kaft.portal.urls_signup")),
 ]

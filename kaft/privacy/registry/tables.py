@@ -26,6 +26,10 @@ NOT_PERSONAL: dict[str, str] = {
         "What happened to a copy (added, changed, withdrawn, damaged, missing, found) and the "
         "staff login that did it; never a member."
     ),
+    "catalog.RecordEvent": (
+        "What happened to a title at the desk (described, changed, taken over, merged, deleted), "
+        "the fields changed and the staff login that did it; never a member."
+    ),
     "members.MemberCategory": "A membership category's name.",
     "members.StaffProfile": "Staff accounts: the library's own staff administration.",
     "sip2.KioskAccount": (
@@ -71,6 +75,12 @@ NOT_PERSONAL: dict[str, str] = {
     "core.SettingChange": (
         "A change to the library's settings (a lending rule, a closed day): which, the values "
         "before and after, and the staff login that made it."
+    ),
+    "notices.MessageText": (
+        "A message text the library wrote itself, with placeholders; no member's data."
+    ),
+    "core.LibraryProfile": (
+        "The library's own name, address, contact details and logo, as shown in pages and letters."
     ),
     "core.CacheEntry": (
         "The shared cache: attempt counts under keyed hashes (no card number, address or id), "

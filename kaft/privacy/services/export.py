@@ -26,7 +26,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -36,9 +35,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kaft.core.library import library
 from kaft.members.models import Member
 from kaft.privacy.models import DataCategory, MachineRole, RetentionSetting
 from kaft.privacy.registry import REGISTRY, RULES, PersonalTable
+from kaft.privacy.registry.rules import rule_days
 from kaft.privacy.selectors.transparency import SHOWS_NAME, access_log_shows, access_log_visible
 from kaft.privacy.services.export_labels import (
     TABLE_NOTES,
@@ -178,7 +179,7 @@ def _row_dict(row: models.Model, names: list[str], entry: PersonalTable, member:
 
 
 def _retention_days() -> dict[str, int | None]:
-    days: dict[str, int | None] = {key: rule.default_days for key, rule in RULES.items()}
+    days: dict[str, int | None] = {key: rule_days(rule) for key, rule in RULES.items()}
     for key, value in RetentionSetting.objects.values_list("rule", "days"):
         if key in days and RULES[key].configurable:
             days[key] = value
@@ -216,7 +217,7 @@ def _about(member: Member, now: dt.datetime) -> dict[str, Any]:
             },
         }
     return {
-        "library": settings.KAFT_LIBRARY_NAME,
+        "library": library().name,
         "exported_at": _plain(now),
         "explanation": _both(
             _(
