@@ -14,6 +14,9 @@ from oauth2_provider.models import Application
 from oauth2_provider.scopes import SettingsScopes
 
 from kaft.api.models import ApiClient, Scope
+from kaft.privacy.models.partner_clients import SCOPE_OF_CLAIM, PartnerClient
+
+OPENID = "openid"
 
 _UNREAD = object()
 
@@ -25,8 +28,17 @@ def client_scopes(application: Application | None, *, client: object = _UNREAD) 
     if client is _UNREAD:
         client = ApiClient.objects.filter(application=application).first()
     if not isinstance(client, ApiClient):
-        return []
+        return partner_scopes(application)
     return allowed_scopes(client.scopes, grant_type=application.authorization_grant_type)
+
+
+def partner_scopes(application: Application) -> list[str]:
+    """A partner's sign-in client (OpenID Connect): ``openid``, and the scope of each optional
+    claim it is registered for (kaft.privacy.models.partner_clients)."""
+    client = PartnerClient.objects.filter(application=application).first()
+    if client is None:
+        return []
+    return [OPENID, *(SCOPE_OF_CLAIM[claim] for claim in client.claims if claim in SCOPE_OF_CLAIM)]
 
 
 def allowed_scopes(scopes: object, *, grant_type: str) -> list[str]:
@@ -44,9 +56,13 @@ class ClientScopes(SettingsScopes):
     def get_available_scopes(
         self, application: Application | None = None, request: Any = None, *args: Any, **kwargs: Any
     ) -> list[str]:
+        if application is None:  # the discovery document: every scope a partner may ask for
+            return [OPENID, *dict.fromkeys(SCOPE_OF_CLAIM.values())]
         return client_scopes(application)
 
     def get_default_scopes(
         self, application: Application | None = None, request: Any = None, *args: Any, **kwargs: Any
     ) -> list[str]:
-        return client_scopes(application)
+        scopes = client_scopes(application)
+        # A partner asking for nothing signs the member in with the defaults only.
+        return [OPENID] if OPENID in scopes else scopes

@@ -1,22 +1,83 @@
-"""The consent page of the OAuth 2 server: a member gives an app access to their own data.
+"""The consent page of the OAuth 2 server: a member gives an app access to their own data, or
+signs in to a partner service (OpenID Connect).
 
 django-oauth-toolkit's authorization view, with Kaft's page (``api/consent.html``, Dutch first)
 and the member's login being the portal's (``LOGIN_URL``). What the app may ask for is the
-client's (:mod:`kaft.api.scopes`); the scopes are named in the member's language.
+client's (:mod:`kaft.api.scopes`); the scopes are named in the member's language. For a partner
+service the page lists exactly what the partner will receive
+(:func:`~kaft.privacy.services.partner_sign_in.claims_offered`), and a member who may not sign
+in (membership ended, the register does not allow it) is told why instead.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from oauth2_provider.models import Application
 from oauth2_provider.views import AuthorizationView
 
 from kaft.api.models import Scope
 from kaft.core.library import library
+from kaft.privacy.errors import PrivacyError
+from kaft.privacy.models.partner_clients import PartnerClient
+from kaft.privacy.selectors.partner_sign_in import claim_labels
+from kaft.privacy.services.partner_sign_in import (
+    claims_offered,
+    member_of_user,
+    partner_sign_in_check,
+)
+
+
+def _partner_client(client_id: object) -> PartnerClient | None:
+    if not isinstance(client_id, str) or not client_id or len(client_id) > 100:
+        return None
+    return (
+        PartnerClient.objects.select_related("partner", "application")
+        .filter(application__client_id=client_id)
+        .first()
+    )
+
+
+def _scopes(value: object) -> list[str]:
+    return value.split() if isinstance(value, str) else []
 
 
 class ConsentView(AuthorizationView):
     template_name = "api/consent.html"
+
+    def _refused(
+        self, request: HttpRequest, client_id: object, scope: object
+    ) -> HttpResponse | None:
+        """The page saying why, when the member may not sign in to this partner service."""
+        client = _partner_client(client_id)
+        if client is None:
+            return None
+        member = member_of_user(request.user)
+        claims = claims_offered(client=client, scopes=_scopes(scope), member=member)
+        try:
+            partner_sign_in_check(member=member, client=client, claims=claims)
+        except PrivacyError as error:
+            context = {
+                "error": {"description": error.message},
+                "library_name": library().name,
+                "partner_name": client.partner.name,
+            }
+            return render(request, self.template_name, context, status=403)
+        return None
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refused = self._refused(request, request.GET.get("client_id"), request.GET.get("scope"))
+        return refused or super().get(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if form.cleaned_data.get("allow"):
+            data = form.cleaned_data
+            refused = self._refused(self.request, data.get("client_id"), data.get("scope"))
+            if refused is not None:
+                return refused
+        return super().form_valid(form)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -24,4 +85,14 @@ class ConsentView(AuthorizationView):
         scopes = context.get("scopes") or []
         context["scope_labels"] = [labels[scope] for scope in scopes if scope in labels]
         context["library_name"] = library().name
+        application = context.get("application")
+        client = (
+            _partner_client(application.client_id) if isinstance(application, Application) else None
+        )
+        if client is not None:
+            member = member_of_user(self.request.user)
+            offered = claims_offered(client=client, scopes=scopes, member=member)
+            context["partner_name"] = client.partner.name
+            context["partner_privacy_url"] = client.partner.privacy_statement_url
+            context["partner_claims"] = claim_labels(offered)
         return context

@@ -54,6 +54,7 @@ def demo_load() -> DemoResult:
     with transaction.atomic():
         if demo_is_loaded():
             kiosks.kiosks_ensure()  # a demo from before the kiosks: they are added, once
+            partners.ebook_client_ensure()  # and the e-book platform's sign-in client, once
             return DemoResult(loaded=False)
         now = timezone.now()
         branches = library.branches_ensure()
@@ -72,6 +73,7 @@ def demo_load() -> DemoResult:
         fines_update(now=now)  # overdue loans show their late fee so far
         member_block(member=members.blocked, reason=people.BLOCK_REASON)
         partners.partners_ensure()
+        partners.ebook_client_ensure(member=members.demo)
         from kaft.demo import privacy
 
         privacy.retention_examples_ensure(members=members, staff=desk, now=now)

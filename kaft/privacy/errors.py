@@ -44,6 +44,8 @@ class PrivacyErrorCode(ErrorCode):
     LEGAL_PERIOD_ORDER = "legal_period_order"
     DISCLOSURE_NOT_AGREED = "disclosure_not_agreed"
     DISCLOSURE_NO_CONSENT = "disclosure_no_consent"
+    PARTNER_SIGN_IN_NO_MEMBERSHIP = "partner_sign_in_no_membership"
+    PARTNER_SIGN_IN_UNKNOWN = "partner_sign_in_unknown"
     # -- transparency codes --
     ERASURE_BLOCKED = "erasure_blocked"
     ALREADY_ERASED = "already_erased"
@@ -122,6 +124,12 @@ class PrivacyErrorCode(ErrorCode):
             cls.DISCLOSURE_NO_CONSENT: _(
                 "This member has not given consent for partner services: no data may go to "
                 "this partner."
+            ),
+            cls.PARTNER_SIGN_IN_NO_MEMBERSHIP: _(
+                "You can only sign in to this service with a valid library membership."
+            ),
+            cls.PARTNER_SIGN_IN_UNKNOWN: _(
+                "This service does not have access to your data (any more)."
             ),
             # -- transparency messages --
             cls.ERASURE_BLOCKED: _(

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
@@ -20,17 +21,37 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _rsa_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        encoding=serialization.Encoding.PEM,
+        format=serialization.PrivateFormat.PKCS8,
+        encryption_algorithm=serialization.NoEncryption(),
+    ).decode("ascii")
+
+
+def _production(tmp_path: Path, **leave_out: bool) -> dict[str, str]:
+    """Everything production asks for, less what ``leave_out`` names."""
+    given = {
+        "KAFT_ENV": "production",
+        "KAFT_SECRET_KEY": "p9Vx2!kq7Lm4Zr8Tw1Yb6Nc3Hd5Jf0Gs-x7Qe2Ua9Io4Pl6Kj-vR3tB8nM",
+        "KAFT_ALLOWED_HOSTS": "bibliotheek.example.org",
+        "KAFT_VAR_DIR": str(tmp_path),
+        "KAFT_FIELD_KEYS": "6b1vQx3Kq0dWm2cJ8yZ5pT7rL4nH9sF1aE3uG6iO0kM=",
+        "KAFT_OIDC_RSA_PRIVATE_KEY": _rsa_pem(),
+        "KAFT_OIDC_PAIRWISE_SECRET": "q3Jr8Tz1Wm5Kc9Vb2Nx7Hd4Lf6Ps0Gy",
+    }
+    return _env(**{name: value for name, value in given.items() if not leave_out.get(name)})
+
+
 def test_production_profile_passes_the_deploy_check(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=_env(
-            KAFT_ENV="production",
-            KAFT_SECRET_KEY="p9Vx2!kq7Lm4Zr8Tw1Yb6Nc3Hd5Jf0Gs-x7Qe2Ua9Io4Pl6Kj-vR3tB8nM",
-            KAFT_ALLOWED_HOSTS="bibliotheek.example.org",
-            KAFT_VAR_DIR=str(tmp_path),
-            KAFT_FIELD_KEYS="6b1vQx3Kq0dWm2cJ8yZ5pT7rL4nH9sF1aE3uG6iO0kM=",
-        ),
+        env=_production(tmp_path),
         capture_output=True,
         text=True,
         timeout=120,
@@ -39,22 +60,21 @@ def test_production_profile_passes_the_deploy_check(tmp_path: Path) -> None:
     assert "no issues" in result.stdout
 
 
-def test_production_profile_refuses_to_start_without_field_keys(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "missing", ["KAFT_FIELD_KEYS", "KAFT_OIDC_RSA_PRIVATE_KEY", "KAFT_OIDC_PAIRWISE_SECRET"]
+)
+def test_production_profile_refuses_to_start_without_its_keys(tmp_path: Path, missing: str) -> None:
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
-        env=_env(
-            KAFT_ENV="production",
-            KAFT_SECRET_KEY="p9Vx2!kq7Lm4Zr8Tw1Yb6Nc3Hd5Jf0Gs-x7Qe2Ua9Io4Pl6Kj-vR3tB8nM",
-            KAFT_ALLOWED_HOSTS="bibliotheek.example.org",
-            KAFT_VAR_DIR=str(tmp_path),
-        ),
+        env=_production(tmp_path, **{missing: True}),
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode != 0
-    assert "KAFT_FIELD_KEYS" in result.stderr
+    assert missing in result.stderr
+    assert not (tmp_path / "oidc").exists()  # no key of its own made up in production
 
 
 def test_production_refuses_to_start_without_its_own_secret_key(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from kaft.privacy.models.disclosure import (
     LegalRequestStatus,
     Partner,
 )
+from kaft.privacy.models.partner_clients import PartnerClaim, PartnerClient, PartnerSignIn
 from kaft.privacy.models.rights import (
     ErasureRequest,
     ErasureStatus,
@@ -38,6 +39,9 @@ __all__ = [
     "LegalRequestStatus",
     "MachineRole",
     "PageViewCount",
+    "PartnerClaim",
+    "PartnerClient",
+    "PartnerSignIn",
     "Partner",
     "PartyRole",
     "RetentionRun",

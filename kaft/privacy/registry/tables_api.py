@@ -1,5 +1,7 @@
 """The register: the REST API's OAuth 2 tables (django-oauth-toolkit). A member's app holds a
-token tied to the member's login; a system's token (client credentials) is tied to no one."""
+token tied to the member's login; a system's token (client credentials) is tied to no one. A
+partner service a member signs in to (OpenID Connect) holds the same tokens and an ID token; the
+sign-in itself, and what the partner receives, is a ``PartnerSignIn``."""
 
 from __future__ import annotations
 
@@ -83,8 +85,8 @@ API: list[PersonalTable] = [
             "code": SECRET,
             "code_challenge": SECRET,
             "code_challenge_method": "How the app proves it asked for the code (S256).",
-            "nonce": SECRET,
-            "claims": "Not used by Kaft (OpenID Connect).",
+            "nonce": "A random value of the partner service (OpenID Connect), echoed in its ID token.",
+            "claims": "Claims a partner service asked for by name: not used by Kaft.",
         },
     ),
     PersonalTable(
@@ -94,7 +96,11 @@ API: list[PersonalTable] = [
         "app_tokens",
         Erasure.DELETE,
         export=False,
-        note="Not used by Kaft (OpenID Connect); deleted when expired should one exist.",
+        note=(
+            "That an ID token was given to a partner service the member signed in to (OpenID "
+            "Connect); the token itself is not kept. Deleted as soon as it has expired. Not "
+            "exported: the export shows the sign-ins (privacy.PartnerSignIn)."
+        ),
         technical={"jti": SECRET},
     ),
     PersonalTable(
@@ -117,5 +123,23 @@ API: list[PersonalTable] = [
             "user_code": SECRET,
             "interval": "How often a device may ask; a setting.",
         },
+    ),
+    PersonalTable(
+        "privacy.PartnerSignIn",
+        {
+            "member": C.DISCLOSURES,
+            "client": C.DISCLOSURES,
+            "first_at": C.DISCLOSURES,
+            "last_at": C.DISCLOSURES,
+            "claims": C.DISCLOSURES,
+        },
+        ("member",),
+        "partner_sign_ins",
+        Erasure.DELETE,
+        note=(
+            "A partner service the member signs in to with their library account (OpenID "
+            "Connect): which, since when, last when, and what it receives. Every change of what "
+            "it receives is also a disclosure."
+        ),
     ),
 ]

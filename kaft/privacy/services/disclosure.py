@@ -51,13 +51,16 @@ def disclosure_record(
     staff: User | None = None,
     legal_request: LegalRequest | None = None,
     hidden_until: dt.date | None = None,
+    consented_now: bool = False,
 ) -> Disclosure:
     """Record that ``categories`` of ``member``'s data went to ``partner`` (its name, purpose and
     legal basis are used unless given) or to ``recipient`` (an authority).
 
     Refused (nothing written): no or unknown categories; neither partner nor recipient; an
     inactive partner; no legal basis. ``hidden_until``: a non-disclosure order; the member sees
-    the row from that day on."""
+    the row from that day on. ``consented_now``: the member agreed to this very disclosure just
+    now (a sign-in to a partner service on its consent page), which is the consent a partner on
+    consent needs."""
     values = categories_clean(categories)
     if partner is not None:
         if not partner.active:
@@ -70,8 +73,10 @@ def disclosure_record(
                 PrivacyErrorCode.DISCLOSURE_NOT_AGREED,
                 categories=", ".join(str(labels[value]) for value in extra),
             )
-        if partner.legal_basis == LegalBasis.CONSENT and not consent_given(
-            member=member, purpose=ConsentPurpose.PARTNER_SERVICES
+        if (
+            partner.legal_basis == LegalBasis.CONSENT
+            and not consented_now
+            and not consent_given(member=member, purpose=ConsentPurpose.PARTNER_SERVICES)
         ):
             raise PrivacyError(PrivacyErrorCode.DISCLOSURE_NO_CONSENT)
         recipient = recipient.strip() or partner.name
