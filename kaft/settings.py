@@ -18,6 +18,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from kaft.api.oidc.keys import oidc_rsa_private_key
 from kaft.core.storage_url import storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "kaft.billing",
     "kaft.notices",
     "kaft.privacy",
+    "kaft.interlibrary",
     "kaft.desk",
     "kaft.portal",
     "kaft.sip2",
@@ -298,6 +300,14 @@ OAUTH2_PROVIDER = {
         "circulation:write": "Lend and take in copies",
         "members:read": "Look up the membership status of members",
         "me": "A member's own loans, reservations and charges",
+        # OpenID Connect for partner services (docs/partners.md): ``openid`` signs a member in
+        # with a pseudonym, membership and age band; the others add a claim the partner is
+        # registered for (kaft.privacy.models.partner_clients).
+        "openid": "Sign in to a partner service",
+        "profile": "Your name",
+        "email": "Your e-mail address",
+        "card_number": "Your card number",
+        "birthdate": "Your date of birth",
     },
     "DEFAULT_SCOPES": [],
     "SCOPES_BACKEND_CLASS": "kaft.api.scopes.ClientScopes",
@@ -325,7 +335,33 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    # OpenID Connect provider for partner services (kaft/api/oidc, docs/partners.md): ID tokens
+    # signed RS256 with KAFT_OIDC_RSA_PRIVATE_KEY (generated into var/ outside production), the
+    # subject a pairwise pseudonym and the claims only those registered and agreed.
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": oidc_rsa_private_key(
+        environ=dict(os.environ), var_dir=VAR_DIR, production=PRODUCTION
+    ),
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "ID_TOKEN_EXPIRE_SECONDS": 60 * 60,
+    "OAUTH2_VALIDATOR_CLASS": "kaft.api.oidc.validator.KaftValidator",
 }
+# The secret of the pairwise pseudonyms partners get (kaft/privacy/services/partner_sign_in.py).
+# Production must set its own and keep it: a new secret gives every member new pseudonyms.
+if PRODUCTION:
+    KAFT_OIDC_PAIRWISE_SECRET = os.environ.get("KAFT_OIDC_PAIRWISE_SECRET", "").strip()
+    if not KAFT_OIDC_PAIRWISE_SECRET:
+        raise ImproperlyConfigured(
+            "Set KAFT_OIDC_PAIRWISE_SECRET: the pseudonyms of members at partner services."
+        )
+else:
+    KAFT_OIDC_PAIRWISE_SECRET = (
+        os.environ.get("KAFT_OIDC_PAIRWISE_SECRET", "").strip()
+        or hashlib.sha256(("kaft-oidc-pairwise:" + SECRET_KEY).encode()).hexdigest()
+    )
+# The library's ISIL that partners receive as ``member_of`` (empty: the first branch's).
+KAFT_LIBRARY_ISIL = os.environ.get("KAFT_LIBRARY_ISIL", "").strip()
 # The toolkit's own models (named, so Kaft's migrations can point at them).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
@@ -415,6 +451,14 @@ CELERY_BEAT_SCHEDULE = {
         # daily, early morning: reminders, invoices and lost loans of the schedule; a day the job
         # did not run is caught up the next time
         "schedule": crontab(hour=6, minute=0),
+    },
+    "interlibrary-send-pending": {
+        "task": "kaft.interlibrary.tasks.send_pending_messages",
+        "schedule": 60 * 5,  # ISO 18626 messages a partner did not take yet
+    },
+    "interlibrary-overdue": {
+        "task": "kaft.interlibrary.tasks.mark_overdue",
+        "schedule": crontab(hour=6, minute=30),  # daily: copies lent to partners past due
     },
 }
 

@@ -304,6 +304,42 @@ def member_world(member: Member, tag: str) -> None:
     _money_world(member, c, staff)
     _direct_debit_rows(member, c, staff)
     _app_rows(member, c)
+    _interlibrary_rows(member, c)
+
+
+def _interlibrary_rows(member: Member, c: str) -> None:
+    """A book asked of another library for the member: the request, a step, a message."""
+    from kaft.interlibrary.models import (
+        IllAction,
+        IllRole,
+        IllStatus,
+        InterlibraryEvent,
+        InterlibraryRequest,
+        OutgoingMessage,
+    )
+
+    now = timezone.now()
+    request = InterlibraryRequest.objects.create(
+        role=IllRole.REQUESTING,
+        status=IllStatus.REQUEST_RECEIVED,
+        branch=member.home_branch,
+        member=member,
+        requesting_id=f"{c}ibl",
+        title=f"{c}ibl-titel",
+        description=f"{c}ibl-omschrijving",
+        created_at=now,
+    )
+    InterlibraryEvent.objects.create(
+        request=request,
+        action=IllAction.SEND,
+        status_before=IllStatus.NEW,
+        status_after=IllStatus.REQUEST_RECEIVED,
+        at=now,
+        note=f"{c}ibl-stap",
+    )
+    OutgoingMessage.objects.create(
+        request=request, kind="request", body=f"{c}ibl-bericht", created_at=now
+    )
 
 
 def _app_rows(member: Member, c: str) -> None:
@@ -341,6 +377,29 @@ def _app_rows(member: Member, c: str) -> None:
         user_code=f"{c}u",
         client_id=app.client_id,
         expires=later,
+    )
+    # and a partner service the member signed in to (OpenID Connect)
+    from kaft.privacy.models import Partner, PartnerClient, PartnerSignIn
+
+    service = Application.objects.create(
+        name=f"{c}dienst",
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="https://dienst.example.org/terug",
+    )
+    partner = Partner.objects.create(
+        name=f"{c}partnerdienst",
+        purpose=f"{c}doel",
+        legal_basis="contract",
+        agreement_kind="processor",
+        categories=["membership"],
+    )
+    client = PartnerClient.objects.create(
+        application=service, partner=partner, sector_identifier=f"{c}.example.org"
+    )
+    now = timezone.now()
+    PartnerSignIn.objects.create(
+        member=member, client=client, first_at=now, last_at=now, claims=["member_of"]
     )
 
 

@@ -145,3 +145,35 @@ def a_closed_day_id(branch: Branch) -> int:
         branch=branch, date=timezone.localdate() + dt.timedelta(days=365)
     )
     return day.pk
+
+
+def a_library_partner_id() -> int:
+    """A partner library for interlibrary loan (made the first time it is asked for)."""
+    from kaft.interlibrary.models import LibraryPartner
+
+    partner, _made = LibraryPartner.objects.get_or_create(
+        isil="NL-Partner",
+        defaults={"name": "Bibliotheek Elders", "endpoint_url": "https://elders.example.org/ill"},
+    )
+    return partner.pk
+
+
+def an_interlibrary_request_id(member: Member, branch: Branch) -> int:
+    """A book lent to ``member`` by a partner library (a request of ours, lent to us): its id."""
+    from django.utils import timezone
+
+    from kaft.interlibrary.models import IllRole, IllStatus, InterlibraryRequest
+
+    request, _made = InterlibraryRequest.objects.get_or_create(
+        role=IllRole.REQUESTING,
+        requesting_id=f"{branch.isil}-walk-{member.pk}",
+        defaults={
+            "status": IllStatus.LOANED,
+            "partner_id": a_library_partner_id(),
+            "branch": branch,
+            "member": member,
+            "title": "Geleend van elders",
+            "created_at": timezone.now(),
+        },
+    )
+    return request.pk

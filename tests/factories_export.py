@@ -190,8 +190,62 @@ def make_member_with_every_column() -> FullMember:
     _money(full, now)
     _direct_debit(full, now)
     _app_access(full, now)
+    _interlibrary(full, now)
     member.refresh_from_db()
     return full
+
+
+def _interlibrary(full: FullMember, now: dt.datetime) -> None:
+    """A book borrowed from another library for the member, back and completed."""
+    from kaft.interlibrary.models import (
+        IllAction,
+        IllRole,
+        IllStatus,
+        InterlibraryEvent,
+        InterlibraryRequest,
+        LibraryPartner,
+        OutboxStatus,
+        OutgoingMessage,
+    )
+
+    partner = LibraryPartner.objects.create(
+        name="Bibliotheek Zuid", isil="NL-ZuidOBA", endpoint_url="https://zuid.example.org/ill"
+    )
+    request = InterlibraryRequest.objects.create(
+        role=IllRole.REQUESTING,
+        status=IllStatus.LOAN_COMPLETED,
+        partner=partner,
+        branch=full.branch,
+        member=full.member,
+        requesting_id="NL-Export-1",
+        title="De avonden",
+        author="Reve, Gerard",
+        isbn="9789023466512",
+        description="Eerste druk graag",
+        due_date=timezone.localdate() + dt.timedelta(days=10),
+        fee=Decimal("2.50"),
+        received_at=now - dt.timedelta(days=20),
+        returned_at=now - dt.timedelta(days=3),
+        note="Met dank terug ontvangen",
+        created_at=now - dt.timedelta(days=30),
+        closed_at=now - dt.timedelta(days=1),
+    )
+    InterlibraryEvent.objects.create(
+        request=request,
+        action=IllAction.CHECK_IN,
+        status_before=IllStatus.LOANED,
+        status_after=IllStatus.LOAN_COMPLETED,
+        at=now - dt.timedelta(days=1),
+        note="Onbeschadigd",
+    )
+    OutgoingMessage.objects.create(
+        request=request,
+        kind="requestingAgencyMessage:ShippedReturn",
+        body="<ill:ISO18626Message/>",
+        status=OutboxStatus.SENT,
+        created_at=now - dt.timedelta(days=3),
+        sent_at=now - dt.timedelta(days=3),
+    )
 
 
 def _app_access(full: FullMember, now: dt.datetime) -> None:
@@ -211,6 +265,28 @@ def _app_access(full: FullMember, now: dt.datetime) -> None:
         scope="me",
         resource=["https://bibliotheek.example.org/api/v1/"],
         expires=now + dt.timedelta(hours=1),
+    )
+    # and signed in to a partner service (OpenID Connect), which received the defaults
+    from kaft.privacy.models import PartnerClient, PartnerSignIn
+    from tests.factories_transparency import PartnerFactory
+
+    service = Application.objects.create(
+        name="Landelijke e-bookdienst",
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="https://ebooks.example.org/terug",
+    )
+    client = PartnerClient.objects.create(
+        application=service,
+        partner=PartnerFactory.create(name="Landelijke e-bookdienst (inloggen)"),
+        sector_identifier="ebooks.example.org",
+    )
+    PartnerSignIn.objects.create(
+        member=full.member,
+        client=client,
+        first_at=now - dt.timedelta(days=3),
+        last_at=now - dt.timedelta(hours=2),
+        claims=["member_of", "age_band"],
     )
 
 

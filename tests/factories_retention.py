@@ -23,6 +23,13 @@ from kaft.billing.services.charges import charge_create
 from kaft.billing.services.payments import payment_take
 from kaft.catalog.models import Branch
 from kaft.circulation.models import AgeBand, Hold, HoldStatus, Loan, LoanStatus
+from kaft.interlibrary.models import (
+    IllRole,
+    IllStatus,
+    InterlibraryRequest,
+    OutboxStatus,
+    OutgoingMessage,
+)
 from kaft.members.models import (
     EmailChange,
     FamilyAccess,
@@ -115,6 +122,32 @@ def finished_hold(world: World, at: dt.datetime, member: Member | None = None) -
         status=HoldStatus.FULFILLED,
         placed_at=at - dt.timedelta(days=7),
         closed_at=at,
+    )
+
+
+def closed_interlibrary_request(world: World, at: dt.datetime) -> InterlibraryRequest:
+    return InterlibraryRequest.objects.create(
+        role=IllRole.REQUESTING,
+        status=IllStatus.LOAN_COMPLETED,
+        branch=world.branch,
+        member=world.member,
+        requesting_id=f"NL-Ret-{next(_seq)}",
+        title="Geleend van elders",
+        created_at=at - dt.timedelta(days=30),
+        closed_at=at,
+    )
+
+
+def interlibrary_message(world: World, at: dt.datetime) -> OutgoingMessage:
+    request = InterlibraryRequest.objects.create(
+        role=IllRole.REQUESTING,
+        branch=world.branch,
+        member=world.member,
+        requesting_id=f"NL-Msg-{next(_seq)}",
+        created_at=at,
+    )
+    return OutgoingMessage.objects.create(
+        request=request, kind="request", status=OutboxStatus.SENT, created_at=at
     )
 
 
@@ -322,6 +355,29 @@ def app_refresh_token(world: World, at: dt.datetime) -> Any:
     return row
 
 
+def partner_sign_in(world: World, at: dt.datetime) -> Any:
+    """The member signed in to a partner service (OpenID Connect), last at ``at``."""
+    from oauth2_provider.models import Application
+
+    from kaft.privacy.models import PartnerClient, PartnerSignIn
+    from tests.factories_transparency import PartnerFactory
+
+    n = next(_seq)
+    client = PartnerClient.objects.create(
+        application=Application.objects.create(
+            name=f"Partnerdienst {n}",
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+            redirect_uris=f"https://dienst{n}.example.org/terug",
+        ),
+        partner=PartnerFactory.create(),
+        sector_identifier=f"dienst{n}.example.org",
+    )
+    return PartnerSignIn.objects.create(
+        member=world.member, client=client, first_at=at, last_at=at, claims=["member_of"]
+    )
+
+
 def app_grant(world: World, at: dt.datetime) -> Any:
     from oauth2_provider.models import Grant
 
@@ -458,6 +514,8 @@ DATE_MAKERS: dict[str, Callable[[World, dt.date], models.Model]] = {
 DATETIME_MAKERS: dict[str, Callable[[World, dt.datetime], models.Model]] = {
     "loans": returned_loan,
     "holds": finished_hold,
+    "interlibrary_requests": closed_interlibrary_request,
+    "interlibrary_messages": interlibrary_message,
     "access_log": access_entry,
     "admin_log": admin_entry,
     "delivery_attempts": delivery_attempt,
@@ -478,6 +536,7 @@ DATETIME_MAKERS: dict[str, Callable[[World, dt.datetime], models.Model]] = {
     "sessions": session,
     "app_access_tokens": app_access_token,
     "app_refresh_tokens": app_refresh_token,
+    "partner_sign_ins": partner_sign_in,
     "app_grants": app_grant,
     "app_id_tokens": app_id_token,
     "app_device_grants": app_device_grant,

@@ -25,7 +25,9 @@ from tests.factories import (
     LoanRuleFactory,
     MemberFactory,
     a_closed_day_id,
+    a_library_partner_id,
     a_loan_rule_id,
+    an_interlibrary_request_id,
     stocktake_with_scan,
 )
 from tests.factories_desk import staff_login
@@ -80,6 +82,8 @@ def scene(db: None) -> Scene:
         "run_id": 1,  # a direct-debit run (the finance role's; others are refused first)
         "kiosk_id": _kiosk(branch),
         "stocktake_id": stocktake_with_scan(branch, loan.item.barcode),
+        "ill_request_id": an_interlibrary_request_id(member, branch),
+        "library_partner_id": a_library_partner_id(),
         "rule_id": a_loan_rule_id(),
         "closed_day_id": a_closed_day_id(branch),
         "category_id": member.category_id,
@@ -130,6 +134,7 @@ def test_the_walk_finds_both_doors_and_every_argument_is_known() -> None:
     known |= {"item_id", "charge_id", "payment_id"}
     known |= {"item_id", "run_id", "kiosk_id", "barcode", "stocktake_id"}
     known |= {"rule_id", "closed_day_id"}
+    known |= {"ill_request_id", "library_partner_id"}
     known |= {"category_id", "template", "channel", "language", "version"}
     unknown = {route.name: route.arguments for route in ROUTES if set(route.arguments) - known}
     assert unknown == {}, "teach this test how to fill these arguments"

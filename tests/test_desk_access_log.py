@@ -41,7 +41,9 @@ from tests.factories import (
     MemberFactory,
     StaffFactory,
     a_closed_day_id,
+    a_library_partner_id,
     a_loan_rule_id,
+    an_interlibrary_request_id,
     stocktake_with_scan,
 )
 from tests.factories_desk import JSON, make_item
@@ -116,6 +118,9 @@ FILL: dict[str, Callable[[Scene], int | str]] = {
     "record_id": lambda scene: scene.loan.item.record_id,
     # a stocktake of the central branch that scanned the copy on loan to the member
     "stocktake_id": lambda scene: stocktake_with_scan(scene.central, scene.loan.item.barcode),
+    # a book a partner library lent to the member (interlibrary loan), and that library
+    "ill_request_id": lambda scene: an_interlibrary_request_id(scene.member, scene.central),
+    "library_partner_id": lambda scene: a_library_partner_id(),
     "rule_id": lambda scene: a_loan_rule_id(),
     "closed_day_id": lambda scene: a_closed_day_id(scene.central),
     "category_id": lambda scene: scene.member.category_id,
@@ -352,6 +357,16 @@ def as_finance(then: Request) -> Request:
     return send
 
 
+def with_ill_request(then: Request) -> Request:
+    """``then``, with a book a partner library lent to the member on the interlibrary list."""
+
+    def send(scene: Scene, url: str) -> Any:
+        an_interlibrary_request_id(scene.member, scene.central)
+        return then(scene, url)
+
+    return send
+
+
 def transparency_legal_request(scene: Scene) -> int:
     """A request from police for the member's loans, registered by a privacy officer."""
     from tests.factories_transparency import legal_request, officer
@@ -395,6 +410,9 @@ DETAIL = [DataPart.IDENTITY, DataPart.STATUS, DataPart.CONTACT, DataPart.LOANS, 
 
 # Screens that show a member's data: how to ask for them, and the parts they must log.
 LOOKS: dict[str, tuple[Request, list[DataPart]]] = {
+    # interlibrary loan: the open requests name the members who asked; a request shows its member
+    "desk:interlibrary": (with_ill_request(get()), [DataPart.HOLDS]),
+    "desk:interlibrary_detail": (get(), [DataPart.HOLDS]),
     "desk:checkout": (served(get()), PANEL),
     "desk:scan": (post({"value": "21000000000042"}, json=True), PANEL),
     # after a renewal or a hand-over the whole panel is shown again, as it is now
@@ -564,6 +582,11 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:sepa_returns": (as_finance(post()), 'id="sepa-returns"'),
     # kiosk accounts (administrators): logins, branches and settings of machines, nobody's data
     "desk:kiosks": (as_administrator(get()), 'id="kiosk-new"'),
+    # interlibrary loan: the empty request form; the partner libraries (administrators)
+    "desk:interlibrary_new": (get(), 'name="isbn"'),
+    "desk:interlibrary_partners": (as_administrator(get()), 'id="ill-partner-new"'),
+    "desk:interlibrary_partner_new": (as_administrator(get()), 'name="endpoint_url"'),
+    "desk:interlibrary_partner_edit": (as_administrator(get()), 'value="NL-Partner"'),
     "desk:kiosk_new": (as_administrator(get()), 'name="password_again"'),
     "desk:kiosk_edit": (as_administrator(get()), 'value="kiosk-centrale"'),
     "desk:kiosk_deactivate": (as_administrator(post()), 'id="kiosk-new"'),

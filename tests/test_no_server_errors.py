@@ -58,7 +58,9 @@ from kaft.privacy.models import LegalRequest, Partner, StatementResponse, Statem
 from tests.factories import (
     LoanRuleFactory,
     a_closed_day_id,
+    a_library_partner_id,
     a_loan_rule_id,
+    an_interlibrary_request_id,
     stocktake_with_scan,
 )
 from tests.factories_desk import staff_login
@@ -242,6 +244,8 @@ FILL: dict[str, Callable[[Scene], int | str]] = {
     "closed_day_id": lambda s: a_closed_day_id(s.branch),
     "stocktake_id": lambda s: stocktake_with_scan(s.branch, s.member.loans.first().item.barcode),  # type: ignore[union-attr]
     "barcode": lambda s: s.member.loans.first().item.barcode,  # type: ignore[union-attr]
+    "ill_request_id": lambda s: an_interlibrary_request_id(s.member, s.branch),
+    "library_partner_id": lambda s: a_library_partner_id(),
     "card_number": lambda s: s.member.card_number,
     "category_id": lambda s: s.member.category_id,
     "template": lambda s: "hold_ready",
@@ -397,6 +401,11 @@ GOOD: dict[str, Callable[[Scene], Data]] = {
 FINANCE_ONLY = {"desk:cash_report", "desk:cash_report_csv", "desk:cash_report_pdf"}
 # Desk screens for administrators only (kiosk accounts): walked by an administrator.
 ADMIN_ONLY = {"desk:kiosks", "desk:kiosk_new", "desk:kiosk_edit", "desk:kiosk_deactivate"}
+ADMIN_ONLY |= {
+    "desk:interlibrary_partners",
+    "desk:interlibrary_partner_new",
+    "desk:interlibrary_partner_edit",
+}
 # Requests after which the client is no longer logged in: log in again before the next one.
 LOGS_OUT = {"portal:logout", "portal:security", "desk:logout", "portal:erasure"}
 

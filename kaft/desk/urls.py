@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("kaft.desk.urls_stocktake")),
     path("", include("kaft.desk.urls_settings")),
     path("", include("kaft.desk.urls_signup")),
+    path("", include("kaft.desk.urls_interlibrary")),
 ]

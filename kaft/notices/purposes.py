@@ -32,6 +32,7 @@ CONSENT_NEEDED: dict[MessageType, ConsentPurpose | None] = {
     MessageType.REMINDER: None,  # overdue loans: part of the membership agreement
     MessageType.INVOICE: None,  # what is owed for loans not returned: part of the membership
     MessageType.MEMBERSHIP_ENDING: None,  # the membership agreement's own end date
+    MessageType.ILL_ARRIVED: None,  # the interlibrary request the member made
 }
 
 

@@ -122,6 +122,14 @@ def samples(template: str) -> list[dict[str, Any]]:
             }
         ],
         "membership_ending": [{"membership_end": today + dt.timedelta(days=30), "days": 30}],
+        "ill_arrived": [
+            {
+                "title": "De avonden",
+                "partner_name": "Bibliotheek Zuid",
+                "branch_name": "Centrale bibliotheek",
+                "due_date": today + dt.timedelta(days=21),
+            }
+        ],
     }
     return cases.get(template, [{}])
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from kaft.portal.views import auth, email, holds, library, loans, opac, profile
+from kaft.portal.views import auth, email, holds, interlibrary, library, loans, opac, profile
 
 app_name = "portal"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("mijn/leningen/<int:loan_id>/verlengen/", loans.loan_renew_one, name="loan_renew"),
     path("mijn/reserveringen/", holds.holds, name="holds"),
     path("mijn/reserveringen/<int:hold_id>/annuleren/", holds.hold_cancel_view, name="hold_cancel"),
+    path("mijn/andere-bibliotheek/", interlibrary.interlibrary, name="interlibrary"),
     path("mijn/gegevens/", profile.profile, name="profile"),
     path("mijn/gegevens/wijzigen/", profile.profile_edit, name="profile_edit"),
     path("mijn/wachtwoord/", profile.password_change, name="password"),

@@ -60,6 +60,11 @@ CASH_REPORT = {"desk:cash_report", "desk:cash_report_csv", "desk:cash_report_pdf
 # Administrators only: the kiosk accounts and the library's settings.
 KIOSK_ACCOUNTS = {"desk:kiosks", "desk:kiosk_new", "desk:kiosk_edit", "desk:kiosk_deactivate"}
 KIOSK_ACCOUNTS |= {
+    "desk:interlibrary_partners",
+    "desk:interlibrary_partner_new",
+    "desk:interlibrary_partner_edit",
+}
+KIOSK_ACCOUNTS |= {
     "desk:settings_rules",
     "desk:settings_rule_delete",
     "desk:settings_closed_days",

@@ -279,6 +279,7 @@ class MessageType(models.TextChoices):
     REMINDER = "reminder", _("Reminder: a loan is overdue")
     INVOICE = "invoice", _("Invoice for loans not returned")
     MEMBERSHIP_ENDING = "membership_ending", _("Your membership ends soon")
+    ILL_ARRIVED = "ill_arrived", _("A book from another library has arrived")
 
 
 # The messages a member chooses a channel for; the others (account and privacy messages) always

@@ -222,6 +222,16 @@ RULES: dict[str, RetentionRule] = {
             30,
         ),
         RetentionRule(
+            "partner_sign_ins",
+            _("Sign-ins to partner services"),
+            _(
+                "Which partner services a member signs in to with their library account, and what "
+                "each receives. Deleted when the member ends a service's access, or 31 days after "
+                "the last sign-in (the service's access has expired by then)."
+            ),
+            31,
+        ),
+        RetentionRule(
             "with_member",
             _("Account and membership"),
             _("Kept as long as the membership runs; erased with the account."),

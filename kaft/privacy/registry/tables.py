@@ -7,10 +7,19 @@ from kaft.privacy.registry.table import PersonalTable
 from kaft.privacy.registry.tables_activity import ACTIVITY
 from kaft.privacy.registry.tables_api import API
 from kaft.privacy.registry.tables_billing import BILLING
+from kaft.privacy.registry.tables_interlibrary import INTERLIBRARY
 from kaft.privacy.registry.tables_members import MEMBERS
 from kaft.privacy.registry.tables_privacy import PRIVACY, THIRD_PARTY
 
-REGISTRY: list[PersonalTable] = [*MEMBERS, *ACTIVITY, *BILLING, *PRIVACY, *THIRD_PARTY, *API]
+REGISTRY: list[PersonalTable] = [
+    *MEMBERS,
+    *ACTIVITY,
+    *BILLING,
+    *PRIVACY,
+    *THIRD_PARTY,
+    *API,
+    *INTERLIBRARY,
+]
 
 # Models whose fields look personal, or that lie within two links of a member or a login, but hold
 # no member's personal data. The registry test accepts these, only with a reason, and never a
@@ -48,8 +57,15 @@ NOT_PERSONAL: dict[str, str] = {
         "An app or system registered for the API (kaft api-client add): its name, client id and "
         "hashed secret. Its user field (who registered it) is never set by Kaft."
     ),
+    "privacy.PartnerClient": (
+        "A partner service's sign-in client (OpenID Connect): its partner organisation, sector "
+        "identifier and the claims it is registered for; no person."
+    ),
     "circulation.LoanRule": "Loan periods and limits per branch, category and kind of copy.",
     "privacy.Partner": "An organisation, not a person.",
+    "interlibrary.LibraryPartner": (
+        "A partner library: its name, ISIL, address, shared secret (encrypted) and fee."
+    ),
     "privacy.StatementVersion": "The library's statement text.",
     "privacy.RetentionSetting": "The library's settings.",
     "privacy.RetentionRun": "Counts only.",

@@ -387,6 +387,7 @@ def _queue_every_type(recipient: Member, third: Member) -> dict[str, Any]:
         notice_queue_email_confirm,
         notice_queue_password_reset_link,
     )
+    from kaft.notices.services.interlibrary import notice_queue_ill_arrived
     from kaft.notices.services.outbox import notice_queue_due_soon, notice_queue_hold_ready
     from kaft.notices.services.statement import notice_statement_changed
     from kaft.privacy.models import StatementVersion
@@ -428,6 +429,14 @@ def _queue_every_type(recipient: Member, third: Member) -> dict[str, Any]:
         MessageType.REMINDER: lambda: _overdue(recipient, days=7),
         MessageType.INVOICE: lambda: _overdue(recipient, days=42),
         MessageType.MEMBERSHIP_ENDING: lambda: _membership_ending(recipient),
+        MessageType.ILL_ARRIVED: lambda: notice_queue_ill_arrived(
+            member=recipient,
+            request_id=recipient.pk,
+            title="Geleend van elders",
+            partner_name="Bibliotheek Zuid",
+            branch_name="Centrale",
+            due_date=today + dt.timedelta(days=21),
+        ),
         MessageType.ACCOUNT_ERASED: lambda: _return_all_and_erase(recipient),
     }
 

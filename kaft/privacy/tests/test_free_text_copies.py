@@ -87,6 +87,17 @@ COMPOSED: dict[tuple[str, str], str] = {
     ("billing.MandateEvent", "reason"): "composed by billing: a bank's reason code in words",
     ("billing.SepaRun", "stored_as"): "the storage path Kaft chose for the file",
     ("billing.SepaReturnFile", "source"): "the name of the bank's file as uploaded",
+    ("interlibrary.InterlibraryRequest", "title"): "bibliographic data of the book asked for",
+    ("interlibrary.InterlibraryRequest", "author"): "bibliographic data of the book asked for",
+    ("interlibrary.InterlibraryRequest", "description"): (
+        "what the book is (edition, volume), sent to the partner library as the request's note; "
+        "copied nowhere else in Kaft"
+    ),
+    ("interlibrary.InterlibraryRequest", "note"): "the partner library's note on the request",
+    ("interlibrary.InterlibraryEvent", "note"): "the partner library's note on a step",
+    ("interlibrary.OutgoingMessage", "body"): (
+        "the ISO 18626 message Kaft built; emptied once the partner took it"
+    ),
     **{
         ("oauth2_provider." + table, "scope"): "scope codes from Kaft's own list (OAUTH2_PROVIDER)"
         for table in ("AccessToken", "DeviceGrant", "Grant", "IDToken")

@@ -243,6 +243,24 @@ TARGETS: tuple[Target, ...] = (
         keep_with_consent=ConsentPurpose.LOAN_HISTORY,
     ),
     Target(
+        "interlibrary_requests",
+        "interlibrary.InterlibraryRequest",
+        "loan_history",
+        Action.UNLINK,
+        (Clock("closed_at"),),
+        base=lambda m: Q(closed_at__isnull=False, member__isnull=False),
+        keep_with_consent=ConsentPurpose.LOAN_HISTORY,
+    ),
+    Target(
+        "interlibrary_messages",
+        "interlibrary.OutgoingMessage",
+        "messages",
+        Action.DELETE,
+        (Clock("created_at"),),
+        base=lambda m: ~Q(status="pending"),
+        member_field="request__member",
+    ),
+    Target(
         "holds",
         "circulation.Hold",
         "hold_history",
@@ -390,6 +408,14 @@ TARGETS: tuple[Target, ...] = (
         Action.DELETE,
         (Clock("created"),),
         member_field="",
+    ),
+    # A partner service the member signed in to (OpenID Connect), unused past the rule.
+    Target(
+        "partner_sign_ins",
+        "privacy.PartnerSignIn",
+        "partner_sign_ins",
+        Action.DELETE,
+        (Clock("last_at"),),
     ),
     # Online sign-ups that lapsed (kaft/members/services/signup.py): deleted entirely, as if
     # they had never been; ``signed_up_online_at`` is the clock of both rules.
