@@ -83,6 +83,10 @@ COMPOSED: dict[tuple[str, str], str] = {
     ("members.IdentityChangeRequest", "date_of_birth"): "an encrypted date, not text",
     ("privacy.Disclosure", "categories"): "a list of category codes",
     ("privacy.LegalRequest", "categories"): "a list of category codes",
+    (
+        "privacy.PartnerSignIn",
+        "claims",
+    ): "a list of claim codes from Kaft's own list (PartnerClaim)",
     ("billing.Mandate", "iban"): "an encrypted IBAN, checked with schwifty: not free text",
     ("billing.MandateEvent", "reason"): "composed by billing: a bank's reason code in words",
     ("billing.SepaRun", "stored_as"): "the storage path Kaft chose for the file",
