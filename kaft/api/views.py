@@ -19,6 +19,7 @@ from oauth2_provider.models import Application
 from oauth2_provider.views import AuthorizationView
 
 from kaft.api.models import Scope
+from kaft.core import params
 from kaft.core.library import library
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.models.partner_clients import PartnerClient
@@ -31,11 +32,12 @@ from kaft.privacy.services.partner_sign_in import (
 
 
 def _partner_client(client_id: object) -> PartnerClient | None:
-    if not isinstance(client_id, str) or not client_id or len(client_id) > 100:
+    wanted = params.text_from(client_id, max_length=100)  # no NUL: PostgreSQL refuses one
+    if not wanted:
         return None
     return (
         PartnerClient.objects.select_related("partner", "application")
-        .filter(application__client_id=client_id)
+        .filter(application__client_id=wanted)
         .first()
     )
 

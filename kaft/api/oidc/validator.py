@@ -25,6 +25,7 @@ from typing import Any
 
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
+from kaft.core import params
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.models.partner_clients import (
     DEFAULT_CLAIMS,
@@ -54,6 +55,13 @@ def partner_client_of(application: Any) -> PartnerClient | None:
 class KaftValidator(OAuth2Validator):
     # Kaft filters the claims itself (per partner and consent), not by the toolkit's scope table.
     oidc_claim_scope = None
+
+    def _load_application(self, client_id: Any, request: Any) -> Any:
+        """No client has a NUL in its id: the toolkit expects psycopg2's ValueError for one,
+        psycopg 3 raises DataError (a server error on PostgreSQL); refuse it before asking."""
+        if params.text_from(client_id, max_length=255) is None:
+            return None
+        return super()._load_application(client_id, request)
 
     def get_additional_claims(self, request: Any) -> dict[str, Any]:
         return {}
