@@ -29,7 +29,7 @@ from kaft.members.services.account import (
 )
 from kaft.portal.access import PortalRequest, current_member, member_required
 from kaft.portal.forms import EmailChangeForm
-from kaft.portal.views.common import render_portal
+from kaft.portal.views.common import link_token, link_token_moved, render_portal
 
 SESSION_EMAIL = "portal_email_confirm"
 
@@ -82,11 +82,11 @@ def email_change(request: PortalRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def email_confirm(request: HttpRequest) -> HttpResponse:
-    if "t" in request.GET:
-        request.session[SESSION_EMAIL] = request.GET["t"][:200]
-        return redirect("portal:email_confirm")
-    token = request.session.get(SESSION_EMAIL) or ""
-    change = email_change_for_token(token) if isinstance(token, str) else None
+    moved = link_token_moved(request, SESSION_EMAIL, "portal:email_confirm")
+    if moved is not None:
+        return moved
+    token = link_token(request, SESSION_EMAIL)
+    change = email_change_for_token(token) if token else None
     if change is None:
         return render_portal(request, "portal/email_confirm_invalid.html", status=400)
     if request.method == "POST":

@@ -30,7 +30,7 @@ from kaft.members.errors import MemberError, MemberErrorCode
 from kaft.members.services.family import CHILD_CONSENT_AGE
 from kaft.members.services.signup import signup_create, signup_for_token, signup_verify
 from kaft.portal.forms import SignupForm
-from kaft.portal.views.common import render_portal
+from kaft.portal.views.common import link_token, link_token_moved, render_portal
 
 SESSION_CARD = "portal_signup_card"
 SESSION_TOKEN = "portal_signup_link"
@@ -105,11 +105,11 @@ def signup_done(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup_confirm(request: HttpRequest) -> HttpResponse:
-    if "t" in request.GET:
-        request.session[SESSION_TOKEN] = request.GET["t"][:200]
-        return redirect("portal:signup_confirm")
-    token = request.session.get(SESSION_TOKEN) or ""
-    member = signup_for_token(token) if isinstance(token, str) else None
+    moved = link_token_moved(request, SESSION_TOKEN, "portal:signup_confirm")
+    if moved is not None:
+        return moved
+    token = link_token(request, SESSION_TOKEN)
+    member = signup_for_token(token) if token else None
     if member is None:
         return render_portal(request, "portal/signup_confirm_invalid.html", status=400)
     if request.method == "POST":
