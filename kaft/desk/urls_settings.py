@@ -4,6 +4,7 @@ namespace."""
 from django.urls import URLPattern, path
 
 from kaft.desk.views import library_settings as views
+from kaft.desk.views import settings_texts as texts
 
 urlpatterns: list[URLPattern] = [
     path("settings/rules/", views.settings_rules, name="settings_rules"),
@@ -30,16 +31,16 @@ urlpatterns: list[URLPattern] = [
         views.settings_closed_day_remove,
         name="settings_closed_day_remove",
     ),
-    path("settings/library/", views.settings_library, name="settings_library"),
-    path("settings/messages/", views.settings_messages, name="settings_messages"),
+    path("settings/library/", texts.settings_library, name="settings_library"),
+    path("settings/messages/", texts.settings_messages, name="settings_messages"),
     path(
         "settings/messages/<str:template>/<str:channel>/<str:language>/",
-        views.settings_message,
+        texts.settings_message,
         name="settings_message",
     ),
     path(
         "settings/messages/<str:template>/<str:channel>/<str:language>/remove/",
-        views.settings_message_remove,
+        texts.settings_message_remove,
         name="settings_message_remove",
     ),
     path("settings/changes/", views.settings_changes, name="settings_changes"),
