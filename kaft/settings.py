@@ -472,6 +472,11 @@ KAFT_MEMBERSHIP_ENDING_DAYS = int(os.environ.get("KAFT_MEMBERSHIP_ENDING_DAYS", 
 # entirely by the daily retention job (kaft/members/services/signup.py).
 KAFT_SIGNUP_VERIFY_DAYS = int(os.environ.get("KAFT_SIGNUP_VERIFY_DAYS", "7"))
 KAFT_SIGNUP_COMPLETE_DAYS = int(os.environ.get("KAFT_SIGNUP_COMPLETE_DAYS", "30"))
+# Interlibrary loan, books other libraries lend us for a member: the member's due date is this
+# many days before the lender's (time to ship it back), and a book its lender recalls is due
+# back from the member within this many days (kaft/interlibrary/services/requesting.py).
+KAFT_ILL_SHIPPING_DAYS = int(os.environ.get("KAFT_ILL_SHIPPING_DAYS", "5"))
+KAFT_ILL_RECALL_DAYS = int(os.environ.get("KAFT_ILL_RECALL_DAYS", "7"))
 KAFT_LIBRARY_NAME = os.environ.get("KAFT_LIBRARY_NAME", "Bibliotheek Kaft")
 # The portal's public address, for links in e-mails (no trailing slash).
 KAFT_SITE_URL = os.environ.get("KAFT_SITE_URL", "http://localhost:8000").rstrip("/")

@@ -118,6 +118,10 @@ class ItemType(models.TextChoices):
     MAGAZINE = "magazine", _("Magazine")
     GAME = "game", _("Game")
     REFERENCE = "reference", _("Reference (not for loan)")
+    # A copy another library lent us for one member (interlibrary loan): it circulates to that
+    # member only, is never reserved by others nor in the public catalogue, and is renewed only
+    # when the lending library agrees (``kaft/interlibrary/services/requesting.py``).
+    INTERLIBRARY = "interlibrary", _("Interlibrary loan copy")
 
 
 class ItemStatus(models.TextChoices):

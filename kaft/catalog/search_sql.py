@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from kaft.catalog import search_text
-from kaft.catalog.models import ItemStatus
+from kaft.catalog.models import ItemStatus, ItemType
 
 if TYPE_CHECKING:
     from kaft.catalog.search import SearchFilters
@@ -116,7 +116,8 @@ _RECORD_COLUMNS = (
 
 def index(ids: list[int]) -> None:
     """(Re)index these records and keep the vocabulary (words -> number of records) in step;
-    records that are gone, or whose copies were all withdrawn, leave the index."""
+    records that are gone, or whose copies were all withdrawn (or are interlibrary copies, lent
+    to us by another library for one member), leave the index."""
     if not ids:
         return
     placeholders = ", ".join(["%s"] * len(ids))
@@ -124,12 +125,14 @@ def index(ids: list[int]) -> None:
         old = _old_words(cursor, ids)
         # A title whose copies were all withdrawn has left the public catalogue: not indexed,
         # as if it were gone (a title without copies yet, or with any copy left, is indexed).
+        # An interlibrary copy is no copy of the catalogue's: it is there for one member.
         cursor.execute(
             f"SELECT {', '.join(_RECORD_COLUMNS)} FROM catalog_record r"
             f" WHERE id IN ({placeholders})"
             " AND (NOT EXISTS (SELECT 1 FROM catalog_item i WHERE i.record_id = r.id)"
-            " OR EXISTS (SELECT 1 FROM catalog_item i WHERE i.record_id = r.id AND i.status <> %s))",
-            [*ids, ItemStatus.WITHDRAWN.value],
+            " OR EXISTS (SELECT 1 FROM catalog_item i WHERE i.record_id = r.id"
+            " AND i.status <> %s AND i.item_type <> %s))",
+            [*ids, ItemStatus.WITHDRAWN.value, ItemType.INTERLIBRARY.value],
         )
         rows = [index_row(dict(zip(_RECORD_COLUMNS, values, strict=True))) for values in cursor]
         delta: Counter[str] = Counter()

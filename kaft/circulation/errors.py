@@ -20,6 +20,7 @@ class CirculationErrorCode(ErrorCode):
     RENEWAL_RESERVED = "renewal_reserved"
     NO_RENEWALS_LEFT = "no_renewals_left"
     RENEWAL_GAINS_NOTHING = "renewal_gains_nothing"
+    RENEWAL_BY_LENDER = "renewal_by_lender"
     NOT_ON_LOAN = "not_on_loan"
     HOLD_LIMIT_REACHED = "hold_limit_reached"
     HOLD_ALREADY_PLACED = "hold_already_placed"
@@ -46,6 +47,10 @@ class CirculationErrorCode(ErrorCode):
             cls.LOAN_LIMIT_REACHED: _("The maximum number of loans has been reached."),
             cls.RENEWAL_RESERVED: _("This item cannot be renewed: another member has reserved it."),
             cls.NO_RENEWALS_LEFT: _("This item cannot be renewed again."),
+            cls.RENEWAL_BY_LENDER: _(
+                "This item was lent to us by another library: only that library can give more "
+                "time. Please ask at the desk."
+            ),
             cls.RENEWAL_GAINS_NOTHING: _(
                 "Not renewed: renewing now would not give a later due date."
             ),

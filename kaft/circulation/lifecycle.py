@@ -3,6 +3,7 @@
 Loan::
 
     (checkout) --> open --renew--> open
+                   open --due_set--> open        (the lender of an interlibrary copy moved it)
                    open --return--> returned
                    open --lost----> lost
                    lost --return--> returned      (a copy declared lost was brought back)
@@ -45,6 +46,7 @@ from kaft.members.models import User
 
 LOAN_TRANSITIONS: dict[tuple[LoanStatus, LoanAction], LoanStatus] = {
     (LoanStatus.OPEN, LoanAction.RENEW): LoanStatus.OPEN,
+    (LoanStatus.OPEN, LoanAction.DUE_DATE_SET): LoanStatus.OPEN,
     (LoanStatus.OPEN, LoanAction.RETURN): LoanStatus.RETURNED,
     (LoanStatus.OPEN, LoanAction.DECLARE_LOST): LoanStatus.LOST,
     (LoanStatus.LOST, LoanAction.RETURN): LoanStatus.RETURNED,
@@ -92,8 +94,8 @@ def loan_apply(
 ) -> Loan:
     """Move a loan along :data:`LOAN_TRANSITIONS` and write the event.
 
-    ``renew`` sets the new ``due_date`` and counts the renewal; ``return`` stamps ``returned_at``
-    and ``return_branch``.
+    ``renew`` sets the new ``due_date`` and counts the renewal; ``due_set`` sets it without
+    counting one; ``return`` stamps ``returned_at`` and ``return_branch``.
     """
     loan.status = next_state(LOAN_TRANSITIONS, LoanStatus(loan.status), action)
     fields = ["status"]
@@ -102,6 +104,10 @@ def loan_apply(
         loan.due_date = due_date
         loan.renewals += 1
         fields += ["due_date", "renewals"]
+    elif action == LoanAction.DUE_DATE_SET:
+        assert due_date is not None
+        loan.due_date = due_date
+        fields.append("due_date")
     elif action == LoanAction.RETURN:
         loan.returned_at = at
         loan.return_branch = branch
@@ -123,7 +129,7 @@ def loans_apply(
     """Move many loans along :data:`LOAN_TRANSITIONS` by an action that changes the status only
     (``lost``), in three statements however many loans: one UPDATE per new status (one here),
     one INSERT of the events."""
-    if action in (LoanAction.RENEW, LoanAction.RETURN):
+    if action in (LoanAction.RENEW, LoanAction.RETURN, LoanAction.DUE_DATE_SET):
         raise ValueError(f"{action} changes more than the status: use loan_apply")
     by_status: dict[LoanStatus, list[int]] = {}
     for loan in loans:

@@ -117,6 +117,9 @@ class LoanAction(models.TextChoices):
     RENEW = "renew", _("Renewed")
     RETURN = "return", _("Returned")
     DECLARE_LOST = "lost", _("Declared lost")
+    # The due date moved without a renewal: the lending library of an interlibrary copy
+    # recalled it or gave more time.
+    DUE_DATE_SET = "due_set", _("Due date changed")
 
 
 class LoanEvent(models.Model):

@@ -33,6 +33,7 @@ CONSENT_NEEDED: dict[MessageType, ConsentPurpose | None] = {
     MessageType.INVOICE: None,  # what is owed for loans not returned: part of the membership
     MessageType.MEMBERSHIP_ENDING: None,  # the membership agreement's own end date
     MessageType.ILL_ARRIVED: None,  # the interlibrary request the member made
+    MessageType.ILL_DUE_CHANGED: None,  # the same loan: its lender recalled it or gave more time
 }
 
 

@@ -130,6 +130,22 @@ def samples(template: str) -> list[dict[str, Any]]:
                 "due_date": today + dt.timedelta(days=21),
             }
         ],
+        "ill_due_changed": [
+            {
+                "title": "De avonden",
+                "partner_name": "Bibliotheek Zuid",
+                "due_date": today + dt.timedelta(days=7),
+                "previous_due_date": today + dt.timedelta(days=20),
+                "recalled": True,
+            },
+            {
+                "title": "De avonden",
+                "partner_name": "Bibliotheek Zuid",
+                "due_date": today + dt.timedelta(days=35),
+                "previous_due_date": today + dt.timedelta(days=14),
+                "recalled": False,
+            },
+        ],
     }
     return cases.get(template, [{}])
 

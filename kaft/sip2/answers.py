@@ -63,6 +63,7 @@ BIN_TRANSIT = "3"
 ALERT_HOLD_HERE = "01"
 ALERT_HOLD_ELSEWHERE = "02"
 ALERT_TRANSIT = "04"
+ALERT_OTHER = "99"
 
 # An unsaved "ok" in the 1/0 form (checkout, checkin, renew, hold) and a blank date (AH).
 NO_DATE = ""

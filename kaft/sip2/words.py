@@ -44,6 +44,9 @@ CANCEL_CHECKIN_REFUSED = gettext_lazy(
 RETURNED = gettext_lazy("Returned. Thank you!")
 RETURNED_LATE = gettext_lazy("Returned after the due date.")
 TO_HOLDS_BIN = gettext_lazy("Reserved by a member: please put it in the reservations bin.")
+TO_LENDER_BIN = gettext_lazy(
+    "Borrowed from another library: please put it in the bin for transport."
+)
 TO_TRANSIT_BIN = gettext_lazy(
     "This item goes to %(branch)s: please put it in the bin for transport."
 )

@@ -132,7 +132,7 @@ def fines_loan_step(step: LoanStep) -> None:
         if loan.due_date >= step.today and loan.renewals == 0:
             return
         loan_fine_settle(loan=loan, day=step.today, now=step.now, final=True)
-    elif step.kind == LoanStepKind.RENEWED:
+    elif step.kind in (LoanStepKind.RENEWED, LoanStepKind.DUE_DATE_SET):
         _fine_at_renewal(step)
     elif step.kind == LoanStepKind.LOST_RETURNED:
         lost_copy_back(step)

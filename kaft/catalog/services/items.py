@@ -115,8 +115,12 @@ def item_add(
         _barcode_free(barcode)
         raise
     others = Item.objects.filter(record=record).exclude(pk=item.pk)
-    if others.exists() and not others.exclude(status=ItemStatus.WITHDRAWN).exists():
-        search_index_records([record.pk])  # its copies were all withdrawn: back in the catalogue
+    # The catalogue shows a title with a copy of its own on the shelves: a first such copy after
+    # all were withdrawn (or only interlibrary copies were there) brings it back; an interlibrary
+    # copy, lent to us for one member, keeps a title without copies of its own out.
+    shelved = others.exclude(status=ItemStatus.WITHDRAWN).exclude(item_type=ItemType.INTERLIBRARY)
+    if item.item_type == ItemType.INTERLIBRARY or (others.exists() and not shelved.exists()):
+        search_index_records([record.pk])
     item_event_write(
         item=item,
         action=ItemAction.ADD,

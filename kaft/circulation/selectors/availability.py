@@ -1,7 +1,8 @@
 """Availability at a glance for the public catalogue: where a title is on the shelf, whether all
 copies are lent, how many people wait for it, and the call numbers per branch.
 
-Counts loanable copies only (not lost, withdrawn, damaged or reference), per branch where the
+Counts loanable copies only (not lost, withdrawn, damaged, reference or lent to us by another
+library for one member), per branch where the
 copies are now (``current_branch``).
 """
 
@@ -14,7 +15,7 @@ from django.db.models import Count, Q
 
 from kaft.catalog.models import Branch, Item, ItemStatus, Record
 from kaft.circulation.models import Hold, HoldStatus
-from kaft.circulation.selectors.loans import UNLOANABLE_STATUSES, UNLOANABLE_TYPES
+from kaft.circulation.selectors.loans import UNHOLDABLE_TYPES, UNLOANABLE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Availability:
 
 def _loanable(items: Iterable[int] | Record) -> Q:
     where = Q(record__in=items) if not isinstance(items, Record) else Q(record=items)
-    return where & ~Q(status__in=UNLOANABLE_STATUSES) & ~Q(item_type__in=UNLOANABLE_TYPES)
+    return where & ~Q(status__in=UNLOANABLE_STATUSES) & ~Q(item_type__in=UNHOLDABLE_TYPES)
 
 
 def _waiting(record_ids: list[int]) -> dict[int, int]:

@@ -33,8 +33,8 @@ from kaft.circulation.models import (
     TransferStatus,
 )
 from kaft.circulation.selectors.loans import (
+    UNHOLDABLE_TYPES,
     UNLOANABLE_STATUSES,
-    UNLOANABLE_TYPES,
     members_who_may_borrow,
 )
 from kaft.members.models import Member
@@ -143,7 +143,7 @@ def holds_shelf_leftovers(branch: Branch) -> QuerySet[Item]:
 
 def _available_here(branch: Branch) -> QuerySet[Item]:
     return Item.objects.filter(status=ItemStatus.AVAILABLE, current_branch=branch).exclude(
-        item_type__in=UNLOANABLE_TYPES
+        item_type__in=UNHOLDABLE_TYPES
     )
 
 
@@ -216,7 +216,7 @@ def record_holdable_item_type(record_id: int) -> str | None:
     return (
         Item.objects.filter(record_id=record_id)
         .exclude(status__in=UNLOANABLE_STATUSES)
-        .exclude(item_type__in=UNLOANABLE_TYPES)
+        .exclude(item_type__in=UNHOLDABLE_TYPES)
         .order_by("pk")
         .values_list("item_type", flat=True)
         .first()

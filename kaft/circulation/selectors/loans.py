@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import (
+    Case,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -15,6 +16,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
@@ -47,6 +49,13 @@ UNLOANABLE_STATUSES = (
 )
 
 UNLOANABLE_TYPES = (ItemType.REFERENCE,)
+
+# Copies that never serve a reservation: those that never go out, and a copy another library
+# lent us for one member (interlibrary loan), which goes to that member only.
+UNHOLDABLE_TYPES = (*UNLOANABLE_TYPES, ItemType.INTERLIBRARY)
+
+# Copies whose due date only the lending library can move (no renewal by the member or the desk).
+LENDER_RENEWS_TYPES = (ItemType.INTERLIBRARY,)
 
 
 def item_by_barcode(barcode: str) -> Item:
@@ -163,7 +172,8 @@ def member_open_loans(
 
     ``with_renewals_left``: each loan gets ``.renewals_left`` (never below 0), from the rule
     :func:`rule_for` would pick for its lending branch, the member's category and its item
-    type, in the same single query whatever the number of loans, branches and item types.
+    type, in the same single query whatever the number of loans, branches and item types (0 for
+    a copy another library lent us: only that library gives more time).
     ``with_via``: each loan gets ``.lent_via`` and ``.renewed_via``, the door its checkout and
     its last renewal came through (``"kiosk"``, ``"portal"``, ...; ``""`` for the desk or none),
     in the same single query too (:func:`loans_with_via`).
@@ -181,9 +191,14 @@ def member_open_loans(
             Value(_default_rule().renewals_allowed),
         )
         loans = loans.annotate(
-            renewals_left=Greatest(
-                ExpressionWrapper(allowed - F("renewals"), output_field=IntegerField()),
-                Value(0),
+            renewals_left=Case(
+                # Only the lending library renews an interlibrary copy (none left here).
+                When(item__item_type__in=LENDER_RENEWS_TYPES, then=Value(0)),
+                default=Greatest(
+                    ExpressionWrapper(allowed - F("renewals"), output_field=IntegerField()),
+                    Value(0),
+                    output_field=IntegerField(),
+                ),
                 output_field=IntegerField(),
             )
         )

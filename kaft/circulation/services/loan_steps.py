@@ -25,6 +25,7 @@ from kaft.members.models import User
 class LoanStepKind(enum.StrEnum):
     RETURNED = "returned"  # checked in (the loan is closed)
     RENEWED = "renewed"  # a new due date (``previous_due_date`` was the old one)
+    DUE_DATE_SET = "due_date_set"  # a new due date without a renewal (``previous_due_date``)
     # Declared lost is not a step of one loan: see :class:`LoansLost` below.
     LOST_RETURNED = "lost_returned"  # a copy declared lost was brought back (``lost_on``)
 

@@ -12,7 +12,8 @@ Routing order:
    gets it: on this branch's holds shelf when it is the pickup branch, else in transit to the
    pickup branch. Holds of blocked or expired members are passed over but keep their place;
 4. otherwise a copy away from home is sent home;
-5. otherwise it goes back on the shelf.
+5. otherwise it goes back on the shelf; a copy another library lent us (interlibrary loan, at
+   the branch that received it) is put aside to be shipped back to that library.
 
 A copy is only routed when someone holds it. When the hold of a copy on the holds shelf is
 cancelled or expires, the copy stays ON_HOLDS_SHELF with no hold (it still lies there under the
@@ -33,7 +34,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaft.catalog.models import Branch, Item, ItemStatus
+from kaft.catalog.models import Branch, Item, ItemStatus, ItemType
 from kaft.circulation.calendar import next_open_day
 from kaft.circulation.lifecycle import (
     hold_apply,
@@ -48,7 +49,7 @@ from kaft.circulation.locks import (
 )
 from kaft.circulation.models import Hold, HoldAction, HoldStatus, Loan, TransferReason
 from kaft.circulation.selectors.holds import item_routing_facts
-from kaft.circulation.selectors.loans import UNLOANABLE_TYPES, rule_for
+from kaft.circulation.selectors.loans import UNHOLDABLE_TYPES, rule_for
 from kaft.circulation.services._common import announce_hold_ready
 from kaft.members.models import User
 
@@ -60,6 +61,7 @@ class Destination(models.TextChoices):
     SHELF = "shelf", _("Back on the shelf")
     HOLDS_SHELF = "holds_shelf", _("On the holds shelf")
     TRANSIT = "transit", _("Send to another branch")
+    TO_LENDER = "to_lender", _("Back to the lending library")
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def route(
         item_set_status(item, ItemStatus(item.status), branch=branch)
         return CheckinResult(None, item, Destination.SHELF, branch, None)
     hold = None
-    if queue and item.item_type not in UNLOANABLE_TYPES:
+    if queue and item.item_type not in UNHOLDABLE_TYPES:
         hold = first_waiting_hold_for_update(item.record_id, today=timezone.localdate(now))
     if hold is not None:
         if hold.pickup_branch_id == branch.pk:
@@ -131,6 +133,8 @@ def route(
     if item.home_branch_id != branch.pk:
         return _send(item=item, branch=branch, to_branch=item.home_branch, hold=None, now=now)
     item_set_status(item, ItemStatus.AVAILABLE, branch=branch)
+    if item.item_type == ItemType.INTERLIBRARY:
+        return CheckinResult(None, item, Destination.TO_LENDER, branch, None)
     return CheckinResult(None, item, Destination.SHELF, branch, None)
 
 

@@ -21,6 +21,7 @@ APP = Path(__file__).resolve().parent.parent
 def test_the_tables() -> None:
     assert allowed_actions(LOAN_TRANSITIONS, LoanStatus.OPEN) == [
         LoanAction.RENEW,
+        LoanAction.DUE_DATE_SET,
         LoanAction.RETURN,
         LoanAction.DECLARE_LOST,
     ]

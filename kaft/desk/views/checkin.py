@@ -150,4 +150,6 @@ def _announce(row: dict[str, Any], hold_for: str) -> str:
         return _("Holds shelf: %(who)s, until %(deadline)s.") % {"who": hold_for, "deadline": day}
     if row["destination"] == Destination.TRANSIT:
         return _("Transfer to %(branch)s.") % {"branch": row["to_branch"]}
+    if row["destination"] == Destination.TO_LENDER:
+        return _("Borrowed from another library: set it aside to ship back.")
     return _("Back on the shelf.")

@@ -6,9 +6,18 @@ the first active partner of the rota; the supplier's messages move it
 rota not yet asked. The book arrives: :func:`request_receive` catalogues it as a temporary title
 and copy, lends that to the member (the ordinary checkout), charges the fee (billing) and tells
 the partner ``Received``, and tells the member (notices, by the channel chosen for "ready for pickup"
-messages). The member returns it at *Inleveren*; :func:`request_ship_return`
-withdraws the temporary copy and tells the partner ``ShippedReturn``; the partner's
-``LoanCompleted`` closes the request.
+messages). The member returns it at *Inleveren* (the return screen says it goes back to the
+lending library); :func:`request_ship_return` withdraws the temporary copy and tells the partner
+``ShippedReturn``; the partner's ``LoanCompleted`` closes the request.
+
+The member's loan follows the lender (:func:`_follow_lender`): it is due
+``KAFT_ILL_SHIPPING_DAYS`` before the lender's due date (or earlier, by our own lending rule);
+the member cannot renew it (circulation refuses ``RENEWAL_BY_LENDER``: the desk asks the lender,
+:func:`request_renew_ask`); a lender's later due date gives the member the same extra time, and a
+recall brings the member's due date forward to at most ``KAFT_ILL_RECALL_DAYS`` from today. Each
+change of the member's due date is a message to the member. A loan already late is not moved.
+The temporary copy has its own item type (``interlibrary``): nobody else can reserve it and its
+title is not in the public catalogue.
 
 Patron data: the ``request`` carries none unless the partner's register entry requires some; then
 only those fields go, the partner's agreement (privacy register) must cover their categories, and
@@ -25,6 +34,7 @@ import datetime as dt
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +46,8 @@ from kaft.catalog.marc.editing import Description
 from kaft.catalog.models import Branch, ItemAction, ItemStatus, ItemType
 from kaft.catalog.services.items import item_add
 from kaft.catalog.services.records import record_create
-from kaft.circulation.services.loans import loan_checkout
+from kaft.circulation.models import Loan, LoanStatus
+from kaft.circulation.services.loans import loan_checkout, loan_due_date_set
 from kaft.interlibrary import iso18626
 from kaft.interlibrary.errors import IllError, IllErrorCode
 from kaft.interlibrary.lifecycle import move_for_status, request_apply
@@ -52,7 +63,10 @@ from kaft.interlibrary.models import (
 )
 from kaft.interlibrary.services.outbox import header_for, message_queue
 from kaft.members.models import Member, User
-from kaft.notices.services.interlibrary import notice_queue_ill_arrived
+from kaft.notices.services.interlibrary import (
+    notice_queue_ill_arrived,
+    notice_queue_ill_due_changed,
+)
 from kaft.privacy.services.disclosure import disclosure_record
 
 
@@ -168,17 +182,63 @@ def request_on_supplier_message(*, request: InterlibraryRequest, message: iso186
         request_apply(request=request, action=IllAction.SEND, at=now)
     move = move_for_status(IllStatus(request.status), reported)
     due = iso18626.due_date_of(fields.get("due_date", ""))
-    if due is not None and due != request.due_date:
+    due_changed = due is not None and due != request.due_date
+    if due_changed:
         request.due_date = due
         request.save(update_fields=["due_date"])
+    if move is not None:
+        request_apply(request=request, action=move, at=now, note=fields.get("note", ""))
+    if move == IllAction.RECALL or due_changed:
+        _follow_lender(request, recalled=move == IllAction.RECALL, now=now)
     if move is None:
         return
-    request_apply(request=request, action=move, at=now, note=fields.get("note", ""))
     if move == IllAction.UNFILL:
         partner = _next_partner(request.tried)
         if partner is not None:
             request_apply(request=request, action=IllAction.NEXT_PARTNER, at=now)
             _send_to(request, partner, None)
+
+
+def _member_due(lender_due: dt.date | None) -> dt.date | None:
+    """The member's due date for a book due back at its lender on ``lender_due``."""
+    if lender_due is None:
+        return None
+    return lender_due - dt.timedelta(days=settings.KAFT_ILL_SHIPPING_DAYS)
+
+
+def _follow_lender(request: InterlibraryRequest, *, recalled: bool, now: dt.datetime) -> None:
+    """The lender recalled the book or gave it a new due date: move our member's loan of the
+    temporary copy to match, and tell the member (in the caller's transaction). Nothing when
+    the book is not (or no longer) lent to the member, or the loan is already late."""
+    if request.member is None or request.item_id is None:
+        return
+    loan = (
+        Loan.objects.filter(item_id=request.item_id, status=LoanStatus.OPEN)
+        .only("pk", "due_date")
+        .first()
+    )
+    if loan is None:
+        return
+    target = _member_due(request.due_date)
+    if recalled:
+        soon = timezone.localdate(now) + dt.timedelta(days=settings.KAFT_ILL_RECALL_DAYS)
+        target = min(d for d in (loan.due_date, soon, target) if d is not None)
+    if target is None:
+        return
+    previous = loan.due_date
+    moved = loan_due_date_set(loan_id=loan.pk, due_date=target, staff=None, now=now)
+    if moved is None:
+        return
+    notice_queue_ill_due_changed(
+        member=request.member,
+        request_id=request.pk,
+        title=request.title or request.isbn or _("A book from another library"),
+        partner_name=request.partner.name if request.partner else "",
+        due_date=moved.due_date,
+        previous_due_date=previous,
+        recalled=moved.due_date < previous,
+        now=now,
+    )
 
 
 def _tell(request: InterlibraryRequest, action: str, note: str = "") -> None:
@@ -209,7 +269,8 @@ def request_receive(
     partner_name = locked.partner.name if locked.partner else ""
     record = record_create(
         description=Description(
-            title=(locked.title or locked.description or locked.isbn)[:200],
+            # Never the member's own description: the title stays in the catalogue's tables.
+            title=(locked.title or locked.isbn or _("A book from another library"))[:200],
             subtitle=_("Interlibrary loan from %(partner)s") % {"partner": partner_name},
             language="",
         ),
@@ -222,7 +283,7 @@ def request_receive(
         barcode=barcode or f"IBL{locked.pk:08d}",
         branch=branch,
         staff=staff,
-        item_type=ItemType.BOOK,
+        item_type=ItemType.INTERLIBRARY,
         replacement_price=Decimal("0.00"),
         call_number="IBL",
         now=now,
@@ -232,6 +293,12 @@ def request_receive(
     fields = ["item", "received_at"]
     if locked.member is not None:
         loan = loan_checkout(item=item, member=locked.member, staff=staff, branch=branch, now=now)
+        lender_due = _member_due(locked.due_date)
+        if lender_due is not None and lender_due < loan.due_date:
+            loan = (
+                loan_due_date_set(loan_id=loan.pk, due_date=lender_due, staff=staff, now=now)
+                or loan
+            )
         notice_queue_ill_arrived(
             member=locked.member,
             request_id=locked.pk,

@@ -280,6 +280,7 @@ class MessageType(models.TextChoices):
     INVOICE = "invoice", _("Invoice for loans not returned")
     MEMBERSHIP_ENDING = "membership_ending", _("Your membership ends soon")
     ILL_ARRIVED = "ill_arrived", _("A book from another library has arrived")
+    ILL_DUE_CHANGED = "ill_due_changed", _("The lending library changed a due date")
 
 
 # The messages a member chooses a channel for; the others (account and privacy messages) always

@@ -32,6 +32,11 @@ KEPT_COPIES: dict[tuple[str, str], str] = {
         "disclosure under the disclosures rule; only in the categories and period the request "
         "named, and only after a privacy officer approved it."
     ),
+    ("interlibrary.OutgoingMessage", "body"): (
+        "An interlibrary request as it goes to the partner library: what the member asked for "
+        "is what the message is for. The text is emptied as soon as the partner took it; a "
+        "message the partner never took is deleted under the messages rule."
+    ),
 }
 
 

@@ -387,7 +387,10 @@ def _queue_every_type(recipient: Member, third: Member) -> dict[str, Any]:
         notice_queue_email_confirm,
         notice_queue_password_reset_link,
     )
-    from kaft.notices.services.interlibrary import notice_queue_ill_arrived
+    from kaft.notices.services.interlibrary import (
+        notice_queue_ill_arrived,
+        notice_queue_ill_due_changed,
+    )
     from kaft.notices.services.outbox import notice_queue_due_soon, notice_queue_hold_ready
     from kaft.notices.services.statement import notice_statement_changed
     from kaft.privacy.models import StatementVersion
@@ -436,6 +439,15 @@ def _queue_every_type(recipient: Member, third: Member) -> dict[str, Any]:
             partner_name="Bibliotheek Zuid",
             branch_name="Centrale",
             due_date=today + dt.timedelta(days=21),
+        ),
+        MessageType.ILL_DUE_CHANGED: lambda: notice_queue_ill_due_changed(
+            member=recipient,
+            request_id=recipient.pk,
+            title="Geleend van elders",
+            partner_name="Bibliotheek Zuid",
+            due_date=today + dt.timedelta(days=7),
+            previous_due_date=today + dt.timedelta(days=20),
+            recalled=True,
         ),
         MessageType.ACCOUNT_ERASED: lambda: _return_all_and_erase(recipient),
     }

@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from kaft.billing.models import ChargeKind
 from kaft.billing.services.charges import charge_create, charge_waive
+from kaft.interlibrary.models import LibraryPartner
+from kaft.interlibrary.services.requesting import request_raise
 from kaft.members.models import (
     FamilyAction,
     GuardianCheck,
@@ -41,7 +43,7 @@ from kaft.privacy.registry.copies import KEPT_COPIES, may_hold_copy
 from kaft.privacy.services.disclosure import disclosure_record
 from kaft.privacy.services.legal import legal_request_decide, legal_request_register
 from kaft.privacy.services.statement import statement_respond
-from tests.factories import StaffFactory
+from tests.factories import BranchFactory, StaffFactory
 from tests.factories_consent import make_member, make_version
 from tests.factories_family import active_access
 from tests.factories_transparency import officer
@@ -63,6 +65,7 @@ SOURCES: dict[tuple[str, str], str] = {
     ("privacy.LegalRequest", "decision_reason"): "KOPIE-besluit-6056",
     ("billing.Charge", "note"): "KOPIE-kostennotitie-5127",
     ("billing.ChargeEvent", "reason"): "KOPIE-kwijtschelding-8364",
+    ("interlibrary.InterlibraryRequest", "description"): "KOPIE-omschrijving-4471",
 }
 # Text fields of the register that hold no free text, or that Kaft composes itself.
 COMPOSED: dict[tuple[str, str], str] = {
@@ -93,10 +96,6 @@ COMPOSED: dict[tuple[str, str], str] = {
     ("billing.SepaReturnFile", "source"): "the name of the bank's file as uploaded",
     ("interlibrary.InterlibraryRequest", "title"): "bibliographic data of the book asked for",
     ("interlibrary.InterlibraryRequest", "author"): "bibliographic data of the book asked for",
-    ("interlibrary.InterlibraryRequest", "description"): (
-        "what the book is (edition, volume), sent to the partner library as the request's note; "
-        "copied nowhere else in Kaft"
-    ),
     ("interlibrary.InterlibraryRequest", "note"): "the partner library's note on the request",
     ("interlibrary.InterlibraryEvent", "note"): "the partner library's note on a step",
     ("interlibrary.OutgoingMessage", "body"): (
@@ -238,6 +237,16 @@ def _write_every_free_text(child: Member, parent: Member, staff: User) -> None:
         period_end=today,
         non_disclosure_until=None,
         staff=registrar,
+    )
+    ill_partner = LibraryPartner.objects.create(
+        name="Bibliotheek Elders", isil="NL-Elders", endpoint_url="http://elders.test/iso18626"
+    )
+    request_raise(
+        branch=BranchFactory.create(isil="NL-Hier"),
+        member=child,
+        staff=staff,
+        description=text["interlibrary.InterlibraryRequest", "description"],
+        partner=ill_partner,
     )
     legal_request_decide(
         request=legal,

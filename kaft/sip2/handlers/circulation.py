@@ -210,6 +210,10 @@ def _checked_in(
         held = result.hold is not None
         response.add("CV", answers.ALERT_HOLD_ELSEWHERE if held else answers.ALERT_TRANSIT)
         messages.append(words.transit(result.to_branch.name))
+    elif destination == Destination.TO_LENDER:
+        response.add("CL", answers.BIN_TRANSIT)
+        response.add("CV", answers.ALERT_OTHER)
+        messages.append(str(words.TO_LENDER_BIN))
     else:
         response.add("CL", answers.BIN_SHELF)
     for message in messages:

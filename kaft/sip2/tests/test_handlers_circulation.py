@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from kaft.catalog.models import ItemStatus
+from kaft.catalog.models import ItemStatus, ItemType
 from kaft.circulation.models import Hold, HoldStatus, Loan, LoanAction, LoanEvent, LoanStatus
 from kaft.circulation.services import hold_place, loan_checkout
 from kaft.members.models import MemberStatus
@@ -349,3 +349,29 @@ def test_a_kiosk_checkout_costs_the_same_statements_with_0_or_30_loans() -> None
 
     assert counts[0] == counts[1]
     assert counts[0] <= 14
+
+
+def test_a_copy_from_another_library_goes_in_the_transport_bin_and_is_not_renewed() -> None:
+    """An interlibrary copy: the kiosk refuses a renewal (only the lending library gives more
+    time) and, returned, sends it to the transport bin with an alert, not to the shelf."""
+    account = kiosk()
+    member = member_with_pin(home_branch=account.branch, preferred_language="en")
+    item = make_item(home_branch=account.branch, item_type=ItemType.INTERLIBRARY)
+    loan = loan_checkout(item=item, member=member, staff=None, branch=account.branch)
+    due = loan.due_date
+
+    renewal = send(
+        account,
+        request("29", "NN" + sip_date() + " " * 18, AA=member.card_number, AD=PIN, AB=item.barcode),
+    )
+    loan.refresh_from_db()
+    assert renewal.fixed[0] == "0" and loan.due_date == due and loan.renewals == 0
+    assert "another library" in " ".join(values(renewal, "AF"))
+
+    response = send(account, checkin(item.barcode))
+
+    assert response.fixed[0] == "1" and response.fixed[3] == "Y"  # ok, with an alert
+    assert (field(response, "CL"), field(response, "CV")) == ("3", "99")
+    assert values(response, "AF")[-1] == (
+        "Borrowed from another library: please put it in the bin for transport."
+    )
