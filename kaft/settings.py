@@ -292,6 +292,7 @@ CONTENT_SECURITY_POLICY = {
 # Systems get a token with client credentials, a member's app with authorization code + PKCE.
 # Which scopes a client may ask for is its ApiClient's (kaft/api/scopes.py); what a token may
 # touch is decided in kaft/api/access.py.
+_SITE_URL_FOR_OIDC = os.environ.get("KAFT_SITE_URL", "http://localhost:8000").rstrip("/")
 OAUTH2_PROVIDER = {
     # The consent page shows a member these in their language (kaft.api.models.Scope).
     "SCOPES": {
@@ -344,6 +345,15 @@ OAUTH2_PROVIDER = {
     ),
     "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
     "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    # Confidential partners send their secret (Basic or in the form); public ones (PKCE only,
+    # like the demo's e-book client) none.
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": [
+        "client_secret_basic",
+        "client_secret_post",
+        "none",
+    ],
+    # In production the issuer is the site's own address, whatever Host a request carried.
+    "OIDC_ISS_ENDPOINT": f"{_SITE_URL_FOR_OIDC}/oauth" if PRODUCTION else "",
     "ID_TOKEN_EXPIRE_SECONDS": 60 * 60,
     "OAUTH2_VALIDATOR_CLASS": "kaft.api.oidc.validator.KaftValidator",
 }
@@ -480,6 +490,18 @@ KAFT_ILL_RECALL_DAYS = int(os.environ.get("KAFT_ILL_RECALL_DAYS", "7"))
 KAFT_LIBRARY_NAME = os.environ.get("KAFT_LIBRARY_NAME", "Bibliotheek Kaft")
 # The portal's public address, for links in e-mails (no trailing slash).
 KAFT_SITE_URL = os.environ.get("KAFT_SITE_URL", "http://localhost:8000").rstrip("/")
+
+# --- Interlibrary loan: client certificates (mutual TLS, docs/interlibrary.md) -------------
+# The request header in which the reverse proxy passes the client certificate it verified
+# (nginx: `proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert;`). Empty: off, no header
+# is read and partners set to certificates are refused. Set it only behind a proxy that sets or
+# clears this header on every request it passes, so no one outside can send it.
+KAFT_ILL_CLIENT_CERT_HEADER = os.environ.get("KAFT_ILL_CLIENT_CERT_HEADER", "").strip()
+# Kaft's own client certificate and key (PEM file paths) for messages to partners set to
+# certificates, and the CA file their servers are verified against (empty: the system's CAs).
+KAFT_ILL_CLIENT_CERT = os.environ.get("KAFT_ILL_CLIENT_CERT", "").strip()
+KAFT_ILL_CLIENT_KEY = os.environ.get("KAFT_ILL_CLIENT_KEY", "").strip()
+KAFT_ILL_CA_FILE = os.environ.get("KAFT_ILL_CA_FILE", "").strip()
 
 # --- Self-service kiosks (SIP2) --------------------------------------------------------------
 # The port `kaft sip2-server` listens on, and how long an idle kiosk connection stays open

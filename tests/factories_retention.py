@@ -138,6 +138,20 @@ def closed_interlibrary_request(world: World, at: dt.datetime) -> InterlibraryRe
     )
 
 
+def open_interlibrary_request(world: World, at: dt.datetime) -> InterlibraryRequest:
+    """A request made at ``at`` that never closed (the lender went silent)."""
+    return InterlibraryRequest.objects.create(
+        role=IllRole.REQUESTING,
+        status=IllStatus.LOANED,
+        branch=world.branch,
+        member=world.member,
+        requesting_id=f"NL-Open-{next(_seq)}",
+        title="Nooit teruggemeld",
+        description="voor mijn werkstuk",
+        created_at=at,
+    )
+
+
 def interlibrary_message(world: World, at: dt.datetime) -> OutgoingMessage:
     request = InterlibraryRequest.objects.create(
         role=IllRole.REQUESTING,
@@ -515,6 +529,7 @@ DATETIME_MAKERS: dict[str, Callable[[World, dt.datetime], models.Model]] = {
     "loans": returned_loan,
     "holds": finished_hold,
     "interlibrary_requests": closed_interlibrary_request,
+    "interlibrary_requests_open": open_interlibrary_request,
     "interlibrary_messages": interlibrary_message,
     "access_log": access_entry,
     "admin_log": admin_entry,

@@ -27,7 +27,12 @@ class IllErrorCode(ErrorCode):
     STILL_ON_LOAN = "still_on_loan"
     ALREADY_SHIPPED_BACK = "already_shipped_back"
     WRONG_ROLE = "wrong_role"
+    ACTION_UNSUPPORTED = "action_unsupported"
     NOT_OVERDUE = "not_overdue"
+    CERTIFICATE_INVALID = "certificate_invalid"
+    CERTIFICATE_EXPIRED = "certificate_expired"
+    CERTIFICATE_MISSING = "certificate_missing"
+    CERTIFICATE_NEEDS_HTTPS = "certificate_needs_https"
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
@@ -43,7 +48,10 @@ class IllErrorCode(ErrorCode):
             cls.PATRON_FIELD_UNKNOWN: _("Unknown kind of patron data: %(field)s."),
             cls.ISIL_INVALID: _("This is not an ISIL code (for example NL-AsdOBA)."),
             cls.ISIL_TAKEN: _("Another partner library has this ISIL code."),
-            cls.ENDPOINT_INVALID: _("The ISO 18626 address must start with https:// or http://."),
+            cls.ENDPOINT_INVALID: _(
+                "The ISO 18626 address must start with https:// (http:// only on a test system)."
+            ),
+            cls.ACTION_UNSUPPORTED: _("Kaft does not support this action: %(action)s."),
             cls.FEE_INVALID: _("The fee must be an amount of 0 or more."),
             cls.ITEM_NOT_AVAILABLE: _("This copy is not on the shelf."),
             cls.ITEM_NOT_THIS_TITLE: _("No copy with this barcode."),
@@ -53,6 +61,19 @@ class IllErrorCode(ErrorCode):
             cls.ALREADY_SHIPPED_BACK: _("The book was already shipped back."),
             cls.WRONG_ROLE: _("This cannot be done with this request."),
             cls.NOT_OVERDUE: _("The due date has not passed yet."),
+            cls.CERTIFICATE_INVALID: _(
+                "This is neither a certificate in PEM format (-----BEGIN CERTIFICATE----- …) nor "
+                "a SHA-256 fingerprint (64 hexadecimal digits)."
+            ),
+            cls.CERTIFICATE_EXPIRED: _("This certificate is no longer valid (it expired)."),
+            cls.CERTIFICATE_MISSING: _(
+                "A partner that uses a client certificate needs its certificate or its SHA-256 "
+                "fingerprint."
+            ),
+            cls.CERTIFICATE_NEEDS_HTTPS: _(
+                "A partner that uses a client certificate needs an ISO 18626 address that starts "
+                "with https://."
+            ),
         }
 
 

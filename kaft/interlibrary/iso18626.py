@@ -312,10 +312,15 @@ def _read_header(element: Any) -> Header | None:
 
 def header_guess(data: bytes) -> tuple[str, Header | None]:
     """The kind and header of a message the schema refused, as far as they can be read (to
-    address the error confirmation); ``("", None)`` for what is not XML at all."""
+    address the error confirmation); ``("", None)`` for what is not XML at all, is too large or
+    carries a document type declaration (never read further)."""
+    if len(data) > MAX_BYTES:
+        return "", None
     try:
         root = etree.fromstring(data, _parser())
     except (etree.XMLSyntaxError, ValueError):
+        return "", None
+    if root.getroottree().docinfo.doctype:
         return "", None
     for child in root:
         if isinstance(child.tag, str) and etree.QName(child).localname in KINDS:
@@ -359,8 +364,16 @@ def message_parse(data: bytes) -> Message:
         root = etree.fromstring(data, _parser())
     except (etree.XMLSyntaxError, ValueError) as exc:
         raise MessageInvalid("BadlyFormedMessage", f"not well-formed XML: {exc}") from None
+    # ISO 18626 messages have no document type declaration: one with a DTD (entities, external
+    # subsets) is refused before anything reads it further, whatever it declares.
+    if root.getroottree().docinfo.doctype:
+        raise MessageInvalid("BadlyFormedMessage", "a document type declaration is not allowed")
     checker = schema()
-    if not checker.validate(root):
+    try:
+        valid = checker.validate(root)
+    except etree.Error as exc:  # lxml's own failures while validating: refused, never raised
+        raise MessageInvalid("BadlyFormedMessage", f"cannot be validated: {exc}") from None
+    if not valid:
         kind, _header_read = header_guess(data)
         raise MessageInvalid("BadlyFormedMessage", str(checker.error_log.last_error), kind)
     body = next(child for child in root if isinstance(child.tag, str))

@@ -37,6 +37,13 @@ PATRON_FIELD_CATEGORY: dict[str, DataCategory] = {
 }
 
 
+class PartnerAuth(models.TextChoices):
+    """How a partner library and Kaft prove who they are to each other (both directions)."""
+
+    SECRET = "secret", _("Shared secret")
+    CERTIFICATE = "certificate", _("Client certificate (mutual TLS)")
+
+
 class LibraryPartner(models.Model):
     """A library we exchange ISO 18626 messages with. The agreement (purpose, legal basis, the
     data categories it may receive) is the privacy register's :class:`~kaft.privacy.models.Partner`
@@ -47,6 +54,15 @@ class LibraryPartner(models.Model):
     endpoint_url = models.URLField(_("ISO 18626 address"), max_length=300)
     # Sent in the X-ISO18626-Secret header both ways; stored encrypted (kaft/core/crypto.py).
     secret = EncryptedCharField(_("shared secret"), null=True, blank=True)
+    auth_method = models.CharField(
+        _("authentication"), max_length=12, choices=PartnerAuth.choices, default=PartnerAuth.SECRET
+    )
+    # With a client certificate: the SHA-256 fingerprint of the partner's certificate (64 hex
+    # digits, lowercase, no colons), pinned; the reverse proxy checks the TLS handshake and
+    # hands the certificate over (kaft/interlibrary/services/incoming.py).
+    cert_fingerprint = models.CharField(
+        _("certificate fingerprint (SHA-256)"), max_length=64, blank=True
+    )
     patron_fields = models.JSONField(_("patron data it requires"), default=list, blank=True)
     fee = models.DecimalField(_("fee per request"), max_digits=7, decimal_places=2, default=0)
     loan_days = models.PositiveSmallIntegerField(_("loan period when we supply (days)"), default=28)
@@ -201,8 +217,9 @@ class InterlibraryRequest(models.Model):
         verbose_name_plural = _("interlibrary requests")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            # A requester numbers its own requests: two partners may both send a number 42.
             models.UniqueConstraint(
-                fields=["role", "requesting_id"], name="interlibrary_request_id_once"
+                fields=["role", "partner", "requesting_id"], name="interlibrary_request_id_once"
             ),
         ]
 
@@ -256,7 +273,9 @@ class OutgoingMessage(models.Model):
         related_name="messages",
         verbose_name=_("interlibrary request"),
     )
-    kind = models.CharField(_("message"), max_length=40)
+    # The message and, for agency messages, its reason or action
+    # ("supplyingAgencyMessage:StatusRequestResponse" is the longest: 44).
+    kind = models.CharField(_("message"), max_length=64)
     body = models.TextField(_("text of the message"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING

@@ -25,7 +25,7 @@ from kaft.core.errors import DomainError
 from kaft.desk.access import DeskRequest, card_holder, desk_view, member_look, members_listed
 from kaft.desk.views.common import desk_render
 from kaft.interlibrary.lifecycle import request_actions
-from kaft.interlibrary.models import IllAction, IllRole, LibraryPartner, PatronField
+from kaft.interlibrary.models import IllAction, IllRole, LibraryPartner, PartnerAuth, PatronField
 from kaft.interlibrary.selectors.requests import (
     partners_active,
     partners_all,
@@ -221,11 +221,27 @@ class PartnerForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
     isil = forms.CharField(label=gettext_lazy("ISIL code"), max_length=16)
     endpoint_url = forms.CharField(label=gettext_lazy("ISO 18626 address"), max_length=300)
+    auth_method = forms.ChoiceField(
+        label=gettext_lazy("How this library and we prove who we are"),
+        choices=PartnerAuth.choices,
+        initial=PartnerAuth.SECRET,
+        required=False,  # not sent: the stored choice (a shared secret for a new partner)
+        widget=forms.RadioSelect,
+    )
     secret = forms.CharField(
         label=gettext_lazy("Shared secret (empty: keep the stored one)"),
         max_length=200,
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+    certificate = forms.CharField(
+        label=gettext_lazy(
+            "The library's client certificate (PEM) or its SHA-256 fingerprint "
+            "(empty: keep the stored one)"
+        ),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
     )
     patron_fields = forms.MultipleChoiceField(
         label=gettext_lazy("Patron data this library requires"),
@@ -270,6 +286,8 @@ def _partner_save(request: HttpRequest, form: PartnerForm, partner: LibraryPartn
             isil=data["isil"],
             endpoint_url=data["endpoint_url"],
             secret=data["secret"] or None,
+            auth_method=data["auth_method"] or None,
+            certificate=data["certificate"] or None,
             patron_fields=list(data["patron_fields"]),
             fee=data["fee"],
             loan_days=data["loan_days"],
@@ -315,6 +333,7 @@ def interlibrary_partner_edit(request: HttpRequest, library_partner_id: int) -> 
         "name": partner.name,
         "isil": partner.isil,
         "endpoint_url": partner.endpoint_url,
+        "auth_method": partner.auth_method,
         "patron_fields": partner.patron_fields,
         "agreement": partner.agreement,
         "fee": partner.fee,

@@ -5,10 +5,18 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from kaft.interlibrary import certificates
 from kaft.interlibrary.errors import IllError, IllErrorCode
-from kaft.interlibrary.models import PATRON_FIELD_CATEGORY, LibraryPartner, PatronField
+from kaft.interlibrary.models import (
+    PATRON_FIELD_CATEGORY,
+    LibraryPartner,
+    PartnerAuth,
+    PatronField,
+)
 from kaft.privacy.models import Partner
 
 # ISO 15511: a country or other prefix, a hyphen, then up to 11 letters, digits, /, : or -.
@@ -29,11 +37,19 @@ def library_partner_save(
     rota_order: int = 10,
     agreement: Partner | None = None,
     active: bool = True,
+    auth_method: str | None = None,
+    certificate: str | None = None,
 ) -> LibraryPartner:
     """Add a partner library (``partner`` None) or change one. ``secret`` None keeps the stored
-    one. Refused (nothing written): a malformed or taken ISIL, an address that is not http(s),
+    one. ``auth_method`` (:class:`PartnerAuth`) None keeps the stored one (a shared secret for a
+    new partner). ``certificate``: the partner's client certificate as PEM, or its SHA-256
+    fingerprint; only the fingerprint is kept; None or empty keeps the stored one.
+
+    Refused (nothing written): a malformed or taken ISIL, an address that is not http(s),
     a negative fee, an unknown patron field, or patron fields without an agreement in the
-    privacy register whose categories cover them."""
+    privacy register whose categories cover them; a certificate that cannot be read or has
+    expired; a partner set to certificates without a fingerprint or without an https://
+    address."""
     isil = isil.strip()
     if not ISIL.match(isil):
         raise IllError(IllErrorCode.ISIL_INVALID)
@@ -43,7 +59,9 @@ def library_partner_save(
     if taken.exists():
         raise IllError(IllErrorCode.ISIL_TAKEN)
     endpoint_url = endpoint_url.strip()
-    if not endpoint_url.startswith(("https://", "http://")):
+    # The shared secret and any patron data travel in the message: encrypted in production.
+    schemes = ("https://",) if settings.PRODUCTION else ("https://", "http://")
+    if not endpoint_url.startswith(schemes):
         raise IllError(IllErrorCode.ENDPOINT_INVALID)
     try:
         amount = Decimal(str(fee)).quantize(Decimal("0.01"))
@@ -59,10 +77,22 @@ def library_partner_save(
         needed = {PATRON_FIELD_CATEGORY[f] for f in fields}
         if agreement is None or not needed <= set(agreement.categories):
             raise IllError(IllErrorCode.NO_AGREEMENT)
+    fingerprint = _fingerprint(certificate)
     if partner is None:
         partner = LibraryPartner()
     else:
         partner = LibraryPartner.objects.select_for_update().get(pk=partner.pk)
+    method = auth_method or partner.auth_method or PartnerAuth.SECRET
+    if method not in PartnerAuth.values:
+        raise IllError(IllErrorCode.CERTIFICATE_INVALID)
+    if method == PartnerAuth.CERTIFICATE:
+        if not (fingerprint or partner.cert_fingerprint):
+            raise IllError(IllErrorCode.CERTIFICATE_MISSING)
+        if not endpoint_url.startswith("https://"):
+            raise IllError(IllErrorCode.CERTIFICATE_NEEDS_HTTPS)
+    partner.auth_method = method
+    if fingerprint:
+        partner.cert_fingerprint = fingerprint
     partner.name = name.strip()[:120]
     partner.isil = isil
     partner.endpoint_url = endpoint_url
@@ -76,3 +106,20 @@ def library_partner_save(
     partner.active = active
     partner.save()
     return partner
+
+
+def _fingerprint(certificate: str | None) -> str:
+    """The pinned fingerprint of what staff pasted ("" for nothing); refused when it is no
+    certificate or fingerprint, or the certificate has expired."""
+    if certificate is None or not certificate.strip():
+        return ""
+    text = certificate.strip()
+    try:
+        if "-----BEGIN" in text:
+            parsed = certificates.certificate_parse(text)
+            if parsed.not_valid_after_utc < timezone.now():
+                raise IllError(IllErrorCode.CERTIFICATE_EXPIRED)
+            return certificates.fingerprint_of(parsed)
+        return certificates.fingerprint_from_text(text)
+    except certificates.CertificateInvalid:
+        raise IllError(IllErrorCode.CERTIFICATE_INVALID) from None

@@ -67,6 +67,7 @@ from kaft.notices.services.interlibrary import (
     notice_queue_ill_arrived,
     notice_queue_ill_due_changed,
 )
+from kaft.privacy.errors import PrivacyError
 from kaft.privacy.services.disclosure import disclosure_record
 
 
@@ -167,9 +168,11 @@ def _send_to(request: InterlibraryRequest, partner: LibraryPartner, staff: User 
 
 def request_on_supplier_message(*, request: InterlibraryRequest, message: iso18626.Message) -> None:
     """Apply a ``supplyingAgencyMessage`` to our locked request (in the caller's transaction):
-    the status it reports as a move of the table, its due date; ``Unfilled`` goes on to the next
-    partner of the rota when the request was not sent to a chosen one only. A status the table
-    does not allow from here raises :class:`IllError` (the caller answers with an error)."""
+    the status it reports as a move of the table, its due date (only while the book is lent to
+    us); ``Unfilled`` goes on to the next partner of the rota that may lawfully receive the
+    request (:func:`_rota_next`). A status the table does not reach from here (one going back,
+    a move after the request closed) raises :class:`IllError` (the caller answers with an error
+    and nothing changes); the same status again is a repeat and changes nothing but a due date."""
     fields = message.fields
     header = message.header
     if header is not None and header.supplying_request_id and not request.supplying_id:
@@ -180,23 +183,44 @@ def request_on_supplier_message(*, request: InterlibraryRequest, message: iso186
     if request.status == IllStatus.NEW and reported != IllStatus.NEW:
         # The supplier answers before its confirmation reached us: it has the request.
         request_apply(request=request, action=IllAction.SEND, at=now)
-    move = move_for_status(IllStatus(request.status), reported)
+    before = IllStatus(request.status)
+    move = move_for_status(before, reported)
+    if move is None and reported != before:
+        raise IllError(IllErrorCode.MOVE_NOT_ALLOWED, status=before.label, action=reported.label)
+    if move is not None:
+        request_apply(request=request, action=move, at=now, note=fields.get("note", ""))
     due = iso18626.due_date_of(fields.get("due_date", ""))
-    due_changed = due is not None and due != request.due_date
+    due_changed = (
+        due is not None and due != request.due_date and IllStatus(request.status) in _LENT_TO_US
+    )
     if due_changed:
         request.due_date = due
         request.save(update_fields=["due_date"])
-    if move is not None:
-        request_apply(request=request, action=move, at=now, note=fields.get("note", ""))
     if move == IllAction.RECALL or due_changed:
         _follow_lender(request, recalled=move == IllAction.RECALL, now=now)
-    if move is None:
-        return
     if move == IllAction.UNFILL:
-        partner = _next_partner(request.tried)
-        if partner is not None:
-            request_apply(request=request, action=IllAction.NEXT_PARTNER, at=now)
-            _send_to(request, partner, None)
+        _rota_next(request, now)
+
+
+# While the book is lent to us: the states in which the lender's due date counts.
+_LENT_TO_US = (IllStatus.LOANED, IllStatus.OVERDUE, IllStatus.RECALLED)
+
+
+def _rota_next(request: InterlibraryRequest, now: dt.datetime) -> None:
+    """After an ``Unfilled``: ask the next partner of the rota not yet asked; one that may not
+    receive what the request would carry (no agreement for the member's data, or no consent) is
+    passed over. None left: the request stays Unfilled for staff to decide. Each try is its own
+    savepoint, so a partner passed over leaves nothing behind."""
+    passed: list[int] = []
+    while (partner := _next_partner([*request.tried, *passed])) is not None:
+        try:
+            with transaction.atomic():
+                request_apply(request=request, action=IllAction.NEXT_PARTNER, at=now)
+                _send_to(request, partner, None)
+            return
+        except (IllError, PrivacyError):
+            request.refresh_from_db()
+            passed.append(partner.pk)
 
 
 def _member_due(lender_due: dt.date | None) -> dt.date | None:
@@ -382,7 +406,9 @@ def request_cancel(*, request: InterlibraryRequest, staff: User | None) -> Inter
         )
     if locked.status == IllStatus.NEW and not locked.messages.filter(status="sent").exists():
         # Never reached a partner: cancelled here, and what waits to be sent stays unsent.
-        locked.messages.filter(status="pending").update(status="failed", last_error="cancelled")
+        locked.messages.filter(status="pending").update(
+            status="failed", last_error="cancelled", body=""
+        )
         request_apply(request=locked, action=IllAction.CANCEL, at=timezone.now(), staff=staff)
         return locked
     _tell(locked, "Cancel")

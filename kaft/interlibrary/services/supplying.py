@@ -8,8 +8,9 @@ the library is a borrower of its own kind, see ``models``), receive it back
 (:func:`supply_check_in`: the ordinary check-in routes the copy, then ``LoanCompleted``), mark it
 overdue, recall it, or write it off. Every move tells the partner in a
 ``supplyingAgencyMessage``. The partner's actions (:func:`supply_on_requester_message`):
-``Received`` and ``ShippedReturn`` are noted; ``Renew`` is granted (a new due date:
-the partner's loan period from the later of today and the due date) unless the copy is recalled;
+``Received`` and ``ShippedReturn`` are noted; ``Renew`` is granted (a new due date: the
+partner's loan period from today, so a repeated Renew gives the same date) unless the copy is
+recalled;
 ``Cancel`` is granted until the copy is shipped; ``StatusRequest`` is answered with the status.
 
 Patron data in a partner's request is not stored: the requesting library is responsible for its
@@ -218,10 +219,13 @@ def supply_on_requester_message(*, request: InterlibraryRequest, message: iso186
     elif action == "Renew":
         if status in (IllStatus.LOANED, IllStatus.OVERDUE) and request.due_date is not None:
             assert request.partner is not None
-            base = max(timezone.localdate(now), request.due_date)
-            request.due_date = base + dt.timedelta(days=request.partner.loan_days)
-            request.save(update_fields=["due_date"])
-            request_apply(request=request, action=IllAction.RENEW, at=now, note=note)
+            # The partner's loan period from today: asking again (a retry after a timeout, a
+            # repeat) gives the same date, never one more period on top.
+            due = timezone.localdate(now) + dt.timedelta(days=request.partner.loan_days)
+            if due > request.due_date or status == IllStatus.OVERDUE:
+                request.due_date = max(due, request.due_date)
+                request.save(update_fields=["due_date"])
+                request_apply(request=request, action=IllAction.RENEW, at=now, note=note)
             _tell(request, "RenewResponse", answer="Y")
         else:
             _tell(request, "RenewResponse", answer="N")
@@ -236,5 +240,5 @@ def supply_on_requester_message(*, request: InterlibraryRequest, message: iso186
     elif action == "Notification" and note:
         request.note = note[:300]
         request.save(update_fields=["note"])
-    else:
-        raise IllError(IllErrorCode.WRONG_ROLE)
+    else:  # ShippedForward, a Notification saying nothing: answered UnsupportedActionType
+        raise IllError(IllErrorCode.ACTION_UNSUPPORTED, action=action or "-")

@@ -98,6 +98,12 @@ def _ops() -> dict[str, Callable[..., Any]]:
         )
         return supplying.supply_mark_overdue_all()
 
+    def recall(*, requesting_id: str) -> str:
+        request = supplying.supply_move(
+            request=_request(requesting_id), action=IllAction.RECALL, staff=None
+        )
+        return str(request.status)
+
     def item_status(*, barcode: str) -> str:
         return str(Item.objects.get(barcode=barcode).status)
 
@@ -108,6 +114,7 @@ def _ops() -> dict[str, Callable[..., Any]]:
         "ship": ship,
         "check_in": check_in,
         "overdue": overdue,
+        "recall": recall,
         "item_status": item_status,
     }
 

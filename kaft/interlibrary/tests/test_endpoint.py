@@ -106,14 +106,29 @@ def test_a_message_without_the_partner_secret_is_refused(
     _nothing_changed()
 
 
+def _error_value(response: Any) -> str:
+    root = etree.fromstring(response.content)
+    return root.findtext(".//i:errorValue", namespaces={"i": iso18626.NS}) or ""
+
+
 def test_an_unknown_partner_or_library_is_refused(client: Client, loop: Loop) -> None:
-    for header in (
-        iso18626.Header("NL-Sup", "NL-Unknown", "x-1"),
-        iso18626.Header("NL-Nobody", "NL-Req", "x-2"),
-    ):
-        response = _post(client, iso18626.build_request(header=header, title="T"))
-        assert response.status_code == 400
-        assert _error(response)[1:] == ("ERROR", "UnrecognisedDataValue")
+    # An agency that is no partner gets the very answer of a wrong secret: nothing tells an
+    # outsider which libraries are partners.
+    nobody = _post(
+        client,
+        iso18626.build_request(header=iso18626.Header("NL-Sup", "NL-Nobody", "x-1"), title="T"),
+    )
+    wrong = _post(client, iso18626.build_request(header=HEADER, title="T"), secret="raden")
+    assert nobody.status_code == wrong.status_code == 403
+    assert _error(nobody) == _error(wrong) and _error_value(nobody) == _error_value(wrong)
+    # A partner addressing a library that is not ours: refused, naming the element.
+    response = _post(
+        client,
+        iso18626.build_request(header=iso18626.Header("NL-Nobody", "NL-Req", "x-2"), title="T"),
+    )
+    assert response.status_code == 400
+    assert _error(response)[1:] == ("ERROR", "UnrecognisedDataValue")
+    assert _error_value(response) == "supplyingAgencyId"
     loop.requester_partner.active = False
     loop.requester_partner.save()
     response = _post(client, iso18626.build_request(header=HEADER, title="T"))
@@ -150,3 +165,56 @@ def test_a_confirmation_sent_to_us_is_no_message(client: Client, loop: Loop) -> 
 
 def test_other_methods_do_not_answer_500(client: Client) -> None:
     assert client.get(URL).status_code == 405
+
+
+def test_two_partners_may_use_the_same_request_number(client: Client, loop: Loop) -> None:
+    from kaft.interlibrary.models import LibraryPartner
+
+    LibraryPartner.objects.create(
+        name="Nog een", isil="NL-Other", endpoint_url="http://other.test/x", secret="ander"
+    )
+    first = _post(client, iso18626.build_request(header=HEADER, title="Een"))
+    other = iso18626.Header("NL-Sup", "NL-Other", HEADER.requesting_request_id)
+    second = _post(client, iso18626.build_request(header=other, title="Twee"), secret="ander")
+    assert first.status_code == second.status_code == 200
+    assert sorted(InterlibraryRequest.objects.values_list("title", flat=True)) == ["Een", "Twee"]
+    # the same number again from the first partner is the same request, answered the same
+    again = _post(client, iso18626.build_request(header=HEADER, title="Een"))
+    assert again.status_code == 200 and InterlibraryRequest.objects.count() == 2
+
+
+def test_a_request_number_too_long_to_keep_is_refused_not_cut(client: Client, loop: Loop) -> None:
+    long = iso18626.Header("NL-Sup", "NL-Req", "NL-Req-" + "9" * 80)
+    response = _post(client, iso18626.build_request(header=long, title="T"))
+    assert response.status_code == 400
+    assert _error_value(response) == "requestingAgencyRequestId"
+    _nothing_changed()
+
+
+def test_an_action_kaft_does_not_support_is_answered_as_such(client: Client, loop: Loop) -> None:
+    _post(client, iso18626.build_request(header=HEADER, title="T"))
+    before = list(InterlibraryEvent.objects.values_list("pk", flat=True))
+    response = _post(
+        client, iso18626.build_requesting_message(header=HEADER, action="ShippedForward")
+    )
+    assert response.status_code == 400
+    assert _error(response)[2] == "UnsupportedActionType"
+    assert list(InterlibraryEvent.objects.values_list("pk", flat=True)) == before
+    refused = _post(client, iso18626.build_requesting_message(header=HEADER, action="Received"))
+    assert _error(refused)[2] == "UnrecognisedDataValue" and _error_value(refused) == "action"
+
+
+def test_a_message_with_a_document_type_declaration_is_refused_not_a_500(
+    client: Client, loop: Loop
+) -> None:
+    body = iso18626.build_request(header=HEADER, title="TITEL")
+    start = body.index(b"<ill:ISO18626Message")
+    body = (
+        body[:start]
+        + b'<!DOCTYPE ISO18626Message [<!ENTITY e "x">]>'
+        + body[start:].replace(b"TITEL", b"&e;")
+    )
+    response = _post(client, body)
+    assert response.status_code == 400
+    assert _error(response)[1:] == ("ERROR", "BadlyFormedMessage")
+    _nothing_changed()

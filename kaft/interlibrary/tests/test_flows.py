@@ -243,6 +243,12 @@ def test_cancel_renew_recall_and_overdue(
     _fresh(first, theirs)
     assert (first.status, theirs.status) == (IllStatus.LOANED, IllStatus.LOANED)
     assert first.due_date == timezone.localdate() + dt.timedelta(days=28)
+    # The same Renew again (a partner's retry) gives the same date, not one more period.
+    with django_capture_on_commit_callbacks(execute=True):
+        request_renew_ask(request=first, staff=None)
+    _fresh(first, theirs)
+    assert first.due_date == theirs.due_date == timezone.localdate() + dt.timedelta(days=28)
+    assert theirs.events.filter(action=IllAction.RENEW).count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         supply_move(request=theirs, action=IllAction.RECALL, staff=None)
     first.refresh_from_db()
@@ -266,3 +272,77 @@ def test_a_refused_desk_move_writes_nothing(loop: Loop) -> None:
     ours.refresh_from_db()
     assert ours.status == IllStatus.NEW and ours.events.count() == 0
     assert OutgoingMessage.objects.count() == count
+
+
+def test_unfilled_passes_over_a_library_that_may_not_have_the_members_data(
+    loop: Loop, django_capture_on_commit_callbacks: Capture
+) -> None:
+    """The supplier's Unfilled is always taken: a next library that would need patron data
+    without an agreement is passed over (nothing sent to it), the one after it is asked."""
+    member = MemberFactory.create(home_branch=loop.requester)
+    needs_name = LibraryPartner.objects.create(
+        name="Wil namen",
+        isil="NL-Names",
+        endpoint_url="http://names.test/x",
+        secret="s",
+        rota_order=20,
+        patron_fields=[PatronField.NAME],
+    )
+    third = LibraryPartner.objects.create(
+        name="Derde", isil="NL-Three", endpoint_url="http://three.test/x", secret="s", rota_order=30
+    )
+    loop.supplier_partner.rota_order = 1
+    loop.supplier_partner.save()
+    loop.unreachable = ("http://three.test/x",)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_raise(branch=loop.requester, member=member, staff=None, title="T")
+    ours, theirs = _pair(loop)
+    with django_capture_on_commit_callbacks(execute=True):
+        supply_answer(request=theirs, action=IllAction.UNFILL, staff=None)
+    _fresh(ours, theirs)
+    assert theirs.status == IllStatus.UNFILLED  # the supplier's message was accepted
+    assert ours.partner == third and ours.status == IllStatus.NEW
+    assert needs_name.pk not in ours.tried
+    assert not OutgoingMessage.objects.filter(body__contains="NL-Names").exists()
+    assert not Disclosure.objects.filter(member=member).exists()
+
+
+def test_a_status_going_back_or_after_the_end_is_refused_and_changes_nothing(
+    loop: Loop, django_capture_on_commit_callbacks: Capture
+) -> None:
+    from kaft.interlibrary.services.incoming import message_receive
+    from kaft.interlibrary.services.outbox import header_for
+
+    ItemFactory.create(home_branch=loop.supplier, barcode="300079")
+    with django_capture_on_commit_callbacks(execute=True):
+        request_raise(branch=loop.requester, member=None, staff=None, title="T")
+    ours, theirs = _pair(loop)
+    with django_capture_on_commit_callbacks(execute=True):
+        supply_ship(request=theirs, barcode="300079", staff=None, branch=loop.supplier)
+    ours.refresh_from_db()
+    assert ours.status == IllStatus.LOANED
+    due, events = ours.due_date, ours.events.count()
+
+    def supplier_says(status: str, due_date: str = "") -> int:
+        from kaft.interlibrary import iso18626
+
+        body = iso18626.build_supplying_message(
+            header=header_for(theirs),
+            reason="StatusChange",
+            status=status,
+            due_date=dt.date.fromisoformat(due_date) if due_date else None,
+        )
+        return message_receive(body=body, secret="s3cret-sup").status
+
+    assert supplier_says("RequestReceived") == 400  # back before it was shipped
+    ours.refresh_from_db()
+    assert (ours.status, ours.due_date, ours.events.count()) == (IllStatus.LOANED, due, events)
+    assert supplier_says("Loaned", "2031-01-01") == 200  # a new due date: taken
+    ours.refresh_from_db()
+    assert ours.due_date == dt.date(2031, 1, 1)
+    InterlibraryRequest.objects.filter(pk=ours.pk).update(
+        status=IllStatus.LOAN_COMPLETED, closed_at=timezone.now()
+    )
+    assert supplier_says("LoanCompleted", "2032-01-01") == 200  # a repeat
+    ours.refresh_from_db()
+    assert ours.due_date == dt.date(2031, 1, 1)  # not after the end

@@ -117,3 +117,30 @@ def test_malformed_or_foreign_messages_are_refused(data: bytes) -> None:
     with pytest.raises(MessageInvalid) as refused:
         iso18626.message_parse(data)
     assert refused.value.error_type == "BadlyFormedMessage"
+
+
+def _with_dtd(subset: str) -> bytes:
+    """A valid request whose note uses an entity its document type declaration declares."""
+    body = iso18626.build_request(
+        header=HEADER, title="Titel", author="", isbn="", description="NOTE", patron=Patron()
+    )
+    start = body.index(b"<ill:ISO18626Message")
+    declaration = f"<!DOCTYPE ISO18626Message [{subset}]>".encode()
+    return body[:start] + declaration + body[start:].replace(b"NOTE", b"&e;")
+
+
+@pytest.mark.parametrize(
+    "subset",
+    [
+        '<!ENTITY e "binnen">',  # an internal entity: lxml cannot even validate it
+        '<!ENTITY e SYSTEM "file:///etc/hostname">',  # an external one: never read
+        '<!ENTITY e "x"><!ENTITY f "&e;&e;&e;&e;">',
+    ],
+)
+def test_a_message_with_a_document_type_declaration_is_refused(subset: str) -> None:
+    data = _with_dtd(subset)
+    assert b"<!DOCTYPE" in data and b"&e;" in data
+    with pytest.raises(MessageInvalid) as refused:
+        iso18626.message_parse(data)
+    assert refused.value.error_type == "BadlyFormedMessage"
+    assert iso18626.header_guess(data) == ("", None)

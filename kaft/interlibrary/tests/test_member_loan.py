@@ -124,15 +124,17 @@ def test_more_time_from_the_lender_gives_the_member_more_time(
 ) -> None:
     ours, theirs, loan = _lent(loop, django_capture_on_commit_callbacks, lender_days=14)
     assert loan.due_date == TODAY() + dt.timedelta(days=9)
-    # The desk asked for more time; the supplier grants it (14 more days from its due date).
+    # The desk asked for more time; the supplier grants its loan period (now 30 days) from today.
     from kaft.interlibrary.services.requesting import request_renew_ask
 
+    loop.requester_partner.loan_days = 30
+    loop.requester_partner.save()
     with django_capture_on_commit_callbacks(execute=True):
         request_renew_ask(request=ours, staff=None)
     ours.refresh_from_db()
     loan.refresh_from_db()
-    assert ours.due_date == TODAY() + dt.timedelta(days=28)
-    assert loan.due_date == TODAY() + dt.timedelta(days=23)
+    assert ours.due_date == TODAY() + dt.timedelta(days=30)
+    assert loan.due_date == TODAY() + dt.timedelta(days=25)
     notice = Notice.objects.get(message_type=MessageType.ILL_DUE_CHANGED)
     assert "Langer lenen" in notice.subject
 

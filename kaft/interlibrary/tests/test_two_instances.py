@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from kaft.catalog.models import ItemStatus
-from kaft.circulation.models import Loan
+from kaft.circulation.models import Loan, LoanStatus
 from kaft.circulation.services.loans import loan_checkin
 from kaft.interlibrary.models import IllRole, IllStatus, InterlibraryRequest, LibraryPartner
 from kaft.interlibrary.services.requesting import (
@@ -33,6 +33,8 @@ from kaft.interlibrary.services.requesting import (
     request_renew_ask,
     request_ship_return,
 )
+from kaft.members.models import MessageType
+from kaft.notices.models import Notice
 from tests.factories import BranchFactory, LoanRuleFactory, MemberFactory, StaffFactory
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -213,5 +215,16 @@ def test_two_kafts_lend_a_book_and_answer_unfilled_cancel_renew_overdue(peer: Pe
     assert late.status == IllStatus.LOANED
     assert late.due_date == timezone.localdate() + dt.timedelta(days=28)
     assert peer.request(late.requesting_id)["status"] == "Loaned"
+
+    # Recall: B wants it back while A's member has it; A's member is due within a week and told.
+    request_receive(request=late, staff=staff, branch=home)
+    lent = Loan.objects.get(member=member, status=LoanStatus.OPEN)
+    assert lent.due_date == timezone.localdate() + dt.timedelta(days=21)  # A's own rule
+    assert peer("recall", requesting_id=late.requesting_id) == "Recalled"
+    late.refresh_from_db()
+    lent.refresh_from_db()
+    assert late.status == IllStatus.RECALLED
+    assert lent.due_date == timezone.localdate() + dt.timedelta(days=7)
+    assert Notice.objects.filter(member=member, message_type=MessageType.ILL_DUE_CHANGED).exists()
 
     assert InterlibraryRequest.objects.filter(role=IllRole.SUPPLYING).count() == 0

@@ -59,6 +59,19 @@ RULES: dict[str, RetentionRule] = {
             365,
         ),
         RetentionRule(
+            "interlibrary_open",
+            _("Interlibrary requests that never closed"),
+            _(
+                "A request to another library that was never completed (the other library never "
+                "confirmed the return, or stopped answering) is unlinked from the member this "
+                "many days after it was made, unless the member chose to keep their loan "
+                "history."
+            ),
+            365,
+            180,
+            730,
+        ),
+        RetentionRule(
             "hold_history",
             _("Finished reservations"),
             _(

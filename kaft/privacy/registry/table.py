@@ -49,6 +49,10 @@ class PersonalTable:
     export: bool = True
     note: str = ""
     anonymise: dict[str, object] = field(default_factory=dict)
+    # UNLINK: columns emptied together with the member link (by erasure and by the retention
+    # job), so that nothing left on the row leads back to the member (a link to another row that
+    # keeps the member longer, text the member typed).
+    unlink_clears: dict[str, object] = field(default_factory=dict)
     technical: dict[str, str] = field(default_factory=dict)
     login_names: tuple[str, ...] = ()
     login_field: str = ""

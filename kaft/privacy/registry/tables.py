@@ -64,7 +64,9 @@ NOT_PERSONAL: dict[str, str] = {
     "circulation.LoanRule": "Loan periods and limits per branch, category and kind of copy.",
     "privacy.Partner": "An organisation, not a person.",
     "interlibrary.LibraryPartner": (
-        "A partner library: its name, ISIL, address, shared secret (encrypted) and fee."
+        "A partner library: its name, ISIL, address, how it authenticates, its shared secret "
+        "(encrypted) or the fingerprint of its client certificate (a library's, not a "
+        "person's), and fee."
     ),
     "privacy.StatementVersion": "The library's statement text.",
     "privacy.RetentionSetting": "The library's settings.",

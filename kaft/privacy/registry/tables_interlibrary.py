@@ -12,8 +12,10 @@ C = DataCategory
 
 _CLOSED = (
     "Unlinked from the member under the returned-loans rule once the request is closed (loan "
-    "completed, cancelled, not supplied), unless the member chose to keep their loan history; "
-    "erasure unlinks it at once."
+    "completed, cancelled, not supplied) or, for one that never closed (a lender that never "
+    "confirmed the return), a year after it was made; unless the member chose to keep their loan "
+    "history. Erasure unlinks it at once. Unlinking also drops the link to the fee and the "
+    "member's own description."
 )
 
 INTERLIBRARY: list[PersonalTable] = [
@@ -39,6 +41,9 @@ INTERLIBRARY: list[PersonalTable] = [
         "loan_history",
         Erasure.UNLINK,
         note=_CLOSED,
+        # The fee's charge keeps the member for the fiscal years; what the member typed stays
+        # with the member: both go with the link.
+        unlink_clears={"charge": None, "description": ""},
         technical={
             "role": "Whether we request or supply: always “we request” for a member's rows.",
             "branch": "The branch that handles interlibrary loan; not the member's choice.",

@@ -259,7 +259,11 @@ def member_erase(
             _deleted(manager.filter(match), touched)
         elif entry.erasure is Erasure.UNLINK:
             for path in entry.member_paths:
-                _updated(manager.filter(**{path: locked.pk}), touched, **{path: None})
+                _updated(
+                    manager.filter(**{path: locked.pk}),
+                    touched,
+                    **{path: None, **entry.unlink_clears},
+                )
     _anonymise(locked, now)
     ErasureRequest.objects.filter(member=locked, status=ErasureStatus.WAITING).update(
         status=ErasureStatus.DONE, done_at=now, staff=staff

@@ -34,6 +34,7 @@ from kaft.privacy.models import (
     RetentionSetting,
 )
 from kaft.privacy.registry import RULES
+from kaft.privacy.registry import entry_for as registry_entry_for
 from kaft.privacy.registry.rules import rule_days
 from kaft.privacy.services.retention import mail_files, print_files
 from kaft.privacy.services.retention.targets import (
@@ -162,7 +163,9 @@ def _apply_chunk(target: Target, pks: list[object]) -> int:
     rows = model._base_manager.filter(pk__in=pks)
     if target.action is Action.UNLINK:
         dead_rows_clear_after_commit([model])
-        return rows.update(**{target.member_field: None})
+        entry = registry_entry_for(model)
+        clears = entry.unlink_clears if entry is not None else {}
+        return rows.update(**{target.member_field: None, **clears})
     if target.action is Action.DELETE:
         deleted, per_model = rows.delete()
         dead_rows_clear_after_commit([label for label, count in per_model.items() if count])

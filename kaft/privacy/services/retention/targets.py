@@ -251,6 +251,18 @@ TARGETS: tuple[Target, ...] = (
         base=lambda m: Q(closed_at__isnull=False, member__isnull=False),
         keep_with_consent=ConsentPurpose.LOAN_HISTORY,
     ),
+    # A request that never closed (the lender never confirmed the return, a partner went
+    # silent): unlinked some time after it was made, whatever its state, so that no member
+    # stays linked for good.
+    Target(
+        "interlibrary_requests_open",
+        "interlibrary.InterlibraryRequest",
+        "interlibrary_open",
+        Action.UNLINK,
+        (Clock("created_at"),),
+        base=lambda m: Q(closed_at__isnull=True, member__isnull=False),
+        keep_with_consent=ConsentPurpose.LOAN_HISTORY,
+    ),
     Target(
         "interlibrary_messages",
         "interlibrary.OutgoingMessage",
