@@ -53,6 +53,14 @@ def partner_client_add(
     sector = (sector_identifier or urlsplit(uris[0]).hostname or "").strip().lower()
     if not sector:
         raise ValidationError("a partner client needs a sector identifier")
+    # Members' pseudonyms are per sector: two organisations in one sector (two services hosted
+    # on one platform's address) would get the same pseudonym and could link their users.
+    shared = PartnerClient.objects.filter(sector_identifier=sector).exclude(partner=partner)
+    if shared.exists():
+        raise ValidationError(
+            f"the sector identifier {sector} belongs to another partner: give this partner a "
+            "sector identifier of its own (--sector)"
+        )
     secret = "" if public else generate_client_secret()
     application = Application(
         name=(name or partner.name).strip(),

@@ -8,6 +8,7 @@ from oauth2_provider import views as oauth_views
 
 from kaft.api.iso18626 import iso18626_endpoint
 from kaft.api.main import api
+from kaft.api.oidc.discovery import discovery
 from kaft.api.views import ConsentView
 
 oauth_patterns = (
@@ -19,7 +20,7 @@ oauth_patterns = (
         # OpenID Connect for partner services (docs/partners.md): the toolkit's own views.
         re_path(
             r"^\.well-known/openid-configuration$",
-            oauth_views.ConnectDiscoveryInfoView.as_view(),
+            discovery,
             name="oidc-connect-discovery-info",
         ),
         path(".well-known/jwks.json", oauth_views.JwksInfoView.as_view(), name="jwks-info"),
@@ -32,4 +33,12 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/iso18626", iso18626_endpoint, name="iso18626"),
     path("oauth/", include(oauth_patterns)),
+    # The same discovery document for clients that probe the host root (oidc/discovery.py):
+    # OpenID Connect's place, and RFC 8414's for the issuer <site>/oauth.
+    path(".well-known/openid-configuration", discovery, name="oidc-discovery-root"),
+    path(
+        ".well-known/oauth-authorization-server/oauth",
+        discovery,
+        name="oauth-authorization-server-metadata",
+    ),
 ]

@@ -12,8 +12,10 @@ in (membership ended, the register does not allow it) is told why instead.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from oauth2_provider.models import Application
 from oauth2_provider.views import AuthorizationView
@@ -46,8 +48,42 @@ def _scopes(value: object) -> list[str]:
     return value.split() if isinstance(value, str) else []
 
 
+def _redirect_sources(client_id: object) -> list[str]:
+    """The Content-Security-Policy sources of ``client_id``'s registered redirect addresses.
+
+    The consent form posts to this view, which answers with a redirect to the client; browsers
+    check ``form-action`` on every address of that redirect chain, so with ``'self'`` alone
+    *Allow* and *Refuse* were blocked and the member never got back to the app or partner."""
+    wanted = params.text_from(client_id, max_length=100)
+    if not wanted:
+        return []
+    application = Application.objects.filter(client_id=wanted).first()
+    if application is None:
+        return []
+    sources: list[str] = []
+    for uri in application.redirect_uris.split():
+        parts = urlsplit(uri)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            source = f"{parts.scheme}://{parts.netloc}"
+        elif parts.scheme:
+            source = f"{parts.scheme}:"  # a native app's own scheme
+        else:
+            continue
+        if source not in sources:
+            sources.append(source)
+    return sources
+
+
 class ConsentView(AuthorizationView):
     template_name = "api/consent.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)
+        query = request.POST if request.method == "POST" else request.GET
+        sources = _redirect_sources(query.get("client_id"))
+        if sources:
+            response._csp_update = {"form-action": sources}  # type: ignore[attr-defined]
+        return response
 
     def _refused(
         self, request: HttpRequest, client_id: object, scope: object

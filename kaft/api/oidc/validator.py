@@ -10,9 +10,12 @@ sign-in (a disclosure on the first one and on every change of what the partner r
 - exchanging a code (after the consent page) gives what the consent page listed;
 - a refresh never gives more than the member agreed to at the last consent;
 - userinfo gives what the last ID token gave;
+- a refresh and userinfo never give what the partner register no longer lets the partner
+  receive (its categories were narrowed: the claims narrow with them, recorded as a change);
 - a code exchange, a refresh and a userinfo call all fail once the membership has ended or the
-  member was erased (their login is unlinked then), and once the member ended the partner's
-  access (its tokens are deleted).
+  member was erased (their login is unlinked then), once the member ended the partner's access
+  (its tokens are deleted), and once the partner is no longer active in the register (or a
+  partner on consent lost the consent it needs).
 
 Any other client asking for ``openid`` (none may: :mod:`kaft.api.scopes`) would get a pseudonym
 for its own client id, never the primary key.
@@ -28,6 +31,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from kaft.core import params
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.models.partner_clients import (
+    CATEGORY_OF_CLAIM,
     DEFAULT_CLAIMS,
     PartnerClaim,
     PartnerClient,
@@ -37,13 +41,19 @@ from kaft.privacy.services.partner_sign_in import (
     claim_values,
     claims_offered,
     member_of_user,
-    membership_valid,
     pairwise_subject,
     partner_sign_in_check,
     partner_sign_in_record,
 )
 
 log = logging.getLogger(__name__)
+
+
+def allowed_now(client: PartnerClient, claims: list[str]) -> list[str]:
+    """``claims`` without those whose data category the partner register no longer lets the
+    client's partner receive."""
+    categories = set(client.partner.categories)
+    return [c for c in claims if c not in CATEGORY_OF_CLAIM or CATEGORY_OF_CLAIM[c] in categories]
 
 
 def partner_client_of(application: Any) -> PartnerClient | None:
@@ -88,10 +98,10 @@ class KaftValidator(OAuth2Validator):
         agreed = list(sign_in.claims) if sign_in is not None else []
         if issuing and getattr(request, "grant_type", "") == "authorization_code":
             claims = offered  # what the consent page just listed
-        elif issuing:  # a refresh: never more than the last consent
-            claims = [c for c in offered if c in agreed or c in DEFAULT_CLAIMS]
+        elif issuing:  # a refresh: never more than the last consent, nor than the register says
+            claims = allowed_now(client, [c for c in offered if c in agreed or c in DEFAULT_CLAIMS])
         else:
-            claims = [c for c in offered if c in agreed]
+            claims = allowed_now(client, [c for c in offered if c in agreed])
         if issuing:
             try:
                 partner_sign_in_record(member=member, client=client, claims=claims)
@@ -114,6 +124,20 @@ class KaftValidator(OAuth2Validator):
             return False
         return True
 
+    @staticmethod
+    def _still_may(client: PartnerClient, user: Any) -> bool:
+        """A refresh or userinfo call: the member is still a member, the partner still active in
+        the register (and, on consent, still consented to); what it may receive is narrowed to
+        the register's categories where the claims are given out."""
+        member = member_of_user(user)
+        try:
+            partner_sign_in_check(
+                member=member, client=client, claims=allowed_now(client, list(DEFAULT_CLAIMS))
+            )
+        except PrivacyError:
+            return False
+        return True
+
     def validate_code(
         self, client_id: Any, code: Any, client: Any, request: Any, *args: Any, **kwargs: Any
     ) -> bool:
@@ -127,17 +151,17 @@ class KaftValidator(OAuth2Validator):
         if not super().validate_refresh_token(refresh_token, client, request, *args, **kwargs):
             return False
         request.client = client
-        if partner_client_of(client) is None:
+        partner_client = partner_client_of(client)
+        if partner_client is None:
             return True
-        member = member_of_user(request.user)
-        return member is not None and membership_valid(member)
+        return self._still_may(partner_client, request.user)
 
     def validate_bearer_token(self, token: Any, scopes: Any, request: Any) -> bool:
         if not super().validate_bearer_token(token, scopes, request):
             return False
         access_token = getattr(request, "access_token", None)
         application = getattr(access_token, "application", None)
-        if partner_client_of(application) is None:
+        partner_client = partner_client_of(application)
+        if partner_client is None:
             return True
-        member = member_of_user(request.user)
-        return member is not None and membership_valid(member)
+        return self._still_may(partner_client, request.user)

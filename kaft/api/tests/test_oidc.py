@@ -282,3 +282,32 @@ def test_an_erased_member_gets_no_refresh_and_the_pseudonym_leads_nowhere(
         done.app.refresh_token(f"{live_server.url}/oauth/token/")
     assert not PartnerSignIn.objects.exists()
     assert not AccessToken.objects.exists()
+
+
+def test_a_partner_the_register_narrowed_or_stopped_gets_no_more_than_it_says(
+    live_server: Any, member: Member
+) -> None:
+    """The register decides, also after the sign-in: fewer categories narrow userinfo and the
+    next ID token (recorded as a change); an inactive partner gets no refresh and no userinfo."""
+    partner = _partner(
+        "Krantenarchief", DataCategory.MEMBERSHIP, DataCategory.CONTACT, DataCategory.IDENTITY
+    )
+    archive = partner_client_add(partner=partner, redirect_uris=[ARCHIVE], claims=["email", "name"])
+    base = live_server.url
+    done = sign_in(base, member, archive, scope="openid email profile")
+    assert "email" in done.claims and "name" in done.claims
+    disclosures = Disclosure.objects.filter(member=member).count()
+
+    Partner.objects.filter(pk=partner.pk).update(categories=[DataCategory.MEMBERSHIP.value])
+    info = done.app.get(f"{base}/oauth/userinfo/").json()
+    assert "email" not in info and "name" not in info and info["sub"] == done.claims["sub"]
+    refreshed = done.app.refresh_token(f"{base}/oauth/token/")
+    jwks = JsonWebKey.import_key_set(httpx.get(f"{base}/oauth/.well-known/jwks.json").json())
+    claims = JsonWebToken(["RS256"]).decode(refreshed["id_token"], jwks)
+    assert "email" not in claims and "name" not in claims and claims["sub"] == done.claims["sub"]
+    assert Disclosure.objects.filter(member=member).count() == disclosures + 1
+
+    Partner.objects.filter(pk=partner.pk).update(active=False)
+    assert done.app.get(f"{base}/oauth/userinfo/").status_code in (401, 403)
+    with pytest.raises(Exception, match="invalid_grant"):
+        done.app.refresh_token(f"{base}/oauth/token/")

@@ -115,3 +115,27 @@ def test_make_test_fails_rather_than_skips_when_postgres_is_unreachable() -> Non
     )
     assert result.returncode != 0
     assert "unreachable: failing, not skipping" in result.stdout + result.stderr
+
+
+def test_production_names_its_own_issuer_whatever_host_is_asked(tmp_path: Path) -> None:
+    """The ID tokens' and the discovery document's issuer is the site's own address in
+    production (``KAFT_SITE_URL``), never taken from a request's Host header."""
+    env = _production(tmp_path)
+    env["KAFT_SITE_URL"] = "https://bibliotheek.example.org"
+    env["DJANGO_SETTINGS_MODULE"] = "kaft.settings"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup();"
+            "from oauth2_provider.settings import oauth2_settings as s;"
+            "print(s.OIDC_ISS_ENDPOINT)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "https://bibliotheek.example.org/oauth"

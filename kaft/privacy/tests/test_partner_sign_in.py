@@ -142,3 +142,27 @@ def test_kaft_partner_client_add_registers_an_rs256_client_of_the_partner() -> N
     with pytest.raises(CommandError, match="no partner organisation"):
         call_command("partner-client", "add", "Onbekend", "--redirect-uri", "https://x.org/t")
     assert PartnerClient.objects.count() == 1
+
+
+def test_two_organisations_never_share_a_sector_so_never_a_pseudonym() -> None:
+    """Two partners hosted at one platform address would get the same pseudonym for a member;
+    the second is refused until it has a sector identifier of its own (nothing written)."""
+    from django.core.exceptions import ValidationError
+
+    from kaft.api.partner_clients import partner_client_add
+
+    town = PartnerFactory.create(name="Gemeente A")
+    museum = PartnerFactory.create(name="Museum B")
+    partner_client_add(partner=town, redirect_uris=["https://saas.example.net/gemeente-a/terug"])
+    # the same organisation may have a second client in its own sector
+    partner_client_add(partner=town, redirect_uris=["https://saas.example.net/gemeente-a/app"])
+    with pytest.raises(ValidationError, match="another partner"):
+        partner_client_add(partner=museum, redirect_uris=["https://saas.example.net/museum-b/t"])
+    assert PartnerClient.objects.filter(partner=museum).count() == 0
+    assert Application.objects.count() == 2
+    own = partner_client_add(
+        partner=museum,
+        redirect_uris=["https://saas.example.net/museum-b/t"],
+        sector_identifier="museum-b.example.net",
+    )
+    assert own.client.sector_identifier == "museum-b.example.net"
