@@ -64,3 +64,41 @@ def partner_consent(member: Member) -> None:
     Consent.objects.create(
         member=member, purpose=ConsentPurpose.PARTNER_SERVICES, given=True, since=timezone.now()
     )
+
+
+def a_partner_sign_in(member: Member, *, name: str = "Landelijke e-bookdienst") -> Any:
+    """``member`` signed in to a partner service ``name`` (OpenID Connect), which holds an access
+    token and a refresh token for the member's login; the PartnerSignIn."""
+    import secrets
+
+    from oauth2_provider.models import AccessToken, RefreshToken
+
+    from kaft.api.partner_clients import partner_client_add
+    from kaft.privacy.models.partner_clients import DEFAULT_CLAIMS
+    from kaft.privacy.services.partner_sign_in import partner_sign_in_record
+
+    partner = cast(Partner, PartnerFactory(name=name))
+    if not member.consents.filter(purpose="partner_services", given=True).exists():
+        partner_consent(member)
+    host = name.lower().replace(" ", "-")
+    client = partner_client_add(
+        partner=partner, redirect_uris=[f"https://{host}.example.org/terug"], public=True
+    ).client
+    sign_in = partner_sign_in_record(member=member, client=client, claims=list(DEFAULT_CLAIMS))
+    mine = {"user": member.user, "application": client.application}
+    access = AccessToken.objects.create(
+        token=secrets.token_urlsafe(16),
+        scope="openid",
+        expires=timezone.now() + dt.timedelta(hours=1),
+        **mine,
+    )
+    RefreshToken.objects.create(token=secrets.token_urlsafe(16), access_token=access, **mine)
+    return sign_in
+
+
+def a_partner_sign_in_id(member: Member) -> int:
+    """The id of ``member``'s sign-in to a partner service (made once)."""
+    from kaft.privacy.models.partner_clients import PartnerSignIn
+
+    found = PartnerSignIn.objects.filter(member=member).first()
+    return int((found or a_partner_sign_in(member)).pk)

@@ -60,7 +60,12 @@ class Scene:
 
 @pytest.fixture
 def scene(db: None) -> Scene:
-    from tests.factories_transparency import PartnerFactory, legal_request, officer
+    from tests.factories_transparency import (
+        PartnerFactory,
+        a_partner_sign_in_id,
+        legal_request,
+        officer,
+    )
 
     LoanRuleFactory.create()
     branch = cast(Branch, BranchFactory(code="centrum"))
@@ -84,6 +89,7 @@ def scene(db: None) -> Scene:
         "stocktake_id": stocktake_with_scan(branch, loan.item.barcode),
         "ill_request_id": an_interlibrary_request_id(member, branch),
         "library_partner_id": a_library_partner_id(),
+        "sign_in_id": a_partner_sign_in_id(member),
         "rule_id": a_loan_rule_id(),
         "closed_day_id": a_closed_day_id(branch),
         "category_id": member.category_id,
@@ -135,6 +141,7 @@ def test_the_walk_finds_both_doors_and_every_argument_is_known() -> None:
     known |= {"item_id", "run_id", "kiosk_id", "barcode", "stocktake_id"}
     known |= {"rule_id", "closed_day_id"}
     known |= {"ill_request_id", "library_partner_id"}
+    known |= {"sign_in_id"}
     known |= {"category_id", "template", "channel", "language", "version"}
     unknown = {route.name: route.arguments for route in ROUTES if set(route.arguments) - known}
     assert unknown == {}, "teach this test how to fill these arguments"

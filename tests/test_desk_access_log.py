@@ -48,6 +48,7 @@ from tests.factories import (
 )
 from tests.factories_desk import JSON, make_item
 from tests.factories_sepa import TEST_FILES, collected_run, creditor, files_storage_in
+from tests.factories_transparency import a_partner_sign_in_id
 from tests.urlwalk import routes
 
 
@@ -121,6 +122,8 @@ FILL: dict[str, Callable[[Scene], int | str]] = {
     # a book a partner library lent to the member (interlibrary loan), and that library
     "ill_request_id": lambda scene: an_interlibrary_request_id(scene.member, scene.central),
     "library_partner_id": lambda scene: a_library_partner_id(),
+    # the member's sign-in to a partner service (OpenID Connect), with its tokens
+    "sign_in_id": lambda scene: a_partner_sign_in_id(scene.member),
     "rule_id": lambda scene: a_loan_rule_id(),
     "closed_day_id": lambda scene: a_closed_day_id(scene.central),
     "category_id": lambda scene: scene.member.category_id,
@@ -449,6 +452,10 @@ LOOKS: dict[str, tuple[Request, list[DataPart]]] = {
     # consents: the member's consents and their history (a recorded answer returns there)
     "desk:member_consents": (get(), [DataPart.STATUS]),
     "desk:member_consent_set": (post(), [DataPart.STATUS]),
+    # partner services: the services the member signs in to; ending one's access (a question
+    # first, logged the same) returns to the list
+    "desk:member_partner_services": (get(), [DataPart.STATUS]),
+    "desk:member_partner_access_end": (post(), [DataPart.STATUS]),
     # transparency: the export page names the member; a police request's page names the member;
     # deciding returns to that page; the download holds the scoped data (loans)
     "desk:member_export": (get(), [DataPart.IDENTITY]),

@@ -65,7 +65,12 @@ from tests.factories import (
 )
 from tests.factories_desk import staff_login
 from tests.factories_rights import make_full_member, make_member
-from tests.factories_transparency import PartnerFactory, legal_request, officer
+from tests.factories_transparency import (
+    PartnerFactory,
+    a_partner_sign_in_id,
+    legal_request,
+    officer,
+)
 from tests.urlwalk import Route, path_routes, routes
 
 # Ids, page numbers, dates and text nobody sends by accident: Unicode digits that str.isdigit()
@@ -246,6 +251,8 @@ FILL: dict[str, Callable[[Scene], int | str]] = {
     "barcode": lambda s: s.member.loans.first().item.barcode,  # type: ignore[union-attr]
     "ill_request_id": lambda s: an_interlibrary_request_id(s.member, s.branch),
     "library_partner_id": lambda s: a_library_partner_id(),
+    # the member's sign-in to a partner service (OpenID Connect)
+    "sign_in_id": lambda s: a_partner_sign_in_id(s.member),
     "card_number": lambda s: s.member.card_number,
     "category_id": lambda s: s.member.category_id,
     "template": lambda s: "hold_ready",
@@ -638,7 +645,8 @@ def _cases() -> list[Any]:
 
 def test_every_door_is_walked() -> None:
     doors = {route.door for route in ROUTES}
-    assert doors == {"portal", "desk", "i18n", "api", "oauth2_provider"}
+    # ".well-known": the OpenID discovery document at the host root (kaft/api/oidc/discovery.py)
+    assert doors == {"portal", "desk", "i18n", "api", "oauth2_provider", ".well-known"}
     unknown = {arg for route in ROUTES for arg in route.arguments} - set(FILL)
     assert unknown == set(), "teach this test (FILL) how to fill these path arguments"
     assert set(GOOD) <= set(ROUTES_BY_NAME), "GOOD names a URL that no longer exists"

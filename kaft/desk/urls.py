@@ -28,6 +28,7 @@ urlpatterns = [
     path("pull-list/", lists.pull_list, name="pull_list"),
     path("", include("kaft.desk.urls_retention")),
     path("", include("kaft.desk.urls_consent")),
+    path("", include("kaft.desk.urls_partner_services")),
     path("", include("kaft.desk.urls_transparency")),
     path("", include("kaft.desk.urls_rights")),
     path("", include("kaft.desk.urls_family")),
