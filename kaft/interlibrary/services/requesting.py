@@ -10,14 +10,7 @@ messages). The member returns it at *Inleveren* (the return screen says it goes 
 lending library); :func:`request_ship_return` withdraws the temporary copy and tells the partner
 ``ShippedReturn``; the partner's ``LoanCompleted`` closes the request.
 
-The member's loan follows the lender (:func:`_follow_lender`): it is due
-``KAFT_ILL_SHIPPING_DAYS`` before the lender's due date (or earlier, by our own lending rule);
-the member cannot renew it (circulation refuses ``RENEWAL_BY_LENDER``: the desk asks the lender,
-:func:`request_renew_ask`); a lender's later due date gives the member the same extra time, and a
-recall brings the member's due date forward to at most ``KAFT_ILL_RECALL_DAYS`` from today. Each
-change of the member's due date is a message to the member. A loan already late is not moved.
-The temporary copy has its own item type (``interlibrary``): nobody else can reserve it and its
-title is not in the public catalogue.
+The member's loan of the book follows the lender: see ``services/lender_dates.py``.
 
 Patron data: the ``request`` carries none unless the partner's register entry requires some; then
 only those fields go, the partner's agreement (privacy register) must cover their categories, and
@@ -34,7 +27,6 @@ import datetime as dt
 import secrets
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,8 +38,8 @@ from kaft.catalog.marc.editing import Description
 from kaft.catalog.models import Branch, ItemAction, ItemStatus, ItemType
 from kaft.catalog.services.items import item_add
 from kaft.catalog.services.records import record_create
-from kaft.circulation.models import Loan, LoanStatus
-from kaft.circulation.services.loans import loan_checkout, loan_due_date_set
+from kaft.circulation.services.due_dates import loan_due_date_set
+from kaft.circulation.services.loans import loan_checkout
 from kaft.interlibrary import iso18626
 from kaft.interlibrary.errors import IllError, IllErrorCode
 from kaft.interlibrary.lifecycle import move_for_status, request_apply
@@ -61,12 +53,10 @@ from kaft.interlibrary.models import (
     LibraryPartner,
     PatronField,
 )
+from kaft.interlibrary.services.lender_dates import follow_lender, member_due
 from kaft.interlibrary.services.outbox import header_for, message_queue
 from kaft.members.models import Member, User
-from kaft.notices.services.interlibrary import (
-    notice_queue_ill_arrived,
-    notice_queue_ill_due_changed,
-)
+from kaft.notices.services.interlibrary import notice_queue_ill_arrived
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.services.disclosure import disclosure_record
 
@@ -197,7 +187,7 @@ def request_on_supplier_message(*, request: InterlibraryRequest, message: iso186
         request.due_date = due
         request.save(update_fields=["due_date"])
     if move == IllAction.RECALL or due_changed:
-        _follow_lender(request, recalled=move == IllAction.RECALL, now=now)
+        follow_lender(request, recalled=move == IllAction.RECALL, now=now)
     if move == IllAction.UNFILL:
         _rota_next(request, now)
 
@@ -221,48 +211,6 @@ def _rota_next(request: InterlibraryRequest, now: dt.datetime) -> None:
         except (IllError, PrivacyError):
             request.refresh_from_db()
             passed.append(partner.pk)
-
-
-def _member_due(lender_due: dt.date | None) -> dt.date | None:
-    """The member's due date for a book due back at its lender on ``lender_due``."""
-    if lender_due is None:
-        return None
-    return lender_due - dt.timedelta(days=settings.KAFT_ILL_SHIPPING_DAYS)
-
-
-def _follow_lender(request: InterlibraryRequest, *, recalled: bool, now: dt.datetime) -> None:
-    """The lender recalled the book or gave it a new due date: move our member's loan of the
-    temporary copy to match, and tell the member (in the caller's transaction). Nothing when
-    the book is not (or no longer) lent to the member, or the loan is already late."""
-    if request.member is None or request.item_id is None:
-        return
-    loan = (
-        Loan.objects.filter(item_id=request.item_id, status=LoanStatus.OPEN)
-        .only("pk", "due_date")
-        .first()
-    )
-    if loan is None:
-        return
-    target = _member_due(request.due_date)
-    if recalled:
-        soon = timezone.localdate(now) + dt.timedelta(days=settings.KAFT_ILL_RECALL_DAYS)
-        target = min(d for d in (loan.due_date, soon, target) if d is not None)
-    if target is None:
-        return
-    previous = loan.due_date
-    moved = loan_due_date_set(loan_id=loan.pk, due_date=target, staff=None, now=now)
-    if moved is None:
-        return
-    notice_queue_ill_due_changed(
-        member=request.member,
-        request_id=request.pk,
-        title=request.title or request.isbn or _("A book from another library"),
-        partner_name=request.partner.name if request.partner else "",
-        due_date=moved.due_date,
-        previous_due_date=previous,
-        recalled=moved.due_date < previous,
-        now=now,
-    )
 
 
 def _tell(request: InterlibraryRequest, action: str, note: str = "") -> None:
@@ -317,7 +265,7 @@ def request_receive(
     fields = ["item", "received_at"]
     if locked.member is not None:
         loan = loan_checkout(item=item, member=locked.member, staff=staff, branch=branch, now=now)
-        lender_due = _member_due(locked.due_date)
+        lender_due = member_due(locked.due_date)
         if lender_due is not None and lender_due < loan.due_date:
             loan = (
                 loan_due_date_set(loan_id=loan.pk, due_date=lender_due, staff=staff, now=now)
