@@ -41,19 +41,38 @@ def loan_due_date_set(
     due = max(due_date, today)
     if locked.status != LoanStatus.OPEN or locked.due_date < today or locked.due_date == due:
         return None
-    previous = locked.due_date
+    return loan_due_move(
+        loan=locked, due_date=due, renewal=False, staff=staff, via=via, now=now, today=today
+    )
+
+
+def loan_due_move(
+    *,
+    loan: Loan,
+    due_date: dt.date,
+    renewal: bool,
+    staff: User | None,
+    via: str,
+    now: dt.datetime,
+    today: dt.date,
+) -> Loan:
+    """Give the locked, open ``loan`` its new ``due_date`` — a renewal (counted) or a move
+    without one — with its event, and run the loan steps told the old date. The callers
+    (:func:`~kaft.circulation.services.loans.loan_renew`, :func:`loan_due_date_set`) decide
+    whether it may move."""
+    previous = loan.due_date
     moved = loan_apply(
-        loan=locked,
-        action=LoanAction.DUE_DATE_SET,
+        loan=loan,
+        action=LoanAction.RENEW if renewal else LoanAction.DUE_DATE_SET,
         at=now,
         branch=None,
         staff=staff,
         via=via,
-        due_date=due,
+        due_date=due_date,
     )
     loan_steps_run(
         LoanStep(
-            LoanStepKind.DUE_DATE_SET,
+            LoanStepKind.RENEWED if renewal else LoanStepKind.DUE_DATE_SET,
             moved,
             now,
             today,

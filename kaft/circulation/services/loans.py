@@ -76,6 +76,7 @@ from kaft.circulation.services._common import (
     check_member_status,
     clock,
 )
+from kaft.circulation.services.due_dates import loan_due_move
 from kaft.circulation.services.loan_steps import LoanStep, LoanStepKind, loan_steps_run
 from kaft.circulation.services.routing import CheckinResult, arrive
 from kaft.members.models import Member, User
@@ -348,25 +349,6 @@ def loan_renew(
     due = next_open_day(locked.branch, base + dt.timedelta(days=rule.loan_days))
     if only_if_later and due <= locked.due_date:
         raise CirculationError(CirculationErrorCode.RENEWAL_GAINS_NOTHING)
-    previous = locked.due_date
-    renewed = loan_apply(
-        loan=locked,
-        action=LoanAction.RENEW,
-        at=now,
-        branch=None,
-        staff=staff,
-        via=via,
-        due_date=due,
+    return loan_due_move(
+        loan=locked, due_date=due, renewal=True, staff=staff, via=via, now=now, today=today
     )
-    loan_steps_run(
-        LoanStep(
-            LoanStepKind.RENEWED,
-            renewed,
-            now,
-            today,
-            branch=None,
-            staff=staff,
-            previous_due_date=previous,
-        )
-    )
-    return renewed
