@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "kaft.billing",
     "kaft.notices",
     "kaft.privacy",
+    "kaft.outreach",
     "kaft.interlibrary",
     "kaft.desk",
     "kaft.portal",
@@ -97,8 +98,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
-    # Counts page views per day and page, only after the visitor accepted (KAFT_USAGE_STATISTICS).
-    "kaft.privacy.statistics.UsageStatisticsMiddleware",
+    # Page views per day and page group (KAFT_USAGE_STATISTICS): a logged-in member only with
+    # their site_statistics consent, anyone else only after accepting in the cookie banner.
+    "kaft.portal.page_views.PageViewMiddleware",
 ]
 
 if PRODUCTION:
@@ -462,6 +464,10 @@ CELERY_BEAT_SCHEDULE = {
         # did not run is caught up the next time
         "schedule": crontab(hour=6, minute=0),
     },
+    "newsletter-run": {
+        "task": "kaft.outreach.tasks_newsletter_issues.newsletter_run",
+        "schedule": 60,  # scheduled issues whose time has come; sending a lost chain left
+    },
     "interlibrary-send-pending": {
         "task": "kaft.interlibrary.tasks.send_pending_messages",
         "schedule": 60 * 5,  # ISO 18626 messages a partner did not take yet
@@ -469,6 +475,19 @@ CELERY_BEAT_SCHEDULE = {
     "interlibrary-overdue": {
         "task": "kaft.interlibrary.tasks.mark_overdue",
         "schedule": crontab(hour=6, minute=30),  # daily: copies lent to partners past due
+    },
+    "contests-close-ended": {
+        "task": "kaft.outreach.tasks_contests.close_ended_contests",
+        "schedule": crontab(hour=0, minute=30),  # daily: contests past their last day
+    },
+    "panel-close-ended": {
+        "task": "kaft.outreach.tasks_panel.close_ended_panel_surveys",
+        "schedule": crontab(hour=0, minute=35),  # daily: panel surveys past their last day
+    },
+    "statistics-members-month": {
+        "task": "kaft.outreach.tasks_statistics.snapshot_members_month",
+        # daily, before the retention job (03:30) unlinks loans: new and active members per month
+        "schedule": crontab(hour=3, minute=0),
     },
 }
 
@@ -490,6 +509,63 @@ KAFT_ILL_RECALL_DAYS = int(os.environ.get("KAFT_ILL_RECALL_DAYS", "7"))
 KAFT_LIBRARY_NAME = os.environ.get("KAFT_LIBRARY_NAME", "Bibliotheek Kaft")
 # The portal's public address, for links in e-mails (no trailing slash).
 KAFT_SITE_URL = os.environ.get("KAFT_SITE_URL", "http://localhost:8000").rstrip("/")
+
+# --- Newsletter subscriptions (kaft/outreach/services/newsletter_subscriptions.py) ---------
+# The secret behind every unsubscribe link and bounce address (HMAC). Production must set its
+# own and keep it: a new secret makes the unsubscribe links in mails already sent stop working.
+if PRODUCTION:
+    KAFT_NEWSLETTER_SECRET = os.environ.get("KAFT_NEWSLETTER_SECRET", "").strip()
+    if not KAFT_NEWSLETTER_SECRET:
+        raise ImproperlyConfigured(
+            "Set KAFT_NEWSLETTER_SECRET: the key of the newsletter's unsubscribe links."
+        )
+else:
+    KAFT_NEWSLETTER_SECRET = (
+        os.environ.get("KAFT_NEWSLETTER_SECRET", "").strip()
+        or hashlib.sha256(("kaft-newsletter:" + SECRET_KEY).encode()).hexdigest()
+    )
+# Days a newsletter confirmation link works; a sign-up not confirmed by then is deleted.
+KAFT_NEWSLETTER_CONFIRM_DAYS = int(os.environ.get("KAFT_NEWSLETTER_CONFIRM_DAYS", "7"))
+# The domain of the per-message bounce addresses (bounce+<delivery>-<check>@domain); empty: the
+# domain of DEFAULT_FROM_EMAIL. Its mail must reach the bounce webhook (docs/operations.md).
+KAFT_NEWSLETTER_BOUNCE_DOMAIN = os.environ.get("KAFT_NEWSLETTER_BOUNCE_DOMAIN", "").strip()
+# The shared secret the mail provider sends in the Authorization header ("Bearer <secret>") when
+# it posts a bounce to /api/newsletter/bounces. Empty: the webhook is off (answers 404).
+KAFT_NEWSLETTER_BOUNCE_SECRET = os.environ.get("KAFT_NEWSLETTER_BOUNCE_SECRET", "").strip()
+
+# --- Newsletter issues (kaft/outreach/services/newsletter_sending.py) ----------------------
+# Newsletter mails per minute at most, all workers and issues together (the mail provider's limit).
+KAFT_NEWSLETTER_RATE = int(os.environ.get("KAFT_NEWSLETTER_RATE", "600"))
+# Deliveries a worker claims and sends at a time.
+KAFT_NEWSLETTER_BATCH = int(os.environ.get("KAFT_NEWSLETTER_BATCH", "50"))
+# Sending chains started per issue; any number of Celery workers share them.
+KAFT_NEWSLETTER_PARALLEL = int(os.environ.get("KAFT_NEWSLETTER_PARALLEL", "2"))
+# Subscriptions queued per statement when an issue is queued.
+KAFT_NEWSLETTER_QUEUE_CHUNK = int(os.environ.get("KAFT_NEWSLETTER_QUEUE_CHUNK", "10000"))
+# The largest image staff may add to an issue, in kB (PNG, JPEG or GIF).
+KAFT_NEWSLETTER_IMAGE_KB = int(os.environ.get("KAFT_NEWSLETTER_IMAGE_KB", "1024"))
+
+# --- Contests (kaft/outreach/services/contests.py) -----------------------------------------
+# Days a contest keeps its entries after its last day, for a new contest (retention rule
+# contest_entries: from 7 to 90; the privacy officer may set the library's own default).
+KAFT_CONTEST_ENTRY_DAYS = int(os.environ.get("KAFT_CONTEST_ENTRY_DAYS", "30"))
+
+# --- Research panel (kaft/outreach/services/panel_invitations.py) --------------------------
+# The secret of the pseudonymous panel ids an external survey tool gets (one per survey and
+# member). Production must set its own and keep it: a new secret gives every member new ids.
+if PRODUCTION:
+    KAFT_PANEL_SECRET = os.environ.get("KAFT_PANEL_SECRET", "").strip()
+    if not KAFT_PANEL_SECRET:
+        raise ImproperlyConfigured(
+            "Set KAFT_PANEL_SECRET: the pseudonymous ids of panel members at survey tools."
+        )
+else:
+    KAFT_PANEL_SECRET = (
+        os.environ.get("KAFT_PANEL_SECRET", "").strip()
+        or hashlib.sha256(("kaft-panel:" + SECRET_KEY).encode()).hexdigest()
+    )
+# Days the invitations of a survey are kept after it closes (retention rule panel_invitations).
+KAFT_PANEL_INVITATION_DAYS = int(os.environ.get("KAFT_PANEL_INVITATION_DAYS", "30"))
 
 # --- Interlibrary loan: client certificates (mutual TLS, docs/interlibrary.md) -------------
 # The request header in which the reverse proxy passes the client certificate it verified
@@ -534,6 +610,13 @@ KAFT_NOTE_MAX_DAYS = int(os.environ.get("KAFT_NOTE_MAX_DAYS", "365"))
 # First-party, aggregated usage statistics of the website; off unless the library turns them on,
 # and then only counted for visitors who accepted.
 KAFT_USAGE_STATISTICS = env_bool("KAFT_USAGE_STATISTICS")
+# The staff statistics page shows a search term only when it was used at least this often in the
+# chosen period (rare terms could point at a person).
+KAFT_STATS_MIN_TERM_COUNT = int(os.environ.get("KAFT_STATS_MIN_TERM_COUNT", "5"))
+# Days after which a day's count of a search term used fewer than KAFT_STATS_MIN_TERM_COUNT times
+# in its calendar month is deleted, never before that month is over (retention rule
+# rare_search_terms).
+KAFT_STATS_RARE_TERM_DAYS = int(os.environ.get("KAFT_STATS_RARE_TERM_DAYS", "35"))
 # Roles that must use a second factor (TOTP) at the desk.
 KAFT_OTP_ROLES = ("privacy_officer", "administrator")
 OTP_TOTP_ISSUER = KAFT_LIBRARY_NAME  # the name the authenticator app shows for the account

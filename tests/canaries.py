@@ -305,6 +305,87 @@ def member_world(member: Member, tag: str) -> None:
     _direct_debit_rows(member, c, staff)
     _app_rows(member, c)
     _interlibrary_rows(member, c)
+    _contest_rows(member, c)
+    _interest_rows(member, c)
+    _panel_rows(member, c)
+    _newsletter_rows(member, c)
+
+
+def _newsletter_rows(member: Member, c: str) -> None:
+    """The member's newsletter subscription, and one issue delivered to it (the issue's subject
+    is the library's, nobody's)."""
+    from kaft.outreach.models import (
+        Delivery,
+        DeliveryStatus,
+        NewsletterIssue,
+        Subscription,
+        SubscriptionStatus,
+        SubscriptionVia,
+    )
+
+    now = timezone.now()
+    subscription = Subscription.objects.create(
+        member=member,
+        status=SubscriptionStatus.ACTIVE,
+        via=SubscriptionVia.PORTAL,
+        requested_at=now,
+        confirmed_at=now,
+    )
+    issue = NewsletterIssue.objects.create(subject="Nieuwsbrief", created_at=now)
+    Delivery.objects.create(
+        issue=issue, subscription=subscription, status=DeliveryStatus.SENT, queued_at=now
+    )
+
+
+def _panel_rows(member: Member, c: str) -> None:
+    """An invitation to a survey of the research panel, open now, that only this member got."""
+    from kaft.outreach.models import Invitation, Survey, SurveyStatus
+
+    today = timezone.localdate()
+    survey = Survey.objects.create(
+        title=f"{c}enquete",
+        kind="built_in",
+        status=SurveyStatus.OPEN,
+        opens_on=today,
+        closes_on=today + dt.timedelta(days=7),
+        created_at=timezone.now(),
+    )
+    Invitation.objects.create(survey=survey, member=member, invited_at=timezone.now())
+
+
+def _interest_rows(member: Member, c: str) -> None:
+    """An interest the member chose (one the library no longer offers, so that only the
+    member's own pages and export can show its name)."""
+    from kaft.outreach.models import Interest, InterestKind, MemberInterest
+
+    interest = Interest.objects.create(
+        code=f"{c}interesse"[:50],
+        name_nl=f"{c}interesse",
+        name_en=f"{c}interest",
+        kind=InterestKind.SUBJECT,
+        active=False,
+    )
+    MemberInterest.objects.create(member=member, interest=interest, chosen_at=timezone.now())
+
+
+def _contest_rows(member: Member, c: str) -> None:
+    """An entry in an open contest, from MijnBibliotheek (the contest's title is nobody's)."""
+    from kaft.outreach.models import ContestField, EntryChannel
+    from kaft.outreach.services.contests_entries import entry_create
+    from tests.factories_contests import a_campaign
+
+    fields = (ContestField.NAME, ContestField.EMAIL, ContestField.CARD_NUMBER, ContestField.ANSWER)
+    entry_create(
+        campaign=a_campaign(title="Prijsvraag", fields=fields),
+        channel=EntryChannel.PORTAL,
+        member=member,
+        first_name=f"{c}voornaam",
+        last_name=f"{c}achternaam",
+        email=f"{c}prijsvraag@example.org",
+        card_number=member.card_number,
+        answer=f"{c}antwoord",
+        name_shown=True,
+    )
 
 
 def _interlibrary_rows(member: Member, c: str) -> None:

@@ -191,8 +191,109 @@ def make_member_with_every_column() -> FullMember:
     _direct_debit(full, now)
     _app_access(full, now)
     _interlibrary(full, now)
+    _interests(full, now)
+    _newsletter(full, now)
+    _contests(full, now)
+    _panel(full, now)
     member.refresh_from_db()
     return full
+
+
+def _panel(full: FullMember, now: dt.datetime) -> None:
+    """An invitation to a survey of the research panel, e-mailed and answered."""
+    from kaft.outreach.models import Invitation, Survey, SurveyStatus
+
+    survey = Survey.objects.create(
+        title="Hoe bevalt de bibliotheek?",
+        kind="built_in",
+        status=SurveyStatus.OPEN,
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + dt.timedelta(days=14),
+        created_at=now - dt.timedelta(days=1),
+    )
+    Invitation.objects.create(
+        survey=survey,
+        member=full.member,
+        invited_at=now - dt.timedelta(days=1),
+        mailed_at=now - dt.timedelta(hours=20),
+        answered_at=now - dt.timedelta(hours=2),
+    )
+
+
+def _contests(full: FullMember, now: dt.datetime) -> None:
+    """An entry in a contest, from MijnBibliotheek, that won and was told."""
+    from kaft.outreach.models import ContestField, Entry, EntryChannel
+    from kaft.outreach.services.contests_entries import entry_create
+    from tests.factories_contests import a_campaign
+
+    fields = (ContestField.NAME, ContestField.EMAIL, ContestField.CARD_NUMBER, ContestField.ANSWER)
+    member = full.member
+    entry = entry_create(
+        campaign=a_campaign(title="Boekenweekquiz", fields=fields),
+        channel=EntryChannel.PORTAL,
+        member=member,
+        first_name=member.first_name,
+        last_name=member.last_name,
+        email=member.email,
+        card_number=member.card_number,
+        answer="De Tweeling",
+        name_shown=True,
+        language="nl",
+    )
+    Entry.objects.filter(pk=entry.pk).update(winner=True, told_at=now - dt.timedelta(hours=1))
+
+
+def _newsletter(full: FullMember, now: dt.datetime) -> None:
+    """The newsletter: an earlier subscription ended, the current one confirmed, an issue sent
+    to it that bounced (so the address is marked not deliverable)."""
+    from kaft.outreach.models import (
+        Delivery,
+        DeliveryStatus,
+        NewsletterIssue,
+        Subscription,
+        SubscriptionStatus,
+        SubscriptionVia,
+    )
+
+    member = full.member
+    Subscription.objects.create(
+        member=member,
+        status=SubscriptionStatus.ENDED,
+        via=SubscriptionVia.DESK,
+        branch=member.home_branch,
+        requested_at=now - dt.timedelta(days=20),
+        confirmed_at=now - dt.timedelta(days=19),
+        ended_at=now - dt.timedelta(days=10),
+    )
+    current = Subscription.objects.create(
+        member=member,
+        status=SubscriptionStatus.ACTIVE,
+        via=SubscriptionVia.PORTAL,
+        branch=member.home_branch,
+        requested_at=now - dt.timedelta(days=5),
+        confirmed_at=now - dt.timedelta(days=5),
+        undeliverable_at=now - dt.timedelta(hours=3),
+    )
+    issue = NewsletterIssue.objects.create(subject="Nieuws in december", created_at=now)
+    Delivery.objects.create(
+        issue=issue,
+        subscription=current,
+        status=DeliveryStatus.BOUNCED,
+        queued_at=now - dt.timedelta(hours=4),
+        sent_at=now - dt.timedelta(hours=4),
+        bounced_at=now - dt.timedelta(hours=3),
+        attempts=1,
+    )
+
+
+def _interests(full: FullMember, now: dt.datetime) -> None:
+    """An interest the member chose (Thrillers)."""
+    from kaft.outreach.models import Interest, InterestKind, MemberInterest
+
+    interest = Interest.objects.create(
+        code="thrillers", name_nl="Thrillers", name_en="Thrillers", kind=InterestKind.GENRE
+    )
+    MemberInterest.objects.create(member=full.member, interest=interest, chosen_at=now)
 
 
 def _interlibrary(full: FullMember, now: dt.datetime) -> None:

@@ -518,7 +518,102 @@ def sepa_run(world: World, on: dt.date) -> Any:
 
 
 # key of the target → how to make a row whose (single) date clock is on the given day
+def contest_entry(world: World, kept_until: dt.date) -> Any:
+    """An entry of a contest that keeps its entries until ``kept_until`` (its own period)."""
+    from kaft.outreach.models import Campaign, CampaignStatus, Entry
+
+    campaign = Campaign.objects.create(
+        title="Quiz",
+        question="?",
+        starts_on=kept_until - dt.timedelta(days=40),
+        ends_on=kept_until - dt.timedelta(days=30),
+        fields=["email"],
+        prize="Boekenbon",
+        keep_days=30,
+        entries_kept_until=kept_until,
+        status=CampaignStatus.DRAWN,
+        created_at=dt.datetime.combine(kept_until, dt.time(12), tzinfo=dt.UTC),
+    )
+    return Entry.objects.create(
+        campaign=campaign,
+        channel="public",
+        email=f"quiz{next(_seq)}@example.org",
+        name_shown=False,
+        created_at=campaign.created_at,
+    )
+
+
+def panel_invitation(world: World, closed_at: dt.datetime) -> Any:
+    """An invitation to a survey of the research panel that closed at ``closed_at``."""
+    from kaft.outreach.models import Invitation, Survey, SurveyStatus
+
+    survey = Survey.objects.create(
+        title="Biebpanel",
+        kind="built_in",
+        status=SurveyStatus.CLOSED,
+        opens_on=(closed_at - dt.timedelta(days=20)).date(),
+        closes_on=closed_at.date(),
+        created_at=closed_at - dt.timedelta(days=21),
+        closed_at=closed_at,
+    )
+    return Invitation.objects.create(
+        survey=survey, member=world.member, invited_at=closed_at - dt.timedelta(days=20)
+    )
+
+
+def _newsletter_subscription(world: World, **fields: Any) -> Any:
+    from kaft.outreach.models import Subscription, SubscriptionVia
+
+    return Subscription.objects.create(
+        email=f"nieuwsbrief{next(_seq)}@example.org", via=SubscriptionVia.PUBLIC, **fields
+    )
+
+
+def newsletter_delivery(world: World, queued_at: dt.datetime) -> Any:
+    """One newsletter issue sent at ``queued_at`` to a subscription still active."""
+    from kaft.outreach.models import Delivery, DeliveryStatus, NewsletterIssue
+
+    subscription = _newsletter_subscription(
+        world, status="active", requested_at=queued_at, confirmed_at=queued_at
+    )
+    issue = NewsletterIssue.objects.create(subject="Nieuws", created_at=queued_at)
+    return Delivery.objects.create(
+        issue=issue,
+        subscription=subscription,
+        status=DeliveryStatus.SENT,
+        queued_at=queued_at,
+        sent_at=queued_at,
+    )
+
+
+def newsletter_ended(world: World, ended_at: dt.datetime) -> Any:
+    """A newsletter subscription of someone who is no member, ended at ``ended_at``."""
+    return _newsletter_subscription(
+        world,
+        status="ended",
+        requested_at=ended_at - dt.timedelta(days=100),
+        confirmed_at=ended_at - dt.timedelta(days=99),
+        ended_at=ended_at,
+    )
+
+
+def newsletter_unconfirmed(world: World, requested_at: dt.datetime) -> Any:
+    """A newsletter sign-up whose link, sent at ``requested_at``, was never followed."""
+    return _newsletter_subscription(
+        world, status="pending", requested_at=requested_at, confirm_token_hash="0" * 64
+    )
+
+
+def rare_search_term(world: World, day: dt.date) -> Any:
+    """A catalogue search on ``day`` for a term of its own: once, so rare in its month."""
+    from kaft.outreach.models import SearchTermDay
+
+    return SearchTermDay.objects.create(day=day, term=f"jan jansen {next(_seq)}", count=1)
+
+
 DATE_MAKERS: dict[str, Callable[[World, dt.date], models.Model]] = {
+    "contest_entries": contest_entry,
+    "rare_search_terms": rare_search_term,
     "sepa_collections": sepa_collection,
     "sepa_runs": sepa_run,
     "invoices": invoice,
@@ -531,6 +626,7 @@ DATETIME_MAKERS: dict[str, Callable[[World, dt.datetime], models.Model]] = {
     "interlibrary_requests": closed_interlibrary_request,
     "interlibrary_requests_open": open_interlibrary_request,
     "interlibrary_messages": interlibrary_message,
+    "panel_invitations": panel_invitation,
     "access_log": access_entry,
     "admin_log": admin_entry,
     "delivery_attempts": delivery_attempt,
@@ -562,6 +658,9 @@ DATETIME_MAKERS: dict[str, Callable[[World, dt.datetime], models.Model]] = {
     "mandates": ended_mandate,
     "signups_unconfirmed": signup_unconfirmed,
     "signups_incomplete": signup_incomplete,
+    "newsletter_deliveries": newsletter_delivery,
+    "newsletter_ended": newsletter_ended,
+    "newsletter_unconfirmed": newsletter_unconfirmed,
 }
 
 

@@ -8,6 +8,7 @@ from oauth2_provider import views as oauth_views
 
 from kaft.api.iso18626 import iso18626_endpoint
 from kaft.api.main import api
+from kaft.api.newsletter_bounces import newsletter_bounces
 from kaft.api.oidc.discovery import discovery
 from kaft.api.views import ConsentView
 
@@ -32,6 +33,7 @@ oauth_patterns = (
 urlpatterns = [
     path("api/v1/", api.urls),
     path("api/iso18626", iso18626_endpoint, name="iso18626"),
+    path("api/newsletter/bounces", newsletter_bounces, name="newsletter_bounces"),
     path("oauth/", include(oauth_patterns)),
     # The same discovery document for clients that probe the host root (oidc/discovery.py):
     # OpenID Connect's place, and RFC 8414's for the issuer <site>/oauth.

@@ -61,6 +61,12 @@ KIOSK_LOGIN = Limit("kiosk_login", attempts=10, window=HOUR)
 # login counts it), and per e-mail address given.
 SIGNUP = Limit("signup", attempts=5, window=HOUR)
 SIGNUP_EMAIL = Limit("signup_email", attempts=3, window=DAY)
+# Newsletter sign-ups on the public page (each sends a link to an address): as joining online,
+# per client address and per e-mail address given.
+NEWSLETTER_SIGNUP = Limit("newsletter_signup", attempts=5, window=HOUR)
+NEWSLETTER_EMAIL = Limit("newsletter_email", attempts=3, window=DAY)
+# Entries in a contest from its public page (no login), per client address.
+CONTEST_ENTRY = Limit("contest_entry", attempts=10, window=HOUR)
 
 LIMITS: tuple[Limit, ...] = (
     CURRENT_PASSWORD,
@@ -72,6 +78,9 @@ LIMITS: tuple[Limit, ...] = (
     KIOSK_LOGIN,
     SIGNUP,
     SIGNUP_EMAIL,
+    NEWSLETTER_SIGNUP,
+    NEWSLETTER_EMAIL,
+    CONTEST_ENTRY,
 )
 
 

@@ -185,6 +185,9 @@ def member_email_set(
     member.email = new
     member.save(update_fields=["email", "updated_at"])
     email_changes_void(member=member, now=now)
+    from kaft.members.services.email_hooks import email_changed_run
+
+    email_changed_run(member=member)
     if event:  # ``event`` False: the caller writes the one event of a larger change
         MemberEvent.objects.create(
             member=member,

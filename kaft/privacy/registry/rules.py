@@ -245,6 +245,77 @@ RULES: dict[str, RetentionRule] = {
             31,
         ),
         RetentionRule(
+            "contest_entries",
+            _("Contest entries"),
+            _(
+                "An entry in a contest (only the name, contact details and answer the contest "
+                "asked) is deleted the number of days set for that contest after its last day. "
+                "This period is what a new contest gets unless staff choose another within the "
+                "bounds. Anonymous counts of entries per day remain."
+            ),
+            30,
+            7,
+            90,
+            setting="KAFT_CONTEST_ENTRY_DAYS",
+        ),
+        RetentionRule(
+            "newsletter_ended",
+            _("Ended newsletter subscriptions"),
+            _(
+                "A newsletter subscription that ended (unsubscribed, or the consent withdrawn) "
+                "is deleted after this many days, with the record of which newsletters went to "
+                "it. A member's consent history keeps the yes and the no."
+            ),
+            30,
+            0,
+            365,
+        ),
+        RetentionRule(
+            "newsletter_unconfirmed",
+            _("Newsletter sign-ups not confirmed"),
+            _(
+                "A newsletter sign-up whose confirmation link was not followed within this many "
+                "days is deleted."
+            ),
+            7,
+            setting="KAFT_NEWSLETTER_CONFIRM_DAYS",
+        ),
+        RetentionRule(
+            "with_consent",
+            _("Kept with a consent"),
+            _(
+                "Kept only while the member gives the consent it is for (such as the interests "
+                "they chose); deleted at once when the consent is withdrawn, and with the "
+                "account."
+            ),
+            None,
+        ),
+        RetentionRule(
+            "panel_invitations",
+            _("Biebpanel invitations"),
+            _(
+                "That a member was invited to a survey of the Biebpanel, and whether they "
+                "answered, is deleted this many days after the survey closes. The answers "
+                "themselves are anonymous from the start: they are linked to no one."
+            ),
+            30,
+            0,
+            365,
+            setting="KAFT_PANEL_INVITATION_DAYS",
+        ),
+        RetentionRule(
+            "rare_search_terms",
+            _("Rare search terms"),
+            _(
+                "The library counts how often each search term is used in the catalogue per "
+                "day, without who searched. A term used fewer times in a calendar month than "
+                "the staff statistics need to show it (such as a name or an address) is "
+                "deleted this many days after the day it was searched, once that month is over."
+            ),
+            35,
+            setting="KAFT_STATS_RARE_TERM_DAYS",
+        ),
+        RetentionRule(
             "with_member",
             _("Account and membership"),
             _("Kept as long as the membership runs; erased with the account."),

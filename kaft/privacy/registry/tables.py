@@ -9,6 +9,7 @@ from kaft.privacy.registry.tables_api import API
 from kaft.privacy.registry.tables_billing import BILLING
 from kaft.privacy.registry.tables_interlibrary import INTERLIBRARY
 from kaft.privacy.registry.tables_members import MEMBERS
+from kaft.privacy.registry.tables_outreach import OUTREACH
 from kaft.privacy.registry.tables_privacy import PRIVACY, THIRD_PARTY
 
 REGISTRY: list[PersonalTable] = [
@@ -19,6 +20,7 @@ REGISTRY: list[PersonalTable] = [
     *THIRD_PARTY,
     *API,
     *INTERLIBRARY,
+    *OUTREACH,
 ]
 
 # Models whose fields look personal, or that lie within two links of a member or a login, but hold
@@ -71,7 +73,20 @@ NOT_PERSONAL: dict[str, str] = {
     "privacy.StatementVersion": "The library's statement text.",
     "privacy.RetentionSetting": "The library's settings.",
     "privacy.RetentionRun": "Counts only.",
-    "privacy.PageViewCount": "Page views per day and path: no visitor, no address, no query.",
+    "outreach.SearchTermDay": (
+        "Searches per day and normalised search term in the public catalogue: no session, member, "
+        "address or time; shown to staff only for terms used often enough, and a term too rare "
+        "in its month is deleted (retention rule rare_search_terms)."
+    ),
+    "outreach.MembersMonth": (
+        "How many members joined or borrowed per month, member category and age band: counts, "
+        "no member."
+    ),
+    "outreach.PageViewDay": (
+        "Page views per day and page group, of logged-in members who consented to usage "
+        "statistics and of other visitors who accepted them in the cookie banner: a count, with "
+        "no member, session, address, path or title."
+    ),
     "catalog.ClosedDay": "The reason a branch is closed on a day (a holiday).",
     "notices.ReminderSchedule": "The library's reminder schedule per member category: settings.",
     "notices.ReminderStep": (
@@ -99,6 +114,43 @@ NOT_PERSONAL: dict[str, str] = {
     ),
     "core.LibraryProfile": (
         "The library's own name, address, contact details and logo, as shown in pages and letters."
+    ),
+    "outreach.Campaign": (
+        "A contest: its question, dates, the fields it asks, prize and the staff login that "
+        "made it; no entrant."
+    ),
+    "outreach.Draw": (
+        "The draw of a contest's winners: when, among how many entries, how many winners and "
+        "the staff login that drew; no entrant's name."
+    ),
+    "outreach.ContestDailyCount": (
+        "How many entries a contest received per day and channel: counts only, kept after the "
+        "entries are deleted."
+    ),
+    "outreach.Interest": (
+        "An interest members can choose (a genre, subject, age group or a branch's activity): "
+        "the library's list, with names and catalogue subjects; who chose it is elsewhere."
+    ),
+    "outreach.Survey": (
+        "A survey of the research panel: title, introduction, dates, the partner that runs an "
+        "external one and its address, and the staff login that made it; no member."
+    ),
+    "outreach.Question": "A question of a panel survey, its kind and choices: no member.",
+    "outreach.NewsletterIssue": (
+        "A newsletter issue: subject, text, audience (all, a branch or an interest), when, "
+        "counts of sent, bounced and unsubscribed, and the staff login that wrote it; no member."
+    ),
+    "outreach.NewsletterImage": (
+        "An image staff added to a newsletter issue, public once the issue is sent; no member."
+    ),
+    "outreach.Response": (
+        "An anonymous response to a panel survey: the survey and the Monday of the week only. "
+        "No link to a member or an invitation, random ids (kaft/outreach/models/panel.py); "
+        "kaft/outreach/tests/test_panel_anonymous.py checks that no path leads to a member."
+    ),
+    "outreach.Answer": (
+        "One answer of an anonymous panel response to a question; linked to no member "
+        "(see outreach.Response)."
     ),
     "core.CacheEntry": (
         "The shared cache: attempt counts under keyed hashes (no card number, address or id), "

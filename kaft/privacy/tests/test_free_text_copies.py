@@ -66,6 +66,7 @@ SOURCES: dict[tuple[str, str], str] = {
     ("billing.Charge", "note"): "KOPIE-kostennotitie-5127",
     ("billing.ChargeEvent", "reason"): "KOPIE-kwijtschelding-8364",
     ("interlibrary.InterlibraryRequest", "description"): "KOPIE-omschrijving-4471",
+    ("outreach.Entry", "answer"): "KOPIE-antwoord-6190",
 }
 # Text fields of the register that hold no free text, or that Kaft composes itself.
 COMPOSED: dict[tuple[str, str], str] = {
@@ -170,10 +171,26 @@ def _where(text: str) -> set[tuple[str, str]]:
     return hits
 
 
+def _contest_answer(member: Member, answer: str) -> None:
+    """The member's answer in a contest, entered from MijnBibliotheek."""
+    from kaft.outreach.models import ContestField, EntryChannel
+    from kaft.outreach.services.contests_entries import entry_create
+    from tests.factories_contests import a_campaign
+
+    entry_create(
+        campaign=a_campaign(fields=(ContestField.EMAIL, ContestField.ANSWER), shown="not_shown"),
+        channel=EntryChannel.PORTAL,
+        member=member,
+        email=member.email or "kind@example.org",
+        answer=answer,
+    )
+
+
 def _write_every_free_text(child: Member, parent: Member, staff: User) -> None:
     """Each source gets its text through the service a person uses to type it, and the flows
     that copy data run afterwards."""
     text = SOURCES
+    _contest_answer(child, text["outreach.Entry", "answer"])
     member_block(member=child, reason=text["members.Member", "block_reason"], staff=staff)
     member_unblock(member=child, staff=staff)  # the history keeps what the block said
     request = identity_change_request(

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Sum, Window
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from kaft.members.models import MemberStatus
@@ -136,6 +137,60 @@ class NotesTarget(Target):
         return min(
             _start_of(expires_on + dt.timedelta(days=1)), created_at + dt.timedelta(days=days)
         )
+
+
+@dataclass(frozen=True)
+class OwnPeriodTarget(Target):
+    """Rows whose period each parent sets for itself, within the rule's bounds: a contest keeps
+    its entries the days it says after its last day, and stores that last day of keeping
+    (``entries_kept_until``). The clock is that stored day, so the period counted here is 0:
+    the rows go the day after."""
+
+    def days(self, periods: dict[str, int | None]) -> int | None:
+        return 0
+
+
+@dataclass(frozen=True)
+class RareTermsTarget(Target):
+    """Counts of catalogue searches per day and term (``outreach.SearchTermDay``, nobody's data
+    but a rare term may be a name or an address): a day's row goes the rule's days after that
+    day, once its calendar month is over, when the term was used fewer than
+    ``KAFT_STATS_MIN_TERM_COUNT`` times in that whole month. A term that reached the threshold in
+    its month is what the statistics page shows, and stays.
+
+    Why per day and not per month: the clock stays the row's own day, as every other target's,
+    so the proof says exactly how far past a row is, and no row waits longer than the rule says.
+    Rarity is judged over a whole month (only months before the current one), so it cannot
+    change while rows are deleted: taking away rows of a rare term leaves it rare, and the rows
+    of a frequent term are never touched.
+
+    The month sums are one window function over the ended months (``SUM(count) OVER (PARTITION
+    BY month, term)``) in a subquery that does not depend on the row, so each chunk stays one
+    query to read and one to delete. That query sums every ended month again, so its cost grows
+    with the table: a night has a chunk or a few of rare rows (87,000 rows: about a second per
+    chunk on SQLite), but a long backlog is slow.
+
+    The threshold is the statistics page's own setting (``kaft/outreach/selectors/statistics.py``,
+    read the same way: at least 1), read here and not imported because privacy sits below
+    outreach."""
+
+    def past_q(self, moment: Moment, days: int) -> Q:
+        this_month = moment.today.replace(day=1)
+        threshold = max(1, int(getattr(settings, "KAFT_STATS_MIN_TERM_COUNT", 5)))
+        rare = (
+            self.model_class._base_manager.filter(day__lt=this_month)
+            .annotate(month_total=Window(Sum("count"), partition_by=[TruncMonth("day"), F("term")]))
+            .filter(month_total__lt=threshold)
+            .values("pk")
+        )
+        return super().past_q(moment, days) & Q(day__lt=this_month) & Q(pk__in=rare)
+
+    def due(self, values: tuple[object, ...], days: int) -> dt.datetime:
+        """The rule's days after the row's day, but not before its month is over."""
+        (day,) = values
+        assert isinstance(day, dt.date)
+        next_month = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        return max(super().due(values, days), _start_of(next_month))
 
 
 def _ended_membership_base(moment: Moment) -> Q:
@@ -421,6 +476,23 @@ TARGETS: tuple[Target, ...] = (
         (Clock("created"),),
         member_field="",
     ),
+    # Contest entries: the day after their contest's own last day of keeping.
+    OwnPeriodTarget(
+        "contest_entries",
+        "outreach.Entry",
+        "contest_entries",
+        Action.DELETE,
+        (Clock("campaign__entries_kept_until"),),
+    ),
+    # Invitations of the research panel: the rule's days after their survey closed.
+    Target(
+        "panel_invitations",
+        "outreach.Invitation",
+        "panel_invitations",
+        Action.DELETE,
+        (Clock("survey__closed_at"),),
+        base=lambda m: Q(survey__status="closed"),
+    ),
     # A partner service the member signed in to (OpenID Connect), unused past the rule.
     Target(
         "partner_sign_ins",
@@ -428,6 +500,43 @@ TARGETS: tuple[Target, ...] = (
         "partner_sign_ins",
         Action.DELETE,
         (Clock("last_at"),),
+    ),
+    # Newsletters (kaft/outreach): deliveries under the messages rule (before the subscriptions
+    # they point at), ended subscriptions, and sign-ups whose link was never followed.
+    Target(
+        "newsletter_deliveries",
+        "outreach.Delivery",
+        "messages",
+        Action.DELETE,
+        (Clock("queued_at"),),
+        base=lambda m: ~Q(status="queued"),
+        member_field="subscription__member",
+    ),
+    Target(
+        "newsletter_ended",
+        "outreach.Subscription",
+        "newsletter_ended",
+        Action.DELETE,
+        (Clock("ended_at"),),
+        base=lambda m: Q(status="ended"),
+    ),
+    Target(
+        "newsletter_unconfirmed",
+        "outreach.Subscription",
+        "newsletter_unconfirmed",
+        Action.DELETE,
+        (Clock("requested_at"),),
+        base=lambda m: Q(status="pending"),
+    ),
+    # Search terms in the catalogue, counted per day (kaft/outreach): a term too rare in its
+    # month for the statistics page to show it.
+    RareTermsTarget(
+        "rare_search_terms",
+        "outreach.SearchTermDay",
+        "rare_search_terms",
+        Action.DELETE,
+        (Clock("day"),),
+        member_field="",
     ),
     # Online sign-ups that lapsed (kaft/members/services/signup.py): deleted entirely, as if
     # they had never been; ``signed_up_online_at`` is the clock of both rules.
