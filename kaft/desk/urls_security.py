@@ -7,5 +7,4 @@ from kaft.desk.views import security
 urlpatterns: list[URLPattern] = [
     path("otp/", security.otp, name="otp"),
     path("members/<int:member_id>/login-help/", security.login_help, name="login_help"),
-    path("statistics/", security.statistics, name="statistics"),
 ]

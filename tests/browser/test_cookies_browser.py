@@ -3,7 +3,7 @@
 Usage statistics are switched on. The main public pages are loaded; the ``page`` fixture fails
 the test on any request to another origin. Before an answer to the banner the browser holds only
 functional cookies; "Weigeren" adds ``kaft_stats=declined`` and counts nothing; "Accepteren"
-makes the next page views count.
+makes the next page views count, per group of pages.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from kaft.catalog.search import search_index_records
-from kaft.privacy.models import PageViewCount
+from kaft.outreach.models import PageViewDay
 from tests.factories import ItemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,7 +55,7 @@ def test_no_tracking_before_consent_and_declining_counts_nothing(
         response = page.goto(base + path)
         assert response is not None and response.status == 200, path
         assert set(_cookies(page)) <= FUNCTIONAL, (path, _cookies(page))
-    assert PageViewCount.objects.count() == 0
+    assert PageViewDay.objects.count() == 0
 
     page.goto(base + "/zoeken/")
     banner = page.locator(".cookie-banner")
@@ -80,7 +80,7 @@ def test_no_tracking_before_consent_and_declining_counts_nothing(
     assert page.locator(".cookie-banner").count() == 0
     for path in _public_pages(record_id):
         page.goto(base + path)
-    assert PageViewCount.objects.count() == 0
+    assert PageViewDay.objects.count() == 0
 
 
 def test_after_accepting_page_views_are_counted(
@@ -95,7 +95,7 @@ def test_after_accepting_page_views_are_counted(
     page.goto(base + f"/titel/{record_id}/")
     page.goto(base + "/zoeken/?q=avonden")
 
-    counts = dict(PageViewCount.objects.values_list("path", "views"))
-    # "/" once after the redirect back; the title page and the search page (query dropped).
-    assert counts == {"/": 1, f"/titel/{record_id}/": 1, "/zoeken/": 1}
+    counts = dict(PageViewDay.objects.values_list("group", "count"))
+    # The home page once after the redirect back, a title page and the search: by group only.
+    assert counts == {"start": 1, "titel": 1, "catalogus": 1}
     assert set(_cookies(page)) <= FUNCTIONAL | {"kaft_stats"}

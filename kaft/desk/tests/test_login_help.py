@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -135,8 +133,3 @@ def test_the_answers_are_not_stored_anywhere(desk: Client, member: Member) -> No
         for row in model._default_manager.all().values():
             text = str(row)
             assert "9999 ZZ" not in text and "9999ZZ" not in text and "77 bis" not in text, model
-
-
-def test_statistics_page_is_for_privacy_officers(client: Client, member: Any) -> None:
-    staff_login(client, staff_with_role(StaffRole.DESK))
-    assert client.get("/desk/statistics/").status_code == 403

@@ -1,16 +1,14 @@
-"""Desk security: the second factor (TOTP), a lost login, and the usage statistics.
+"""Desk security: the second factor (TOTP) and a lost login.
 
 - ``otp``: privacy officers and administrators enrol a TOTP app (secret and QR code, drawn by
   Kaft itself) and then give a code after the password at every login. Wrong codes slow down
   (django-otp's throttling: 1, 2, 4, 8 ... seconds).
 - ``login_help``: staff check a member's identity (a document type seen, or control questions
   compared and forgotten) and hand out a one-time reset code, printed or by e-mail.
-- ``statistics``: the page views counted after visitors' consent, for the privacy officer.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from base64 import b32encode
 from typing import Any, cast
 
@@ -20,7 +18,6 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -36,14 +33,14 @@ from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view, member_look, staff_profile_of
 from kaft.desk.views.common import desk_render
 from kaft.members.errors import MemberError, MemberErrorCode
-from kaft.members.models import IdentityCheckMethod, IdentityDocument, Member, StaffRole
+from kaft.members.models import IdentityCheckMethod, IdentityDocument, Member
 from kaft.members.services.recovery import (
     ControlAnswers,
     checks_allowed_again_at,
     identity_check,
     reset_code_issue,
 )
-from kaft.privacy.models import AccessPurpose, DataPart, PageViewCount
+from kaft.privacy.models import AccessPurpose, DataPart
 
 # --- second factor ------------------------------------------------------------------------------
 
@@ -241,27 +238,3 @@ def login_help(request: HttpRequest, member_id: int) -> HttpResponse:
     }
     status = 400 if form.errors else 200
     return desk_render(request, "desk/login_help.html", context, status=status)
-
-
-# --- usage statistics ---------------------------------------------------------------------------
-
-
-@desk_view(roles=(StaffRole.PRIVACY_OFFICER, StaffRole.ADMINISTRATOR))
-@require_http_methods(["GET"])
-def statistics(request: HttpRequest) -> HttpResponse:
-    """Page views of the last 30 days, per page, most viewed first."""
-    since = timezone.localdate() - dt.timedelta(days=29)
-    rows = list(
-        PageViewCount.objects.filter(day__gte=since)
-        .values("path")
-        .annotate(total=Sum("views"))
-        .order_by("-total", "path")[:100]
-    )
-    per_day = list(
-        PageViewCount.objects.filter(day__gte=since)
-        .values("day")
-        .annotate(total=Sum("views"))
-        .order_by("-day")
-    )
-    context = {"rows": rows, "per_day": per_day, "since": since}
-    return desk_render(request, "desk/security_statistics.html", context)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaft.core import params
 from kaft.members.models import Member
 from kaft.portal.access import PortalRequest, member_required
+from kaft.portal.page_views import stats_cookie_set
 from kaft.portal.views.common import render_portal
 from kaft.privacy.errors import PrivacyError
 from kaft.privacy.models import ConsentPurpose, ConsentVia, StatementVersion
@@ -84,6 +85,8 @@ def consent_change(request: PortalRequest) -> HttpResponse:
         return _consents_page(request, status=400)
     purpose = ConsentPurpose(form.cleaned_data["purpose"])
     given = bool(form.cleaned_data["given"])
+    if purpose == ConsentPurpose.NEWSLETTER and given and not member_is_child(request.member):
+        return _newsletter_opt_in(request)
     try:
         consent_set(member=request.member, purpose=purpose, given=given, via=ConsentVia.PORTAL)
     except PrivacyError as error:
@@ -97,6 +100,34 @@ def consent_change(request: PortalRequest) -> HttpResponse:
         messages.success(
             request, _("You withdrew consent for: %(purpose)s.") % {"purpose": purpose.label}
         )
+    response = redirect("portal:consents")
+    if purpose == ConsentPurpose.SITE_STATISTICS:
+        # The browser's own answer follows the member's, so logging out does not undo it.
+        stats_cookie_set(request, response, accepted=given)
+    return response
+
+
+def _newsletter_opt_in(request: PortalRequest) -> HttpResponse:
+    """A yes to the newsletter is double opt-in: a link goes to the member's address and the
+    consent is recorded only when it is followed (kaft/outreach). A no is withdrawn at once
+    above, and that ends the subscription."""
+    from kaft.outreach.errors import OutreachError
+    from kaft.outreach.models import SubscriptionVia
+    from kaft.outreach.services.newsletter_subscriptions import subscription_request_member
+
+    try:
+        subscription_request_member(member=request.member, via=SubscriptionVia.PORTAL)
+    except OutreachError as error:
+        messages.error(request, error.message)
+        return _consents_page(request, status=400)
+    messages.success(
+        request,
+        _(
+            "We sent a link to %(address)s. Your consent for the newsletter is recorded when you "
+            "open it and confirm."
+        )
+        % {"address": request.member.email},
+    )
     return redirect("portal:consents")
 
 

@@ -10,7 +10,8 @@
 - ``wachtwoord/nieuw/``: the link's page. The token moves from the address into the session at
   once, so it is not left in the browser history.
 - ``cookies/``: the cookies Kaft sets; ``cookies/keuze/``: the visitor's answer to the
-  statistics question, kept in the functional cookie ``kaft_stats``.
+  statistics question, kept in the functional cookie ``kaft_stats`` (and, for a logged-in member,
+  as their ``site_statistics`` consent, which alone decides while they are logged in).
 """
 
 from __future__ import annotations
@@ -48,15 +49,15 @@ from kaft.members.services.recovery import (
 )
 from kaft.portal.access import PortalRequest, current_member, member_required
 from kaft.portal.forms import KioskPinForm, NewPasswordFields
-from kaft.portal.views.common import render_portal
-from kaft.privacy.models import ConsentPurpose, ConsentVia
-from kaft.privacy.services.consent import consent_set
-from kaft.privacy.statistics import (
+from kaft.portal.page_views import (
     STATS_ACCEPTED,
     STATS_COOKIE,
-    STATS_COOKIE_AGE,
     STATS_DECLINED,
+    stats_cookie_set,
 )
+from kaft.portal.views.common import render_portal
+from kaft.privacy.models import ConsentPurpose, ConsentVia
+from kaft.privacy.services.consent import consent_given, consent_set
 
 SESSION_RESET = "portal_reset_link"
 logger = logging.getLogger(__name__)
@@ -237,9 +238,18 @@ def password_reset_link(request: HttpRequest) -> HttpResponse:
 
 
 def cookies(request: HttpRequest) -> HttpResponse:
+    """The cookie page. For a logged-in member it shows what counts for them: their consent, not
+    the cookie (see ``kaft/portal/page_views.py``)."""
+    member = current_member(request) if settings.KAFT_USAGE_STATISTICS else None
+    if member is None:
+        choice = request.COOKIES.get(STATS_COOKIE, "")
+    else:
+        counted = consent_given(member=member, purpose=ConsentPurpose.SITE_STATISTICS)
+        choice = STATS_ACCEPTED if counted else STATS_DECLINED
     context = {
         "statistics_on": settings.KAFT_USAGE_STATISTICS,
-        "choice": request.COOKIES.get(STATS_COOKIE, ""),
+        "choice": choice,
+        "member_decides": member is not None,
         "session_hours": settings.SESSION_COOKIE_AGE // 3600,
     }
     return render_portal(request, "portal/cookies.html", context)
@@ -261,12 +271,5 @@ def cookie_choice(request: HttpRequest) -> HttpResponse:
             )
         except DomainError:  # e.g. a child's consent is for a parent: the cookie still holds
             logger.info("statistics answer not kept as consent for member %s", member.pk)
-    response.set_cookie(
-        STATS_COOKIE,
-        choice,
-        max_age=STATS_COOKIE_AGE,
-        samesite="Lax",
-        secure=request.is_secure(),
-        httponly=True,
-    )
+    stats_cookie_set(request, response, accepted=choice == STATS_ACCEPTED)
     return response

@@ -15,7 +15,6 @@ from kaft.privacy.models.partner_clients import PartnerClaim, PartnerClient, Par
 from kaft.privacy.models.rights import (
     ErasureRequest,
     ErasureStatus,
-    PageViewCount,
     RetentionRun,
     RetentionSetting,
 )
@@ -38,7 +37,6 @@ __all__ = [
     "LegalRequest",
     "LegalRequestStatus",
     "MachineRole",
-    "PageViewCount",
     "PartnerClaim",
     "PartnerClient",
     "PartnerSignIn",

@@ -1,4 +1,4 @@
-"""Erasure requests, the library's retention settings and the anonymous usage statistics."""
+"""Erasure requests and the library's retention settings and runs."""
 
 from __future__ import annotations
 
@@ -87,14 +87,3 @@ class RetentionRun(models.Model):
                 name="retention_one_run_at_a_time",
             )
         ]
-
-
-class PageViewCount(models.Model):
-    """First-party usage statistics: page views per day and page, nothing about the visitor."""
-
-    day = models.DateField()
-    path = models.CharField(max_length=200)
-    views = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "path"], name="pageview_day_path")]

@@ -55,8 +55,8 @@ PURPOSE_TEXTS: dict[str, PurposeText] = {
     ConsentPurpose.SITE_STATISTICS: PurposeText(
         _("We count how often pages of our website are visited, to improve the website."),
         _(
-            "We only count visits per page and per day. We do not store your IP address or "
-            "anything else that points to you."
+            "We only count visits per group of pages (such as the catalogue) and per day, never "
+            "which title. We do not store your IP address or anything else that points to you."
         ),
     ),
     ConsentPurpose.PARTNER_SERVICES: PurposeText(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from kaft.privacy.statistics import STATS_ACCEPTED, STATS_DECLINED, statistics_asked
+from kaft.portal.page_views import STATS_ACCEPTED, STATS_DECLINED, statistics_asked
 
 register = template.Library()
 
