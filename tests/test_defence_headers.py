@@ -60,6 +60,18 @@ class Scene:
 
 @pytest.fixture
 def scene(db: None) -> Scene:
+    from tests.factories_contests import a_campaign_with_entry_id, an_entry_id
+    from tests.factories_newsletter_issues import (
+        a_newsletter_image_id,
+        a_newsletter_image_name,
+        a_newsletter_issue_id,
+    )
+    from tests.factories_newsletter_subscriptions import an_unsubscribe_code
+    from tests.factories_panel import (
+        a_panel_invitation_id,
+        a_panel_question_id,
+        a_panel_survey_id,
+    )
     from tests.factories_transparency import (
         PartnerFactory,
         a_partner_sign_in_id,
@@ -90,6 +102,8 @@ def scene(db: None) -> Scene:
         "ill_request_id": an_interlibrary_request_id(member, branch),
         "library_partner_id": a_library_partner_id(),
         "sign_in_id": a_partner_sign_in_id(member),
+        "campaign_id": a_campaign_with_entry_id(member),
+        "entry_id": an_entry_id(member),
         "rule_id": a_loan_rule_id(),
         "closed_day_id": a_closed_day_id(branch),
         "category_id": member.category_id,
@@ -97,6 +111,14 @@ def scene(db: None) -> Scene:
         "channel": "email",
         "language": "nl",
         "version": "0",
+        "survey_id": a_panel_survey_id(),
+        "question_id": a_panel_question_id(),
+        "invitation_id": a_panel_invitation_id(member),
+        "code": an_unsubscribe_code(member),
+        "newsletter_issue_id": a_newsletter_issue_id(),
+        "newsletter_image_id": a_newsletter_image_id(),
+        "image_name": a_newsletter_image_name(),  # type: ignore[dict-item]
+        "table": "loans",
     }
     member_client = Client()
     assert member.user is not None
@@ -142,6 +164,11 @@ def test_the_walk_finds_both_doors_and_every_argument_is_known() -> None:
     known |= {"rule_id", "closed_day_id"}
     known |= {"ill_request_id", "library_partner_id"}
     known |= {"sign_in_id"}
+    known |= {"campaign_id", "entry_id"}
+    known |= {"survey_id", "question_id", "invitation_id"}
+    known |= {"newsletter_issue_id", "newsletter_image_id", "image_name"}
+    known |= {"code"}  # a newsletter unsubscribe link
+    known |= {"table"}  # a table of the staff statistics page
     known |= {"category_id", "template", "channel", "language", "version"}
     unknown = {route.name: route.arguments for route in ROUTES if set(route.arguments) - known}
     assert unknown == {}, "teach this test how to fill these arguments"
@@ -239,7 +266,10 @@ TEMPLATE_DIRS = [
 ]
 # The HTML page inside a member's data export: a file opened from the member's own disk, with no
 # Kaft around it, so its style sheet must travel inside it. It is never served as a page.
-SELF_CONTAINED = {Path("privacy/export.html")}
+# Documents read outside Kaft's pages, where no policy applies and no stylesheet of Kaft's can be
+# fetched: the member's export (a file) and a newsletter e-mail (mail programs read only inline
+# styles).
+SELF_CONTAINED = {Path("privacy/export.html"), Path("outreach/newsletter_issue_mail.html")}
 
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE | re.DOTALL)

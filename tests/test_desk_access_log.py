@@ -46,7 +46,10 @@ from tests.factories import (
     an_interlibrary_request_id,
     stocktake_with_scan,
 )
+from tests.factories_contests import a_campaign_with_entry_id, drawn_first
 from tests.factories_desk import JSON, make_item
+from tests.factories_newsletter_issues import a_newsletter_image_id, a_newsletter_issue_id
+from tests.factories_panel import a_panel_question_id, a_panel_survey_id
 from tests.factories_sepa import TEST_FILES, collected_run, creditor, files_storage_in
 from tests.factories_transparency import a_partner_sign_in_id
 from tests.urlwalk import routes
@@ -144,6 +147,16 @@ FILL: dict[str, Callable[[Scene], int | str]] = {
     "run_id": lambda scene: collected_run(scene.member),
     # a kiosk account of the central branch
     "kiosk_id": lambda scene: kiosk_of(scene),
+    # an open contest the member entered from MijnBibliotheek
+    "campaign_id": lambda scene: a_campaign_with_entry_id(scene.member),
+    # a draft survey of the research panel (Biebpanel) and its question
+    "survey_id": lambda scene: a_panel_survey_id(),
+    "question_id": lambda scene: a_panel_question_id(),
+    # a sent newsletter issue and its image (no member in either)
+    "newsletter_issue_id": lambda scene: a_newsletter_issue_id(),
+    "newsletter_image_id": lambda scene: a_newsletter_image_id(),
+    # a table of the staff statistics page (counts per month and branch)
+    "table": lambda scene: "loans",
 }
 
 
@@ -452,9 +465,18 @@ LOOKS: dict[str, tuple[Request, list[DataPart]]] = {
     # consents: the member's consents and their history (a recorded answer returns there)
     "desk:member_consents": (get(), [DataPart.STATUS]),
     "desk:member_consent_set": (post(), [DataPart.STATUS]),
+    # newsletter: the member's subscription (a consent); signing up or unsubscribing returns there
+    "desk:member_newsletter": (get(), [DataPart.STATUS]),
+    "desk:member_newsletter_subscribe": (post(), [DataPart.STATUS]),
+    "desk:member_newsletter_unsubscribe": (post(), [DataPart.STATUS]),
+    # interests: whether the member consents and the interests they chose (read-only)
+    "desk:member_interests": (get(), [DataPart.STATUS]),
     # partner services: the services the member signs in to; ending one's access (a question
     # first, logged the same) returns to the list
     "desk:member_partner_services": (get(), [DataPart.STATUS]),
+    # contests: the entries and the winners show the member's name and address (their entry)
+    "desk:contest_entries": (get(), [DataPart.CONTACT]),
+    "desk:contest_winners": (drawn_first(get()), [DataPart.CONTACT]),
     "desk:member_partner_access_end": (post(), [DataPart.STATUS]),
     # transparency: the export page names the member; a police request's page names the member;
     # deciding returns to that page; the download holds the scoped data (loans)
@@ -542,9 +564,8 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:transit_slip": (get(), "Turks fruit"),
     # the copy a reservation of the member waits for: which copy, not whose reservation
     "desk:pull_list": (get(), "Het achterhuis"),
-    # security: the second factor (enrolment for this desk user), the page-view counts
+    # security: the second factor (enrolment for this desk user)
     "desk:otp": (get(), 'name="token"'),
-    "desk:statistics": (as_privacy_officer(get()), 'id="page-views"'),
     # retention: the rules, periods and runs (counts only)
     "desk:retention": (as_privacy_officer(get()), 'class="retention-rules"'),
     "desk:retention_run": (as_privacy_officer(post()), 'class="retention-rules"'),
@@ -570,6 +591,9 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:trends_looks_csv": (as_privacy_officer(get()), "Week vanaf,Keer ingezien"),
     "desk:trends_disclosures_csv": (as_privacy_officer(get()), "Ontvanger,Verstrekkingen"),
     "desk:trends_consents_csv": (as_privacy_officer(get()), "Week vanaf,Doel,Gegeven"),
+    # the staff statistics page and its tables as CSV: counts from the anonymous statistics
+    "desk:outreach_statistics": (get(), 'id="section-loans"'),
+    "desk:outreach_statistics_csv": (get(), "Vestiging"),
     # letters: what waits and the print runs, by type and count only; confirming a run
     "desk:letters": (get(), "Printrondes"),
     "desk:print_run_new": (post(), "Printrondes"),
@@ -591,6 +615,14 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:kiosks": (as_administrator(get()), 'id="kiosk-new"'),
     # interlibrary loan: the empty request form; the partner libraries (administrators)
     "desk:interlibrary_new": (get(), 'name="isbn"'),
+    # contests: the list, the form, a contest's page with its counts, its moves, the draw's
+    # question (counts only, no entrant)
+    "desk:contests": (get(), 'id="contest-new"'),
+    "desk:contest_new": (get(), 'name="keep_days"'),
+    "desk:contest": (get(), 'id="contest-counts"'),
+    "desk:contest_edit": (get(), 'name="keep_days"'),
+    "desk:contest_move": (post({"action": "close"}), 'id="contest-counts"'),
+    "desk:contest_draw": (get(), 'id="contest-draw-question"'),
     "desk:interlibrary_partners": (as_administrator(get()), 'id="ill-partner-new"'),
     "desk:interlibrary_partner_new": (as_administrator(get()), 'name="endpoint_url"'),
     "desk:interlibrary_partner_edit": (as_administrator(get()), 'value="NL-Partner"'),
@@ -611,6 +643,36 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:settings_message": (as_administrator(get()), "Berichtteksten"),
     "desk:settings_message_remove": (as_administrator(post()), "Berichtteksten"),
     "desk:settings_library": (as_administrator(get()), "Bibliotheekgegevens"),
+    # interests (administrators): the library's list, with how many members chose each; no member
+    "desk:interests": (as_administrator(get()), 'id="interest-new"'),
+    "desk:interests_seed": (as_administrator(post()), 'id="interests-list"'),
+    "desk:interest_active": (as_administrator(post()), 'id="interest-new"'),
+    # the research panel (Biebpanel): surveys, questions, counts and totals, never a member
+    "desk:panel_surveys": (get(), 'id="panel-new"'),
+    "desk:panel_survey_new": (get(), 'name="external_url"'),
+    "desk:panel_survey": (get(), 'id="panel-survey"'),
+    "desk:panel_survey_edit": (get(), 'value="Biebpanel-wandeling"'),
+    "desk:panel_survey_move": (post(), 'id="panel-survey"'),
+    "desk:panel_survey_invite": (post(), 'id="panel-survey"'),
+    "desk:panel_question_add": (post({"text": "Nog een vraag", "kind": "scale"}), "Nog een vraag"),
+    "desk:panel_question_remove": (post(), 'id="panel-survey"'),
+    "desk:panel_results": (get(), 'id="panel-too-few"'),
+    "desk:panel_results_csv": (get(), ",,0,"),
+    # newsletter issues (administrators): subject, text, audience and counts, never a subscriber
+    "desk:newsletter_issues": (as_administrator(get()), 'id="newsletter-issue-new"'),
+    "desk:newsletter_issue_new": (as_administrator(get()), 'name="audience"'),
+    "desk:newsletter_issue": (as_administrator(get()), 'id="newsletter-issue-results"'),
+    "desk:newsletter_issue_image": (as_administrator(post()), 'id="newsletter-issue-status"'),
+    "desk:newsletter_issue_image_remove": (
+        as_administrator(post()),
+        'id="newsletter-issue-status"',
+    ),
+    "desk:newsletter_issue_test": (as_administrator(post()), 'id="newsletter-issue-status"'),
+    "desk:newsletter_issue_send": (
+        as_administrator(post({"now": "1"})),
+        'id="newsletter-issue-status"',
+    ),
+    "desk:newsletter_issue_cancel": (as_administrator(post()), 'id="newsletter-issue-status"'),
 }
 
 

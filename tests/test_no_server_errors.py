@@ -63,7 +63,15 @@ from tests.factories import (
     an_interlibrary_request_id,
     stocktake_with_scan,
 )
+from tests.factories_contests import a_campaign_with_entry_id, an_entry_id
 from tests.factories_desk import staff_login
+from tests.factories_newsletter_issues import (
+    a_newsletter_image_id,
+    a_newsletter_image_name,
+    a_newsletter_issue_id,
+)
+from tests.factories_newsletter_subscriptions import an_unsubscribe_code
+from tests.factories_panel import a_panel_invitation_id, a_panel_question_id, a_panel_survey_id
 from tests.factories_rights import make_full_member, make_member
 from tests.factories_transparency import (
     PartnerFactory,
@@ -103,7 +111,6 @@ ENCODED: dict[str, Callable[[str], str]] = {"u": lambda v: urlsafe_base64_encode
 BOOKKEEPING = {
     "django_session",  # every request may save its session (messages, the served member)
     "privacy_accesslogentry",  # a form shown again with its error still shows the member's data
-    "privacy_pageviewcount",  # page-view statistics count refused pages too
     "axes_accessattempt",  # failed logins are counted to lock out guessing
     "axes_accessfailurelog",
     "axes_accesslog",
@@ -239,6 +246,8 @@ FILL: dict[str, Callable[[Scene], int | str]] = {
     "hold_id": lambda s: s.member.holds.first().pk,  # type: ignore[union-attr]
     "item_id": lambda s: s.member.loans.first().item_id,  # type: ignore[union-attr]
     "member_id": lambda s: s.member.pk,
+    # the unsubscribe link of the member's newsletter subscription (its MAC is the proof)
+    "code": lambda s: an_unsubscribe_code(s.member),
     "legal_request_id": lambda s: s.legal.pk,
     "partner_id": lambda s: s.partner.pk,
     "charge_id": lambda s: s.member.charges.order_by("pk").first().pk,  # type: ignore[union-attr]
@@ -253,12 +262,25 @@ FILL: dict[str, Callable[[Scene], int | str]] = {
     "library_partner_id": lambda s: a_library_partner_id(),
     # the member's sign-in to a partner service (OpenID Connect)
     "sign_in_id": lambda s: a_partner_sign_in_id(s.member),
+    # an open contest the member entered, and the member's entry (in a contest of its own)
+    "campaign_id": lambda s: a_campaign_with_entry_id(s.member),
+    "entry_id": lambda s: an_entry_id(s.member),
     "card_number": lambda s: s.member.card_number,
     "category_id": lambda s: s.member.category_id,
     "template": lambda s: "hold_ready",
     "channel": lambda s: "sms",
     "language": lambda s: "nl",
     "version": lambda s: "0",
+    # the research panel: a draft survey and its question; the member's own invitation
+    "survey_id": lambda s: a_panel_survey_id(),
+    "question_id": lambda s: a_panel_question_id(),
+    "invitation_id": lambda s: a_panel_invitation_id(s.member),
+    # a sent newsletter issue, its image and the image's public name
+    "newsletter_issue_id": lambda s: a_newsletter_issue_id(),
+    "newsletter_image_id": lambda s: a_newsletter_image_id(),
+    "image_name": lambda s: a_newsletter_image_name(),
+    # a table of the staff statistics page
+    "table": lambda s: "loans",
 }
 
 
@@ -292,6 +314,21 @@ def _kiosk_form(s: Scene) -> Data:
 Data = dict[str, str | list[str]]
 
 
+def _contest_form() -> Data:
+    today = timezone.localdate()
+    return {
+        "title": "Zomerquiz",
+        "question": "Wat las u deze zomer?",
+        "starts_on": today.isoformat(),
+        "ends_on": (today + dt.timedelta(days=7)).isoformat(),
+        "asked": ["name", "email"],
+        "prize": "Boekenbon",
+        "winners_count": "1",
+        "winners_shown": "first_name_initial",
+        "keep_days": "30",
+    }
+
+
 def _registration(s: Scene) -> Data:
     return {
         "first_name": "Lotte",
@@ -312,6 +349,8 @@ def _registration(s: Scene) -> Data:
 # reached too (the walk replaces one parameter at a time and keeps these for the others).
 GOOD: dict[str, Callable[[Scene], Data]] = {
     "portal:search": lambda s: {"q": "avonden"},
+    "portal:newsletter_signup": lambda s: {"email": "nieuwsbrief@example.org"},
+    "portal:newsletter": lambda s: {"action": "subscribe"},
     "portal:record_hold": lambda s: {"pickup_branch": str(s.branch.pk)},
     "portal:family_answer": lambda s: {"access": str(s.asking.pk), "answer": "decline"},
     "portal:family_end": lambda s: {"access": str(s.granted.pk)},
@@ -403,15 +442,56 @@ GOOD: dict[str, Callable[[Scene], Data]] = {
     "desk:kiosk_edit": _kiosk_form,
     "desk:member_kiosk_pin": lambda s: {"pin": "4827", "pin_again": "4827"},
     "portal:kiosk_pin": lambda s: {"pin": "4827", "pin_again": "4827", "current_password": "x"},
+    "portal:contest": lambda s: {
+        "first_name": "Noor",
+        "last_name": "Dijk",
+        "email": "noor.dijk@example.org",
+        "answer": "De Tweeling",
+        "name_shown": "on",
+    },
+    "portal:contest_enter": lambda s: {"answer": "De Tweeling", "name_shown": "on"},
+    "portal:contest_withdraw": lambda s: {"bevestig": "ja"},
+    "desk:contest_new": lambda s: _contest_form(),
+    "desk:contest_edit": lambda s: _contest_form(),
+    "desk:contest_move": lambda s: {"action": "close"},
+    "desk:panel_survey_new": lambda s: _panel_survey_form(),
+    "desk:panel_survey_edit": lambda s: _panel_survey_form(),
+    "desk:panel_question_add": lambda s: {"text": "Eens?", "kind": "choice", "choices": "Ja\nNee"},
+    "desk:panel_survey_move": lambda s: {"action": "open"},
+    "portal:panel": lambda s: {"action": "join"},
 }
+
+
+def _panel_survey_form() -> Data:
+    return {
+        "title": "Openingstijden",
+        "intro": "Kort.",
+        "kind": "external",
+        "opens_on": "2026-12-07",
+        "closes_on": "2026-12-21",
+        "external_url": "https://peil.example.org/s",
+    }
+
+
 # Desk screens for the finance role (and administrators) only: walked by a finance login.
 FINANCE_ONLY = {"desk:cash_report", "desk:cash_report_csv", "desk:cash_report_pdf"}
 # Desk screens for administrators only (kiosk accounts): walked by an administrator.
 ADMIN_ONLY = {"desk:kiosks", "desk:kiosk_new", "desk:kiosk_edit", "desk:kiosk_deactivate"}
+ADMIN_ONLY |= {"desk:interests", "desk:interests_seed", "desk:interest_active"}
 ADMIN_ONLY |= {
     "desk:interlibrary_partners",
     "desk:interlibrary_partner_new",
     "desk:interlibrary_partner_edit",
+}
+ADMIN_ONLY |= {
+    "desk:newsletter_issues",
+    "desk:newsletter_issue_new",
+    "desk:newsletter_issue",
+    "desk:newsletter_issue_image",
+    "desk:newsletter_issue_image_remove",
+    "desk:newsletter_issue_test",
+    "desk:newsletter_issue_send",
+    "desk:newsletter_issue_cancel",
 }
 # Requests after which the client is no longer logged in: log in again before the next one.
 LOGS_OUT = {"portal:logout", "portal:security", "desk:logout", "portal:erasure"}

@@ -27,13 +27,20 @@ from kaft.circulation.models import Hold, Loan
 from kaft.members.models import Member
 from tests.canaries import found_canaries, member_world, tables_without_rows
 from tests.factories import LoanRuleFactory, MemberFactory
+from tests.factories_panel import a_panel_invitation_id
 from tests.factories_portal import HoldFactory, LoanFactory
 from tests.urlwalk import Route, path_routes, routes
 
 # Arguments naming a member's own objects: each is filled with the other member's object.
-OWNED = {"loan_id", "hold_id", "payment_id"}
+OWNED = {"loan_id", "hold_id", "payment_id", "invitation_id"}
+OWNED |= {"entry_id"}  # a contest entry sent from MijnBibliotheek
 # Arguments naming public data, the same for everyone: a title; the version of the logo.
 PUBLIC = {"record_id", "version"}
+PUBLIC |= {"campaign_id"}  # a contest (its public page)
+# A newsletter unsubscribe link: no login (RFC 8058); its MAC, not the session, names whose.
+PUBLIC |= {"code"}
+# The public newsletter archive: a sent issue and an image of an issue (no member in either).
+PUBLIC |= {"newsletter_issue_id", "image_name"}
 
 
 # The other doors, each with its own check (the desk logs every look; the admin is for staff;
@@ -72,7 +79,16 @@ def _objects_of(member: Member) -> dict[str, int]:
         "hold_id": hold.pk,
         "record_id": hold.record_id,
         "payment_id": payment.pk,
+        "invitation_id": a_panel_invitation_id(member),
+        **_contest_of(member),
     }
+
+
+def _contest_of(member: Member) -> dict[str, int]:
+    from tests.factories_contests import a_campaign, an_entry
+
+    entry = an_entry(a_campaign(title=f"Quiz {member.pk}"), member)
+    return {"campaign_id": entry.campaign_id, "entry_id": entry.pk}
 
 
 def _state(member: Member) -> list[Any]:

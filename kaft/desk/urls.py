@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("kaft.desk.urls_retention")),
     path("", include("kaft.desk.urls_consent")),
     path("", include("kaft.desk.urls_partner_services")),
+    path("", include("kaft.desk.urls_outreach_contests")),
+    path("", include("kaft.desk.urls_outreach_newsletter_issues")),
     path("", include("kaft.desk.urls_transparency")),
     path("", include("kaft.desk.urls_rights")),
     path("", include("kaft.desk.urls_family")),
@@ -44,4 +46,8 @@ urlpatterns = [
     path("", include("kaft.desk.urls_settings")),
     path("", include("kaft.desk.urls_signup")),
     path("", include("kaft.desk.urls_interlibrary")),
+    path("", include("kaft.desk.urls_outreach_subscriptions")),
+    path("", include("kaft.desk.urls_outreach_interests")),
+    path("", include("kaft.desk.urls_outreach_panel")),
+    path("", include("kaft.desk.urls_outreach_statistics")),
 ]

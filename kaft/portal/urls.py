@@ -31,4 +31,9 @@ urlpatterns = [
     path("", include("kaft.portal.urls_payments")),
     path("", include("kaft.portal.urls_mandate")),
     path("", include("kaft.portal.urls_signup")),
+    path("", include("kaft.portal.urls_outreach_newsletter_issues")),
+    path("", include("kaft.portal.urls_outreach_subscriptions")),
+    path("", include("kaft.portal.urls_outreach_panel")),
+    path("", include("kaft.portal.urls_outreach_contests")),
+    path("", include("kaft.portal.urls_outreach_interests")),
 ]

@@ -1,5 +1,6 @@
 """A member in a real browser withdraws a consent in "Mijn toestemmingen", sees it withdrawn,
-and gives it again with the same one click."""
+and gives it again with the same one click. (The newsletter is the one purpose whose yes takes a
+link in an e-mail first: tests/browser/test_newsletter_browser.py and the outreach tests.)"""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def test_member_withdraws_and_gives_again_a_consent(page: Any, live_server: Any)
     member = MemberFactory.create(
         card_number="21000000000042", home_branch=BranchFactory.create(code="centrum")
     )
-    consent_set(member=member, purpose=ConsentPurpose.NEWSLETTER, given=True, via=ConsentVia.PORTAL)
+    consent_set(member=member, purpose=ConsentPurpose.CONTESTS, given=True, via=ConsentVia.PORTAL)
 
     page.goto(f"{base}/inloggen/")
     page.get_by_label("Pasnummer of e-mailadres").fill(member.card_number)
@@ -29,20 +30,20 @@ def test_member_withdraws_and_gives_again_a_consent(page: Any, live_server: Any)
     page.locator("nav.mijn-nav a[href='/mijn/toestemmingen/']").click()
     page.wait_for_url(f"{base}/mijn/toestemmingen/")
 
-    newsletter = page.locator("#consent-newsletter")
-    assert newsletter.locator(".consent-state .badge.good").count() == 1
-    newsletter.locator("button[type=submit]").click()
+    contests = page.locator("#consent-contests")
+    assert contests.locator(".consent-state .badge.good").count() == 1
+    contests.locator("button[type=submit]").click()
     page.wait_for_url(f"{base}/mijn/toestemmingen/")
 
-    newsletter = page.locator("#consent-newsletter")
-    assert newsletter.locator(".consent-state .badge.bad").count() == 1
+    contests = page.locator("#consent-contests")
+    assert contests.locator(".consent-state .badge.bad").count() == 1
     assert page.locator(".messages li.success").count() == 1
-    assert consent_given(member=member, purpose=ConsentPurpose.NEWSLETTER) is False
+    assert consent_given(member=member, purpose=ConsentPurpose.CONTESTS) is False
 
-    newsletter.locator("button[type=submit]").click()
+    contests.locator("button[type=submit]").click()
     page.wait_for_url(f"{base}/mijn/toestemmingen/")
-    assert page.locator("#consent-newsletter .consent-state .badge.good").count() == 1
-    assert consent_given(member=member, purpose=ConsentPurpose.NEWSLETTER) is True
+    assert page.locator("#consent-contests .consent-state .badge.good").count() == 1
+    assert consent_given(member=member, purpose=ConsentPurpose.CONTESTS) is True
     assert list(
         ConsentEvent.objects.filter(member=member).order_by("pk").values_list("given", flat=True)
     ) == [True, False, True]

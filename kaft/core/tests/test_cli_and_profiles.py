@@ -43,6 +43,8 @@ def _production(tmp_path: Path, **leave_out: bool) -> dict[str, str]:
         "KAFT_FIELD_KEYS": "6b1vQx3Kq0dWm2cJ8yZ5pT7rL4nH9sF1aE3uG6iO0kM=",
         "KAFT_OIDC_RSA_PRIVATE_KEY": _rsa_pem(),
         "KAFT_OIDC_PAIRWISE_SECRET": "q3Jr8Tz1Wm5Kc9Vb2Nx7Hd4Lf6Ps0Gy",
+        "KAFT_NEWSLETTER_SECRET": "Vn4Rt8Kq2Ws6Yb0Xe3Mj7Hc1Lp5Gd9Zf",
+        "KAFT_PANEL_SECRET": "Tb6Wq1Zr9Kx3Mc7Vn2Hj5Lp8Gd0Ys4Fe",
     }
     return _env(**{name: value for name, value in given.items() if not leave_out.get(name)})
 
@@ -61,7 +63,14 @@ def test_production_profile_passes_the_deploy_check(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "missing", ["KAFT_FIELD_KEYS", "KAFT_OIDC_RSA_PRIVATE_KEY", "KAFT_OIDC_PAIRWISE_SECRET"]
+    "missing",
+    [
+        "KAFT_FIELD_KEYS",
+        "KAFT_OIDC_RSA_PRIVATE_KEY",
+        "KAFT_OIDC_PAIRWISE_SECRET",
+        "KAFT_NEWSLETTER_SECRET",
+        "KAFT_PANEL_SECRET",
+    ],
 )
 def test_production_profile_refuses_to_start_without_its_keys(tmp_path: Path, missing: str) -> None:
     result = subprocess.run(

@@ -211,3 +211,19 @@ def test_an_empty_inbox_logs_nothing(officer_desk: Client, member: Member) -> No
     response = officer_desk.get("/desk/privacy/inbox/")
     assert response.status_code == 200
     assert AccessLogEntry.objects.count() == 0
+
+
+def test_a_newsletter_yes_at_the_desk_is_double_opt_in(desk: Client, member: Member) -> None:
+    """Staff record the member's yes: nothing counts until the member follows the mailed link."""
+    from kaft.outreach.models import Subscription, SubscriptionStatus
+
+    response = desk.post(
+        f"/desk/members/{member.pk}/consents/set/",
+        {"purpose": "newsletter", "given": "1", "via": "desk"},
+    )
+
+    assert response.status_code == 302
+    assert consent_given(member=member, purpose=ConsentPurpose.NEWSLETTER) is False
+    assert not ConsentEvent.objects.exists()
+    subscription = Subscription.objects.get(member=member)
+    assert (subscription.status, subscription.via) == (SubscriptionStatus.PENDING, "desk")

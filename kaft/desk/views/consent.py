@@ -109,6 +109,13 @@ def member_consent_set(request: HttpRequest, member_id: int) -> HttpResponse:
         # Any member may be named here; the service refuses one without an open link.
         guardian = get_object_or_404(Member, pk=guardian_id)
     purpose = ConsentPurpose(form.cleaned_data["purpose"])
+    if (
+        purpose == ConsentPurpose.NEWSLETTER
+        and form.cleaned_data["given"]
+        and guardian is None
+        and not member_is_child(member)  # a child's yes is a guardian's: refused below
+    ):
+        return _newsletter_opt_in(request, member)
     try:
         consent_set(
             member=member,
@@ -122,6 +129,31 @@ def member_consent_set(request: HttpRequest, member_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Recorded: %(purpose)s.") % {"purpose": purpose.label})
+    return redirect("desk:member_consents", member_id=member.pk)
+
+
+def _newsletter_opt_in(request: HttpRequest, member: Member) -> HttpResponse:
+    """A yes to the newsletter is double opt-in here too: the member gets a link and the consent
+    is recorded only when they follow it (kaft/outreach); a no is withdrawn at once above."""
+    from kaft.outreach.errors import OutreachError
+    from kaft.outreach.models import SubscriptionVia
+    from kaft.outreach.services.newsletter_subscriptions import subscription_request_member
+
+    try:
+        subscription_request_member(
+            member=member, via=SubscriptionVia.DESK, staff=cast(DeskRequest, request).user
+        )
+    except OutreachError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "A confirmation link went to %(address)s: the newsletter consent is recorded when "
+                "the member follows it."
+            )
+            % {"address": member.email},
+        )
     return redirect("desk:member_consents", member_id=member.pk)
 
 

@@ -58,16 +58,17 @@ def test_the_consents_page_is_dutch_by_default(member_client: Client) -> None:
 def test_a_member_gives_and_withdraws_with_one_click_each(
     member_client: Client, member: Member
 ) -> None:
-    given = member_client.post(CHANGE, {"purpose": "newsletter", "given": "1"})
+    # (The newsletter's yes is double opt-in, through a mailed link: kaft/outreach's tests.)
+    given = member_client.post(CHANGE, {"purpose": "loan_history", "given": "1"})
     assert (given.status_code, given["Location"]) == (302, PAGE)
-    assert consent_given(member=member, purpose=ConsentPurpose.NEWSLETTER) is True
+    assert consent_given(member=member, purpose=ConsentPurpose.LOAN_HISTORY) is True
 
     page = _english(member_client).get(PAGE).content.decode()
     assert "Withdraw consent" in page and "Given" in page
 
-    withdrawn = member_client.post(CHANGE, {"purpose": "newsletter", "given": "0"}, follow=True)
-    assert "You withdrew consent for: Newsletter by e-mail." in withdrawn.content.decode()
-    assert consent_given(member=member, purpose=ConsentPurpose.NEWSLETTER) is False
+    withdrawn = member_client.post(CHANGE, {"purpose": "loan_history", "given": "0"}, follow=True)
+    assert "You withdrew consent for: Keeping my loan history." in withdrawn.content.decode()
+    assert consent_given(member=member, purpose=ConsentPurpose.LOAN_HISTORY) is False
     events = ConsentEvent.objects.filter(member=member).order_by("pk")
     assert list(events.values_list("given", "via")) == [(True, "portal"), (False, "portal")]
     assert "History" in withdrawn.content.decode()

@@ -24,6 +24,7 @@ from kaft.circulation.selectors.availability import (
 from kaft.circulation.services import hold_place
 from kaft.core import params
 from kaft.members.models import FamilyAction
+from kaft.outreach.services.statistics import search_term_count
 from kaft.portal.access import PortalRequest, current_member, member_required
 from kaft.portal.forms import HoldForm, SearchForm
 from kaft.portal.views.common import render_portal
@@ -102,6 +103,10 @@ def search(request: HttpRequest) -> HttpResponse:
         available_at=_branch_from_param(data["branch"]),
     )
     page = data["page"] or 1
+    if data["q"] and page == 1 and not any(chosen[name] for name in FILTER_PARAMS):
+        # The term for the staff statistics, once per search (not again per page or filter);
+        # anonymous: no session, member or address is kept with it.
+        search_term_count(term=data["q"])
     result = search_records(query=data["q"], filters=filters, page=page, per_page=PER_PAGE)
     pages = params.last_page(result.total, result.per_page)
     if page > pages:  # past the last page: the last page
