@@ -25,6 +25,8 @@ TARGETS: tuple[tuple[str, str, float, str], ...] = (
     ("sepa_run_s_per_100k", "sepa-run <= 30 s per 100,000", 30.0, "max"),
     ("sip2_p99_ms", "SIP2 p99 <= 50 ms, 50 kiosks", 50.0, "max"),
     ("stocktake_seconds", "stocktake result <= 2 s (at 1m)", 2.0, "max"),
+    ("newsletter_queue_seconds", "newsletter queued <= 60 s (100,000 at 1m)", 60.0, "max"),
+    ("newsletter_sent_twice", "newsletter: no delivery sent twice", 0.0, "max"),
     ("desk_one_ratio_p50", "1 desk p50 <= 2.5x in-process", 2.5, "max"),
     ("desk_many_p95_ms", "30 desks p95 <= 150 ms", 150.0, "max"),
 )
@@ -65,6 +67,10 @@ def checks(figures: dict[str, Any]) -> list[dict[str, Any]]:
         "sip2_p99_ms": figures["sip2"]["all"]["paced"]["p99"] if figures.get("sip2") else None,
         **target_figures(figures),
         "stocktake_seconds": (figures.get("stocktake") or {}).get("first_seconds"),
+        "newsletter_queue_seconds": (figures.get("newsletter") or {}).get("queue_seconds"),
+        "newsletter_sent_twice": (
+            (figures.get("newsletter") or {}).get("send_sample", {}).get("sent_twice")
+        ),
     }
     result = []
     for key, text, limit, kind in TARGETS:
@@ -210,6 +216,25 @@ def table(results: dict[str, Any]) -> str:
         row(
             f"  again (median of 3); {counted['not_found']:,} not found",
             f"{counted['seconds']:>8.2f}",
+        )
+    letter = figures.get("newsletter")
+    if letter:
+        row(
+            f"newsletter queued, s ({letter['queued']:,} deliveries, chunks of {letter['chunk']:,})",
+            f"{letter['queue_seconds']:>8.2f}",
+            "newsletter_queue_seconds",
+        )
+        row(
+            f"  statements per chunk ({letter['statements']} in {letter['chunks']} chunks; "
+            f"half the chunk: {letter['statements_half_chunk']} in {letter['chunks_half_chunk']})",
+            f"{letter['statements_per_chunk']:>8.1f}",
+        )
+        sample = letter["send_sample"]
+        row(
+            f"  sample sent by {sample['workers']} workers ({sample['mails']:,} mails, "
+            f"{sample['recipients']:,} recipients, {sample['seconds']} s), sent twice",
+            f"{sample['sent_twice']:>8}",
+            "newsletter_sent_twice",
         )
     reminders = figures.get("reminders")
     for situation, label in (("daily", "daily"), ("catch_up", "first ever (catch-up)")):

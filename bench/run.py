@@ -139,6 +139,10 @@ def measure_all(scale_name: str, quick: bool) -> dict[str, Any]:
 
     _say("measuring the result of a stocktake of 10,000 scans (rolled back afterwards)")
     figures["stocktake"] = measure_stocktake()
+    from bench.newsletter import measure_newsletter
+
+    _say("measuring a newsletter issue to every member: queued, a sample sent by 2 workers")
+    figures["newsletter"] = measure_newsletter()
     from bench.reminders import measure_reminders
 
     _say("measuring the reminders job over a tenth of the copies overdue (rolled back afterwards)")

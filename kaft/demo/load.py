@@ -4,7 +4,8 @@ The whole demo is written in one transaction. When the demo member (card
 :data:`~kaft.demo.people.DEMO_CARD`) exists, the demo is complete and nothing is written:
 a second run neither duplicates nor wipes anything, also not what was changed since. (A demo
 loaded before the self-service kiosks came gets those once: :mod:`kaft.demo.kiosks`; so does
-one from before interlibrary loan: :mod:`kaft.demo.interlibrary`.)
+one from before interlibrary loan: :mod:`kaft.demo.interlibrary`; and one from before
+outreach: :mod:`kaft.demo.outreach`.)
 """
 
 from __future__ import annotations
@@ -49,7 +50,16 @@ def demo_is_loaded() -> bool:
 def demo_load() -> DemoResult:
     """Load the demo library into the configured database unless it is there already."""
     from kaft.billing.services.fines import fines_update
-    from kaft.demo import activity, catalogue, interlibrary, kiosks, library, partners, people
+    from kaft.demo import (
+        activity,
+        catalogue,
+        interlibrary,
+        kiosks,
+        library,
+        outreach,
+        partners,
+        people,
+    )
     from kaft.members.services.member import member_block
 
     with transaction.atomic():
@@ -57,6 +67,7 @@ def demo_load() -> DemoResult:
             kiosks.kiosks_ensure()  # a demo from before the kiosks: they are added, once
             partners.ebook_client_ensure()  # and the e-book platform's sign-in client, once
             interlibrary.interlibrary_add_to_older_demo()  # and interlibrary loan, once
+            outreach.outreach_add_to_older_demo()  # and newsletters, contests, panel, once
             return DemoResult(loaded=False)
         now = timezone.now()
         branches = library.branches_ensure()
@@ -86,6 +97,7 @@ def demo_load() -> DemoResult:
 
         dunning.dunning_ensure(members=members, branches=branches, staff=desk, now=now)
         interlibrary.interlibrary_ensure(branches=branches, staff=desk, now=now)
+        outreach.outreach_ensure(members=outreach.demo_members(), staff=desk, now=now)
         kiosks.kiosks_ensure()
     return DemoResult(loaded=True)
 
