@@ -67,6 +67,11 @@ def _subscribe_everyone(now: dt.datetime) -> int:
             "WHERE 1 = 1 ON CONFLICT DO NOTHING",
             [SubscriptionStatus.ACTIVE.value, SubscriptionVia.DESK.value, stamp, stamp],
         )
+    # A library's tables grow over years and the database keeps their statistics (autovacuum);
+    # 100,000 rows written in one go are not known to the planner until it is told.
+    with connection.cursor() as cursor:
+        for table in (sub, consent):
+            cursor.execute(f"ANALYZE {table}")
     return Subscription.objects.filter(status=SubscriptionStatus.ACTIVE).count()
 
 

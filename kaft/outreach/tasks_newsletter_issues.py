@@ -4,8 +4,12 @@ only calls services and is safe to run twice (a delivery is claimed once, an iss
 
 from __future__ import annotations
 
+import logging
+
 from celery import current_app, shared_task
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="kaft.outreach.tasks_newsletter_issues.newsletter_queue_issue")
@@ -54,8 +58,18 @@ def newsletter_run() -> int:
     from kaft.outreach.services.newsletter_sending import issues_due, issues_sending_stalled
 
     queued = 0
+    # Each due issue on its own: one that cannot be queued never holds back the others, nor
+    # the restart of stalled sending below. (A refused audience is handled by the queueing
+    # itself: the issue becomes a draft again.) Anything else is logged, and raised at the end.
+    failure: Exception | None = None
     for issue_id in issues_due():
-        queued += 1 if newsletter_queue_issue(issue_id) else 0
+        try:
+            queued += 1 if newsletter_queue_issue(issue_id) else 0
+        except Exception as exc:
+            logger.exception("newsletter issue %s could not be queued", issue_id)
+            failure = failure or exc
     for issue_id in issues_sending_stalled():
         newsletter_send_batch.delay(issue_id)
+    if failure is not None:
+        raise failure
     return queued

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaft.catalog.models import Audience, Branch
+from kaft.core import params
 from kaft.desk.access import DeskRequest, desk_view, member_look
 from kaft.desk.views.common import desk_render
 from kaft.members.models import Member, StaffRole
@@ -118,13 +119,17 @@ def interests_seed(request: HttpRequest) -> HttpResponse:
 @desk_view(roles=ADMINISTRATORS)
 @require_POST
 def interest_active(request: HttpRequest) -> HttpResponse:
-    """Offer an interest (``active=1``) or no longer (``active=0``)."""
+    """Offer an interest (``active=1``) or no longer (``active=0``). An ``interest`` that names
+    no id (not digits, too long, out of range) is 404, as an unknown one: never another's."""
     interest_id, answer = request.POST.get("interest", ""), request.POST.get("active", "")
-    if not interest_id.isascii() or not interest_id.isdigit() or answer not in ("1", "0"):
+    if not interest_id or answer not in ("1", "0"):
         messages.error(request, _("Choose an interest to offer or to stop offering."))
         return redirect("desk:interests")
-    interest = get_object_or_404(Interest, pk=int(interest_id[:18]))
-    interest_set_active(interest=interest, active=answer == "1")
+    interest = get_object_or_404(Interest, pk=params.id_or_404(interest_id))
+    try:
+        interest_set_active(interest=interest, active=answer == "1")
+    except OutreachError as error:
+        messages.error(request, error.message)
     return redirect("desk:interests")
 
 

@@ -32,6 +32,7 @@ from kaft.outreach.models import IssueAudience, IssueStatus, NewsletterImage, Ne
 from kaft.outreach.selectors.newsletter_audience import interests_available, issue_audience_count
 from kaft.outreach.selectors.newsletter_issues import issue_results, issues_for_desk
 from kaft.outreach.services.newsletter_issues import (
+    image_size_check,
     image_url,
     issue_cancel,
     issue_create,
@@ -121,19 +122,27 @@ def issues(request: HttpRequest) -> HttpResponse:
 def issue_new(request: HttpRequest) -> HttpResponse:
     desk = cast(DeskRequest, request)
     form = IssueForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = issue_create(
-                staff=desk.user,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-            )
-            _save(created, form)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The draft is saved."))
-            return redirect("desk:newsletter_issue", newsletter_issue_id=created.pk)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                # One write, after every check: a refused audience leaves no draft behind.
+                created = issue_create(
+                    staff=desk.user,
+                    subject=data["subject"],
+                    body=data["body"],
+                    audience=data["audience"],
+                    audience_branch=data["audience_branch"],
+                    audience_interest=data["audience_interest"] or "",
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The draft is saved."))
+                return redirect("desk:newsletter_issue", newsletter_issue_id=created.pk)
+        return desk_render(
+            request, "desk/outreach/newsletter_issues_form.html", {"form": form}, 400
+        )
     return desk_render(request, "desk/outreach/newsletter_issues_form.html", {"form": form})
 
 
@@ -168,10 +177,12 @@ def _page(
                 "audience_interest": found.audience_interest,
             }
         )
+    audience_problem = ""
     try:
         audience_count: int | None = issue_audience_count(found)
-    except DomainError:
+    except DomainError as error:
         audience_count = None
+        audience_problem = error.message
     images = [(image, image_url(image)) for image in found.images.all()]
     context = {
         "issue": found,
@@ -183,6 +194,10 @@ def _page(
         "preview": issue_preview(found),
         "results": issue_results(found),
         "audience_count": audience_count,
+        # A draft that still has its moment: the beat job could not send it then (its
+        # audience was refused) and put it back (kaft/outreach/services/newsletter_sending.py).
+        "not_sent": draft and found.scheduled_for is not None,
+        "audience_problem": audience_problem,
     }
     return desk_render(request, "desk/outreach/newsletter_issues_detail.html", context, status)
 
@@ -217,6 +232,8 @@ def issue_image_upload(request: HttpRequest, newsletter_issue_id: int) -> HttpRe
         return redirect("desk:newsletter_issue", newsletter_issue_id=found.pk)
     upload = form.cleaned_data["image"]
     try:
+        # The declared size first: a file over the limit is refused without reading it.
+        image_size_check(size=int(upload.size or 0))
         issue_image_add(
             issue=found,
             name=str(upload.name or ""),

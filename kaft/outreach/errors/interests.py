@@ -16,6 +16,7 @@ class InterestErrorCode(ErrorCode):
     CODE_INVALID = "interest_code_invalid"
     NAME_MISSING = "interest_name_missing"
     BRANCH_ONLY_FOR_ACTIVITY = "interest_branch_only_for_activity"
+    NEWSLETTER_WAITING = "interest_newsletter_waiting"
 
     @classmethod
     def messages(cls) -> dict[Any, Any]:
@@ -31,4 +32,9 @@ class InterestErrorCode(ErrorCode):
             ),
             cls.NAME_MISSING: _("Give the interest a Dutch and an English name."),
             cls.BRANCH_ONLY_FOR_ACTIVITY: _("Only an activity takes place in one branch."),
+            cls.NEWSLETTER_WAITING: _(
+                "“%(interest)s” is still offered: the newsletter “%(subject)s” is scheduled "
+                "or being sent to the members who chose it. Cancel that issue or choose "
+                "another audience for it first."
+            ),
         }

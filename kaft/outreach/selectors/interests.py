@@ -11,7 +11,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from kaft.members.models import Member
-from kaft.outreach.models import Interest, InterestKind, MemberInterest
+from kaft.outreach.models import (
+    Interest,
+    InterestKind,
+    IssueAudience,
+    IssueStatus,
+    MemberInterest,
+    NewsletterIssue,
+)
 from kaft.privacy.models import ConsentPurpose
 from kaft.privacy.services.consent import members_with_consent
 
@@ -20,6 +27,21 @@ def interests_offered() -> QuerySet[Interest]:
     """The interests members can choose now, in the library's order."""
     return (
         Interest.objects.filter(active=True).select_related("branch").order_by("order", "name_nl")
+    )
+
+
+def interest_newsletter_waiting(code: str) -> NewsletterIssue | None:
+    """The first newsletter issue scheduled or being sent to the members of the interest
+    ``code``, if any: while there is one, the interest must stay offered under that code."""
+    return (
+        NewsletterIssue.objects.filter(
+            audience=IssueAudience.INTEREST,
+            audience_interest=code,
+            status__in=[IssueStatus.SCHEDULED, IssueStatus.SENDING],
+        )
+        .order_by("scheduled_for", "pk")
+        .only("subject")
+        .first()
     )
 
 

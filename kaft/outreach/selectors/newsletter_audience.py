@@ -4,7 +4,9 @@ In the audience and deliverable means: the subscription is active, its address h
 hard (``undeliverable_at``), and there is an address: a member's own (not erased, with an e-mail
 address and the newsletter consent given) or the address of someone who is no member. The
 consent is asked again, exactly (a guardian's yes that lapsed at 16), when each delivery is sent
-(kaft/outreach/services/newsletter_sending.py); here it narrows the queue in SQL.
+(kaft/outreach/services/newsletter_sending.py); here it narrows the queue in SQL. So are, for an
+issue "by interest", the interests consent and the choice of the interest
+(:func:`members_still_in_interest_audience`).
 
 "By interest" counts only members who consented to their interests being kept (purpose
 ``interests``) and chose that interest (``MemberInterest``, kept by the interests part in
@@ -25,6 +27,7 @@ from kaft.outreach.errors import OutreachError
 from kaft.outreach.errors.newsletter_issues import IssueErrorCode
 from kaft.outreach.models import IssueAudience, NewsletterIssue, Subscription, SubscriptionStatus
 from kaft.privacy.models import Consent, ConsentPurpose
+from kaft.privacy.services.consent import member_ids_with_consent
 
 
 def interests_available() -> bool:
@@ -105,6 +108,26 @@ def _one_per_address(subscriptions: QuerySet[Subscription]) -> QuerySet[Subscrip
 def issue_audience(issue: NewsletterIssue) -> QuerySet[Subscription]:
     """The subscriptions ``issue`` goes to if it were queued now (ordered by key for chunking),
     never two for one address (:func:`_one_per_address`)."""
+    return _one_per_address(_audience_all(issue)).order_by("pk")
+
+
+def issue_audience_for_queue(issue: NewsletterIssue) -> tuple[QuerySet[Subscription], list[int]]:
+    """What the queue reads: the audience with its doubles still in (ordered by key), and the
+    keys of those doubles, found once (one grouping of the whole audience). The queue reads the
+    audience chunk by chunk and leaves the doubles out of each chunk: grouping the audience again
+    for every chunk would read all of it once per chunk. Doubles are few (an address signed up
+    both as member and on the public page, members sharing an address)."""
+    audience = _audience_all(issue)
+    doubles = list(
+        audience.exclude(pk__in=_one_per_address(audience).values("pk"))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    return audience.order_by("pk"), doubles
+
+
+def _audience_all(issue: NewsletterIssue) -> QuerySet[Subscription]:
+    """The audience of ``issue`` now, one address possibly more than once."""
     audience_check(
         audience=issue.audience,
         branch_id=issue.audience_branch_id,
@@ -122,7 +145,24 @@ def issue_audience(issue: NewsletterIssue) -> QuerySet[Subscription]:
         subscriptions = subscriptions.filter(
             Exists(chose), _consented(ConsentPurpose.INTERESTS), member__isnull=False
         )
-    return _one_per_address(subscriptions).order_by("pk")
+    return subscriptions
+
+
+def members_still_in_interest_audience(issue: NewsletterIssue, member_ids: list[int]) -> set[int]:
+    """Of ``member_ids``, those still in the "by interest" audience of ``issue`` right now: the
+    interests consent still counts (the exact rule, a guardian's yes lapsing at 16:
+    :func:`member_ids_with_consent`) and they still chose the interest. Two queries, whatever
+    the number of members (asked again just before each batch is sent)."""
+    model = _interest_model()
+    if model is None or not member_ids:
+        return set()
+    consented = member_ids_with_consent(ConsentPurpose.INTERESTS, member_ids)
+    if not consented:
+        return set()
+    chose = model.objects.filter(  # type: ignore[attr-defined]
+        member_id__in=sorted(consented), interest__code=issue.audience_interest
+    ).values_list("member_id", flat=True)
+    return set(chose)
 
 
 def issue_audience_count(issue: NewsletterIssue) -> int:

@@ -22,6 +22,7 @@ from kaft.members.models import Member, User
 from kaft.outreach.errors import OutreachError
 from kaft.outreach.errors.interests import InterestErrorCode
 from kaft.outreach.models import Interest, InterestKind, MemberInterest
+from kaft.outreach.selectors.interests import interest_newsletter_waiting
 from kaft.privacy.models import ConsentPurpose
 from kaft.privacy.services.consent import consent_given
 
@@ -149,8 +150,22 @@ def interest_create(
 def interest_set_active(*, interest: Interest, active: bool) -> Interest:
     """Offer an interest again, or stop offering it: members no longer see it, tips and
     newsletters "by interest" no longer use it; the members' choices are kept, so offering it
-    again brings them back."""
-    Interest.objects.filter(pk=interest.pk).update(active=active)
+    again brings them back.
+
+    Stopping is refused (NEWSLETTER_WAITING, nothing changed) while a newsletter issue that
+    goes to the members of this interest is scheduled or being sent: it could not be sent any
+    more. Locks the interest's row, then reads the issues."""
+    with transaction.atomic():
+        locked = Interest.objects.select_for_update().get(pk=interest.pk)
+        if not active:
+            waiting = interest_newsletter_waiting(locked.code)
+            if waiting is not None:
+                raise OutreachError(
+                    InterestErrorCode.NEWSLETTER_WAITING,
+                    interest=locked.name,
+                    subject=waiting.subject,
+                )
+        Interest.objects.filter(pk=locked.pk).update(active=active)
     interest.active = active
     return interest
 

@@ -43,6 +43,8 @@ class IssueAction(TextChoices):
     DISCARD = "discard", _("discarded")
     QUEUE = "queue", _("queued")
     FINISH = "finish", _("finished")
+    # The beat job could not queue a due issue (its audience was refused): back to a draft.
+    HALT = "halt", _("stopped")
 
 
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -51,6 +53,10 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     # Cancelling a scheduled issue takes it back to a draft: nothing was sent yet.
     (IssueStatus.SCHEDULED, IssueAction.CANCEL): IssueStatus.DRAFT,
     (IssueStatus.SCHEDULED, IssueAction.QUEUE): IssueStatus.SENDING,
+    # A due issue whose audience is refused when it is queued (the interest is no longer
+    # offered): a draft again, nothing sent; ``scheduled_for`` is kept, so the desk shows it as
+    # "not sent" until it is scheduled again.
+    (IssueStatus.SCHEDULED, IssueAction.HALT): IssueStatus.DRAFT,
     (IssueStatus.SENDING, IssueAction.FINISH): IssueStatus.SENT,
 }
 
@@ -87,14 +93,33 @@ def _draft_locked(issue: NewsletterIssue) -> NewsletterIssue:
 
 
 def issue_create(
-    *, staff: User, subject: str, body: str = "", now: dt.datetime | None = None
+    *,
+    staff: User,
+    subject: str,
+    body: str = "",
+    audience: str = IssueAudience.ALL,
+    audience_branch: Branch | None = None,
+    audience_interest: str = "",
+    now: dt.datetime | None = None,
 ) -> NewsletterIssue:
-    """A new draft written by ``staff`` (audience: all subscribers until chosen otherwise)."""
+    """A new draft written by ``staff`` with its audience (all subscribers unless chosen).
+
+    Everything is checked before the one write: a refused subject or audience (as
+    :func:`issue_update` refuses it) leaves no draft behind."""
     subject = subject.strip()
     if not subject:
         raise OutreachError(IssueErrorCode.SUBJECT_MISSING)
+    audience = IssueAudience(audience)
+    branch_id = audience_branch.pk if audience_branch is not None else None
+    audience_check(audience=audience, branch_id=branch_id, interest=audience_interest)
     return NewsletterIssue.objects.create(
-        subject=subject, body=body, created_at=now or timezone.now(), created_by=staff
+        subject=subject,
+        body=body,
+        audience=audience,
+        audience_branch=audience_branch if audience == IssueAudience.BRANCH else None,
+        audience_interest=audience_interest if audience == IssueAudience.INTEREST else "",
+        created_at=now or timezone.now(),
+        created_by=staff,
     )
 
 
@@ -151,21 +176,37 @@ def image_by_name(name: str) -> NewsletterImage | None:
     return image
 
 
+def image_size_check(*, size: int) -> None:
+    """Refuse an image of ``size`` bytes over ``KAFT_NEWSLETTER_IMAGE_KB``. A door calls this
+    with the size an upload declares before it reads the file, so that a huge upload is never
+    read into memory; :func:`issue_image_add` checks the bytes it is given again."""
+    limit_kb = int(settings.KAFT_NEWSLETTER_IMAGE_KB)
+    if size > limit_kb * 1024:
+        raise OutreachError(IssueErrorCode.IMAGE_TOO_LARGE, limit=limit_kb)
+
+
 @transaction.atomic
 def issue_image_add(
     *, issue: NewsletterIssue, name: str, data: bytes, alt: str = "", now: dt.datetime | None = None
 ) -> NewsletterImage:
     """Add an image to a draft. Only PNG, JPEG or GIF (read from the file, not its name) up to
-    ``KAFT_NEWSLETTER_IMAGE_KB``; the file is kept in the database and served by Kaft."""
+    ``KAFT_NEWSLETTER_IMAGE_KB``; the file is kept in the database and served by Kaft.
+
+    A small file whose header claims an enormous picture (a decompression bomb: Pillow refuses
+    it with ``DecompressionBombError``, which is not an ``OSError``) is refused as not an image."""
     locked = _draft_locked(issue)
-    limit_kb = int(settings.KAFT_NEWSLETTER_IMAGE_KB)
-    if len(data) > limit_kb * 1024:
-        raise OutreachError(IssueErrorCode.IMAGE_TOO_LARGE, limit=limit_kb)
+    image_size_check(size=len(data))
     try:
         with Image.open(io.BytesIO(data)) as picture:
             kind = picture.format or ""
             picture.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ):
         raise OutreachError(IssueErrorCode.IMAGE_TYPE) from None
     if kind not in IMAGE_FORMATS:
         raise OutreachError(IssueErrorCode.IMAGE_TYPE)

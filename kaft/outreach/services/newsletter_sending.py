@@ -19,7 +19,9 @@ SQLite has no row locks, but Kaft's SQLite transactions take the one write lock 
 
 Right before the batch goes out, each delivery is checked again: the subscription still active and
 deliverable, and for a member the newsletter consent still given (the exact rule, with a
-guardian's yes lapsing at 16: :func:`member_ids_with_consent`). Otherwise it is ``skipped``.
+guardian's yes lapsing at 16: :func:`member_ids_with_consent`); for an issue "by interest" also the
+interests consent (the same rule) and the interest still chosen. Otherwise it is ``skipped``.
+A batch is a fixed number of statements whatever its size (two more for an issue by interest).
 """
 
 from __future__ import annotations
@@ -35,15 +37,20 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from kaft.core import rawsql
+from kaft.core.errors import DomainError
 from kaft.outreach.models import (
     Delivery,
     DeliveryStatus,
+    IssueAudience,
     IssueStatus,
     NewsletterIssue,
     Subscription,
     SubscriptionStatus,
 )
-from kaft.outreach.selectors.newsletter_audience import issue_audience
+from kaft.outreach.selectors.newsletter_audience import (
+    issue_audience_for_queue,
+    members_still_in_interest_audience,
+)
 from kaft.outreach.services.newsletter_issues import (
     IssueAction,
     issue_move,
@@ -69,7 +76,8 @@ MAX_ATTEMPTS = 3
 def issue_queue(*, issue_id: int, now: dt.datetime | None = None, chunk: int | None = None) -> int:
     """Queue a scheduled issue that is due: its deliveries, then status ``sending``. Returns the
     number of deliveries made (0 when the issue is not scheduled and due: a second call, or one
-    cancelled meanwhile)."""
+    cancelled meanwhile). An issue whose audience is refused now (an interest no longer offered)
+    is not queued but put back to a draft (``IssueAction.HALT``), logged, and 0 returned."""
     now = now or timezone.now()
     chunk = chunk or int(settings.KAFT_NEWSLETTER_QUEUE_CHUNK)
     with transaction.atomic():
@@ -80,7 +88,16 @@ def issue_queue(*, issue_id: int, now: dt.datetime | None = None, chunk: int | N
         )
         if issue is None:
             return 0
-        audience = issue_audience(issue).order_by()
+        try:
+            audience, doubles = issue_audience_for_queue(issue)
+            audience = audience.order_by()
+        except DomainError as error:
+            # The audience is refused now (the interest is no longer offered): this issue goes
+            # back to a draft that the desk shows as not sent; nothing is queued.
+            issue_move(issue, IssueAction.HALT)
+            issue.save(update_fields=["status"])
+            logger.warning("newsletter issue %s not sent: %s", issue_id, error.code)
+            return 0
         delivery = rawsql.table(Delivery)
         insert_head = (
             f"INSERT INTO {delivery} ({rawsql.column(Delivery, 'issue')}, "
@@ -104,6 +121,10 @@ def issue_queue(*, issue_id: int, now: dt.datetime | None = None, chunk: int | N
             rows = audience.filter(pk__gt=after)
             if end is not None:
                 rows = rows.filter(pk__lte=end)
+            # One copy per address: the doubles found once above stay out.
+            left_out = [pk for pk in doubles if pk > after and (end is None or pk <= end)]
+            if left_out:
+                rows = rows.exclude(pk__in=left_out)
             select_sql, select_params = (
                 rows.annotate(subscription_key=F("pk"))
                 .values_list("subscription_key")
@@ -183,13 +204,17 @@ def _claim(issue_id: int, *, batch: int, now: dt.datetime) -> tuple[list[int], f
     return ids, 0.0
 
 
-def _address(subscription: Subscription, consented: set[int]) -> str | None:
-    """Where this delivery goes right now, or None when it must not be sent any more."""
+def _address(
+    subscription: Subscription, consented: set[int], *, members_only: bool = False
+) -> str | None:
+    """Where this delivery goes right now, or None when it must not be sent any more.
+    ``consented``: the members whose consents (all the issue needs) still count now;
+    ``members_only``: the audience has members only (by interest)."""
     if subscription.status != SubscriptionStatus.ACTIVE or subscription.undeliverable_at:
         return None
     member = subscription.member
     if member is None:
-        return subscription.email or None
+        return None if members_only else (subscription.email or None)
     if member.erased_at is not None or member.pk not in consented:
         return None
     return member.email or None
@@ -218,6 +243,11 @@ def deliveries_send_batch(
     # The consent, asked now for the whole batch (one query), right before sending.
     member_ids = [d.subscription.member_id for d in deliveries if d.subscription.member_id]
     consented = member_ids_with_consent(ConsentPurpose.NEWSLETTER, member_ids)
+    by_interest = issue.audience == IssueAudience.INTEREST
+    if by_interest:
+        # "By interest": also the interests consent and the interest itself, asked now (two
+        # queries): a member who withdrew it since the queueing gets nothing.
+        consented &= members_still_in_interest_audience(issue, member_ids)
     rendered = issue_preview(issue)
     sent: list[int] = []
     skipped: list[int] = []
@@ -226,7 +256,7 @@ def deliveries_send_batch(
     mail = get_connection(fail_silently=False)
     try:
         for delivery in deliveries:
-            address = _address(delivery.subscription, consented)
+            address = _address(delivery.subscription, consented, members_only=by_interest)
             if address is None:
                 skipped.append(delivery.pk)
                 continue

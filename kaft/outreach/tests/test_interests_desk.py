@@ -98,6 +98,20 @@ def test_add_the_suggested_list_and_stop_offering_one(admin_desk: Client) -> Non
     assert thrillers.active is False
 
 
+@pytest.mark.parametrize("extra", ["7", "77", "x"])
+def test_a_long_or_bad_interest_id_is_404_and_changes_nothing(
+    admin_desk: Client, extra: str
+) -> None:
+    admin_desk.post(reverse("desk:interests_seed"))
+    thrillers = Interest.objects.get(code="thrillers")
+    # Its own id padded to 18 digits, then more: once cut to 18 digits, it named thrillers.
+    response = admin_desk.post(
+        reverse("desk:interest_active"), {"interest": f"{thrillers.pk:018d}{extra}", "active": "0"}
+    )
+    assert response.status_code == 404
+    assert set(Interest.objects.values_list("active", flat=True)) == {True}
+
+
 def test_add_an_interest_and_refuse_a_branch_for_a_genre(admin_desk: Client) -> None:
     branch = BranchFactory.create()
     data = {

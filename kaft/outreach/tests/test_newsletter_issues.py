@@ -4,6 +4,8 @@ lifecycle (schedule, cancel), the test send (not counted), the audience."""
 from __future__ import annotations
 
 import datetime as dt
+import struct
+import zlib
 from typing import Any
 
 import pytest
@@ -122,6 +124,31 @@ def test_an_image_over_the_limit_is_refused(settings: Any) -> None:
             issue=ready_issue(), name="groot.png", data=png_bytes((400, 400)) + b"\0" * 2048
         )
     assert refused.value.code == IssueErrorCode.IMAGE_TOO_LARGE
+    assert NewsletterImage.objects.count() == 0
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims ``width`` x ``height`` pixels (a decompression bomb)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 16))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_a_decompression_bomb_is_refused_as_not_an_image() -> None:
+    bomb = _png_claiming(60000, 60000)
+    assert len(bomb) < 200
+    with pytest.raises(OutreachError) as refused:
+        issue_image_add(issue=ready_issue(), name="bom.png", data=bomb)
+    assert refused.value.code == IssueErrorCode.IMAGE_TYPE
     assert NewsletterImage.objects.count() == 0
 
 

@@ -4,11 +4,14 @@ only, no login, no personal data)."""
 from __future__ import annotations
 
 import datetime as dt
+import struct
+import zlib
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedFile
 from django.test import Client
+from django.test.client import BOUNDARY, encode_multipart
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,6 +87,61 @@ def test_upload_an_image_and_refuse_an_svg(editor: Client) -> None:
     assert NewsletterImage.objects.filter(issue=issue).count() == 1
     page = editor.get(reverse("desk:newsletter_issue", args=[issue.pk])).content.decode()
     assert "![Logo](/nieuwsbrief/afbeelding/" in page
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(
+    editor: Client, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.KAFT_NEWSLETTER_IMAGE_KB = 1
+    editor.cookies["django_language"] = "en"
+    issue = ready_issue()
+    big = SimpleUploadedFile("groot.png", png_bytes() + b"\0" * 4096, "image/png")
+    body = encode_multipart(BOUNDARY, {"image": big})
+    reads: list[str] = []
+
+    def watched_read(upload: InMemoryUploadedFile) -> Any:
+        reads.append(str(upload.name))
+        assert upload.file is not None
+        return upload.file.read
+
+    # Only the server's copy of the upload is watched: the body is encoded already.
+    monkeypatch.setattr(InMemoryUploadedFile, "read", property(watched_read))
+    response = editor.post(
+        reverse("desk:newsletter_issue_image", args=[issue.pk]),
+        body,
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "An image may be at most 1 kB." in response.content.decode()
+    assert reads == []
+    assert NewsletterImage.objects.count() == 0
+
+
+def test_a_decompression_bomb_upload_is_refused_with_a_message(editor: Client) -> None:
+    editor.cookies["django_language"] = "en"
+    issue = ready_issue()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    # A valid header claiming 60000 x 60000 pixels, in under 100 bytes.
+    header = struct.pack(">IIBBBBB", 60000, 60000, 8, 2, 0, 0, 0)
+    bomb = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 16))
+        + chunk(b"IEND", b"")
+    )
+    response = editor.post(
+        reverse("desk:newsletter_issue_image", args=[issue.pk]),
+        {"image": SimpleUploadedFile("bom.png", bomb, "image/png")},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "An image must be a PNG, JPEG or GIF file." in response.content.decode()
+    assert NewsletterImage.objects.count() == 0
 
 
 def test_test_send_from_the_desk(editor: Client, smtp_server: SmtpSink) -> None:
