@@ -36,7 +36,7 @@ def _authorised(request: HttpRequest, secret: str) -> bool:
 def _from_json(body: bytes) -> list[tuple[str, bool]] | None:
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep ("[[[[..."), not JSON
         return None
     items = data if isinstance(data, list) else [data]
     found: list[tuple[str, bool]] = []

@@ -235,7 +235,7 @@ def _pages(period: stats.Period) -> Section:
         key="chart-pages",
         title=_("Page views per page group"),
         desc=_("One bar per group of pages, the most viewed first."),
-        labels=[g.group for g in groups],
+        labels=[g.label for g in groups],
         values=[g.total for g in groups],
     )
     return Section(
@@ -243,7 +243,7 @@ def _pages(period: stats.Period) -> Section:
         _("Page views"),
         [chart],
         [_("Page group"), *labels, _("Total")],
-        [(g.group, *g.counts, g.total) for g in groups],
+        [(g.label, *g.counts, g.total) for g in groups],
         note=_(
             "Counted only with a yes to usage statistics: for logged-in members their consent, "
             "for other visitors their answer to the cookie question. Only the group of pages is "

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 
 from kaft.circulation.models import Hold, HoldStatus, Loan, LoanAction, LoanEvent
 from kaft.outreach.models import (
@@ -302,14 +303,37 @@ def top_search_terms(period: Period, *, limit: int = TOP_TERMS) -> list[TermCoun
     return [TermCount(term, n) for term, n in rows]
 
 
+# The page groups as the portal stores them (``kaft/portal/page_views.py``: Dutch keys, kept as
+# they are in ``PageViewDay.group``) and as the statistics page names them.
+PAGE_GROUP_LABELS: dict[str, Promise] = {
+    "start": gettext_lazy("Home page"),
+    "catalogus": gettext_lazy("Catalogue"),
+    "titel": gettext_lazy("Title pages"),
+    "mijn": gettext_lazy("MijnBibliotheek"),
+    "nieuwsbrief": gettext_lazy("Newsletter"),
+    "prijsvraag": gettext_lazy("Contests"),
+    "overig": gettext_lazy("Other pages"),
+}
+
+
+def page_group_label(group: str) -> str:
+    """The name of a page group in the current language (an unknown key as it is stored)."""
+    label = PAGE_GROUP_LABELS.get(group)
+    return str(label) if label is not None else group
+
+
 @dataclass
 class GroupMonths:
-    group: str
+    group: str  # the stored key
     counts: list[int] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return sum(self.counts)
+
+    @property
+    def label(self) -> str:
+        return page_group_label(self.group)
 
 
 def page_views(period: Period) -> list[GroupMonths]:

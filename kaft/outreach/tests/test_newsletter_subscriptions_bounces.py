@@ -149,6 +149,24 @@ def test_forged_soft_and_unauthorised_bounces_change_nothing(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body", [b"[" * 200_000, b'{"recipient":' * 50_000], ids=["lists", "objects"]
+)
+def test_json_nested_too_deep_is_a_bad_body_not_a_server_error(
+    client: Client, webhook_on: None, body: bytes
+) -> None:
+    subscription = active_address("blijft@example.net")
+    delivery = sent_issue_with_delivery(subscription)
+    response = client.post(
+        WEBHOOK, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {SECRET}"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"error": 'expected {"recipient": "...", "type": "hard" | "soft"}'}
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+
+
+@pytest.mark.django_db
 def test_without_a_secret_the_webhook_does_not_exist(client: Client, settings: Any) -> None:
     settings.KAFT_NEWSLETTER_BOUNCE_SECRET = ""
     response = client.post(

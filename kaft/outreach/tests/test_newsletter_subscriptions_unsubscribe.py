@@ -192,3 +192,61 @@ def test_the_desk_signs_up_with_double_opt_in_and_unsubscribes_on_request(
     last = ConsentEvent.objects.filter(member=member).order_by("-pk").first()
     assert last is not None and not last.given and last.via == ConsentVia.DESK
     assert last.staff == staff
+
+
+def _one_click(url: str) -> int:
+    response = Client(enforce_csrf_checks=True).post(
+        path_of(url), ONE_CLICK, content_type="application/x-www-form-urlencoded"
+    )
+    return response.status_code
+
+
+def test_an_old_link_of_an_address_ends_its_new_subscription() -> None:
+    old = active_address("Lezer@Example.net")
+    old_url = newsletter_unsubscribe_url(old)
+    assert _one_click(old_url) == 200
+    new = active_address("lezer@example.NET")  # signed up again, written otherwise
+    stranger = active_address("ander@example.net")
+    # The page of the old link offers the button again.
+    page = Client().get(path_of(old_url)).content.decode()
+    assert 'method="post"' in page
+    assert _one_click(old_url) == 200
+    new.refresh_from_db()
+    stranger.refresh_from_db()
+    assert new.status == SubscriptionStatus.ENDED and new.ended_at is not None
+    assert stranger.status == SubscriptionStatus.ACTIVE
+    page = Client().get(path_of(old_url)).content.decode()
+    assert "You are unsubscribed: this address no longer receives the newsletter." in page
+
+
+def test_an_old_link_of_a_member_ends_the_members_new_subscription(
+    mailed_links: list[str],  # noqa: F811
+) -> None:
+    member = make_member(age=35)
+    old = active_member(member, mailed_links)
+    old_url = newsletter_unsubscribe_url(old)
+    assert _one_click(old_url) == 200
+    new = active_member(member, mailed_links)
+    assert new.pk != old.pk
+    assert consent_given(member=member, purpose=ConsentPurpose.NEWSLETTER)
+    assert _one_click(old_url) == 200
+    new.refresh_from_db()
+    assert new.status == SubscriptionStatus.ENDED
+    assert not consent_given(member=member, purpose=ConsentPurpose.NEWSLETTER)
+    last = ConsentEvent.objects.filter(member=member).order_by("-pk").first()
+    assert last is not None and not last.given and last.via == ConsentVia.EMAIL_LINK
+
+
+def test_an_old_link_of_an_address_that_is_now_a_members_ends_the_members_subscription(
+    mailed_links: list[str],  # noqa: F811
+) -> None:
+    member = make_member(age=35)
+    assert member.email
+    old = active_address(member.email.upper())
+    old_url = newsletter_unsubscribe_url(old)
+    assert _one_click(old_url) == 200
+    new = active_member(member, mailed_links)
+    assert _one_click(old_url) == 200
+    new.refresh_from_db()
+    assert new.status == SubscriptionStatus.ENDED
+    assert not consent_given(member=member, purpose=ConsentPurpose.NEWSLETTER)

@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaft.members.models import StaffRole, User
-from kaft.outreach.models import IssueStatus, NewsletterIssue
-from kaft.outreach.services.statistics import search_term_count
+from kaft.outreach.models import IssueStatus, NewsletterIssue, PageViewDay
+from kaft.outreach.selectors.statistics import PAGE_GROUP_LABELS
+from kaft.outreach.services.statistics import page_view_count, search_term_count
 from kaft.outreach.tests.statistics_support import lend
+from kaft.portal import page_views
 from kaft.privacy.models import AccessLogEntry
 from tests.factories import StaffFactory
 from tests.factories_circulation import make_branch, make_member
@@ -117,6 +119,30 @@ def test_rare_search_terms_stay_off_the_page_and_the_csv() -> None:
     body = desk.get(reverse("desk:outreach_statistics_csv", args=["search-terms"])).content
     assert "vogels" in html and "buurman" not in html
     assert b"vogels,5" in body and b"buurman" not in body
+
+
+def test_page_groups_are_shown_by_name_in_the_staff_members_language() -> None:
+    for _n in range(3):
+        page_view_count(group="catalogus")
+    page_view_count(group="titel")
+    desk = _desk()
+    desk.cookies["django_language"] = "en"
+
+    html = desk.get(PAGE).content.decode()
+    body = desk.get(reverse("desk:outreach_statistics_csv", args=["page-views"])).content.decode()
+
+    assert "Catalogue" in html and "Title pages" in html
+    assert "\nCatalogue,0," in body and "\nTitle pages,0," in body
+    assert "catalogus" not in body and "titel" not in body
+    assert set(PageViewDay.objects.values_list("group", flat=True)) == {"catalogus", "titel"}
+    desk.cookies["django_language"] = "nl"
+    dutch = desk.get(reverse("desk:outreach_statistics_csv", args=["page-views"])).content
+    assert b"\nCatalogus,0," in dutch
+
+
+def test_every_page_group_the_portal_stores_has_a_name() -> None:
+    stored = {*page_views.GROUPS.values(), page_views.START, page_views.OTHER}
+    assert stored == set(PAGE_GROUP_LABELS)
 
 
 def test_an_unknown_table_is_not_found_and_a_strange_period_is_the_default() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.utils.html import escape
 
@@ -46,6 +47,29 @@ def test_search_shows_count_results_and_facets_with_counts(client: Client, branc
     assert "Iets heel anders" not in html
     assert "Soort materiaal" in html
     assert "?q=water&amp;material_type=dvd" in html
+
+
+def test_a_failed_search_term_count_still_shows_the_results(
+    client: Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    book = RecordFactory.create(title="Het water van de Oudegracht")
+    _indexed(book)
+    counted: list[str] = []
+
+    def locked(*, term: str) -> None:
+        counted.append(term)
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("kaft.portal.views.opac.search_term_count", locked)
+
+    response = client.get("/zoeken/", {"q": "water"})
+
+    assert response.status_code == 200
+    assert counted == ["water"]
+    html = response.content.decode()
+    assert "1 resultaat" in html
+    assert "Het water van de Oudegracht" in html
+    assert "search term not counted" in caplog.text
 
 
 def test_a_facet_link_filters_and_can_be_removed(client: Client) -> None:

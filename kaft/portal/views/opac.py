@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -29,6 +31,8 @@ from kaft.portal.access import PortalRequest, current_member, member_required
 from kaft.portal.forms import HoldForm, SearchForm
 from kaft.portal.views.common import render_portal
 from kaft.portal.views.family import family_acted, people_in_reach, person_in_reach
+
+logger = logging.getLogger(__name__)
 
 PER_PAGE = 20
 
@@ -105,8 +109,14 @@ def search(request: HttpRequest) -> HttpResponse:
     page = data["page"] or 1
     if data["q"] and page == 1 and not any(chosen[name] for name in FILTER_PARAMS):
         # The term for the staff statistics, once per search (not again per page or filter);
-        # anonymous: no session, member or address is kept with it.
-        search_term_count(term=data["q"])
+        # anonymous: no session, member or address is kept with it. A count is never worth a
+        # failed search (SQLite "database is locked" under load): logged, the page goes on. The
+        # savepoint keeps a failed statement from spoiling a transaction around the view.
+        try:
+            with transaction.atomic():
+                search_term_count(term=data["q"])
+        except DatabaseError:
+            logger.exception("search term not counted")
     result = search_records(query=data["q"], filters=filters, page=page, per_page=PER_PAGE)
     pages = params.last_page(result.total, result.per_page)
     if page > pages:  # past the last page: the last page

@@ -8,7 +8,8 @@ section of MijnBibliotheek for members), the confirmation link's page, and the u
   session at once; only the button (a POST) confirms, so a mail scanner confirms nothing.
 - ``nieuwsbrief/afmelden/<code>/``: the link in every newsletter, no login. A POST unsubscribes
   at once: the page's button, or a mail program's one-click (RFC 8058, no CSRF token: the code
-  is the proof). A GET only shows the button. A code that is not genuine: 404.
+  is the proof). A GET only shows the button. A code that is not genuine: 404. The link of an
+  old newsletter ends the person's current subscription when they signed up again since.
 - ``mijn/nieuwsbrief/``: the member's status (incl. "address not deliverable"), subscribe and
   unsubscribe.
 """
@@ -29,20 +30,21 @@ from kaft.catalog.models import Branch
 from kaft.members.auth import login_client_address
 from kaft.outreach.errors import OutreachError
 from kaft.outreach.errors.newsletter_subscriptions import SubscriptionErrorCode
-from kaft.outreach.models import SubscriptionStatus, SubscriptionVia
+from kaft.outreach.models import SubscriptionVia
 from kaft.outreach.selectors.newsletter_subscriptions import (
     subscription_for_unsubscribe_code,
     subscription_of_member,
+    subscriptions_open_for_link,
 )
 from kaft.outreach.services.newsletter_subscriptions import (
     confirm_days,
     subscription_confirm,
-    subscription_end,
     subscription_end_member,
     subscription_for_token,
     subscription_request_address,
     subscription_request_member,
 )
+from kaft.outreach.services.newsletter_unsubscribe_link import subscription_end_by_link
 from kaft.portal.access import PortalRequest, member_required
 from kaft.portal.views.common import link_token, link_token_moved, render_portal
 from kaft.privacy.models import ConsentVia
@@ -140,12 +142,9 @@ def newsletter_unsubscribe(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     subscription, issue_id = found
     if request.method == "POST":
-        subscription_end(subscription=subscription, via=ConsentVia.EMAIL_LINK, issue_id=issue_id)
+        subscription_end_by_link(subscription=subscription, issue_id=issue_id)
         return render_portal(request, "portal/outreach/subscriptions_unsubscribed.html")
-    context = {
-        "code": code,
-        "ended": subscription.status == SubscriptionStatus.ENDED,
-    }
+    context = {"code": code, "ended": not subscriptions_open_for_link(subscription)}
     return render_portal(request, "portal/outreach/subscriptions_unsubscribe.html", context)
 
 
