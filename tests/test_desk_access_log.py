@@ -656,8 +656,8 @@ NO_MEMBER_DATA: dict[str, tuple[Request, str]] = {
     "desk:panel_survey_invite": (post(), 'id="panel-survey"'),
     "desk:panel_question_add": (post({"text": "Nog een vraag", "kind": "scale"}), "Nog een vraag"),
     "desk:panel_question_remove": (post(), 'id="panel-survey"'),
-    "desk:panel_results": (get(), 'id="panel-too-few"'),
-    "desk:panel_results_csv": (get(), ",,0,"),
+    "desk:panel_results": (get(), 'id="panel-not-closed"'),
+    "desk:panel_results_csv": (get(), "Vraag,Antwoord,"),
     # newsletter issues (administrators): subject, text, audience and counts, never a subscriber
     "desk:newsletter_issues": (as_administrator(get()), 'id="newsletter-issue-new"'),
     "desk:newsletter_issue_new": (as_administrator(get()), 'name="audience"'),

@@ -42,6 +42,7 @@ from kaft.outreach.models import (
     Subscription,
     SubscriptionVia,
     Survey,
+    SurveyAction,
 )
 from kaft.outreach.services import newsletter_subscriptions
 from kaft.outreach.services.contests_demo import (
@@ -57,6 +58,7 @@ from kaft.outreach.services.newsletter_issues import (
     issue_update,
 )
 from kaft.outreach.services.newsletter_sending import deliveries_send_batch, issue_queue
+from kaft.outreach.services.panel import survey_move
 from kaft.outreach.services.panel_demo import panel_demo_create
 from kaft.privacy.services.consent import member_is_child
 
@@ -65,7 +67,7 @@ MEMBER_SUBSCRIBERS = 8
 PUBLIC_SUBSCRIBERS = ("lezer.jansen@example.net", "boekenliefhebber@example.net")
 # The client the demo's public sign-ups are counted for (no address of a real visitor).
 DEMO_CLIENT = "kaft-demo"
-# How many adults join the panel (five or more answers: its results show).
+# How many adults join the panel (five or more answers: its results show once it is closed).
 PANEL_MEMBERS = 8
 # panel_demo_create's survey title: looked for, so a second run makes no second survey.
 PANEL_TITLE = "Hoe bevalt de bibliotheek?"
@@ -222,7 +224,10 @@ def outreach_ensure(*, members: Sequence[Member], staff: User, now: dt.datetime)
     # Four adults enter the contests from MijnBibliotheek: the demo member one of them.
     contests_demo_create(staff=staff, members=adults[:4], today=timezone.localdate(now))
     if not Survey.objects.filter(title=PANEL_TITLE).exists():
-        panel_demo_create(members=adults[2 : 2 + PANEL_MEMBERS], staff=staff)
+        survey = panel_demo_create(members=adults[2 : 2 + PANEL_MEMBERS], staff=staff)
+        # Closed, as staff would after the answers came in: results show only for a closed
+        # survey (no refresh between two answers can tell what the last one said).
+        survey_move(survey=survey, action=SurveyAction.CLOSE, staff=staff)
     interests_demo_ensure(members=members, seed=13, share=0.4, most=3)
 
 

@@ -1,8 +1,9 @@
 """The Biebpanel in a real browser: a member joins the panel in MijnBibliotheek, the desk makes a
 survey in Kaft with three questions, opens it and invites the panel, the member follows the link
-of the invitation mail (received on a real SMTP server) and answers. With one response the
-desk's results page shows only that number and "too few answers"; once five panel members have
-answered it shows the totals per question. Then the member leaves the panel again.
+of the invitation mail (received on a real SMTP server) and answers. While the survey is open
+the desk's results page shows no results and the number of responses only rounded down to a
+multiple of five; once the desk closed the survey with five responses it shows the totals per
+question (and no short text: only one of the five left one). Then the member leaves the panel again.
 
 Buttons and links are found by their visible (Dutch) text, as a librarian or member sees them."""
 
@@ -196,12 +197,14 @@ def test_a_survey_from_joining_the_panel_to_its_results(
     assert invitation.answered_at is not None
     assert Response.objects.filter(survey=survey).count() == 1
 
-    # One response: the desk sees that number and nothing per question
+    # One response, the survey open: the desk sees no results and the count only in steps of 5
     page.get_by_role("link", name="Resultaten").click()
     page.wait_for_url(f"{base}/desk/panel/{survey.pk}/results/")
     content = page.locator("main").inner_text()
-    assert "1 antwoord." in content
-    assert page.locator("#panel-too-few").inner_text().startswith("Nog te weinig antwoorden.")
+    assert page.locator("#panel-not-closed").is_visible()
+    assert page.locator("#panel-open-note").is_visible()
+    count = page.locator("#panel-not-closed .panel-count")
+    assert (count.get_attribute("data-number"), count.get_attribute("data-exact")) == ("0", "no")
     assert page.locator(".panel-result").count() == 0
     for hidden in ("Waarvoor komt u?", "Studeren", "Gemiddeld", "Langer open op zondag"):
         assert hidden not in content
@@ -216,8 +219,23 @@ def test_a_survey_from_joining_the_panel_to_its_results(
         other_page.wait_for_url(f"{base}/mijn/biebpanel/")
     assert Response.objects.filter(survey=survey).count() == 5
 
-    # Now the desk sees the totals per question, and the text in alphabetical order
+    # Still open: still no results, the count rounded down to a multiple of 5
     page.reload()
+    assert page.locator("#panel-not-closed").is_visible()
+    assert page.locator("#panel-not-closed .panel-count").get_attribute("data-number") == "5"
+    assert page.locator(".panel-result").count() == 0
+    assert "Lenen" not in page.locator("main").inner_text()
+
+    # The desk closes the survey with the screen's button; now the results show
+    page.get_by_role("link", name="Terug naar de vragenlijst").click()
+    page.wait_for_url(f"{base}/desk/panel/{survey.pk}/")
+    page.get_by_role("button", name="Vragenlijst sluiten").click()
+    expect(page.locator(".messages li.success")).to_have_text("De vragenlijst is nu: Afgesloten.")
+    survey.refresh_from_db()
+    assert survey.status == SurveyStatus.CLOSED
+    page.get_by_role("link", name="Resultaten").click()
+    page.wait_for_url(f"{base}/desk/panel/{survey.pk}/results/")
+    assert page.locator("#panel-not-closed").count() == 0
     assert page.locator("#panel-too-few").count() == 0
     assert "5 antwoorden." in page.locator("main").inner_text()
     choice, scale, text = page.locator(".panel-result").all()
@@ -228,7 +246,10 @@ def test_a_survey_from_joining_the_panel_to_its_results(
         ["1", "0", "0%"], ["2", "1", "20%"], ["3", "1", "20%"], ["4", "2", "40%"], ["5", "1", "20%"],
     ]  # fmt: skip
     assert "Gemiddeld: 3,6 (van 1 tot 5)" in scale.inner_text()
-    assert text.locator(".panel-texts li").all_inner_texts() == ["Langer open op zondag"]
+    # Noor's is the only text among five responses: it is not shown, nor how many texts there are
+    assert text.locator(".panel-question-too-few").count() == 1
+    assert text.locator(".panel-texts").count() == 0
+    assert "Langer open op zondag" not in page.locator("main").inner_text()
 
     # Noor leaves the panel in MijnBibliotheek and is no panel member any more
     _to_panel(noor_page, base)

@@ -28,7 +28,9 @@ from kaft.outreach.models import (
     Subscription,
     SubscriptionStatus,
     Survey,
+    SurveyStatus,
 )
+from kaft.outreach.selectors.panel import survey_results
 from kaft.outreach.services.contests_entries import campaign_is_running
 from kaft.privacy.models import ConsentPurpose
 from kaft.privacy.services.consent import consent_given, member_is_child
@@ -91,6 +93,7 @@ def test_the_demo_has_subscribers_issues_contests_a_panel_survey_and_interests()
     # a panel survey with enough answers for its results to show
     survey = Survey.objects.get(title=demo_outreach.PANEL_TITLE)
     assert survey.invitations.filter(answered_at__isnull=False).count() >= 5
+    assert survey.status == SurveyStatus.CLOSED and survey_results(survey).shown
     # and interests for about 40 % of the adult members, none for a child
     adults = [m for m in Member.objects.all() if not member_is_child(m)]
     with_interests = set(MemberInterest.objects.values_list("member_id", flat=True))

@@ -4,9 +4,10 @@ the winners.
 
 The screens only ask and show; every change is a service of :mod:`kaft.outreach.services`
 (``contests``, ``contests_draw``). The list, a contest's page and the draw's question show no
-entrant. The entries and the winners show names and contact details: each member among them
-(an entry sent from MijnBibliotheek) is written to the access log, part "Contact details".
-Entries from the public page belong to no member, so there is nobody to log them for.
+entrant. The entries and the winners show names and contact details: every member among them
+is written to the access log, part "Contact details" — the member of an entry sent from
+MijnBibliotheek, and the member whose card number an entry shows (an entry from before the
+public page stopped taking card numbers): a card number shown is that member's data too.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from kaft.outreach.selectors.contests import (
     campaign_entries,
     campaign_winners,
     campaigns_all,
+    entries_members,
     winners_shown_publicly,
 )
 from kaft.outreach.services.contests import (
@@ -74,6 +76,12 @@ class CampaignForm(forms.Form):
         label=gettext_lazy("What entrants fill in (as little as possible)"),
         choices=ContestField.choices,
         widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "A contest that asks for the card number can only be entered in MijnBibliotheek, "
+            "logged in: the card number then comes from the member's account. The public page "
+            "asks visitors to log in, because anyone could type someone else's card number. To "
+            "let everyone enter on the public page, ask for the e-mail address instead."
+        ),
     )
     prize = forms.CharField(label=gettext_lazy("Prize"), max_length=300)
     winners_count = params.NumberField(
@@ -241,7 +249,8 @@ def contest_move(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 def _log_members(desk: DeskRequest, entries: list[Entry]) -> None:
-    members = list({e.member_id: e.member for e in entries if e.member is not None}.values())
+    """Log every member the list shows (:func:`entries_members`)."""
+    members = entries_members(entries)
     if members:
         members_listed(desk, members, purpose=AccessPurpose.DESK, parts=(DataPart.CONTACT,))
 

@@ -2,8 +2,9 @@
 it, inviting the panel, and the aggregated results (also as CSV).
 
 No screen here shows a member: the invitations are counted, never listed, and the results are
-totals only (from five responses on, :mod:`kaft.outreach.selectors.panel`). So no access-log
-entry is written; a survey names no member.
+totals only, once the survey is closed and per question from five answers on; while a survey is
+open its number of answers is shown only in steps of five (:mod:`kaft.outreach.selectors.panel`).
+So no access-log entry is written; a survey names no member.
 """
 
 from __future__ import annotations
@@ -30,7 +31,12 @@ from kaft.outreach.models import (
     SurveyKind,
     SurveyStatus,
 )
-from kaft.outreach.selectors.panel import survey_results, survey_results_csv, surveys_overview
+from kaft.outreach.selectors.panel import (
+    responses_count,
+    survey_results,
+    survey_results_csv,
+    surveys_overview,
+)
 from kaft.outreach.services.panel import (
     question_add,
     question_remove,
@@ -94,7 +100,7 @@ def _survey(survey_id: int) -> Survey:
 @desk_view
 @require_GET
 def panel_surveys(request: HttpRequest) -> HttpResponse:
-    return desk_render(request, "desk/outreach/panel_surveys.html", {"surveys": surveys_overview()})
+    return desk_render(request, "desk/outreach/panel_surveys.html", {"rows": surveys_overview()})
 
 
 def _survey_form_page(
@@ -167,10 +173,9 @@ def _survey_page(
         "questions": list(survey.questions.order_by("order")),
         "question_form": question_form or QuestionForm(initial={"kind": QuestionKind.CHOICE}),
         "invited": invitations.count(),
-        "answered": invitations.filter(answered_at__isnull=False).count(),
+        "answered": responses_count(survey, invitations.filter(answered_at__isnull=False).count()),
         "not_mailed": invitations.filter(mailed_at__isnull=True, answered_at__isnull=True).count(),
         "invitable": panel_invitable(survey) if survey.status == SurveyStatus.OPEN else 0,
-        "responses": survey.responses.count(),
     }
     return desk_render(request, "desk/outreach/panel_survey.html", context, status)
 

@@ -23,6 +23,7 @@ class ContestErrorCode(ErrorCode):
     FIELD_MISSING = "contest_field_missing"
     EMAIL_INVALID = "contest_email_invalid"
     CARD_INVALID = "contest_card_invalid"
+    CARD_NEEDS_LOGIN = "contest_card_needs_login"
     ANSWER_TOO_LONG = "contest_answer_too_long"
     ALREADY_ENTERED = "contest_already_entered"
     TOO_MANY_ENTRIES = "contest_too_many_entries"
@@ -50,6 +51,10 @@ class ContestErrorCode(ErrorCode):
             cls.FIELD_MISSING: _("Fill in: %(field)s."),
             cls.EMAIL_INVALID: _("This is not an e-mail address."),
             cls.CARD_INVALID: _("This is not a card number of the library."),
+            cls.CARD_NEEDS_LOGIN: _(
+                "This contest asks for your card number: enter it in MijnBibliotheek, after "
+                "logging in. A card number typed on the public page is not accepted."
+            ),
             cls.ANSWER_TOO_LONG: _("Keep the answer under %(max_length)s characters."),
             cls.ALREADY_ENTERED: _(
                 "Someone with this e-mail address or card number has already entered."

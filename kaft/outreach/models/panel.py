@@ -15,8 +15,9 @@ A **response** and its **answers** are anonymous, on purpose: nothing links them
 or a member. No foreign key leads there; a response keeps only the Monday of the week it was
 sent (not the day, not the time), so the moment an invitation was answered does not point at a
 response; and both tables have random (UUID) primary keys, so the order of their rows does not
-follow the order in which members answered. Results are shown only as totals per question, and
-only from :data:`MIN_RESPONSES` responses on.
+follow the order in which members answered. Results are shown only as totals per question,
+only once the survey is closed, and per question only from :data:`MIN_RESPONSES` answers on
+(:mod:`kaft.outreach.selectors.panel`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ __all__ = [
     "Answer",
 ]
 
-# Fewer responses than this: no result of any question is shown (it could point at a person).
+# The one threshold of the results: a question with fewer answers than this shows no figures
+# (they could point at a person), and while a survey is open its number of responses is shown
+# only in steps of this size.
 MIN_RESPONSES = 5
 # The points of a scale question: 1 (lowest) to 5 (highest).
 SCALE_POINTS = (1, 2, 3, 4, 5)

@@ -9,8 +9,10 @@ Tips come from two sources and nothing else (no searches, no pages viewed):
   interests consent, which covers recommendations as such): titles by the same author as, or
   with a subject of, what they borrowed lately.
 
-A tip is never a title the member borrowed, has on loan or reserved (their loans and
-reservations as the library still holds them), and always a title with a copy in the public
+A tip is never a title the member has on loan now or has reserved (open loans, reservations
+still waiting, on their way or ready). Titles returned, and reservations picked up, cancelled or
+expired, are the member's loan history: they are left out only for members who keep their loan
+history (``loan_history``), and for the others not even read. A tip is always a title with a copy in the public
 catalogue that can be lent (not lost, withdrawn, damaged, reference, nor a copy another library
 lent for one member: :mod:`kaft.circulation.selectors.availability`). Each tip says why it is
 shown. :func:`member_tips` runs a fixed number of queries, whatever the member chose or borrowed.
@@ -25,7 +27,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from kaft.catalog.models import Item, Record
-from kaft.circulation.models import Hold, Loan
+from kaft.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan, LoanStatus
 from kaft.circulation.selectors.availability import records_availability
 from kaft.circulation.selectors.loans import UNHOLDABLE_TYPES, UNLOANABLE_STATUSES
 from kaft.members.models import Member
@@ -75,16 +77,23 @@ def _has_line(column: str, value: str) -> Q:
     )
 
 
-def _candidates(member: Member, match: Q) -> list[Record]:
-    """Lendable titles matching ``match`` that the member never borrowed nor reserved."""
+def _candidates(member: Member, match: Q, *, history: bool) -> list[Record]:
+    """Lendable titles matching ``match`` that the member has not on loan nor reserved now; with
+    ``history`` (the member keeps their loan history) also none they ever borrowed or reserved.
+    Without it the returned loans and past reservations are not read at all."""
     lendable = Item.objects.filter(record=OuterRef("pk")).exclude(
         Q(status__in=UNLOANABLE_STATUSES) | Q(item_type__in=UNHOLDABLE_TYPES)
     )
+    loans = Loan.objects.filter(member=member)
+    holds = Hold.objects.filter(member=member)
+    if not history:
+        loans = loans.filter(status=LoanStatus.OPEN)
+        holds = holds.filter(status__in=ACTIVE_HOLD_STATUSES)
     return list(
         Record.objects.filter(match)
         .filter(Exists(lendable))
-        .exclude(pk__in=Loan.objects.filter(member=member).values("record_id"))
-        .exclude(pk__in=Hold.objects.filter(member=member).values("record_id"))
+        .exclude(pk__in=loans.values("record_id"))
+        .exclude(pk__in=holds.values("record_id"))
         .only(*_RECORD_FIELDS)
         .order_by("-pk")[:POOL]
     )
@@ -96,7 +105,7 @@ def _interest_matches(interest: Interest, record: Record) -> bool:
     return bool(_lines(record.subjects) & {s.casefold() for s in interest.subject_list})
 
 
-def _from_interests(member: Member, interests: list[Interest]) -> list[Tip]:
+def _from_interests(member: Member, interests: list[Interest], *, history: bool) -> list[Tip]:
     """Tips per interest, taking turns so that one interest does not fill the list."""
     usable = [interest for interest in interests if interest.subject_list]
     if not usable:
@@ -108,7 +117,7 @@ def _from_interests(member: Member, interests: list[Interest]) -> list[Tip]:
             subjects |= _has_line("subjects", subject)
         match |= subjects & Q(audience=interest.audience) if interest.audience else subjects
     per_interest: dict[int, list[Record]] = {interest.pk: [] for interest in usable}
-    for record in _candidates(member, match):
+    for record in _candidates(member, match, history=history):
         for interest in usable:
             if _interest_matches(interest, record):
                 per_interest[interest.pk].append(record)
@@ -148,7 +157,7 @@ def _from_history(member: Member) -> list[Tip]:
             match |= _has_line("subjects", subject.strip())
     by_author: list[Tip] = []
     by_subject: list[Tip] = []
-    for candidate in _candidates(member, match):
+    for candidate in _candidates(member, match, history=True):
         authors, subjects = _lines(candidate.contributors), _lines(candidate.subjects)
         author_of = next(
             (r for r in recent if _lines("\n".join(r.contributor_list[:1])) & authors), None
@@ -169,10 +178,11 @@ def member_tips(member: Member, *, limit: int = MAX_TIPS) -> list[Tip]:
     interests consent. Interest tips and loan-history tips take turns. At most eight queries."""
     if not consent_given(member=member, purpose=ConsentPurpose.INTERESTS):
         return []
+    history = consent_given(member=member, purpose=ConsentPurpose.LOAN_HISTORY)
     interests = [chosen.interest for chosen in member_interests(member)]
-    from_interests = _from_interests(member, interests)
+    from_interests = _from_interests(member, interests, history=history)
     from_history: list[Tip] = []
-    if consent_given(member=member, purpose=ConsentPurpose.LOAN_HISTORY):
+    if history:
         from_history = _from_history(member)
     tips: list[Tip] = []
     seen: set[int] = set()

@@ -7,8 +7,9 @@ drew, when, among how many entries, how many winners — no names. A campaign is
 second draw is refused before anything is written (the state table, and the one-to-one draw).
 
 Each winner is told by e-mail after the commit (:mod:`kaft.outreach.tasks_contests`), in the
-entrant's language, at the address of the entry; an entry with only a card number is told at
-the e-mail address of the member with that card. A winner with no address, or whose mail
+entrant's language, at the address of the entry, else at the address of the entry's member
+(an entry from MijnBibliotheek). A card number in an entry is never looked up to find someone
+to mail: it could have been typed by anyone (:mod:`.contests_entries`). A winner with no address, or whose mail
 failed, is shown at the desk as "not told" (the desk may try again, or reach them another way).
 """
 
@@ -26,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kaft.core.library import library
-from kaft.members.models import Member, MemberStatus, User
+from kaft.members.models import User
 from kaft.outreach.errors import OutreachError
 from kaft.outreach.errors.contests import ContestErrorCode
 from kaft.outreach.models import Campaign, CampaignAction, CampaignStatus, Draw, Entry
@@ -74,20 +75,12 @@ def _tell_later(entry_ids: list[int]) -> None:
 
 
 def winner_address(entry: Entry) -> str:
-    """Where a winner is told: the entry's address; else its member's; else the address of the
-    member whose card number the entry gave. "" when there is none."""
+    """Where a winner is told: the entry's address, else its member's. "" when there is none
+    (never the address of whoever has the card number the entry gave)."""
     if entry.email:
         return entry.email
     if entry.member is not None and entry.member.email:
         return entry.member.email
-    if entry.card_number:
-        member = (
-            Member.objects.exclude(status=MemberStatus.ERASED)
-            .filter(card_number=entry.card_number)
-            .first()
-        )
-        if member is not None:
-            return member.email
     return ""
 
 

@@ -9,7 +9,11 @@ first names and initials. The member sees their entries in MijnBibliotheek and m
 after its last day (retention rule ``contest_entries``).
 
 Only the fields the campaign asks are stored, whatever the door sent: the service empties the
-rest. One entry per e-mail address, card number and member per campaign (also as database
+rest. A card number is never taken as typed: anyone can type someone else's (only its check
+digit can be checked), and a winner is told at the card's member, so a stranger could enter for
+a member or block them. A campaign that asks for the card number therefore takes entries only
+from a logged-in member (MijnBibliotheek), with the card number of that member's account; the
+public page refuses it (``CARD_NEEDS_LOGIN``) and asks the visitor to log in. One entry per e-mail address, card number and member per campaign (also as database
 constraints). Each entry adds one to the anonymous count of its day and channel, which stays.
 """
 
@@ -113,7 +117,13 @@ def entry_create(
     before the transaction (a refusal inside it does not undo the count). Refused, nothing
     written: too many entries from the client, a campaign not running, an asked field empty or
     invalid, the address, card or member already in.
+    A campaign that asks for the card number takes only a ``member`` (``CARD_NEEDS_LOGIN``
+    without one), and the card number stored is that member's, whatever ``card_number`` says.
     """
+    if campaign.asks(ContestField.CARD_NUMBER):
+        if member is None:
+            raise OutreachError(ContestErrorCode.CARD_NEEDS_LOGIN)
+        card_number = member.card_number
     if client is not None:
         if limit_reached(CONTEST_ENTRY, client):
             raise OutreachError(ContestErrorCode.TOO_MANY_ENTRIES)

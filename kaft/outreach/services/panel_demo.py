@@ -37,7 +37,8 @@ def panel_demo_create(
 ) -> Survey:
     """Let ``members`` (16 and older) join the panel, create and open a survey in Kaft with a
     one-choice, a scale and a short-text question, invite the panel, and let the first
-    ``answering`` of them answer (all by default). With five or more answers its results show."""
+    ``answering`` of them answer (all by default). With five or more answers its results show
+    once the survey is closed (left open here; the demo closes it, kaft/demo/outreach.py)."""
     today = timezone.localdate()
     adults = [member for member in members if not member_is_child(member)]
     for member in adults:

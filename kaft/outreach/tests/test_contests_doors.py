@@ -288,3 +288,54 @@ def test_looking_at_entries_and_winners_logs_the_members_among_them(
     winners = desk.get(reverse("desk:contest_winners", args=[campaign.pk])).content.decode()
     assert "sanne@example.org" in winners
     assert AccessLogEntry.objects.filter(member=member, part=DataPart.CONTACT).count() == 1
+
+
+def test_a_contest_asking_the_card_number_is_entered_only_after_logging_in(
+    client: Client, member: Member
+) -> None:
+    campaign = a_campaign(fields=(ContestField.NAME, ContestField.CARD_NUMBER))
+    url = reverse("portal:contest", args=[campaign.pk])
+
+    page = client.get(url).content.decode()
+
+    # no form to type a card number: a link to enter in MijnBibliotheek
+    assert 'id="contest-members-only"' in page and 'id="contest-entry"' not in page
+    assert 'name="card_number"' not in page
+    assert reverse("portal:contest_enter", args=[campaign.pk]) in page
+    # a forged form with the member's card number stores nothing
+    before = _state()
+    forged = {"first_name": "Noor", "last_name": "Jansen", "card_number": member.card_number}
+    assert client.post(url, forged).status_code == 400
+    assert _state() == before
+    assert Entry.objects.count() == 0
+
+
+def test_an_entry_showing_a_members_card_number_without_the_member_is_logged(
+    desk: Client, staff: User, member: Member
+) -> None:
+    # given an entry that holds a member's card number but no member (as the public page once
+    # took them)
+    campaign = a_campaign(fields=(ContestField.NAME, ContestField.CARD_NUMBER))
+    Entry.objects.create(
+        campaign=campaign,
+        member=None,
+        channel="public",
+        first_name="Iemand",
+        last_name="Anders",
+        card_number=member.card_number,
+        name_shown=False,
+        created_at=timezone.now(),
+    )
+    AccessLogEntry.objects.all().delete()
+
+    page = desk.get(reverse("desk:contest_entries", args=[campaign.pk])).content.decode()
+
+    assert member.card_number in page
+    assert list(AccessLogEntry.objects.values_list("member", "staff", "part")) == [
+        (member.pk, staff.pk, DataPart.CONTACT)
+    ]
+    campaign_drawn(campaign)
+    AccessLogEntry.objects.all().delete()
+    winners = desk.get(reverse("desk:contest_winners", args=[campaign.pk])).content.decode()
+    assert member.card_number in winners
+    assert AccessLogEntry.objects.filter(member=member, part=DataPart.CONTACT).count() == 1

@@ -152,8 +152,8 @@ def test_an_activity_without_subjects_gives_no_tips(branch: Branch) -> None:
 # --- never what the member has or had; only what can be lent ------------------------------------
 
 
-def test_never_titles_borrowed_on_loan_or_reserved(branch: Branch) -> None:
-    member = _member(_interest("thrillers", "Thrillers"))
+def _on_loan_reserved_and_past(member: Member, branch: Branch) -> None:
+    """Given: a new title; one returned, one on loan now, one reserved, one reserved once."""
     _title(branch, "Nieuw", subjects="Thrillers")
     _borrowed(member, _title(branch, "Al gelezen", subjects="Thrillers"), branch)
     on_loan = _title(branch, "Nu thuis", subjects="Thrillers")
@@ -165,7 +165,23 @@ def test_never_titles_borrowed_on_loan_or_reserved(branch: Branch) -> None:
         status=HoldStatus.CANCELLED,
     )
 
+
+def test_with_the_loan_history_never_titles_borrowed_on_loan_or_reserved(branch: Branch) -> None:
+    member = _member(_interest("thrillers", "Thrillers"), history=True)
+    _on_loan_reserved_and_past(member, branch)
+
     assert _titles(member) == ["Nieuw"]
+
+
+def test_without_the_loan_history_only_what_is_on_loan_or_reserved_now_is_left_out(
+    branch: Branch,
+) -> None:
+    # Returned loans and past reservations are the loan history, which this member does not
+    # keep: they are not used, not even to leave a title out.
+    member = _member(_interest("thrillers", "Thrillers"))
+    _on_loan_reserved_and_past(member, branch)
+
+    assert _titles(member) == ["Al gelezen", "Nieuw", "Ooit gereserveerd"]
 
 
 def test_only_titles_with_a_copy_that_can_be_lent(branch: Branch) -> None:

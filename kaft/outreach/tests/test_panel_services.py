@@ -1,6 +1,6 @@
 """The research panel, the services: a survey's life, inviting only the members in the panel at
 that moment, the invitation mail on a real SMTP server in the member's language, answering once,
-results only from five responses on, the pseudonymous panel id of an external survey and its
+results only once the survey is closed and per question from five answers on, the pseudonymous panel id of an external survey and its
 disclosure, leaving the panel, retention, erasure and export."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kaft.members.models import Member, User
 from kaft.outreach.errors import OutreachError
@@ -241,45 +241,104 @@ def test_a_closed_survey_takes_no_answers(staff: User) -> None:
 # --- results -----------------------------------------------------------------------------------
 
 
-def _answered_by(count: int, staff: User) -> tuple[Any, list[Any]]:
+GIVEN = [("Lenen", "4", "Meer strips"), ("Lenen", "5", ""), ("Studeren", "2", "Stiltecoupe"),
+         ("Activiteiten", "3", ""), ("Lenen", "4", "Aardig personeel"), ("Studeren", "5", "")]  # fmt: skip
+
+
+def _answered_by(
+    count: int, staff: User, given: list[tuple[str, str, str]] = GIVEN, *, close: bool = True
+) -> tuple[Any, list[Any]]:
+    """A survey answered by ``count`` panel members in turn from ``given``; closed after."""
     members = [panel_member() for _ in range(count)]
     survey, questions = built_in_survey(staff)
     invitations = {i.member_id: i for i in panel_invite(survey=survey, staff=staff)}
-    given = [("Lenen", "4", "Meer strips"), ("Lenen", "5", ""), ("Studeren", "2", "Stiltecoupe"),
-             ("Activiteiten", "3", ""), ("Lenen", "4", "Aardig personeel"), ("Studeren", "5", "")]  # fmt: skip
     for index, member in enumerate(members):
         choice, scale, text = given[index % len(given)]
         panel_answer(
             invitation=invitations[member.pk], member=member,
             answers=answers_for(questions, choice, scale, text),
         )  # fmt: skip
+    if close:
+        survey = survey_move(survey=survey, action=SurveyAction.CLOSE, staff=staff)
     return survey, questions
 
 
 def test_fewer_than_five_responses_show_no_results_at_all(staff: User) -> None:
     survey, _questions = _answered_by(4, staff)
     results = survey_results(survey)
-    assert results.responses == 4
-    assert results.shown is False and results.questions == []
+    assert (results.responses.number, results.responses.exact) == (4, True)
+    assert results.closed is True and results.shown is False and results.questions == []
     csv_text = survey_results_csv(results)
     assert "Lenen" not in csv_text and "Meer strips" not in csv_text
 
 
-def test_five_responses_show_the_aggregates_only(staff: User) -> None:
+def test_five_responses_show_the_aggregates_of_the_questions_with_five_answers(
+    staff: User,
+) -> None:
     survey, questions = _answered_by(5, staff)
     results = survey_results(survey)
-    assert results.shown is True and results.responses == 5
+    assert results.shown is True and results.responses.number == 5
     choice, scale, text = results.questions
     assert [(c.label, c.count, c.percent) for c in choice.counts] == [
         ("Lenen", 3, 60), ("Studeren", 1, 20), ("Activiteiten", 1, 20),
     ]  # fmt: skip
     assert [c.count for c in scale.counts] == [0, 1, 1, 2, 1]
     assert str(scale.average) == "3.6"
-    # Short texts: alphabetical, not in the order they came in, and no dates.
-    assert text.texts == ["Aardig personeel", "Meer strips", "Stiltecoupe"]
-    csv_text = survey_results_csv(results)
+    # Three of the five left a text: too few texts, so none is shown, nor how many there are.
+    assert (text.shown, text.answered, text.texts) == (False, 0, [])
+    with translation.override("en"):
+        csv_text = survey_results_csv(results)
     assert "Lenen,3,60" in csv_text and "3.6" in csv_text
-    assert "Meer strips" not in csv_text
+    assert "Wat kan beter?,Fewer than 5 answers: not shown,," in csv_text
+    assert "Meer strips" not in csv_text and "Wat kan beter?,(answered)" not in csv_text
+
+
+def test_one_text_among_five_responses_is_not_shown(staff: User) -> None:
+    given = [("Lenen", "4", "Ik ben de enige met een tekst")] + [("Lenen", "4", "")] * 4
+    survey, _questions = _answered_by(5, staff, given)
+    results = survey_results(survey)
+    assert results.shown is True
+    assert results.questions[2].shown is False and results.questions[2].texts == []
+    assert results.questions[0].shown is True
+
+
+def test_five_texts_are_shown_alphabetically(staff: User) -> None:
+    given = [("Lenen", "4", text) for text in ("Zon", "Appel", "Meer strips", "Boek", "Koffie")]
+    survey, _questions = _answered_by(5, staff, given)
+    text = survey_results(survey).questions[2]
+    # Alphabetical, not in the order they came in, and no dates.
+    assert text.shown is True and text.answered == 5
+    assert text.texts == ["Appel", "Boek", "Koffie", "Meer strips", "Zon"]
+
+
+def test_an_open_survey_shows_no_results_and_its_count_in_steps_of_five(staff: User) -> None:
+    # Looking before and after each response must not tell what the newest respondent answered:
+    # while the survey is open nothing of the answers changes on the page, and the count only
+    # in steps of five.
+    members = [panel_member() for _ in range(7)]
+    survey, questions = built_in_survey(staff)
+    invitations = {i.member_id: i for i in panel_invite(survey=survey, staff=staff)}
+    seen = []
+    for index, member in enumerate(members):
+        panel_answer(
+            invitation=invitations[member.pk], member=member,
+            answers=answers_for(questions, "Studeren" if index == 6 else "Lenen", "4", "Tekst"),
+        )  # fmt: skip
+        results = survey_results(survey)
+        with translation.override("en"):
+            csv_text = survey_results_csv(results)
+        assert results.closed is False and results.shown is False and results.questions == []
+        assert "Lenen" not in csv_text and "Tekst" not in csv_text and "Responses" not in csv_text
+        assert results.responses.exact is False
+        seen.append(results.responses.number)
+    assert seen == [0, 0, 0, 0, 5, 5, 5]
+
+    closed = survey_move(survey=survey, action=SurveyAction.CLOSE, staff=staff)
+    results = survey_results(closed)
+    assert (results.responses.number, results.responses.exact) == (7, True)
+    assert [(c.label, c.count) for c in results.questions[0].counts][:2] == [
+        ("Lenen", 6), ("Studeren", 1),
+    ]  # fmt: skip
 
 
 # --- the external survey: pseudonymous panel id and disclosure -------------------------------
@@ -378,6 +437,8 @@ def test_erasure_deletes_the_invitations_and_the_export_shows_them(staff: User) 
 def test_the_demo_survey_has_answers_with_results_shown(staff: User) -> None:
     members = [make_member() for _ in range(6)]
     survey = panel_demo_create(members=members, staff=staff)
+    assert survey_results(survey).shown is False  # open: results once it is closed
+    survey = survey_move(survey=survey, action=SurveyAction.CLOSE, staff=staff)
     results = survey_results(survey)
-    assert results.responses == 6 and results.shown is True
+    assert results.responses.number == 6 and results.shown is True
     assert Invitation.objects.filter(survey=survey, answered_at__isnull=False).count() == 6

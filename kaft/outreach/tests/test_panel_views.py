@@ -1,7 +1,8 @@
 """The research panel through its doors: MijnBibliotheek's Biebpanel section (join, leave, the
 surveys open to me, answering once on a form that says answers are anonymous; another member's
 invitation is 404) and the desk's screens (create a survey and its questions, open it, invite,
-results only from five responses on, CSV; finance staff kept out)."""
+results only once the survey is closed and per question from five answers on, the count in steps
+of five while open, CSV; finance staff kept out)."""
 
 from __future__ import annotations
 
@@ -176,25 +177,68 @@ def test_staff_create_a_survey_add_questions_open_and_invite(
     assert joined.last_name not in page and joined.card_number not in page
 
 
-def test_results_are_hidden_below_five_responses_and_shown_from_five() -> None:
-    members = [panel_member() for _ in range(5)]
+def test_while_open_the_desk_sees_no_results_and_the_count_in_steps_of_five() -> None:
+    members = [panel_member() for _ in range(6)]
     survey, questions = built_in_survey()
     invitations = {i.member_id: i for i in panel_invite(survey=survey, staff=None)}
     client, _staff = _desk()
+    base = f"/desk/panel/{survey.pk}/"
     for index, member in enumerate(members):
         panel_answer(
             invitation=invitations[member.pk], member=member,
             answers=answers_for(questions, "Lenen", "4", f"Tekst{index}"),
         )  # fmt: skip
-        page = client.get(f"/desk/panel/{survey.pk}/results/").content.decode()
-        csv_text = client.get(f"/desk/panel/{survey.pk}/results.csv").content.decode()
-        if index < 4:
-            assert 'id="panel-too-few"' in page and "Tekst0" not in page, index
-            assert "Lenen" not in csv_text
-    assert 'id="panel-too-few"' not in page
-    assert "Tekst0" in page and "Tekst4" in page
+        page = client.get(f"{base}results/").content.decode()
+        csv_text = client.get(f"{base}results.csv").content.decode()
+        survey_page = client.get(base).content.decode()
+        listed = client.get("/desk/panel/").content.decode()
+        assert 'id="panel-not-closed"' in page and 'id="panel-open-note"' in page
+        assert "Tekst" not in page and "Lenen</td>" not in page and "results.csv" not in page
+        assert "Lenen" not in csv_text and "Tekst" not in csv_text and ",1," not in csv_text
+        shown = f'data-number="{0 if index < 4 else 5}" data-exact="no"'
+        assert shown in page and shown in survey_page and shown in listed, index
+
+
+def test_once_closed_results_show_per_question_from_five_answers() -> None:
+    members = [panel_member() for _ in range(5)]
+    survey, questions = built_in_survey()
+    invitations = {i.member_id: i for i in panel_invite(survey=survey, staff=None)}
+    for index, member in enumerate(members):
+        panel_answer(
+            invitation=invitations[member.pk], member=member,
+            answers=answers_for(questions, "Lenen", "4", "Tekst0" if index == 0 else ""),
+        )  # fmt: skip
+    client, _staff = _desk()
+    base = f"/desk/panel/{survey.pk}/"
+    assert client.post(f"{base}move/", {"action": "close"}).status_code == 302
+    page = client.get(f"{base}results/").content.decode()
+    csv_text = client.get(f"{base}results.csv").content.decode()
+    survey_page = client.get(base).content.decode()
+    assert 'id="panel-not-closed"' not in page and 'id="panel-too-few"' not in page
+    assert 'data-number="5" data-exact="yes"' in survey_page
+    # The one text among five responses stays hidden; the choice and scale show.
+    assert "Tekst0" not in page and "Tekst0" not in csv_text
+    assert page.count('class="muted panel-question-too-few"') == 1
+    assert "<td>Lenen</td><td>5</td><td>100%</td>" in page
     assert "Lenen,5,100" in csv_text
-    assert "Tekst0" not in csv_text
+
+
+def test_a_closed_survey_with_four_responses_shows_no_results() -> None:
+    members = [panel_member() for _ in range(4)]
+    survey, questions = built_in_survey()
+    invitations = {i.member_id: i for i in panel_invite(survey=survey, staff=None)}
+    for member in members:
+        panel_answer(
+            invitation=invitations[member.pk], member=member,
+            answers=answers_for(questions, "Lenen", "4", "Tekst"),
+        )  # fmt: skip
+    client, _staff = _desk()
+    base = f"/desk/panel/{survey.pk}/"
+    assert client.post(f"{base}move/", {"action": "close"}).status_code == 302
+    page = client.get(f"{base}results/").content.decode()
+    csv_text = client.get(f"{base}results.csv").content.decode()
+    assert 'id="panel-too-few"' in page and "Tekst" not in page and "Lenen" not in page
+    assert "Lenen" not in csv_text and "Tekst" not in csv_text
 
 
 def test_finance_staff_and_members_cannot_use_the_desk_panel() -> None:

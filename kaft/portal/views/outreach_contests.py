@@ -3,7 +3,9 @@
 - ``prijsvraag/``: the contests open for entries, and drawn ones with their winners shown.
 - ``prijsvraag/<id>/``: one contest for anyone, no login: the fields it asks and nothing else,
   limited per client address (:data:`kaft.core.limits.CONTEST_ENTRY`); when drawn, the winners
-  who agreed, by first name and initial.
+  who agreed, by first name and initial. A contest that asks for the card number shows no form
+  here but asks the visitor to log in and enter in MijnBibliotheek: a card number typed here
+  could be anyone's (:mod:`kaft.outreach.services.contests_entries`).
 - ``mijn/prijsvragen/``: the member's own entries (withdrawing one while its contest is open)
   and the open contests not yet entered.
 - ``mijn/prijsvragen/<id>/``: entering from MijnBibliotheek: the name, e-mail address and card
@@ -98,6 +100,7 @@ def _page(
         "campaign": campaign,
         "form": form,
         "running": campaign_is_running(campaign),
+        "members_only": campaign.asks(ContestField.CARD_NUMBER),
         "winners": winners_shown_publicly(campaign),
         "asked": [ContestField(field).label for field in campaign.fields],
     }
@@ -122,6 +125,8 @@ def contest(request: HttpRequest, campaign_id: int) -> HttpResponse:
         raise Http404
     if not campaign_is_running(campaign):
         return _page(request, campaign, None)
+    if campaign.asks(ContestField.CARD_NUMBER):  # only in MijnBibliotheek, logged in
+        return _page(request, campaign, None, 400 if request.method == "POST" else 200)
     # Bound on every POST: a contest may ask nothing to type (the answer only, left empty).
     form = EntryForm(request.POST if request.method == "POST" else None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
