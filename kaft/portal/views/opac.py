@@ -8,7 +8,7 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -111,10 +111,10 @@ def search(request: HttpRequest) -> HttpResponse:
         # The term for the staff statistics, once per search (not again per page or filter);
         # anonymous: no session, member or address is kept with it. A count is never worth a
         # failed search (SQLite "database is locked" under load): logged, the page goes on. The
-        # savepoint keeps a failed statement from spoiling a transaction around the view.
+        # count is one statement in autocommit (no transaction around a view), so a failed one
+        # spoils nothing that follows.
         try:
-            with transaction.atomic():
-                search_term_count(term=data["q"])
+            search_term_count(term=data["q"])
         except DatabaseError:
             logger.exception("search term not counted")
     result = search_records(query=data["q"], filters=filters, page=page, per_page=PER_PAGE)
