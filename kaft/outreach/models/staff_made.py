@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 __all__: list[str] = []
+
+# What a move changes: the child's status, and the moment.
+MOVE_FIELDS = ["status", "opened_at", "closed_at"]
 
 
 class OpenedByStaff(models.Model):
@@ -27,3 +31,12 @@ class OpenedByStaff(models.Model):
 
     class Meta:
         abstract = True
+
+    def stamp_move(self, *, opened: bool) -> None:
+        """Save the new status with the moment it was opened or closed (the status the domain's
+        transition table just set)."""
+        if opened:
+            self.opened_at = timezone.now()
+        else:
+            self.closed_at = timezone.now()
+        self.save(update_fields=MOVE_FIELDS)  # ``status``: each child's own field

@@ -157,12 +157,7 @@ def campaign_move(*, campaign: Campaign, action: CampaignAction, staff: User | N
         )
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     _campaign_apply(locked, action)
-    now = timezone.now()
-    if action == CampaignAction.OPEN:
-        locked.opened_at = now
-    else:
-        locked.closed_at = now
-    locked.save(update_fields=["status", "opened_at", "closed_at"])
+    locked.stamp_move(opened=action == CampaignAction.OPEN)
     return locked
 
 

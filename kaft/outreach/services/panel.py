@@ -187,12 +187,7 @@ def survey_move(*, survey: Survey, action: SurveyAction, staff: User | None) -> 
     ):
         raise OutreachError(PanelErrorCode.NO_QUESTIONS)
     _survey_apply(locked, SurveyAction(action))
-    now = timezone.now()
-    if action == SurveyAction.OPEN:
-        locked.opened_at = now
-    else:
-        locked.closed_at = now
-    locked.save(update_fields=["status", "opened_at", "closed_at"])
+    locked.stamp_move(opened=action == SurveyAction.OPEN)
     return locked
 
 
